@@ -1,0 +1,1 @@
+"""gridbot service: domain (tickets, grids, people, deadlines), storage, channels and the command line."""

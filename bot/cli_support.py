@@ -1,0 +1,42 @@
+"""Helpers shared by the command-line modules: errors, JSON output, progress display."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+
+class CliError(Exception):
+    """An expected failure, printed as one line with a non-zero exit."""
+
+
+def print_json(data: Any, stream: TextIO | None = None, *, indent: int | None = 2) -> None:
+    """Print ``data`` as JSON (UTF-8 text, not \\u escapes)."""
+    print(json.dumps(data, ensure_ascii=False, indent=indent), file=stream or sys.stdout)
+
+
+@contextmanager
+def step_progress(steps: tuple[str, ...], label: str) -> Iterator[Callable[[str], None]]:
+    """A progress bar over named steps on a terminal (stderr); silent when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield lambda step: None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(steps), desc=label, unit="step", file=sys.stderr, leave=False)
+    seen: list[str] = []
+
+    def advance(step: str) -> None:
+        if seen:
+            bar.update(1)
+        seen.append(step)
+        bar.set_postfix_str(step)
+
+    try:
+        yield advance
+    finally:
+        bar.update(len(steps) - bar.n)
+        bar.close()

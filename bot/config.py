@@ -1,0 +1,63 @@
+"""Settings, read once at start from the environment (``GRIDBOT_*``) and ``.env``, validated by pydantic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TELEGRAM_API = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    """gridbot configuration; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDBOT_", env_file=".env", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api: str = TELEGRAM_API
+    bot_mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    redis_url: str | None = None
+    data_dir: Path = Path("./var")
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    training_dir: Path = PROJECT_ROOT / "training_data"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            bad = [part for part in parts if not part.lstrip("-").isdigit()]
+            if bad:
+                raise ValueError(f"GRIDBOT_ADMIN_IDS must be comma-separated Telegram user ids, not {bad[0]!r}")
+            return [int(part) for part in parts]
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_url(self) -> Settings:
+        if self.bot_mode == "webhook" and self.bot_token and not self.webhook_url:
+            raise ValueError("GRIDBOT_BOT_MODE=webhook needs GRIDBOT_WEBHOOK_URL")
+        return self
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def corpus_path(self) -> Path:
+        return self.training_dir / "requests.csv"
+
+    @property
+    def taxonomy_path(self) -> Path:
+        return self.training_dir / "categories.yaml"
+
+    @property
+    def userdict_path(self) -> Path:
+        return self.training_dir / "userdict.txt"

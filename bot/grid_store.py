@@ -1,0 +1,60 @@
+"""The grid map in Redis, versioned, so every process locates with the same map.
+
+Import writes a new version and switches ``current`` in one transaction; each process keeps the parsed
+map of the version it last saw and reloads only when ``current`` moves.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from redis.asyncio import Redis
+
+from bot import keys
+from bot.grid_map import GridMap, GridMapError
+
+
+class GridStore:
+    """Versioned grid map storage with a per-process parsed cache."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._cached: tuple[int, GridMap] | None = None
+
+    async def import_map(self, grid_map: GridMap) -> int:
+        """Store ``grid_map`` as a new version and make it current; returns the version."""
+        version = int(await self.redis.incr(keys.grid_map_version()))
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(keys.grid_map(version), json.dumps(grid_map.to_geojson(), ensure_ascii=False))
+            pipe.set(keys.grid_map_current(), version)
+            await pipe.execute()
+        self._cached = (version, grid_map)
+        return version
+
+    async def current_version(self) -> int | None:
+        raw = await self.redis.get(keys.grid_map_current())
+        return int(raw) if raw is not None else None
+
+    async def current(self) -> GridMap | None:
+        """The current map (None when none was imported)."""
+        version = await self.current_version()
+        if version is None:
+            return None
+        if self._cached is None or self._cached[0] != version:
+            raw = await self.redis.get(keys.grid_map(version))
+            if raw is None:
+                return None
+            self._cached = (version, GridMap.from_geojson(raw))
+        return self._cached[1]
+
+    async def ensure_default(self, demo_path: Path) -> bool:
+        """Import the demo map when no map was ever imported; True if it did."""
+        if await self.current_version() is not None:
+            return False
+        try:
+            grid_map = GridMap.from_geojson(demo_path.read_bytes())
+        except (OSError, GridMapError):
+            return False
+        await self.import_map(grid_map)
+        return True

@@ -1,0 +1,101 @@
+"""Every Redis key gridbot uses, built in one place. All keys start with ``gb:``."""
+
+from __future__ import annotations
+
+PREFIX = "gb"
+
+
+def ticket(number: str) -> str:
+    return f"{PREFIX}:ticket:{number}"
+
+
+def audit(number: str) -> str:
+    return f"{PREFIX}:ticket:{number}:audit"
+
+
+def followers(number: str) -> str:
+    return f"{PREFIX}:ticket:{number}:followers"
+
+
+def ticket_sequence(day: str) -> str:
+    return f"{PREFIX}:seq:ticket:{day}"
+
+
+def by_status(status: str) -> str:
+    return f"{PREFIX}:idx:status:{status}"
+
+
+def by_grid(grid_id: str) -> str:
+    return f"{PREFIX}:idx:grid:{grid_id}"
+
+
+def open_in_grid(grid_id: str) -> str:
+    return f"{PREFIX}:idx:open:{grid_id}"
+
+
+def by_resident(resident: str) -> str:
+    return f"{PREFIX}:idx:resident:{resident}"
+
+
+def by_worker(worker: str) -> str:
+    return f"{PREFIX}:idx:worker:{worker}"
+
+
+def all_tickets() -> str:
+    return f"{PREFIX}:idx:all"
+
+
+def due() -> str:
+    return f"{PREFIX}:due"
+
+
+def outbox() -> str:
+    return f"{PREFIX}:outbox"
+
+
+def corrections() -> str:
+    return f"{PREFIX}:corrections"
+
+
+def worker(worker_id: str) -> str:
+    return f"{PREFIX}:worker:{worker_id}"
+
+
+def workers() -> str:
+    return f"{PREFIX}:workers"
+
+
+def grid_workers(grid_id: str) -> str:
+    return f"{PREFIX}:grid:{grid_id}:workers"
+
+
+def supervisor(supervisor_id: str) -> str:
+    return f"{PREFIX}:supervisor:{supervisor_id}"
+
+
+def supervisors() -> str:
+    return f"{PREFIX}:supervisors"
+
+
+def area_supervisors(level: str, area: str) -> str:
+    return f"{PREFIX}:supervisors:{level}:{area}"
+
+
+def invite(code: str) -> str:
+    return f"{PREFIX}:invite:{code}"
+
+
+def resident(resident_id: str) -> str:
+    return f"{PREFIX}:resident:{resident_id}"
+
+
+def grid_map_version() -> str:
+    return f"{PREFIX}:gridmap:version"
+
+
+def grid_map_current() -> str:
+    return f"{PREFIX}:gridmap:current"
+
+
+def grid_map(version: int) -> str:
+    return f"{PREFIX}:gridmap:{version}"

@@ -1,0 +1,219 @@
+"""The ticket repository on Redis: named operations, atomic compare-and-apply, indexes and the outbox.
+
+Every change to a ticket goes through :meth:`TicketStore.commit`: one Lua script that checks the
+ticket's version is still the one the change was computed from, then writes the ticket, its audit
+entry, its indexes, its due items and its notifications together — all or nothing. A concurrent
+change makes the version check fail and the caller recomputes from the fresh ticket, so of 100
+simultaneous 接单 exactly one wins.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from redis.asyncio import Redis
+
+from bot import keys
+from bot.notifications import Notification
+from bot.ticket import AuditEntry, Ticket, format_number
+from bot.ticket_states import OPEN_STATUSES, Status
+
+OUTBOX_MAXLEN = 1_000_000
+
+# KEYS[1]: the ticket hash. ARGV[1]: expected version ('-' = must not exist). ARGV[2]: JSON list of
+# operations [command, key index, args...] applied in order when the version matches.
+_COMMIT_LUA = """
+local current = redis.call('HGET', KEYS[1], 'version') or '-'
+if current ~= ARGV[1] then return current end
+for _, op in ipairs(cjson.decode(ARGV[2])) do
+  local args = {}
+  for i = 3, #op do args[#args + 1] = op[i] end
+  redis.call(op[1], KEYS[op[2]], unpack(args))
+end
+return 'ok'
+"""
+
+
+@dataclass
+class Change:
+    """Redis operations to apply atomically, with their keys gathered for the script's KEYS."""
+
+    keys: list[str] = field(default_factory=list)
+    ops: list[list[Any]] = field(default_factory=list)
+
+    def key_index(self, key: str) -> int:
+        if key not in self.keys:
+            self.keys.append(key)
+        return self.keys.index(key) + 1
+
+    def add(self, command: str, key: str, *args: Any) -> None:
+        self.ops.append([command, self.key_index(key), *[str(a) for a in args]])
+
+
+@dataclass(frozen=True)
+class Commit:
+    """Everything one step of a ticket's life writes."""
+
+    after: Ticket
+    entry: AuditEntry | None = None
+    notifications: Sequence[Notification] = ()
+    due_set: dict[str, float] = field(default_factory=dict)
+    due_clear: Sequence[str] = ()
+    extra: Change | None = None
+
+
+class TicketStore:
+    """Tickets, audit trails, indexes, due items and the outbox in Redis."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._commit_script = redis.register_script(_COMMIT_LUA)
+
+    async def next_number(self, day: str) -> str:
+        """A new unique ticket number for ``day`` (YYYYMMDD)."""
+        sequence = await self.redis.incr(keys.ticket_sequence(day))
+        return format_number(day, int(sequence))
+
+    async def get(self, number: str) -> Ticket | None:
+        raw = await self.redis.hgetall(keys.ticket(number))
+        return Ticket.from_hash(raw) if raw else None
+
+    async def get_many(self, numbers: Iterable[str]) -> list[Ticket]:
+        numbers = list(numbers)
+        if not numbers:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for number in numbers:
+                pipe.hgetall(keys.ticket(number))
+            raws = await pipe.execute()
+        return [Ticket.from_hash(raw) for raw in raws if raw]
+
+    async def audit(self, number: str) -> list[AuditEntry]:
+        return [AuditEntry.from_json(raw) for raw in await self.redis.lrange(keys.audit(number), 0, -1)]
+
+    async def commit(self, before: Ticket | None, commit: Commit) -> bool:
+        """Apply ``commit`` if the ticket is still at ``before``'s version (None: must not exist yet)."""
+        after = commit.after
+        after.version = (before.version if before else 0) + 1
+        change = commit.extra or Change()
+        ticket_key = keys.ticket(after.number)
+        change.key_index(ticket_key)  # the script checks KEYS[1]
+        fields_ = after.to_hash()
+        change.add("HSET", ticket_key, *[item for pair in fields_.items() for item in pair])
+        stale = [name for name in _nullable_fields() if before is not None and name not in fields_]
+        if stale:
+            change.add("HDEL", ticket_key, *stale)
+        _index_changes(change, before, after)
+        if commit.entry is not None:
+            change.add("RPUSH", keys.audit(after.number), commit.entry.to_json())
+        for member in commit.due_clear:
+            change.add("ZREM", keys.due(), member)
+        for member, at in commit.due_set.items():
+            change.add("ZADD", keys.due(), at, member)
+        for note in commit.notifications:
+            flat = [item for pair in note.to_fields(after.version).items() for item in pair]
+            change.add("XADD", keys.outbox(), "MAXLEN", "~", OUTBOX_MAXLEN, "*", *flat)
+        expected = str(before.version) if before else "-"
+        result = await self._commit_script(keys=change.keys, args=[expected, json.dumps(change.ops)])
+        ok = result in (b"ok", "ok")
+        if not ok:
+            after.version = before.version if before else 0
+        return ok
+
+    async def list(
+        self,
+        *,
+        status: Status | None = None,
+        grid_id: str | None = None,
+        resident: str | None = None,
+        worker: str | None = None,
+        limit: int = 100,
+    ) -> list[Ticket]:
+        """Tickets matching every given filter, newest first."""
+        if resident is not None:
+            source = keys.by_resident(resident)
+        elif worker is not None:
+            source = keys.by_worker(worker)
+        elif grid_id is not None:
+            source = keys.by_grid(grid_id)
+        else:
+            source = keys.all_tickets()
+        if status is not None and source == keys.all_tickets():
+            numbers = sorted(await self.redis.smembers(keys.by_status(status)), reverse=True)
+        else:
+            numbers = await self.redis.zrevrange(source, 0, -1)
+        tickets = []
+        for batch_start in range(0, len(numbers), 200):
+            for ticket in await self.get_many(numbers[batch_start : batch_start + 200]):
+                if status is not None and ticket.status != status:
+                    continue
+                if grid_id is not None and ticket.grid_id != grid_id:
+                    continue
+                tickets.append(ticket)
+                if len(tickets) >= limit:
+                    return tickets
+        return tickets
+
+    async def open_in_grid(self, grid_id: str, since: float) -> list[Ticket]:
+        """Open tickets of a grid created at or after ``since``."""
+        numbers = await self.redis.zrangebyscore(keys.open_in_grid(grid_id), since, "+inf")
+        return [t for t in await self.get_many(numbers) if t.is_open]
+
+    async def add_follower(self, number: str, resident: str, at: float) -> None:
+        """Let ``resident`` follow ``number`` (a duplicate request linked to it)."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.sadd(keys.followers(number), resident)
+            pipe.zadd(keys.by_resident(resident), {number: at})
+            await pipe.execute()
+
+    async def followers(self, number: str) -> set[str]:
+        return set(await self.redis.smembers(keys.followers(number)))
+
+    async def due_items(self, now: float, limit: int = 100) -> list[tuple[str, float]]:
+        """Due items (``kind|number``) whose time has come, oldest first."""
+        return [(m, float(s)) for m, s in await self.redis.zrangebyscore(keys.due(), "-inf", now, 0, limit, withscores=True)]
+
+    async def due_score(self, member: str) -> float | None:
+        score = await self.redis.zscore(keys.due(), member)
+        return float(score) if score is not None else None
+
+    async def remove_due(self, member: str) -> None:
+        await self.redis.zrem(keys.due(), member)
+
+    async def count_by_status(self) -> dict[str, int]:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for status in Status:
+                pipe.scard(keys.by_status(status))
+            counts = await pipe.execute()
+        return {str(status): int(count) for status, count in zip(Status, counts)}
+
+
+def _nullable_fields() -> tuple[str, ...]:
+    return ("grid_id", "community", "town", "locate_method", "worker", "return_reason", "result_note",
+            "result_photo", "rating", "location", "photo")
+
+
+def _index_changes(change: Change, before: Ticket | None, after: Ticket) -> None:
+    """Keep the status, grid, open-per-grid, resident, worker and all-tickets indexes in step."""
+    number, created = after.number, after.created_at
+    if before is None:
+        change.add("ZADD", keys.all_tickets(), created, number)
+        change.add("ZADD", keys.by_resident(after.resident), created, number)
+    if before is None or before.status != after.status:
+        if before is not None:
+            change.add("SREM", keys.by_status(before.status), number)
+        change.add("SADD", keys.by_status(after.status), number)
+    if before is not None and before.grid_id and before.grid_id != after.grid_id:
+        change.add("ZREM", keys.by_grid(before.grid_id), number)
+        change.add("ZREM", keys.open_in_grid(before.grid_id), number)
+    if after.grid_id:
+        change.add("ZADD", keys.by_grid(after.grid_id), created, number)
+        if after.status in OPEN_STATUSES:
+            change.add("ZADD", keys.open_in_grid(after.grid_id), created, number)
+        else:
+            change.add("ZREM", keys.open_in_grid(after.grid_id), number)
+    if after.worker and (before is None or before.worker != after.worker):
+        change.add("ZADD", keys.by_worker(after.worker), created, number)

@@ -1,0 +1,1 @@
+"""The HTTP side of gridbot: health, metrics, and (later) the web chat and the Telegram webhook."""

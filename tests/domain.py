@@ -1,0 +1,73 @@
+"""Builders for domain tests: a small grid map, and the ticket service wired to a real Redis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+
+from bot.clock import ManualClock
+from bot.escalation import DueWork
+from bot.grid_map import GridMap
+from bot.grid_store import GridStore
+from bot.people import People
+from bot.scheduler import Scheduler
+from bot.store import TicketStore
+from bot.tickets import Tickets
+from nlp.taxonomy import load_taxonomy
+from tests.conftest import TRAINING_DIR
+
+# 2026-11-24 09:00 in Asia/Shanghai
+START = 1763946000.0
+
+
+def square(lon: float, lat: float, size: float = 0.01) -> list[list[list[float]]]:
+    return [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]]
+
+
+def feature(grid_id: str, name: str, community: str, town: str, lon: float, lat: float, aliases: list[str]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": square(lon, lat)},
+        "properties": {"grid_id": grid_id, "name": name, "community": community, "town": town, "aliases": aliases},
+    }
+
+
+def two_community_map() -> dict[str, Any]:
+    """Two communities of one town: 河东 (two grids) and 河西 (one grid)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            feature("HD-01", "河东一网格", "河东社区", "新城街道", 113.70, 23.00, ["滨河路", "翠竹花园"]),
+            feature("HD-02", "河东二网格", "河东社区", "新城街道", 113.71, 23.00, ["学府路", "明德中学"]),
+            feature("HX-01", "河西一网格", "河西社区", "新城街道", 113.72, 23.00, ["西湖大道", "金沙湾小区"]),
+        ],
+    }
+
+
+@dataclass
+class Domain:
+    """The ticket service and its collaborators, on a real Redis, with a manual clock."""
+
+    redis: Redis
+    clock: ManualClock
+    store: TicketStore
+    people: People
+    grids: GridStore
+    tickets: Tickets
+    grid_map: GridMap
+
+    def scheduler(self) -> Scheduler:
+        """A scheduler of its own, as another `gridbot serve` process would run."""
+        return Scheduler(TicketStore(self.redis), DueWork(self.tickets), self.clock)
+
+
+async def build_domain(redis: Redis, admin_keys: frozenset[str] = frozenset()) -> Domain:
+    clock = ManualClock(START)
+    store, people, grids = TicketStore(redis), People(redis), GridStore(redis)
+    grid_map = GridMap.from_geojson(two_community_map())
+    await grids.import_map(grid_map)
+    taxonomy = load_taxonomy(TRAINING_DIR / "categories.yaml")
+    tickets = Tickets(store, people, grids, taxonomy, clock, admin_keys)
+    return Domain(redis, clock, store, people, grids, tickets, grid_map)

@@ -1,0 +1,104 @@
+"""Bad input to train / eval / classify: one line naming file and line, non-zero exit, nothing written."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_gridbot_inline
+
+
+def _train(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | str, name: str = "bad.csv"):
+    data = tmp_path / name
+    data.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    result = run_gridbot_inline(["train", "--data", str(data)], tmp_path / "var", monkeypatch)
+    return result, data
+
+
+def _assert_one_line_error(result, *fragments: str) -> None:
+    assert result.status == 1
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith("gridbot: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_gridbot_inline(["train", "--data", str(tmp_path / "nope.csv")], tmp_path / "var", monkeypatch)
+    _assert_one_line_error(result, "nope.csv", "file not found")
+    assert not (tmp_path / "var").exists()
+
+
+def test_wrong_encoding_names_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = "text,label\n路灯坏了,municipal\n".encode("utf-8") + "噪音太大,noise\n".encode("gbk")
+    result, data = _train(tmp_path, monkeypatch, content)
+    _assert_one_line_error(result, f"{data}:3", "not UTF-8")
+
+
+def test_missing_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result, data = _train(tmp_path, monkeypatch, "message,category\n路灯坏了,municipal\n")
+    _assert_one_line_error(result, f"{data}:1", "missing column text, label")
+
+
+def test_empty_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result, data = _train(tmp_path, monkeypatch, "text,label\n路灯坏了,municipal\n  ,noise\n")
+    _assert_one_line_error(result, f"{data}:3", "empty text")
+
+
+def test_empty_label(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result, data = _train(tmp_path, monkeypatch, "text,label\n路灯坏了,municipal\n楼上好吵,\n")
+    _assert_one_line_error(result, f"{data}:3", "empty label")
+
+
+def test_label_with_a_single_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "text,label\n路灯坏了,municipal\n井盖丢了,municipal\n楼上好吵,noise\n"
+    result, data = _train(tmp_path, monkeypatch, rows)
+    _assert_one_line_error(result, f"{data}:4", "'noise'", "single example")
+
+
+def test_fewer_than_two_labels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result, data = _train(tmp_path, monkeypatch, "text,label\n路灯坏了,municipal\n井盖丢了,municipal\n")
+    _assert_one_line_error(result, str(data), "at least 2 different labels")
+
+
+def test_ragged_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result, data = _train(tmp_path, monkeypatch, "text,label\n路灯坏了,municipal,extra\n井盖丢了,municipal\n")
+    _assert_one_line_error(result, f"{data}:2", "wrong number of fields")
+
+
+def test_header_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result, data = _train(tmp_path, monkeypatch, "text,label\n")
+    _assert_one_line_error(result, str(data), "no rows")
+
+
+def test_bad_urgent_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result, data = _train(tmp_path, monkeypatch, "text,label,urgent\n路灯坏了,municipal,maybe\n")
+    _assert_one_line_error(result, f"{data}:2", "urgent must be 0 or 1")
+
+
+def test_eval_needs_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_gridbot_inline(["eval"], tmp_path / "var", monkeypatch)
+    assert result.status == 2
+    assert "--data" in result.err
+
+
+def test_classify_without_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_gridbot_inline(["classify"], tmp_path / "var", monkeypatch)
+    _assert_one_line_error(result, "nothing to classify")
+    assert not (tmp_path / "var").exists()
+
+
+def test_classify_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_gridbot_inline(["classify", "--file", str(tmp_path / "x.txt")], tmp_path / "var", monkeypatch)
+    _assert_one_line_error(result, "x.txt", "file not found")
+
+
+def test_model_dir_that_is_not_a_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_gridbot_inline(["classify", "--model", str(tmp_path), "路灯坏了"], tmp_path / "var", monkeypatch)
+    _assert_one_line_error(result, str(tmp_path), "not a model directory")
+
+
+def test_bad_admin_ids_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIDBOT_ADMIN_IDS", "12,abc")
+    result = run_gridbot_inline(["classify", "路灯坏了"], tmp_path / "var", monkeypatch)
+    _assert_one_line_error(result, "admin_ids", "'abc'")

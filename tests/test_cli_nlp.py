@@ -1,0 +1,109 @@
+"""train / eval / classify as an operator uses them: outputs, JSON schemas, saved versioned models."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.artifact import SCHEMA_VERSION, current_version
+from tests.conftest import FreshDataDir, run_gridbot, write_csv
+
+
+@pytest.fixture(scope="module")
+def trained_small(tmp_path_factory: pytest.TempPathFactory, small_dataset: Path) -> tuple[Path, dict]:
+    """`gridbot train --data small.csv --out DIR --json` on five categories."""
+    out = tmp_path_factory.mktemp("models")
+    result = run_gridbot(["train", "--data", str(small_dataset), "--out", str(out), "--json"], out / "var")
+    assert result.status == 0, result.err
+    return out, json.loads(result.out)
+
+
+def test_train_reports_heldout_metrics_and_saves_a_current_version(trained_small: tuple[Path, dict]) -> None:
+    out, report = trained_small
+    assert report["n_test"] >= 5
+    assert 0.6 <= report["metrics"]["macro_f1"] <= 1.0
+    version = current_version(out)
+    assert version == report["version"]
+    metadata = json.loads((out / version / "metadata.json").read_text(encoding="utf-8"))
+    assert metadata["schema_version"] == SCHEMA_VERSION
+    assert metadata["labels"] == ["labor", "market", "municipal", "noise", "traffic"]
+    assert len(metadata["data_sha256"]) == 64
+    assert metadata["metrics"]["macro_f1"] == report["metrics"]["macro_f1"]
+
+
+def test_train_prints_a_readable_report(tmp_path: Path, small_dataset: Path) -> None:
+    result = run_gridbot(["train", "--data", str(small_dataset), "--out", str(tmp_path)], tmp_path)
+    assert result.status == 0, result.err
+    assert "macro-F1=" in result.out
+    assert "confusion matrix" in result.out
+    assert "市政设施" in result.out  # names come from categories.yaml
+
+
+def test_train_accepts_any_label_set_and_ignores_extra_columns(tmp_path: Path) -> None:
+    rows = [{"id": str(i), "text": t, "label": l} for i, (t, l) in enumerate([
+        ("小区门口的快递柜坏了", "快递"), ("快递员把包裹乱丢", "快递"), ("快递三天没送到", "快递"),
+        ("驿站取件排队太久", "快递"), ("公园的长椅断了", "公园"), ("公园厕所没有纸", "公园"),
+        ("公园晚上不开灯", "公园"), ("公园里的湖很脏", "公园"),
+    ])]
+    data = write_csv(tmp_path / "other.csv", rows, ("id", "text", "label"))
+    result = run_gridbot(["train", "--data", str(data), "--out", str(tmp_path / "m"), "--json"], tmp_path)
+    assert result.status == 0, result.err
+    assert sorted(json.loads(result.out)["metrics"]["per_class"]) == ["公园", "快递"]
+
+
+def test_eval_json_has_the_documented_keys(trained_small: tuple[Path, dict], small_dataset: Path) -> None:
+    out, _ = trained_small
+    result = run_gridbot(["eval", "--data", str(small_dataset), "--model", str(out), "--json"], out / "var")
+    assert result.status == 0, result.err
+    metrics = json.loads(result.out)
+    assert metrics["n"] == 300
+    assert 0.0 <= metrics["accuracy"] <= 1.0 and 0.0 <= metrics["macro_f1"] <= 1.0
+    assert set(metrics["per_class"]["noise"]) == {"precision", "recall", "f1", "support"}
+    assert metrics["per_class"]["noise"]["support"] == 60
+    matrix = metrics["confusion"]["matrix"]
+    assert len(matrix) == len(metrics["confusion"]["labels"]) and sum(map(sum, matrix)) == 300
+
+
+def test_classify_json_gives_one_object_per_text_in_order(trained_small: tuple[Path, dict]) -> None:
+    out, _ = trained_small
+    texts = ["楼上半夜装修电钻声吵得睡不着", "老板拖欠我们三个月工资不发"]
+    result = run_gridbot(["classify", "--model", str(out), "--json", *texts], out / "var")
+    assert result.status == 0, result.err
+    objects = [json.loads(line) for line in result.out.splitlines()]
+    assert [o["text"] for o in objects] == texts
+    assert [o["category"] for o in objects] == ["noise", "labor"]
+    first = objects[0]
+    assert first["name"] == "噪音扰民"
+    assert 0.0 < first["confidence"] <= 1.0
+    assert len(first["top"]) == 3 and first["top"][0]["category"] == "noise"
+    assert [t["score"] for t in first["top"]] == sorted((t["score"] for t in first["top"]), reverse=True)
+    assert first["urgent"] is False
+
+
+def test_classify_reads_a_file_and_standard_input(trained_small: tuple[Path, dict], tmp_path: Path) -> None:
+    out, _ = trained_small
+    lines = ["路口的红绿灯坏了", "", "超市卖过期面包"]
+    path = tmp_path / "in.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from_file = run_gridbot(["classify", "--model", str(out), "--json", "--file", str(path)], out / "var")
+    from_stdin = run_gridbot(["classify", "--model", str(out), "--json", "--file", "-"], out / "var",
+                             stdin="\n".join(lines) + "\n")
+    for result in (from_file, from_stdin):
+        objects = [json.loads(line) for line in result.out.splitlines()]
+        assert [o.get("category") for o in objects] == ["traffic", None, "market"]
+        assert objects[1]["error"] == "message 2 is empty"
+        assert result.status == 1  # one line could not be classified
+
+
+def test_fresh_data_dir_trains_the_default_model_and_answers_municipal(fresh_data_dir: FreshDataDir) -> None:
+    result = fresh_data_dir.first_classify
+    assert result.status == 0, result.err
+    assert result.out.split("\t")[:2] == ["municipal", "市政设施"]
+    assert current_version(fresh_data_dir.path / "models") is not None
+
+
+def test_urgent_message_prints_the_numbers_to_call(fresh_data_dir: FreshDataDir) -> None:
+    result = run_gridbot(["classify", "--json", "我家楼下着火了，烟很大"], fresh_data_dir.path)
+    answer = json.loads(result.out)
+    assert answer["urgent"] is True and answer["category"] == "safety"
+    assert "119" in answer["emergency_numbers"]
