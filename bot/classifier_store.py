@@ -39,7 +39,7 @@ def train_and_save(
         labels=sorted(set(dataset.labels)),
         metrics=result.metrics,
         n_train=result.n_train,
-        params={"engine": "rjieba", "features": "word 1-2 + char 1-3 tf-idf", "model": "LinearSVC C=0.5 + temperature"},
+        params={"engine": "rjieba", "features": "word 1-2 + char 1-3 tf-idf", "model": "LinearSVC C=1.0 + temperature; urgency: words + logistic regression"},
     )
     path = save_model(out_dir, result.classifier, metadata, make_current=make_current)
     return result, metadata, path

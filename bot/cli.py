@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot import cli_nlp, serve
+from bot import cli_grids, cli_nlp, cli_people, cli_tickets, serve
 from bot.cli_support import CliError
 from bot.config import Settings
 from nlp.artifact import ArtifactError
@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     serve.register(commands)
     cli_nlp.register(commands)
+    cli_grids.register(commands)
+    cli_people.register(commands)
+    cli_tickets.register(commands)
     return parser
 
 

@@ -40,3 +40,24 @@ def step_progress(steps: tuple[str, ...], label: str) -> Iterator[Callable[[str]
     finally:
         bar.update(len(steps) - bar.n)
         bar.close()
+
+
+def run_async(handler: Callable[..., Any]) -> Callable[..., int]:
+    """Adapt an ``async def handler(args, settings)`` to the synchronous command interface."""
+    import asyncio
+    import functools
+
+    @functools.wraps(handler)
+    def run(*args: Any) -> int:
+        return int(asyncio.run(handler(*args)) or 0)
+
+    return run
+
+
+def telegram_id(value: str) -> int:
+    """argparse type: a Telegram user id (a positive whole number)."""
+    import argparse
+
+    if not value.strip().isdigit() or int(value) <= 0:
+        raise argparse.ArgumentTypeError(f"not a Telegram user id: {value!r} (expected a positive whole number)")
+    return int(value)

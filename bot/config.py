@@ -59,5 +59,9 @@ class Settings(BaseSettings):
         return self.training_dir / "categories.yaml"
 
     @property
+    def demo_map_path(self) -> Path:
+        return self.training_dir / "grids" / "demo.geojson"
+
+    @property
     def userdict_path(self) -> Path:
         return self.training_dir / "userdict.txt"

@@ -11,7 +11,7 @@ from dataclasses import replace
 from bot.deadlines import TOP_ESCALATION_LEVEL, DueKind, due_member, parse_due_member
 from bot.notifications import Kind, Notification
 from bot.outcome import Outcome, Refusal
-from bot.store import Commit
+from bot.store import Commit, TicketContext
 from bot.ticket import AuditEntry, Ticket
 from bot.ticket_states import Action, Status
 from bot.tickets import Tickets
@@ -30,29 +30,31 @@ class DueWork:
         kind, number = parse_due_member(member)
         handlers = {DueKind.REMIND: self._remind, DueKind.ESCALATE: self._escalate, DueKind.AUTO_CLOSE: self._auto_close}
 
-        async def decide(ticket: Ticket) -> Commit | Outcome:
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
             due_at = await self.tickets.store.due_score(member)
             if due_at is None or due_at > self.tickets.clock.now():
-                return Outcome.refused(Refusal.WRONG_STATE, ticket)  # handled by someone else already
-            commit = await handlers[kind](ticket)
-            return commit if commit is not None else Commit(replace(ticket), due_clear=[member])
+                return Outcome.refused(Refusal.WRONG_STATE, ctx.ticket)  # handled by someone else already
+            commit = await handlers[kind](ctx)
+            return commit if commit is not None else Commit(replace(ctx.ticket), due_clear=[member])
 
         outcome = await self.tickets.apply(number, decide)
         if outcome.refusal == Refusal.NOT_FOUND:
             await self.tickets.store.remove_due(member)
         return outcome.ok
 
-    async def _remind(self, ticket: Ticket) -> Commit | None:
+    async def _remind(self, ctx: TicketContext) -> Commit | None:
+        ticket = ctx.ticket
         if ticket.status not in (Status.ASSIGNED, Status.ACCEPTED) or ticket.reminded:
             return None
         now = self.tickets.clock.now()
         after = replace(ticket, reminded=True, updated_at=now)
         notes = [Notification(w, Kind.REMINDER, ticket.number, self.tickets.summary(ticket))
-                 for w in await self.tickets.routing.handlers(ticket)]
+                 for w in ctx.handlers]
         entry = AuditEntry(now, SYSTEM, "remind", ticket.status, ticket.status, "deadline approaching")
         return Commit(after, entry, notes, due_clear=[due_member(DueKind.REMIND, ticket.number)])
 
-    async def _escalate(self, ticket: Ticket) -> Commit | None:
+    async def _escalate(self, ctx: TicketContext) -> Commit | None:
+        ticket = ctx.ticket
         if not ticket.is_open or ticket.escalation_level >= TOP_ESCALATION_LEVEL:
             return None
         routing, now = self.tickets.routing, self.tickets.clock.now()
@@ -65,17 +67,18 @@ class DueWork:
         target = "community supervisor" if level == 1 else "town supervisor"
         summary = self.tickets.summary(after, level=level)
         notes = [Notification(s, Kind.ESCALATED, ticket.number, summary) for s in supervisors]
-        notes += [Notification(w, Kind.OVERDUE, ticket.number, summary) for w in await routing.handlers(ticket)]
+        notes += [Notification(w, Kind.OVERDUE, ticket.number, summary) for w in ctx.handlers]
         entry = AuditEntry(now, SYSTEM, "escalate", ticket.status, ticket.status, f"overdue: escalated to {target}")
         member = due_member(DueKind.ESCALATE, ticket.number)
         due_set = {member: now + self.tickets.deadlines.escalation_step(ticket)} if level < TOP_ESCALATION_LEVEL else {}
         return Commit(after, entry, notes, due_set=due_set, due_clear=[] if due_set else [member])
 
-    async def _auto_close(self, ticket: Ticket) -> Commit | None:
+    async def _auto_close(self, ctx: TicketContext) -> Commit | None:
+        ticket = ctx.ticket
         if ticket.status != Status.RESOLVED:
             return None
         now = self.tickets.clock.now()
         after = replace(ticket, status=Status.CLOSED, updated_at=now)
         entry = AuditEntry(now, SYSTEM, str(Action.CLOSE), ticket.status, Status.CLOSED, "not rated within 7 days")
-        notes = await self.tickets.to_residents(after, Kind.STATUS_CHANGED)
+        notes = self.tickets.to_residents(ctx, after, Kind.STATUS_CHANGED)
         return Commit(after, entry, notes, due_clear=[due_member(DueKind.AUTO_CLOSE, ticket.number)])

@@ -29,8 +29,9 @@ def by_grid(grid_id: str) -> str:
     return f"{PREFIX}:idx:grid:{grid_id}"
 
 
-def open_in_grid(grid_id: str) -> str:
-    return f"{PREFIX}:idx:open:{grid_id}"
+def open_in_grid(grid_id: str, category: str) -> str:
+    """Open tickets of one grid and category: number → "created_at\tresident\ttext" (duplicate linking)."""
+    return f"{PREFIX}:idx:open:{grid_id}:{category}"
 
 
 def by_resident(resident: str) -> str:

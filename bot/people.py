@@ -49,6 +49,11 @@ class Supervisor:
     area: str
 
 
+def worker_from_hash(key: str, raw: dict[str, str]) -> Worker:
+    """A worker from its Redis hash."""
+    return Worker(key, raw.get("name", ""), tuple(g for g in raw.get("grids", "").split(",") if g))
+
+
 class People:
     """Repository of workers, supervisors, residents and invite codes."""
 
@@ -86,9 +91,7 @@ class People:
 
     async def get_worker(self, key: str) -> Worker | None:
         raw = await self.redis.hgetall(keys.worker(key))
-        if not raw:
-            return None
-        return Worker(key, raw.get("name", ""), tuple(g for g in raw.get("grids", "").split(",") if g))
+        return worker_from_hash(key, raw) if raw else None
 
     async def workers(self) -> list[Worker]:
         found = [await self.get_worker(key) for key in sorted(await self.redis.smembers(keys.workers()))]

@@ -16,8 +16,11 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from nlp.normalize import normalize
+
 from bot import keys
 from bot.notifications import Notification
+from bot.people import Worker, worker_from_hash
 from bot.ticket import AuditEntry, Ticket, format_number
 from bot.ticket_states import OPEN_STATUSES, Status
 
@@ -65,12 +68,76 @@ class Commit:
     extra: Change | None = None
 
 
+# One round trip for everything a step on a ticket needs to decide: the ticket, its followers, the
+# workers of its grid and the acting worker's record. KEYS: ticket, followers, actor's worker hash.
+# (The grid's worker-set key is derived inside the script, which Redis Cluster would not allow; see
+# README, Operations.)
+_READ_LUA = """
+local ticket = redis.call('HGETALL', KEYS[1])
+if #ticket == 0 then return false end
+local grid = redis.call('HGET', KEYS[1], 'grid_id')
+local workers = {}
+if grid then workers = redis.call('SMEMBERS', 'gb:grid:' .. grid .. ':workers') end
+return {ticket, redis.call('SMEMBERS', KEYS[2]), workers, redis.call('HGETALL', KEYS[3])}
+"""
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    """An open ticket a new request of the same grid and category might repeat."""
+
+    number: str
+    created_at: float
+    resident: str
+    normalized_text: str
+
+
+@dataclass(frozen=True)
+class TicketContext:
+    """A ticket with what deciding a step on it needs, read in one round trip."""
+
+    ticket: Ticket
+    followers: frozenset[str]
+    grid_workers: tuple[str, ...]
+    actor: Worker | None
+
+    @property
+    def handlers(self) -> list[str]:
+        """The worker who accepted the ticket, else every worker of its grid."""
+        return [self.ticket.worker] if self.ticket.worker else list(self.grid_workers)
+
+    @property
+    def residents(self) -> list[str]:
+        """The resident who opened the ticket, then its followers."""
+        return [self.ticket.resident] + sorted(self.followers - {self.ticket.resident})
+
+
 class TicketStore:
     """Tickets, audit trails, indexes, due items and the outbox in Redis."""
 
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._commit_script = redis.register_script(_COMMIT_LUA)
+        self._read_script = redis.register_script(_READ_LUA)
+
+    async def prepare_open(
+        self, day: str, grid_id: str | None, category: str
+    ) -> tuple[str, list[str], list[DuplicateCandidate]]:
+        """In one round trip: a new ticket number, the grid's workers, and the open tickets of the same
+        grid and category (candidates for duplicate linking)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.incr(keys.ticket_sequence(day))
+            if grid_id:
+                pipe.smembers(keys.grid_workers(grid_id))
+                pipe.hgetall(keys.open_in_grid(grid_id, category))
+            results = await pipe.execute()
+        if not grid_id:
+            return format_number(day, int(results[0])), [], []
+        candidates = []
+        for number, value in results[2].items():
+            created_at, resident, text = value.split("\t", 2)
+            candidates.append(DuplicateCandidate(number, float(created_at), resident, text))
+        return format_number(day, int(results[0])), sorted(results[1]), candidates
 
     async def next_number(self, day: str) -> str:
         """A new unique ticket number for ``day`` (YYYYMMDD)."""
@@ -80,6 +147,21 @@ class TicketStore:
     async def get(self, number: str) -> Ticket | None:
         raw = await self.redis.hgetall(keys.ticket(number))
         return Ticket.from_hash(raw) if raw else None
+
+    async def context(self, number: str, actor: str | None = None) -> TicketContext | None:
+        """The ticket, its followers, its grid's workers and ``actor``'s worker record, in one round trip."""
+        actor_key = keys.worker(actor) if actor else keys.worker("-")
+        raw = await self._read_script(keys=[keys.ticket(number), keys.followers(number), actor_key])
+        if not raw:
+            return None
+        ticket_flat, followers, workers, actor_flat = raw
+        actor_hash = dict(zip(actor_flat[::2], actor_flat[1::2]))
+        return TicketContext(
+            ticket=Ticket.from_hash(dict(zip(ticket_flat[::2], ticket_flat[1::2]))),
+            followers=frozenset(followers),
+            grid_workers=tuple(sorted(workers)),
+            actor=worker_from_hash(actor, actor_hash) if actor and actor_hash else None,
+        )
 
     async def get_many(self, numbers: Iterable[str]) -> list[Ticket]:
         numbers = list(numbers)
@@ -98,9 +180,12 @@ class TicketStore:
         """Apply ``commit`` if the ticket is still at ``before``'s version (None: must not exist yet)."""
         after = commit.after
         after.version = (before.version if before else 0) + 1
-        change = commit.extra or Change()
+        change = Change()
         ticket_key = keys.ticket(after.number)
         change.key_index(ticket_key)  # the script checks KEYS[1]
+        if commit.extra is not None:
+            for command, key_index, *args in commit.extra.ops:
+                change.add(command, commit.extra.keys[key_index - 1], *args)
         fields_ = after.to_hash()
         change.add("HSET", ticket_key, *[item for pair in fields_.items() for item in pair])
         stale = [name for name in _nullable_fields() if before is not None and name not in fields_]
@@ -157,11 +242,6 @@ class TicketStore:
                     return tickets
         return tickets
 
-    async def open_in_grid(self, grid_id: str, since: float) -> list[Ticket]:
-        """Open tickets of a grid created at or after ``since``."""
-        numbers = await self.redis.zrangebyscore(keys.open_in_grid(grid_id), since, "+inf")
-        return [t for t in await self.get_many(numbers) if t.is_open]
-
     async def add_follower(self, number: str, resident: str, at: float) -> None:
         """Let ``resident`` follow ``number`` (a duplicate request linked to it)."""
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -208,12 +288,14 @@ def _index_changes(change: Change, before: Ticket | None, after: Ticket) -> None
         change.add("SADD", keys.by_status(after.status), number)
     if before is not None and before.grid_id and before.grid_id != after.grid_id:
         change.add("ZREM", keys.by_grid(before.grid_id), number)
-        change.add("ZREM", keys.open_in_grid(before.grid_id), number)
     if after.grid_id:
         change.add("ZADD", keys.by_grid(after.grid_id), created, number)
-        if after.status in OPEN_STATUSES:
-            change.add("ZADD", keys.open_in_grid(after.grid_id), created, number)
-        else:
-            change.add("ZREM", keys.open_in_grid(after.grid_id), number)
+    open_before = keys.open_in_grid(before.grid_id, before.category) if before and before.grid_id else None
+    open_after = keys.open_in_grid(after.grid_id, after.category) if after.grid_id else None
+    if open_before and (open_before != open_after or after.status not in OPEN_STATUSES):
+        change.add("HDEL", open_before, number)
+    if open_after and after.status in OPEN_STATUSES and (before is None or open_before != open_after):
+        # the text is stored normalised, so comparing a new request with it needs no more work
+        change.add("HSET", open_after, number, f"{created}\t{after.resident}\t{normalize(after.text)}")
     if after.worker and (before is None or before.worker != after.worker):
         change.add("ZADD", keys.by_worker(after.worker), created, number)

@@ -48,7 +48,8 @@ class Ticket:
     def to_hash(self) -> dict[str, str]:
         """Redis hash fields (None fields are left out)."""
         out: dict[str, str] = {}
-        for name, value in asdict(self).items():
+        for name in _FIELD_NAMES:
+            value = getattr(self, name)
             if value is None:
                 continue
             out[name] = ("1" if value else "0") if isinstance(value, bool) else str(value)
@@ -78,6 +79,9 @@ class Ticket:
     @property
     def is_open(self) -> bool:
         return self.status in (Status.PENDING, Status.ASSIGNED, Status.ACCEPTED)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Ticket))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from nlp.normalize import normalize
-from nlp.similarity import jaccard
+from nlp.similarity import char_ngrams
 from nlp.taxonomy import Taxonomy
 
 from bot import keys
@@ -26,13 +26,14 @@ from bot.notifications import Kind, Notification
 from bot.outcome import Outcome, Refusal
 from bot.people import People
 from bot.routing import Routing
-from bot.store import Change, Commit, TicketStore
+from bot.store import Change, Commit, DuplicateCandidate, TicketContext, TicketStore
 from bot.ticket import AuditEntry, Ticket
 from bot.ticket_states import Action, Status, target_of
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 DUPLICATE_WINDOW_SECONDS = 72 * 3600
 DUPLICATE_SIMILARITY = 0.5  # character-bigram Jaccard of normalised texts
+DUPLICATE_CANDIDATES = 50
 MAX_ATTEMPTS = 50
 NOTE_LIMIT = 1000
 
@@ -59,7 +60,7 @@ class Opened:
     linked: bool = False
 
 
-Decision = Callable[[Ticket], Awaitable["Commit | Outcome"]]
+Decision = Callable[[TicketContext], Awaitable["Commit | Outcome"]]
 
 
 class Tickets:
@@ -87,17 +88,21 @@ class Tickets:
     async def open(self, request: NewRequest) -> Opened:
         """Open a ticket for ``request``, or link it to a very similar open ticket of the same grid."""
         now = self.clock.now()
-        location = request.location
-        if location is not None and location.grid_id:
-            twin = await self._open_twin(request, location.grid_id, now)
+        location = request.location if request.location and request.location.grid_id else None
+        day = datetime.fromtimestamp(now, LOCAL_TIME).strftime("%Y%m%d")
+        number, workers, candidates = await self.store.prepare_open(
+            day, location.grid_id if location else None, request.category
+        )
+        if candidates:
+            twin = self._twin(request, candidates, now - DUPLICATE_WINDOW_SECONDS)
             if twin is not None:
                 linked = await self._link(twin, request.resident, now)
                 if linked is not None:
                     return Opened(linked, linked=True)
-        day = datetime.fromtimestamp(now, LOCAL_TIME).strftime("%Y%m%d")
+        place = request.location
         ticket = Ticket(
-            number=await self.store.next_number(day),
-            status=Status.PENDING,
+            number=number,
+            status=Status.ASSIGNED if workers else Status.PENDING,
             category=request.category,
             text=request.text,
             resident=request.resident,
@@ -107,15 +112,12 @@ class Tickets:
             urgent=request.urgent,
             confidence=request.confidence,
             grid_id=location.grid_id if location else None,
-            community=location.community if location else None,
-            town=location.town if location else None,
-            locate_method=location.method if location and location.method else None,
+            community=place.community if place else None,
+            town=place.town if place else None,
+            locate_method=place.method if place and place.method else None,
             location=f"{request.coordinates[0]:.6f},{request.coordinates[1]:.6f}" if request.coordinates else None,
             photo=request.photo,
         )
-        workers = await self.routing.grid_workers(ticket)
-        if workers:
-            ticket.status = Status.ASSIGNED
         notes = [Notification(ticket.resident, Kind.TICKET_OPENED, ticket.number, self.summary(ticket))]
         notes += [Notification(w, Kind.NEW_TICKET, ticket.number, self.summary(ticket)) for w in workers]
         if not workers:
@@ -132,20 +134,25 @@ class Tickets:
             raise RuntimeError(f"ticket {ticket.number} exists already")
         return Opened(ticket)
 
-    async def _open_twin(self, request: NewRequest, grid_id: str, now: float) -> Ticket | None:
-        candidates = await self.store.open_in_grid(grid_id, now - DUPLICATE_WINDOW_SECONDS)
-        text = normalize(request.text)
-        best: tuple[float, Ticket] | None = None
-        for candidate in candidates:
-            if candidate.category != request.category or candidate.resident == request.resident:
+    @staticmethod
+    def _twin(request: NewRequest, candidates: list[DuplicateCandidate], since: float) -> str | None:
+        """The open ticket (of the request's grid and category) that ``request`` repeats, if any:
+        a very similar text from another resident, opened since ``since``; the newest 50 are compared."""
+        grams = char_ngrams(normalize(request.text), 2)
+        best: tuple[float, str] | None = None
+        recent = sorted((c for c in candidates if c.created_at >= since), key=lambda c: -c.created_at)
+        for candidate in recent[:DUPLICATE_CANDIDATES]:
+            if candidate.resident == request.resident:
                 continue
-            similarity = jaccard(text, normalize(candidate.text), n=2)
+            other = char_ngrams(candidate.normalized_text, 2)
+            similarity = len(grams & other) / len(grams | other)
             if similarity >= DUPLICATE_SIMILARITY and (best is None or similarity > best[0]):
-                best = (similarity, candidate)
+                best = (similarity, candidate.number)
         return best[1] if best else None
 
-    async def _link(self, twin: Ticket, resident: str, now: float) -> Ticket | None:
-        async def decide(ticket: Ticket) -> Commit | Outcome:
+    async def _link(self, twin: str, resident: str, now: float) -> Ticket | None:
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
             if not ticket.is_open:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
             extra = Change()
@@ -155,28 +162,30 @@ class Tickets:
             note = Notification(resident, Kind.LINKED, ticket.number, self.summary(ticket))
             return Commit(replace(ticket, updated_at=now), entry, [note], extra=extra)
 
-        outcome = await self.apply(twin.number, decide)
+        outcome = await self.apply(twin, decide)
         return outcome.ticket if outcome.ok else None
 
     # -- workers -----------------------------------------------------------------------------------
 
     async def accept(self, number: str, worker: str) -> Outcome:
         """接单: a worker of the ticket's grid takes it; of simultaneous accepts exactly one wins."""
-        async def decide(ticket: Ticket) -> Commit | Outcome:
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
             if ticket.status == Status.ACCEPTED and ticket.worker:
                 refusal = Refusal.WRONG_STATE if ticket.worker == worker else Refusal.TAKEN
                 return Outcome.refused(refusal, ticket, await self._name(ticket.worker))
-            if not await self._works_in(worker, ticket.grid_id):
+            if not self._works_in(ctx, ticket.grid_id):
                 return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
             after = self._moved(ticket, Action.ACCEPT, worker=worker)
             if after is None:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
-            notes = await self.to_residents(after, Kind.STATUS_CHANGED, worker_name=await self._name(worker))
+            name = ctx.actor.name if ctx.actor and ctx.actor.name else worker.split(":", 1)[-1]
+            notes = self.to_residents(ctx, after, Kind.STATUS_CHANGED, worker_name=name)
             notes += [Notification(w, Kind.TAKEN, after.number, self.summary(after))
-                      for w in await self.routing.grid_workers(after) if w != worker]
+                      for w in ctx.grid_workers if w != worker]
             return Commit(after, self._entry(worker, Action.ACCEPT, ticket, after), notes)
 
-        return await self.apply(number, decide)
+        return await self.apply(number, decide, actor=worker)
 
     async def return_to_supervisor(self, number: str, worker: str, reason: str) -> Outcome:
         """退回: a worker hands the ticket back to the supervisors, with a reason."""
@@ -184,18 +193,19 @@ class Tickets:
         if not reason:
             return Outcome.refused(Refusal.BAD_INPUT, detail="reason")
 
-        async def decide(ticket: Ticket) -> Commit | Outcome:
-            if not await self._works_in(worker, ticket.grid_id) or (ticket.worker and ticket.worker != worker):
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
+            if not self._works_in(ctx, ticket.grid_id) or (ticket.worker and ticket.worker != worker):
                 return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
             after = self._moved(ticket, Action.RETURN, worker=None, return_reason=reason)
             if after is None:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
             notes = [Notification(s, Kind.NEEDS_DISPATCH, after.number, self.summary(after, reason=reason))
                      for s in await self.routing.dispatchers(after)]
-            notes += await self.to_residents(after, Kind.STATUS_CHANGED)
+            notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED)
             return Commit(after, self._entry(worker, Action.RETURN, ticket, after, reason), notes)
 
-        return await self.apply(number, decide)
+        return await self.apply(number, decide, actor=worker)
 
     async def resolve(self, number: str, worker: str, note: str, photo: str | None = None) -> Outcome:
         """办结: the worker who accepted the ticket reports the result; the resident is asked to rate."""
@@ -203,13 +213,14 @@ class Tickets:
         if not note:
             return Outcome.refused(Refusal.BAD_INPUT, detail="note")
 
-        async def decide(ticket: Ticket) -> Commit | Outcome:
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
             if ticket.worker != worker:
                 return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
             after = self._moved(ticket, Action.RESOLVE, result_note=note, result_photo=photo)
             if after is None:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
-            notes = await self.to_residents(after, Kind.RESOLVED, note=note, photo=photo)
+            notes = self.to_residents(ctx, after, Kind.RESOLVED, note=note, photo=photo)
             now = self.clock.now()
             return Commit(after, self._entry(worker, Action.RESOLVE, ticket, after, note), notes,
                           due_set=self.deadlines.schedule(after, now), due_clear=self.deadlines.all_members(after))
@@ -223,7 +234,8 @@ class Tickets:
         if stars not in range(1, 6):
             return Outcome.refused(Refusal.BAD_INPUT, detail="stars")
 
-        async def decide(ticket: Ticket) -> Commit | Outcome:
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
             if ticket.resident != resident:
                 return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
             now = self.clock.now()
@@ -239,9 +251,9 @@ class Tickets:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
             recipients = [ticket.worker] if ticket.worker else []
             if action == Action.REOPEN:
-                recipients = sorted(set(recipients) | set(await self.routing.grid_workers(after)))
+                recipients = sorted(set(recipients) | set(ctx.grid_workers))
             notes = [Notification(w, kind, after.number, self.summary(after, rating=stars)) for w in recipients]
-            notes += await self.to_residents(after, Kind.STATUS_CHANGED, rating=stars)
+            notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED, rating=stars)
             return Commit(after, self._entry(resident, action, ticket, after, f"rating {stars}"), notes,
                           due_set=self.deadlines.schedule(after, now), due_clear=self.deadlines.all_members(after))
 
@@ -249,15 +261,15 @@ class Tickets:
 
     async def cancel(self, number: str, resident: str) -> Outcome:
         """The resident withdraws an open ticket."""
-        async def decide(ticket: Ticket) -> Commit | Outcome:
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
             if ticket.resident != resident:
                 return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
             after = self._moved(ticket, Action.CANCEL)
             if after is None:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
-            notes = [Notification(w, Kind.CANCELLED, after.number, self.summary(after))
-                     for w in await self.routing.handlers(ticket)]
-            notes += await self.to_residents(after, Kind.STATUS_CHANGED)
+            notes = [Notification(w, Kind.CANCELLED, after.number, self.summary(after)) for w in ctx.handlers]
+            notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED)
             return Commit(after, self._entry(resident, Action.CANCEL, ticket, after), notes,
                           due_clear=self.deadlines.all_members(after))
 
@@ -273,7 +285,8 @@ class Tickets:
             return Outcome.refused(Refusal.BAD_INPUT, detail="grid")
         workers = await self.people.workers_of_grid(grid_id)
 
-        async def decide(ticket: Ticket) -> Commit | Outcome:
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
             if not (await self.routing.covers(supervisor, ticket.community, ticket.town)
                     and await self.routing.covers(supervisor, grid.community, grid.town)):
                 return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
@@ -284,7 +297,7 @@ class Tickets:
             if after is None:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
             notes = [Notification(w, Kind.NEW_TICKET, after.number, self.summary(after)) for w in workers]
-            notes += await self.to_residents(after, Kind.STATUS_CHANGED)
+            notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED)
             entry = self._entry(supervisor, Action.ASSIGN, ticket, after, f"dispatched to {grid.grid_id}")
             return Commit(after, entry, notes, due_set=self.deadlines.schedule(after, self.clock.now()))
 
@@ -295,7 +308,8 @@ class Tickets:
         if self.taxonomy.get(category) is None:
             return Outcome.refused(Refusal.BAD_INPUT, detail="category")
 
-        async def decide(ticket: Ticket) -> Commit | Outcome:
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
             if not await self.routing.covers(supervisor, ticket.community, ticket.town):
                 return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
             if ticket.category == category:
@@ -307,8 +321,7 @@ class Tickets:
             extra = Change()
             label = {"text": ticket.text, "label": category, "by": supervisor, "at": now, "number": ticket.number}
             extra.add("HSET", keys.corrections(), ticket.number, json.dumps(label, ensure_ascii=False))
-            notes = [Notification(w, Kind.RECATEGORISED, after.number, self.summary(after))
-                     for w in await self.routing.handlers(after)]
+            notes = [Notification(w, Kind.RECATEGORISED, after.number, self.summary(after)) for w in ctx.handlers]
             return Commit(after, entry, notes, extra=extra)
 
         return await self.apply(number, decide)
@@ -320,16 +333,16 @@ class Tickets:
 
     # -- machinery ---------------------------------------------------------------------------------
 
-    async def apply(self, number: str, decide: Decision) -> Outcome:
+    async def apply(self, number: str, decide: Decision, actor: str | None = None) -> Outcome:
         """Read, decide, commit; on a concurrent change decide again on the fresh ticket."""
         for _ in range(MAX_ATTEMPTS):
-            ticket = await self.store.get(number.strip().upper())
-            if ticket is None:
+            ctx = await self.store.context(number.strip().upper(), actor)
+            if ctx is None:
                 return Outcome.refused(Refusal.NOT_FOUND)
-            decision = await decide(ticket)
+            decision = await decide(ctx)
             if isinstance(decision, Outcome):
                 return decision
-            if await self.store.commit(ticket, decision):
+            if await self.store.commit(ctx.ticket, decision):
                 return Outcome.done(decision.after)
         raise RuntimeError(f"ticket {number}: too many concurrent changes")
 
@@ -342,19 +355,18 @@ class Tickets:
     def _entry(self, actor: str, action: Action, before: Ticket, after: Ticket, note: str = "") -> AuditEntry:
         return AuditEntry(self.clock.now(), actor, str(action), before.status, after.status, note)
 
-    async def _works_in(self, worker: str, grid_id: str | None) -> bool:
-        found = await self.people.get_worker(worker)
-        return found is not None and grid_id is not None and grid_id in found.grids
+    @staticmethod
+    def _works_in(ctx: TicketContext, grid_id: str | None) -> bool:
+        return ctx.actor is not None and grid_id is not None and grid_id in ctx.actor.grids
 
     async def _name(self, key: str) -> str:
         worker = await self.people.get_worker(key)
         return worker.name if worker and worker.name else key.split(":", 1)[-1]
 
-    async def to_residents(self, ticket: Ticket, kind: Kind, **data: object) -> list[Notification]:
+    def to_residents(self, ctx: TicketContext, ticket: Ticket, kind: Kind, **data: object) -> list[Notification]:
         """The same notification to the resident who opened the ticket and to its followers."""
         summary = self.summary(ticket, **data)
-        residents = [ticket.resident] + sorted(await self.store.followers(ticket.number) - {ticket.resident})
-        return [Notification(r, kind, ticket.number, summary) for r in residents]
+        return [Notification(r, kind, ticket.number, summary) for r in ctx.residents]
 
     def summary(self, ticket: Ticket, **extra: object) -> dict[str, object]:
         """What a channel needs to render any notification about ``ticket``."""

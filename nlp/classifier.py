@@ -37,7 +37,7 @@ class Prediction:
         return self.urgency.urgent
 
 
-def build_pipeline(segmenter: Segmenter, C: float = 0.5, random_state: int = 0) -> Pipeline:
+def build_pipeline(segmenter: Segmenter, C: float = 1.0, random_state: int = 0) -> Pipeline:
     """The untrained classification pipeline with gridbot's chosen parameters."""
     return Pipeline(
         [
@@ -68,7 +68,7 @@ class TextClassifier:
         urgent: Sequence[bool] | None = None,
         user_words: Sequence[tuple[str, int | None]] = (),
         engine: Engine = "rjieba",
-        C: float = 0.5,
+        C: float = 1.0,
         random_state: int = 0,
     ) -> TextClassifier:
         """Fit a new classifier on ``texts`` and their ``labels``."""

@@ -41,7 +41,7 @@ class CalibratedLinearClassifier(BaseEstimator, ClassifierMixin):
 
     def __init__(
         self,
-        C: float = 0.5,
+        C: float = 1.0,
         calibration_folds: int = 3,
         calibration_max_samples: int = 20000,
         random_state: int = 0,

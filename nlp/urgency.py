@@ -19,7 +19,7 @@ POLICE, FIRE, AMBULANCE = "110", "119", "120"
 
 # The learned probability above which a message is urgent on its own, and above which broad words count.
 MODEL_URGENT = 0.5
-MODEL_SUPPORTS_WORDS = 0.15
+MODEL_SUPPORTS_WORDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,9 @@ class Danger:
 DANGERS: tuple[Danger, ...] = (
     Danger(
         "fire",
-        re.compile(r"着火了|起火了|失火了|着咗火|烧起来了|烧起嚟|火灾了|喷火|火苗|冒火(?!花)|火警"),
+        re.compile(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|火苗|冒火(?!花)|火警|火光"),
         re.compile(
-            r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒烟|喷火|在烧|烧了起来|爆炸|要爆"
+            r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,2}烟|烟.{0,6}冒出来|喷火|在烧|烧了起来|爆炸|炸了|要爆|山火"
             r"|fire|smoke"
         ),
         (FIRE,),
@@ -57,7 +57,7 @@ DANGERS: tuple[Danger, ...] = (
         re.compile(
             r"晕了|倒地|倒下|倒在地上|倒在路边|躺在?地上|躺地上|坐在?地上起不来|呼吸困难|喘不[上过]气|没有?反应|没声音了|叫他不应|叫佢唔应"
             r"|惊厥|心脏病|心口痛|胸口痛|休克|吐血|在流血|流了?很多血|满身是血|成身系血|全是血|受了?重伤|起不来|动不了|不会动|不动了"
-            r"|心肺复苏|aed|头晕|呕吐|脸发紫|脸色发青|中暑|烫伤|咬了|没意识|摔下来"
+            r"|心肺复苏|aed|头晕|呕吐|脸发紫|脸色发青|中暑|烫伤|咬了|没意识|摔下来|摔倒|无法起身|呻吟|passed out|not breathing|unconscious"
         ),
         (AMBULANCE,),
     ),
@@ -66,7 +66,7 @@ DANGERS: tuple[Danger, ...] = (
         re.compile(r"砍人|持刀|拿刀|拿着刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"),
         re.compile(
             r"打人|打起来|打架|殴打|群殴|砍伤|动刀|捅伤|抢包|抢东西|家暴|打老婆|打孩子|往死里打|绑架|劫持|拿着?棍|撬门|撬锁|入室|闯进"
-            r"|翻进来|追着打|要杀|杀人|见血|砸头|掏出刀|偷车"
+            r"|翻进来|追着打|要杀|杀人|见血|砸头|掏出刀|偷车|抢.{0,2}(链|包|手机|钱)|绑在|剁"
         ),
         (POLICE,),
     ),

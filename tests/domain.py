@@ -19,7 +19,7 @@ from nlp.taxonomy import load_taxonomy
 from tests.conftest import TRAINING_DIR
 
 # 2026-11-24 09:00 in Asia/Shanghai
-START = 1763946000.0
+START = 1795482000.0
 
 
 def square(lon: float, lat: float, size: float = 0.01) -> list[list[list[float]]]:

@@ -1,0 +1,84 @@
+"""``gridbot tickets list | show``."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import Any
+
+from bot.cli_support import CliError, print_json, run_async
+from bot.config import Settings
+from bot.runtime import build_domain, redis_connection
+from bot.ticket import AuditEntry, Ticket
+from bot.ticket_states import Status
+from bot.tickets import LOCAL_TIME
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ticket commands."""
+    tickets = commands.add_parser("tickets", help="tickets (工单)")
+    sub = tickets.add_subparsers(dest="tickets_command", metavar="ACTION", required=True)
+    lst = sub.add_parser("list", help="list tickets, newest first")
+    lst.add_argument("--status", choices=[str(s) for s in Status])
+    lst.add_argument("--grid", metavar="GRID_ID")
+    lst.add_argument("--limit", type=int, default=100)
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=run_async(list_tickets))
+    show = sub.add_parser("show", help="one ticket with its full audit trail")
+    show.add_argument("number", metavar="NUMBER")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=run_async(show_ticket))
+
+
+def local_time(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def ticket_json(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "number": ticket.number, "status": str(ticket.status), "status_label": ticket.status.label,
+        "category": ticket.category, "urgent": ticket.urgent, "text": ticket.text, "grid_id": ticket.grid_id,
+        "community": ticket.community, "town": ticket.town, "worker": ticket.worker, "resident": ticket.resident,
+        "created_at": ticket.created_at, "deadline_at": ticket.deadline_at, "escalation_level": ticket.escalation_level,
+        "rating": ticket.rating, "result_note": ticket.result_note,
+    }
+
+
+def audit_json(entry: AuditEntry) -> dict[str, Any]:
+    return {"at": entry.at, "actor": entry.actor, "action": entry.action, "from": entry.from_status,
+            "to": entry.to_status, "note": entry.note}
+
+
+async def list_tickets(args: argparse.Namespace, settings: Settings) -> int:
+    if args.limit <= 0:
+        raise CliError("--limit must be a positive number")
+    async with redis_connection(settings) as redis:
+        domain = await build_domain(redis, settings)
+        status = Status(args.status) if args.status else None
+        tickets = await domain.store.list(status=status, grid_id=args.grid, limit=args.limit)
+    if args.json:
+        print_json([ticket_json(t) for t in tickets])
+        return 0
+    for t in tickets:
+        print(f"{t.number}\t{t.status.label}\t{t.category}\t{t.grid_id or '-'}\t{local_time(t.deadline_at)}\t{t.text[:30]}")
+    return 0
+
+
+async def show_ticket(args: argparse.Namespace, settings: Settings) -> int:
+    async with redis_connection(settings) as redis:
+        domain = await build_domain(redis, settings)
+        ticket = await domain.tickets.get(args.number)
+        if ticket is None:
+            raise CliError(f"unknown ticket {args.number!r}")
+        trail = await domain.store.audit(ticket.number)
+    if args.json:
+        print_json({**ticket_json(ticket), "audit": [audit_json(e) for e in trail]})
+        return 0
+    print(f"{ticket.number}  {ticket.status.label} ({ticket.status})  {ticket.category}"
+          f"{'  URGENT' if ticket.urgent else ''}")
+    print(f"  grid: {ticket.grid_id or '-'} {ticket.community or ''} {ticket.town or ''}")
+    print(f"  worker: {ticket.worker or '-'}   deadline: {local_time(ticket.deadline_at)}")
+    print(f"  text: {ticket.text}")
+    for e in trail:
+        print(f"  {local_time(e.at)}  {e.actor:<18} {e.action:<13} {e.from_status or '-'} → {e.to_status or '-'}  {e.note}")
+    return 0
