@@ -69,6 +69,13 @@ def resample(texts: list[str], labels: list[str], size: int, seed: int = 7) -> t
     return out_texts, out_labels
 
 
+def jieba_tokens(text: str) -> list[str]:
+    """jieba.lcut by a module-level name, so the fitted baseline pickles like a real deployment's."""
+    import jieba
+
+    return jieba.lcut(text)
+
+
 class Baseline:
     """The textbook pipeline, wrapped to the same interface as gridbot's classifier."""
 
@@ -81,7 +88,7 @@ class Baseline:
         jieba.setLogLevel(60)
         jieba.initialize()
         self.pipeline = make_pipeline(
-            TfidfVectorizer(tokenizer=jieba.lcut, token_pattern=None, ngram_range=(1, 2)), LinearSVC()
+            TfidfVectorizer(tokenizer=jieba_tokens, token_pattern=None, ngram_range=(1, 2)), LinearSVC()
         )
 
     def fit(self, texts: list[str], labels: list[str]) -> Baseline:

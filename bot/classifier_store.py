@@ -32,17 +32,29 @@ def train_and_save(
     """Train with a held-out evaluation, save a new version under ``out_dir``; returns all three."""
     words = user_words(settings) + list(extra_words)
     result = train_with_heldout(dataset, user_words=words, progress=progress)
-    metadata = ModelMetadata(
+    metadata = _metadata(dataset, result)
+    path = save_model(out_dir, result.classifier, metadata, make_current=make_current)
+    return result, metadata, path
+
+
+def save_trained(settings: Settings, dataset: Dataset, result: TrainingResult) -> ModelMetadata:
+    """Save an already trained model as a new current version of the data dir."""
+    metadata = _metadata(dataset, result)
+    save_model(settings.models_dir, result.classifier, metadata, make_current=True)
+    return metadata
+
+
+def _metadata(dataset: Dataset, result: TrainingResult) -> ModelMetadata:
+    return ModelMetadata(
         version=new_version(dataset.sha256),
         created_at=_utc_now_iso(),
         data_sha256=dataset.sha256,
         labels=sorted(set(dataset.labels)),
         metrics=result.metrics,
         n_train=result.n_train,
-        params={"engine": "rjieba", "features": "word 1-2 + char 1-3 tf-idf", "model": "LinearSVC C=1.0 + temperature; urgency: words + logistic regression"},
+        params={"engine": "rjieba", "features": "hashed word 1-2 + char 1-3 tf-idf",
+                "model": "LinearSVC C=1.0 + temperature; urgency: words + logistic regression"},
     )
-    path = save_model(out_dir, result.classifier, metadata, make_current=make_current)
-    return result, metadata, path
 
 
 def load_or_train_default(settings: Settings, progress: Progress | None = None) -> tuple[TextClassifier, ModelMetadata]:

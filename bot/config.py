@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     http_host: str = "127.0.0.1"
-    http_port: int = Field(default=8080, ge=1, le=65535)
+    http_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
     training_dir: Path = PROJECT_ROOT / "training_data"
 
     @field_validator("admin_ids", mode="before")

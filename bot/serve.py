@@ -1,4 +1,4 @@
-"""``gridbot serve``: wire settings, classifier and the HTTP server together and run until stopped."""
+"""``gridbot serve``: run the service until SIGINT or SIGTERM."""
 
 from __future__ import annotations
 
@@ -8,13 +8,8 @@ import logging
 import signal
 import sys
 
-from aiohttp import web
-
-from bot.classifier_store import load_or_train_default
 from bot.config import Settings
-from bot.web.app import build_app
-
-log = logging.getLogger("gridbot")
+from bot.service import Service
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -24,15 +19,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 async def _serve(settings: Settings) -> None:
-    print("gridbot: loading the classifier (the first run trains the default model) …", file=sys.stderr)
-    classifier, metadata = await asyncio.to_thread(load_or_train_default, settings)
-    app = build_app(settings, classifier, metadata)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.http_host, settings.http_port)
-    await site.start()
-    print(f"gridbot: model {metadata.version}; serving on http://{settings.http_host}:{settings.http_port}",
-          file=sys.stderr)
+    print("gridbot: starting (the first run trains the default model, ~10 s) …", file=sys.stderr)
+    service = Service(settings)
+    await service.start()
+    assert service.models is not None
+    print(f"gridbot: model {service.models.metadata.version}; serving on "
+          f"http://{settings.http_host}:{service.http_port}", file=sys.stderr)
     if settings.bot_token is None:
         print("gridbot: GRIDBOT_BOT_TOKEN is not set: running without Telegram", file=sys.stderr)
     stop = asyncio.Event()
@@ -42,11 +34,11 @@ async def _serve(settings: Settings) -> None:
     try:
         await stop.wait()
     finally:
-        await runner.cleanup()
+        await service.stop()
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the service until SIGINT or SIGTERM."""
+    """Run the service until stopped."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     asyncio.run(_serve(settings))
     return 0

@@ -272,7 +272,7 @@ class TicketStore:
 
 
 def _nullable_fields() -> tuple[str, ...]:
-    return ("grid_id", "community", "town", "locate_method", "worker", "return_reason", "result_note",
+    return ("grid_id", "grid_name", "community", "town", "locate_method", "worker", "return_reason", "result_note",
             "result_photo", "rating", "location", "photo")
 
 

@@ -30,6 +30,7 @@ class Ticket:
     urgent: bool = False
     confidence: float = 1.0
     grid_id: str | None = None
+    grid_name: str | None = None
     community: str | None = None
     town: str | None = None
     locate_method: str | None = None

@@ -112,6 +112,7 @@ class Tickets:
             urgent=request.urgent,
             confidence=request.confidence,
             grid_id=location.grid_id if location else None,
+            grid_name=location.name if location else None,
             community=place.community if place else None,
             town=place.town if place else None,
             locate_method=place.method if place and place.method else None,
@@ -227,6 +228,23 @@ class Tickets:
 
         return await self.apply(number, decide)
 
+    async def may_act(self, number: str, worker: str, action: Action) -> Outcome:
+        """Would ``worker`` be allowed to return / resolve ``number`` now? (Asked before asking for a
+        reason or a result note, so nobody types one in vain.) Changes nothing."""
+        ctx = await self.store.context(number.strip().upper(), worker)
+        if ctx is None:
+            return Outcome.refused(Refusal.NOT_FOUND)
+        ticket = ctx.ticket
+        if action == Action.RESOLVE:
+            allowed = ticket.worker == worker
+        else:
+            allowed = self._works_in(ctx, ticket.grid_id) and ticket.worker in (None, worker)
+        if not allowed:
+            return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
+        if target_of(action, ticket.status) is None:
+            return Outcome.refused(Refusal.WRONG_STATE, ticket)
+        return Outcome.done(ticket)
+
     # -- residents ---------------------------------------------------------------------------------
 
     async def rate(self, number: str, resident: str, stars: int) -> Outcome:
@@ -292,7 +310,8 @@ class Tickets:
                 return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
             if not workers:
                 return Outcome.refused(Refusal.NO_WORKERS, ticket, grid_id)
-            after = self._moved(ticket, Action.ASSIGN, grid_id=grid.grid_id, community=grid.community,
+            after = self._moved(ticket, Action.ASSIGN, grid_id=grid.grid_id, grid_name=grid.name,
+                                community=grid.community,
                                 town=grid.town, locate_method="dispatch", return_reason=None)
             if after is None:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
@@ -319,12 +338,19 @@ class Tickets:
             entry = AuditEntry(now, supervisor, "recategorise", ticket.status, ticket.status,
                                note=f"{ticket.category} → {category}")
             extra = Change()
-            label = {"text": ticket.text, "label": category, "by": supervisor, "at": now, "number": ticket.number}
+            label = {"text": ticket.text, "label": category, "by": supervisor, "at": now, "number": ticket.number,
+                     "urgent": ticket.urgent}
             extra.add("HSET", keys.corrections(), ticket.number, json.dumps(label, ensure_ascii=False))
             notes = [Notification(w, Kind.RECATEGORISED, after.number, self.summary(after)) for w in ctx.handlers]
             return Commit(after, entry, notes, extra=extra)
 
         return await self.apply(number, decide)
+
+    async def record_label(self, ticket: Ticket, category: str, by: str) -> None:
+        """Keep a person's category choice for ``ticket`` as a training label (later ones win)."""
+        label = {"text": ticket.text, "label": category, "by": by, "at": self.clock.now(), "number": ticket.number,
+                 "urgent": ticket.urgent}
+        await self.store.redis.hset(keys.corrections(), ticket.number, json.dumps(label, ensure_ascii=False))
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -377,8 +403,10 @@ class Tickets:
             "text": ticket.text,
             "urgent": ticket.urgent,
             "grid_id": ticket.grid_id,
+            "grid_name": ticket.grid_name,
             "community": ticket.community,
             "deadline_at": ticket.deadline_at,
+            "ticket_photo": ticket.photo,
         }
         data.update({k: v for k, v in extra.items() if v is not None})
         return data

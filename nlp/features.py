@@ -2,12 +2,17 @@
 
 Input documents are ``(normalised_text, tokens)`` pairs (see :mod:`nlp.preprocess`). Words carry meaning
 that jieba found; character n-grams carry it where segmentation fails (typos, dialect, new words).
-``transform_one`` is the single-message fast path used when serving: no scipy, no sklearn validation.
+
+Features are hashed, and the hashing is vectorised with numpy over a whole batch: the code points of all
+texts are hashed as n-grams in a few array operations, instead of building and looking up one Python
+string per feature (which cost over 100 µs a message). The hash is a fixed polynomial over code points,
+so it is the same in every process (Python's own ``hash`` is salted per process). Only buckets seen in at
+least ``min_df`` training documents get a column; ``column_of_bucket_`` maps a bucket to its column.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -19,34 +24,104 @@ Doc = tuple[str, list[str]]
 # Characters that are neither words nor useful character n-grams.
 _PUNCT = " \t\n,.!?;:'\"()[]{}<>~`@#$%^&*-_=+|\\/，。！？；：、“”‘’（）【】《》…—·～"
 _PUNCT_SET = frozenset(_PUNCT)
-_DELETE_PUNCT = {ord(ch): None for ch in _PUNCT}
+_PUNCT_CODES = np.array(sorted(ord(ch) for ch in _PUNCT), dtype=np.uint64)
+
+_P = np.uint64(1_000_003)  # polynomial base over code points
+_P_INV = np.uint64(pow(1_000_003, -1, 2**64))  # its inverse modulo 2^64 (the base is odd)
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing multiplier
+# One salt per feature family, so a character and a one-character word fall in different buckets.
+_SALT_WORD, _SALT_BIGRAM = np.uint64(0x1234567), np.uint64(0x7654321)
+_SALT_CHAR = (np.uint64(0), np.uint64(0xA5A5A5), np.uint64(0x5A5A5A5), np.uint64(0xC3C3C3C))
 
 
-def word_features(tokens: Sequence[str], ngram_range: tuple[int, int]) -> list[str]:
-    """Word n-grams of ``tokens`` (punctuation dropped), joined by a space."""
-    words = [t for t in tokens if t[0] not in _PUNCT_SET]
+def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of all texts end to end (uint64), and the document index of each."""
+    joined = "".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    owners = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
+    return codes, owners
+
+
+def _bucket(hashes: np.ndarray, salt: np.uint64, bits: int) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return ((hashes + salt) * _MIX) >> np.uint64(64 - bits)
+
+
+def char_buckets(texts: Sequence[str], ngram_range: tuple[int, int], bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """(document, bucket) of every character n-gram of every text, punctuation and spaces removed."""
+    codes, owners = _codes(texts)
+    keep = ~np.isin(codes, _PUNCT_CODES)
+    codes, owners = codes[keep], owners[keep]
+    docs_out, buckets_out = [], []
     low, high = ngram_range
-    feats = list(words) if low <= 1 <= high else []
-    for n in range(max(2, low), high + 1):
-        feats.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
-    return feats
+    with np.errstate(over="ignore"):
+        rolling = np.zeros(len(codes), dtype=np.uint64)
+        for n in range(1, high + 1):
+            count = len(codes) - n + 1
+            if count <= 0:
+                break
+            rolling = rolling[:count] * _P + codes[n - 1 : n - 1 + count]
+            if n >= low:
+                same_doc = owners[:count] == owners[n - 1 : n - 1 + count]
+                docs_out.append(owners[:count][same_doc])
+                buckets_out.append(_bucket(rolling[same_doc], _SALT_CHAR[min(n, 3)], bits))
+    if not docs_out:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    return np.concatenate(docs_out), np.concatenate(buckets_out)
 
 
-def char_features(text: str, ngram_range: tuple[int, int]) -> list[str]:
-    """Character n-grams of ``text`` with punctuation and spaces removed."""
-    chars = text.translate(_DELETE_PUNCT)
-    low, high = ngram_range
-    feats: list[str] = []
-    for n in range(low, high + 1):
-        feats.extend(chars[i : i + n] for i in range(len(chars) - n + 1))
-    return feats
+def word_buckets(token_lists: Sequence[Sequence[str]], ngram_range: tuple[int, int], bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """(document, bucket) of every word unigram and bigram (punctuation tokens dropped)."""
+    words = [[t for t in tokens if t[0] not in _PUNCT_SET] for tokens in token_lists]
+    flat = [t for doc in words for t in doc]
+    if not flat:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    owners = np.repeat(np.arange(len(words)), [len(doc) for doc in words])
+    codes, _ = _codes(flat)
+    lengths = np.fromiter((len(t) for t in flat), dtype=np.int64, count=len(flat))
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    with np.errstate(over="ignore"):
+        # Polynomial hash of each token independent of where it stands: prefix sums of c_i·P^i,
+        # differenced per token and shifted back by P^-start.
+        powers = np.concatenate(([np.uint64(1)], np.cumprod(np.full(len(codes) - 1, _P, dtype=np.uint64))))
+        inverse = np.concatenate(([np.uint64(1)], np.cumprod(np.full(len(codes) - 1, _P_INV, dtype=np.uint64))))
+        prefix = np.concatenate(([np.uint64(0)], np.cumsum(codes * powers)))
+        token_hash = (prefix[ends] - prefix[starts]) * inverse[starts]
+        docs_out, buckets_out = [], []
+        low, high = ngram_range
+        if low <= 1 <= high:
+            docs_out.append(owners)
+            buckets_out.append(_bucket(token_hash, _SALT_WORD, bits))
+        if low <= 2 <= high and len(flat) > 1:
+            same_doc = owners[:-1] == owners[1:]
+            pair = token_hash[:-1] * _MIX + token_hash[1:]
+            docs_out.append(owners[:-1][same_doc])
+            buckets_out.append(_bucket(pair[same_doc], _SALT_BIGRAM, bits))
+    return np.concatenate(docs_out), np.concatenate(buckets_out)
+
+
+_MASK = (1 << 64) - 1
+MEMO_LIMIT = 500_000
+
+
+def _bucket_int(hash_value: int, salt: int, bits: int) -> int:
+    return (((hash_value + salt) & _MASK) * int(_MIX) & _MASK) >> (64 - bits)
+
+
+def _token_hash(token: str) -> int:
+    """Σ c_j·P^j mod 2^64, the position-free token hash of :func:`word_buckets`."""
+    value = 0
+    for ch in reversed(token):
+        value = (value * int(_P) + ord(ch)) & _MASK
+    return value
 
 
 class NgramVectorizer(BaseEstimator, TransformerMixin):
-    """TF-IDF over word n-grams and character n-grams of preprocessed documents.
+    """Hashed TF-IDF over word n-grams and character n-grams of preprocessed documents.
 
-    Learned state: ``word_vocab_`` and ``char_vocab_`` (feature → column; char columns follow word
-    columns), ``idf_`` (one weight per column).
+    Learned state: ``buckets_`` (the sorted buckets that have a column: column i is ``buckets_[i]``) and
+    ``idf_`` (one weight per column).
     """
 
     def __init__(
@@ -54,116 +129,119 @@ class NgramVectorizer(BaseEstimator, TransformerMixin):
         word_ngrams: tuple[int, int] = (1, 2),
         char_ngrams: tuple[int, int] = (1, 3),
         min_df: int = 2,
-        char_weight: float = 1.0,
+        hash_bits: int = 22,
         sublinear_tf: bool = True,
     ) -> None:
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
-        self.char_weight = char_weight
+        self.hash_bits = hash_bits
         self.sublinear_tf = sublinear_tf
 
-    def _counts(self, doc: Doc) -> tuple[Counter[str], Counter[str]]:
-        text, tokens = doc
-        return Counter(word_features(tokens, self.word_ngrams)), Counter(char_features(text, self.char_ngrams))
+    def _bucket_counts(self, docs: Sequence[Doc]) -> sp.csr_matrix:
+        """Documents × buckets matrix of raw feature counts."""
+        word_docs, word_b = word_buckets([tokens for _, tokens in docs], self.word_ngrams, self.hash_bits)
+        char_docs, char_b = char_buckets([text for text, _ in docs], self.char_ngrams, self.hash_bits)
+        rows = np.concatenate([word_docs, char_docs])
+        cols = np.concatenate([word_b, char_b]).astype(np.int64)
+        counts = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                               shape=(len(docs), 1 << self.hash_bits))
+        counts.sum_duplicates()
+        return counts
 
     def fit(self, docs: Iterable[Doc], y: object = None) -> NgramVectorizer:
-        """Learn vocabularies (features in at least ``min_df`` documents) and IDF weights."""
-        word_df: Counter[str] = Counter()
-        char_df: Counter[str] = Counter()
-        n_docs = 0
-        for doc in docs:
-            words, chars = self._counts(doc)
-            word_df.update(words.keys())
-            char_df.update(chars.keys())
-            n_docs += 1
-        if n_docs == 0:
+        """Give a column to every bucket seen in at least ``min_df`` documents; learn IDF weights."""
+        docs = list(docs)
+        if not docs:
             raise ValueError("cannot fit a vectoriser on no documents")
-        word_kept = sorted(f for f, df in word_df.items() if df >= self.min_df)
-        char_kept = sorted(f for f, df in char_df.items() if df >= self.min_df)
-        self.word_vocab_ = {f: i for i, f in enumerate(word_kept)}
-        offset = len(word_kept)
-        self.char_vocab_ = {f: offset + i for i, f in enumerate(char_kept)}
-        dfs = [word_df[f] for f in word_kept] + [char_df[f] for f in char_kept]
-        idf = np.log((1.0 + n_docs) / (1.0 + np.asarray(dfs, dtype=np.float64))) + 1.0
-        idf[offset:] *= self.char_weight
-        self.idf_ = idf.astype(np.float32)
+        counts = self._bucket_counts(docs)
+        df = np.bincount(counts.indices, minlength=1 << self.hash_bits)
+        kept = np.flatnonzero(df >= self.min_df)
+        self.buckets_ = kept.astype(np.int64)
+        self.idf_ = (np.log((1.0 + len(docs)) / (1.0 + df[kept])) + 1.0).astype(np.float32)
         return self
+
+    def _columns(self, buckets: np.ndarray) -> np.ndarray:
+        """Column of each bucket, -1 for buckets without one."""
+        if len(self.buckets_) == 0:
+            return np.full(len(buckets), -1, dtype=np.int64)
+        position = np.minimum(np.searchsorted(self.buckets_, buckets), len(self.buckets_) - 1)
+        return np.where(self.buckets_[position] == buckets, position, -1)
 
     @property
     def n_features_(self) -> int:
         return len(self.idf_)
 
-    def transform_one(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
-        """Column ids and L2-normalised weights of one document (the serving fast path)."""
-        words, chars = self._counts(doc)
-        ids: list[int] = []
-        tfs: list[float] = []
-        for counts, vocab in ((words, self.word_vocab_), (chars, self.char_vocab_)):
-            for feat, count in counts.items():
-                col = vocab.get(feat)
-                if col is not None:
-                    ids.append(col)
-                    tfs.append(self._tf(count))
-        id_array = np.asarray(ids, dtype=np.int32)
-        weights = np.asarray(tfs, dtype=np.float32) * self.idf_[id_array]
-        norm = float(np.sqrt(weights @ weights))
-        if norm > 0:
-            weights /= norm
-        return id_array, weights
-
-    def _raw_row(self, doc: Doc) -> tuple[list[int], list[int]]:
-        """Column ids and raw counts of the in-vocabulary features of one document."""
-        words, chars = self._counts(doc)
-        ids: list[int] = []
-        counts: list[int] = []
-        for feature_counts, vocab in ((words, self.word_vocab_), (chars, self.char_vocab_)):
-            for feat, count in feature_counts.items():
-                col = vocab.get(feat)
-                if col is not None:
-                    ids.append(col)
-                    counts.append(count)
-        return ids, counts
-
-    def transform_one(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
-        """Column ids and L2-normalised weights of one document (the serving fast path)."""
-        ids, counts = self._raw_row(doc)
-        id_array = np.asarray(ids, dtype=np.int32)
-        weights = self._weigh(np.asarray(counts, dtype=np.float32), id_array)
-        norm = float(np.sqrt(weights @ weights))
-        if norm > 0:
-            weights /= norm
-        return id_array, weights
-
-    def _weigh(self, counts: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        tf = 1.0 + np.log(counts) if self.sublinear_tf else counts
-        return (tf * self.idf_[ids]).astype(np.float32)
-
     def transform(self, docs: Iterable[Doc]) -> sp.csr_matrix:
-        """TF-IDF matrix, one L2-normalised row per document.
-
-        All features of the batch are looked up in one pass and repeated features of a document are
-        summed by scipy (C code), which is several times faster than counting per document in Python.
-        """
-        word_get, char_get = self.word_vocab_.get, self.char_vocab_.get
-        columns: list[int] = []
-        row_ends = [0]
-        for text, tokens in docs:
-            columns.extend([word_get(f, -1) for f in word_features(tokens, self.word_ngrams)])
-            columns.extend([char_get(f, -1) for f in char_features(text, self.char_ngrams)])
-            row_ends.append(len(columns))
-        column_array = np.asarray(columns, dtype=np.int64)
-        row_array = np.repeat(np.arange(len(row_ends) - 1), np.diff(row_ends))
-        known = column_array >= 0
-        counts = sp.csr_matrix(
-            (np.ones(int(known.sum()), dtype=np.float32), (row_array[known], column_array[known])),
-            shape=(len(row_ends) - 1, self.n_features_),
-        )
-        counts.sum_duplicates()
+        """TF-IDF matrix, one L2-normalised row per document."""
+        docs = list(docs)
+        counts = self._bucket_counts(docs).tocoo()
+        columns = self._columns(counts.col.astype(np.int64))
+        known = columns >= 0
+        data = counts.data[known]
         if self.sublinear_tf:
-            counts.data = 1.0 + np.log(counts.data)
-        counts.data *= self.idf_[counts.indices]
-        row_norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
-        row_norms[row_norms == 0] = 1.0
-        counts.data /= np.repeat(row_norms, np.diff(counts.indptr)).astype(np.float32)
-        return counts
+            data = 1.0 + np.log(data)
+        data = (data * self.idf_[columns[known]]).astype(np.float32)
+        matrix = sp.csr_matrix((data, (counts.row[known], columns[known])), shape=(len(docs), self.n_features_))
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        matrix.data /= np.repeat(norms, np.diff(matrix.indptr)).astype(np.float32)
+        return matrix
+
+    def transform_one(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+        """Column ids and L2-normalised weights of one document: the serving fast path.
+
+        For one short message, dozens of tiny numpy calls cost more than the work, so features are
+        looked up by their text in a per-process memo (feature → column); a feature not seen before is
+        hashed once in plain Python, exactly as the batch path hashes it.
+        """
+        memo = self.__dict__.setdefault("_memo", {})
+        if len(memo) > MEMO_LIMIT:
+            memo.clear()
+        counts: dict[int, int] = {}
+        text, tokens = doc
+        words = [t for t in tokens if t[0] not in _PUNCT_SET]
+        keys: list[str] = []
+        if self.word_ngrams[0] <= 1 <= self.word_ngrams[1]:
+            keys.extend("\x01" + w for w in words)
+        if self.word_ngrams[0] <= 2 <= self.word_ngrams[1]:
+            keys.extend("\x02" + a + "\x00" + b for a, b in zip(words, words[1:]))
+        chars = "".join(ch for ch in text if ch not in _PUNCT_SET)
+        for n in range(self.char_ngrams[0], self.char_ngrams[1] + 1):
+            keys.extend(chars[i : i + n] for i in range(len(chars) - n + 1))
+        for key in keys:
+            column = memo.get(key)
+            if column is None:
+                column = memo[key] = self._column_of_key(key)
+            if column >= 0:
+                counts[column] = counts.get(column, 0) + 1
+        ids = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        weights = ((1.0 + np.log(tf)) if self.sublinear_tf else tf) * self.idf_[ids]
+        norm = float(np.sqrt(weights @ weights))
+        return ids, (weights / norm if norm > 0 else weights).astype(np.float32)
+
+    def _column_of_key(self, key: str) -> int:
+        """Column of one memo key (word, bigram or character n-gram), -1 when it has none."""
+        if key[0] == "\x01":
+            bucket = _bucket_int(_token_hash(key[1:]), int(_SALT_WORD), self.hash_bits)
+        elif key[0] == "\x02":
+            first, second = key[1:].split("\x00", 1)
+            pair = (_token_hash(first) * int(_MIX) + _token_hash(second)) & _MASK
+            bucket = _bucket_int(pair, int(_SALT_BIGRAM), self.hash_bits)
+        else:
+            value = 0
+            for ch in key:
+                value = (value * int(_P) + ord(ch)) & _MASK
+            bucket = _bucket_int(value, int(_SALT_CHAR[min(len(key), 3)]), self.hash_bits)
+        buckets = self.__dict__.get("_bucket_list")
+        if buckets is None:
+            buckets = self.__dict__["_bucket_list"] = self.buckets_.tolist()
+        position = bisect_left(buckets, bucket)
+        return position if position < len(buckets) and buckets[position] == bucket else -1
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_memo", None)  # rebuilt while serving
+        state.pop("_bucket_list", None)
+        return state

@@ -113,6 +113,9 @@ DANGERS: tuple[Danger, ...] = (
     Danger("plea", re.compile(r"救命"), re.compile(r"救人|help|sos|快来人|帮帮忙|幫幫忙"), (POLICE, FIRE, AMBULANCE)),
 )
 
+# Any strong danger word at all: one search that lets most messages skip the per-danger checks.
+_ANY_STRONG = re.compile("|".join(f"(?:{d.strong.pattern})" for d in DANGERS))
+
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
 _NOT_NOW_BEFORE = re.compile(
     r"(不是|不像|像|以为|没有|没|未|并非|无|不会|会|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
@@ -161,11 +164,16 @@ def _named(text: str, pattern_of: str) -> tuple[Danger, ...]:
     return tuple(found)
 
 
-def find_danger_words(text: str) -> DangerWords:
-    """Dangers named in normalised ``text`` as happening now (not negated, past, over or hypothetical)."""
+def find_danger_words(text: str, with_broad: bool = True) -> DangerWords:
+    """Dangers named in normalised ``text`` as happening now (not negated, past, over or hypothetical).
+
+    ``with_broad=False`` looks for strong words only (the caller knows broad ones cannot count).
+    """
+    if not with_broad and not _ANY_STRONG.search(text):
+        return DangerWords((), ())
     if (_OVER.search(text) and not _STILL.search(text)) or (_PAST.search(text) and not _NOW.search(text)):
         return DangerWords((), ())
-    return DangerWords(_named(text, "strong"), _named(text, "broad"))
+    return DangerWords(_named(text, "strong"), _named(text, "broad") if with_broad else ())
 
 
 def _services(dangers: tuple[Danger, ...]) -> tuple[str, ...]:
@@ -189,4 +197,5 @@ def decide_urgency(words: DangerWords, model_probability: float | None) -> Urgen
 
 def detect_urgency(text: str, model_probability: float | None = None) -> Urgency:
     """Urgency of normalised ``text`` from its words and, when given, the learned probability."""
-    return decide_urgency(find_danger_words(text), model_probability)
+    with_broad = model_probability is None or model_probability >= MODEL_SUPPORTS_WORDS
+    return decide_urgency(find_danger_words(text, with_broad), model_probability)

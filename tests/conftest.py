@@ -121,3 +121,29 @@ async def redis(redis_url: str):
     await client.flushdb()
     yield client
     await client.aclose()
+
+
+@pytest.fixture(scope="session")
+def trained_models(fresh_data_dir: FreshDataDir) -> Path:
+    """The models dir of the default model, trained once per session on the shipped corpus."""
+    assert fresh_data_dir.first_classify.status == 0, fresh_data_dir.first_classify.err
+    return fresh_data_dir.path / "models"
+
+
+@pytest.fixture
+async def bot_api():
+    """A fresh local Bot API server."""
+    from tests.botapi.server import BotAPIServer
+
+    async with BotAPIServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def world(bot_api, redis, redis_url: str, tmp_path: Path, trained_models: Path):
+    """gridbot serving Telegram (polling) against the local Bot API server, with people in place."""
+    from tests.telegram_harness import start_world
+
+    running = await start_world(bot_api, redis_url, tmp_path / "var", trained_models)
+    yield running
+    await running.service.stop()

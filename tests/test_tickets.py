@@ -174,7 +174,7 @@ async def test_recategorisation_is_kept_as_a_training_label(domain: Domain) -> N
     import json
     label = json.loads(await domain.redis.hget("gb:corrections", number))
     assert label == {"text": "滨河路垃圾桶满了没人收", "label": "sanitation", "by": COMMUNITY_SUP,
-                     "at": label["at"], "number": number}
+                     "at": label["at"], "number": number, "urgent": False}
 
 
 async def test_only_the_resident_may_cancel_and_only_while_open(domain: Domain) -> None:

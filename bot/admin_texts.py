@@ -1,0 +1,58 @@
+"""Chinese texts for admins: statistics, model information, retraining progress and results."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from nlp.artifact import ModelMetadata
+
+from bot.retrain import RetrainResult
+from bot.stats import Period, Stats
+from bot.texts import esc
+
+
+def not_admin() -> str:
+    return "抱歉，该命令仅限管理员使用。"
+
+
+def _top(counter: Counter[str], limit: int = 5) -> str:
+    return "、".join(f"{esc(k)} {v}" for k, v in counter.most_common(limit)) or "无"
+
+
+def _period(title: str, period: Period) -> str:
+    return (f"<b>{title}</b>：共 {period.total} 件\n　按状态：{_top(period.by_status, 6)}\n"
+            f"　按类别：{_top(period.by_category)}\n　按网格：{_top(period.by_grid)}")
+
+
+def stats(data: Stats) -> str:
+    return "\n".join([_period("今天", data.today), _period("近 7 天", data.week), f"超时未办结：{data.overdue} 件"])
+
+
+def model(metadata: ModelMetadata) -> str:
+    metrics = metadata.metrics
+    urgency = metrics.get("urgency") or {}
+    lines = [
+        f"当前模型：<b>{metadata.version}</b>（{metadata.created_at}）",
+        f"训练样本：{metadata.n_train} 条，类别 {len(metadata.labels)} 个",
+        f"留出集：准确率 {metrics.get('accuracy', 0):.3f}，macro-F1 {metrics.get('macro_f1', 0):.3f}",
+    ]
+    if urgency.get("recall") is not None:
+        lines.append(f"紧急识别：召回率 {urgency['recall']:.3f}，误报率 {urgency['false_urgent_rate']:.3f}")
+    return "\n".join(lines)
+
+
+def retrain_started() -> str:
+    return "已开始重新训练（语料 + 所有人工纠正），完成后会通知您。"
+
+
+def progress(text: str) -> str:
+    return f"⏳ {esc(text)}"
+
+
+def retrain_result(result: RetrainResult) -> str:
+    if result.busy:
+        return "已有一个训练任务在进行，请稍后再试。"
+    compare = f"留出集 macro-F1：新 {result.new_macro_f1:.4f} / 旧 {result.old_macro_f1:.4f}"
+    if result.switched:
+        return f"✅ 新模型 <b>{result.new_version}</b> 已上线（所有进程已切换）。\n{compare}\n纠正样本：{result.corrections} 条"
+    return f"⚠️ 新模型不如当前模型，未切换，继续使用 {result.old_version}。\n{compare}"

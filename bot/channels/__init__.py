@@ -1,0 +1,1 @@
+"""Channels deliver notifications to people: Telegram, and the web chat."""

@@ -1,0 +1,111 @@
+"""Outbox delivery: read notifications from the outbox stream and hand them to their channel.
+
+Each channel reads the stream through its own consumer group, so Telegram and the web deliver
+independently. An entry is acknowledged only after its channel sent it (or it can never be sent), and
+a marker per dedupe key keeps a redelivered entry from being sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from bot import keys
+from bot.channels.render import Rendered, render
+from bot.notifications import Notification
+
+log = logging.getLogger(__name__)
+SENT_MARKER_TTL = 7 * 24 * 3600
+
+
+class Result(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"  # temporary failure: leave it pending, try again later
+    UNREACHABLE = "unreachable"  # e.g. the user blocked the bot: never try again
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    result: Result
+    retry_after: float = 0.0
+
+
+class Channel(Protocol):
+    """Something that can show a rendered notification to a recipient of its own."""
+
+    name: str
+
+    async def deliver(self, chat_id: str, message: Rendered, note: Notification) -> DeliveryResult: ...
+
+
+class OutboxDelivery:
+    """Delivers the outbox to one channel."""
+
+    def __init__(self, redis: Redis, channel: Channel, consumer: str, idle_reclaim_ms: int = 30_000) -> None:
+        self.redis = redis
+        self.channel = channel
+        self.consumer = consumer
+        self.group = f"deliver-{channel.name}"
+        self.idle_reclaim_ms = idle_reclaim_ms
+
+    async def ensure_group(self) -> None:
+        try:
+            await self.redis.xgroup_create(keys.outbox(), self.group, id="0", mkstream=True)
+        except ResponseError as err:
+            if "BUSYGROUP" not in str(err):
+                raise
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set; infrastructure errors are logged and retried."""
+        while not stop.is_set():
+            try:
+                await self.ensure_group()
+                await self.deliver_once(block_ms=1000)
+            except Exception:
+                log.exception("outbox delivery to %s failed; retrying", self.channel.name)
+                await asyncio.sleep(1.0)
+
+    async def deliver_once(self, block_ms: int | None = None, count: int = 50) -> int:
+        """Deliver what is waiting (reclaiming entries of dead consumers first); returns how many sent."""
+        entries = await self._reclaim(count)
+        if not entries:
+            response = await self.redis.xreadgroup(self.group, self.consumer, {keys.outbox(): ">"}, count, block_ms)
+            entries = response[0][1] if response else []
+        sent = 0
+        for entry_id, fields in entries:
+            sent += await self._handle(entry_id, fields)
+        return sent
+
+    async def _reclaim(self, count: int) -> list[tuple[str, dict[str, str]]]:
+        _, claimed, *_ = await self.redis.xautoclaim(keys.outbox(), self.group, self.consumer,
+                                                    self.idle_reclaim_ms, "0-0", count)
+        return [entry for entry in claimed if entry and entry[1]]
+
+    async def _handle(self, entry_id: str, fields: dict[str, str]) -> int:
+        note = Notification.from_fields(fields)
+        channel_name, _, chat_id = note.recipient.partition(":")
+        if channel_name != self.channel.name:
+            await self.redis.xack(keys.outbox(), self.group, entry_id)
+            return 0
+        marker = f"gb:sent:{fields['id']}"
+        if await self.redis.exists(marker):
+            await self.redis.xack(keys.outbox(), self.group, entry_id)
+            return 0
+        outcome = await self.channel.deliver(chat_id, render(note), note)
+        if outcome.result == Result.RETRY:
+            if outcome.retry_after:
+                await asyncio.sleep(min(outcome.retry_after, 30.0))
+            return 0
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(marker, outcome.result, ex=SENT_MARKER_TTL)
+            pipe.xack(keys.outbox(), self.group, entry_id)
+            if outcome.result == Result.UNREACHABLE:
+                pipe.hset(keys.resident(note.recipient), "unreachable", "1")
+            await pipe.execute()
+        return 1 if outcome.result == Result.SENT else 0

@@ -1,0 +1,159 @@
+"""From a resident's message to a ticket, the same for every channel.
+
+The intake classifies the message and flags emergencies, then finds the grid. When it is unsure of the
+category it asks the resident to choose one. When it cannot find the grid it asks for a location or an
+address. Meanwhile the request waits as a draft in Redis, so nothing the resident said is lost between
+messages or process restarts. Urgent requests are never held up by a question: they are opened at once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from redis.asyncio import Redis
+
+from nlp.classifier import Prediction
+from nlp.taxonomy import Taxonomy
+
+from bot.grid_map import Location
+from bot.grid_store import GridStore
+from bot.model_holder import ModelHolder
+from bot.ticket import Ticket
+from bot.tickets import NewRequest, Tickets
+
+CONFIDENT = 0.5  # below this calibrated probability the resident is asked to confirm the category
+DRAFT_TTL_SECONDS = 24 * 3600
+STEP_CATEGORY, STEP_LOCATION = "category", "location"
+
+
+@dataclass
+class Draft:
+    """A request waiting for the resident's answer."""
+
+    text: str
+    step: str
+    category: str
+    confidence: float
+    options: list[str] = field(default_factory=list)
+    urgent: bool = False
+    services: list[str] = field(default_factory=list)
+    photo: str | None = None
+    chosen_by_resident: bool = False
+
+
+@dataclass(frozen=True)
+class IntakeReply:
+    """What the channel should tell the resident next."""
+
+    kind: str  # "opened", "linked", "ask_category", "ask_location", "location_not_found", "nothing_pending"
+    ticket: Ticket | None = None
+    options: tuple[tuple[str, str], ...] = ()  # (code, Chinese name) for ask_category
+    services: tuple[str, ...] = ()  # emergency numbers to show at once
+    grid_name: str | None = None
+    address: str = ""
+
+
+class Intake:
+    """The resident conversation's domain side."""
+
+    def __init__(self, redis: Redis, models: ModelHolder, tickets: Tickets, grids: GridStore, taxonomy: Taxonomy) -> None:
+        self.redis = redis
+        self.models = models
+        self.tickets = tickets
+        self.grids = grids
+        self.taxonomy = taxonomy
+
+    async def submit(self, resident: str, text: str, photo: str | None = None) -> IntakeReply:
+        """A new request in words (and maybe a photo)."""
+        prediction: Prediction = self.models.classify(text)
+        draft = Draft(
+            text=text, step=STEP_CATEGORY, category=prediction.category, confidence=prediction.confidence,
+            options=[code for code, _ in prediction.top], urgent=prediction.urgent,
+            services=list(prediction.urgency.services), photo=photo,
+        )
+        if prediction.confidence < CONFIDENT and not draft.urgent:
+            await self._save(resident, draft)
+            return self._ask_category(draft)
+        return await self._locate_and_open(resident, draft, await self._locate_text(text))
+
+    async def choose_category(self, resident: str, code: str) -> IntakeReply:
+        """The resident picked a category from the offered buttons."""
+        draft = await self._load(resident)
+        if draft is None or draft.step != STEP_CATEGORY:
+            return IntakeReply("nothing_pending")
+        if self.taxonomy.get(code) is None:
+            return self._ask_category(draft)
+        draft.category, draft.confidence, draft.chosen_by_resident = code, 1.0, True
+        return await self._locate_and_open(resident, draft, await self._locate_text(draft.text))
+
+    async def locate_by_point(self, resident: str, lat: float, lon: float) -> IntakeReply:
+        """The resident shared a location for the waiting request."""
+        draft = await self._load(resident)
+        if draft is None or draft.step != STEP_LOCATION:
+            return IntakeReply("nothing_pending")
+        grid_map = await self.grids.current()
+        location = grid_map.locate_point(lat, lon) if grid_map else Location()
+        return await self._open(resident, draft, location, (lat, lon))
+
+    async def locate_by_address(self, resident: str, address: str) -> IntakeReply:
+        """The resident typed an address for the waiting request."""
+        draft = await self._load(resident)
+        if draft is None or draft.step != STEP_LOCATION:
+            return IntakeReply("nothing_pending")
+        location = await self._locate_text(address)
+        if location.grid_id is None:
+            return IntakeReply("location_not_found", address=address)
+        return await self._open(resident, draft, location)
+
+    async def skip_location(self, resident: str) -> IntakeReply:
+        """The resident cannot say where: open the ticket for a supervisor to place."""
+        draft = await self._load(resident)
+        if draft is None or draft.step != STEP_LOCATION:
+            return IntakeReply("nothing_pending")
+        return await self._open(resident, draft, Location())
+
+    async def waiting_step(self, resident: str) -> str | None:
+        """What the resident's draft waits for (None: no draft)."""
+        draft = await self._load(resident)
+        return draft.step if draft else None
+
+    async def _locate_and_open(self, resident: str, draft: Draft, location: Location) -> IntakeReply:
+        if location.grid_id is None and not draft.urgent:
+            draft.step = STEP_LOCATION
+            await self._save(resident, draft)
+            return IntakeReply("ask_location", services=tuple(draft.services))
+        return await self._open(resident, draft, location)
+
+    async def _open(self, resident: str, draft: Draft, location: Location,
+                    coordinates: tuple[float, float] | None = None) -> IntakeReply:
+        request = NewRequest(
+            resident=resident, text=draft.text, category=draft.category, confidence=draft.confidence,
+            urgent=draft.urgent, location=location if location.grid_id or location.community else None,
+            coordinates=coordinates, photo=draft.photo,
+        )
+        opened = await self.tickets.open(request)
+        await self.redis.delete(_draft_key(resident))
+        if draft.chosen_by_resident and not opened.linked:
+            await self.tickets.record_label(opened.ticket, draft.category, resident)
+        return IntakeReply("linked" if opened.linked else "opened", opened.ticket, services=tuple(draft.services),
+                           grid_name=location.name)
+
+    async def _locate_text(self, text: str) -> Location:
+        grid_map = await self.grids.current()
+        return grid_map.locate_text(text) if grid_map else Location()
+
+    def _ask_category(self, draft: Draft) -> IntakeReply:
+        options = tuple((code, self.taxonomy.name(code)) for code in draft.options if code != "other")
+        return IntakeReply("ask_category", options=options, services=tuple(draft.services))
+
+    async def _save(self, resident: str, draft: Draft) -> None:
+        await self.redis.set(_draft_key(resident), json.dumps(asdict(draft), ensure_ascii=False), ex=DRAFT_TTL_SECONDS)
+
+    async def _load(self, resident: str) -> Draft | None:
+        raw = await self.redis.get(_draft_key(resident))
+        return Draft(**json.loads(raw)) if raw else None
+
+
+def _draft_key(resident: str) -> str:
+    return f"gb:draft:{resident}"

@@ -1,0 +1,64 @@
+"""The classifier a process serves with, and switching it when a new model goes live anywhere.
+
+A process that makes a model current publishes its version on a Redis channel; every process
+listening loads that version from the shared models directory, so all switch together.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from redis.asyncio import Redis
+
+from nlp.artifact import ModelMetadata, load_model
+from nlp.classifier import Prediction, TextClassifier
+
+MODEL_CHANNEL = "gb:model:current"
+log = logging.getLogger(__name__)
+
+
+class ModelHolder:
+    """Holds the current classifier and its metadata; swaps both at once."""
+
+    def __init__(self, classifier: TextClassifier, metadata: ModelMetadata, models_dir: Path) -> None:
+        self.classifier = classifier
+        self.metadata = metadata
+        self.models_dir = models_dir
+        self._place_names: list[str] = []
+
+    def classify(self, text: str) -> Prediction:
+        return self.classifier.classify(text)
+
+    def add_place_names(self, names: list[str]) -> None:
+        """Keep the grid map's place names whole when segmenting (survives model switches)."""
+        self._place_names = names
+        self.classifier.add_words([(name, None) for name in names])
+
+    async def switch_to(self, version: str) -> None:
+        """Load ``version`` from the models directory and serve with it."""
+        if version == self.metadata.version:
+            return
+        classifier, metadata = await asyncio.to_thread(load_model, self.models_dir / version)
+        classifier.add_words([(name, None) for name in self._place_names])
+        self.classifier, self.metadata = classifier, metadata
+        log.info("now serving model %s", version)
+
+    async def publish(self, redis: Redis, version: str) -> None:
+        """Tell every process (this one included) to switch to ``version``."""
+        await redis.publish(MODEL_CHANNEL, version)
+
+    async def listen(self, redis: Redis, stop: asyncio.Event) -> None:
+        """Follow published model switches until ``stop`` is set."""
+        while not stop.is_set():
+            try:
+                async with redis.pubsub() as pubsub:
+                    await pubsub.subscribe(MODEL_CHANNEL)
+                    while not stop.is_set():
+                        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                        if message and message.get("type") == "message":
+                            await self.switch_to(str(message["data"]))
+            except Exception:  # Redis restarting, or a bad version: log and resubscribe
+                log.exception("model switch listener failed; retrying")
+                await asyncio.sleep(1.0)

@@ -1,0 +1,93 @@
+"""Retraining from the shipped corpus plus every recorded correction, switching only if not worse.
+
+The candidate and the model in service are scored on the same held-out split of the combined data; the
+candidate goes live (saved, marked current, announced to every process) only if its macro-F1 is not
+lower. One retraining at a time across all processes (a Redis lock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+
+from redis.asyncio import Redis
+
+from nlp.dataset import Dataset, read_labelled_csv
+from nlp.metrics import evaluate
+from nlp.training import train_with_heldout
+
+from bot import keys
+from bot.classifier_store import save_trained, user_words
+from bot.config import Settings
+from bot.model_holder import ModelHolder
+
+LOCK_SECONDS = 1800
+Report = Callable[[str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class RetrainResult:
+    """What a retraining measured and decided."""
+
+    switched: bool
+    busy: bool = False
+    old_version: str = ""
+    new_version: str = ""
+    old_macro_f1: float = 0.0
+    new_macro_f1: float = 0.0
+    corrections: int = 0
+    n_train: int = 0
+
+
+async def corrections(redis: Redis) -> list[dict[str, object]]:
+    """Every recorded label correction (one per ticket, the latest)."""
+    return [json.loads(raw) for raw in (await redis.hgetall(keys.corrections())).values()]
+
+
+def with_corrections(dataset: Dataset, extra: list[dict[str, object]]) -> Dataset:
+    """The dataset plus correction rows (a corrected ticket's urgency is taken as not urgent-labelled)."""
+    texts = dataset.texts + [str(c["text"]) for c in extra]
+    labels = dataset.labels + [str(c["label"]) for c in extra]
+    urgent = dataset.urgent + [bool(c.get("urgent", False)) for c in extra] if dataset.urgent is not None else None
+    lines = dataset.lines + [0] * len(extra)
+    return replace(dataset, texts=texts, labels=labels, urgent=urgent, lines=lines,
+                   sha256=dataset.sha256[:48] + f"{len(extra):016x}")
+
+
+class Retrainer:
+    """Runs one retraining and reports progress through a callback."""
+
+    def __init__(self, redis: Redis, settings: Settings, models: ModelHolder) -> None:
+        self.redis = redis
+        self.settings = settings
+        self.models = models
+
+    async def run(self, report: Report) -> RetrainResult:
+        if not await self.redis.set("gb:retrain:lock", "1", nx=True, ex=LOCK_SECONDS):
+            return RetrainResult(switched=False, busy=True)
+        try:
+            return await self._run(report)
+        finally:
+            await self.redis.delete("gb:retrain:lock")
+
+    async def _run(self, report: Report) -> RetrainResult:
+        extra = await corrections(self.redis)
+        dataset = with_corrections(read_labelled_csv(self.settings.corpus_path), extra)
+        await report(f"开始训练：语料 {len(dataset) - len(extra)} 条 + 纠正 {len(extra)} 条")
+        words = user_words(self.settings)
+        result = await asyncio.to_thread(train_with_heldout, dataset, user_words=words)
+        await report(f"训练完成（{result.seconds:.0f} 秒），正在与当前模型比较")
+        heldout_texts = [dataset.texts[i] for i in result.test_indices]
+        heldout_labels = [dataset.labels[i] for i in result.test_indices]
+        current = self.models.classifier
+        old = evaluate(heldout_labels, await asyncio.to_thread(current.predict, heldout_texts))["macro_f1"]
+        new = result.metrics["macro_f1"]
+        outcome = RetrainResult(switched=False, old_version=self.models.metadata.version, old_macro_f1=old,
+                                new_macro_f1=new, corrections=len(extra), n_train=result.n_train)
+        if new < old:
+            return outcome
+        metadata = await asyncio.to_thread(save_trained, self.settings, dataset, result)
+        await self.models.publish(self.redis, metadata.version)
+        return replace(outcome, switched=True, new_version=metadata.version)

@@ -1,0 +1,133 @@
+"""The running service: everything ``gridbot serve`` starts, wired in one place and stopped cleanly.
+
+Redis (embedded or GRIDBOT_REDIS_URL) → grid map (demo on first run) → classifier (trained on first
+run) → ticket domain → intake → Telegram (when a token is set: polling or webhook) → outbox delivery →
+scheduler → model-switch listener → HTTP server (health, metrics, webhook).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.redis import RedisStorage
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot.channels.telegram import TelegramChannel
+from bot.classifier_store import load_or_train_default
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.delivery import OutboxDelivery
+from bot.escalation import DueWork
+from bot.intake import Intake
+from bot.model_holder import ModelHolder
+from bot.redis_server import EmbeddedRedis
+from bot.retrain import Retrainer
+from bot.runtime import Domain, build_domain
+from bot.scheduler import Scheduler
+from bot.web.app import build_app
+from handlers import admin, fallback, resident, supervisor, worker
+
+log = logging.getLogger("gridbot")
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+@dataclass
+class Service:
+    """One gridbot process."""
+
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    redis: Redis | None = None
+    domain: Domain | None = None
+    models: ModelHolder | None = None
+    bot: Bot | None = None
+    dispatcher: Dispatcher | None = None
+    http_port: int | None = None
+    _embedded: EmbeddedRedis | None = None
+    _runner: web.AppRunner | None = None
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task] = field(default_factory=list)
+    _background: set[asyncio.Task] = field(default_factory=set)
+
+    async def start(self) -> None:
+        settings = self.settings
+        url = settings.redis_url
+        if url is None:
+            self._embedded = EmbeddedRedis(settings.data_dir)
+            url = self._embedded.start()
+        self.redis = Redis.from_url(url, decode_responses=True, health_check_interval=30)
+        self.domain = await build_domain(self.redis, settings, self.clock)
+        classifier, metadata = await asyncio.to_thread(load_or_train_default, settings)
+        self.models = ModelHolder(classifier, metadata, settings.models_dir)
+        grid_map = await self.domain.grids.current()
+        if grid_map is not None:
+            self.models.add_place_names(grid_map.place_names())
+        intake = Intake(self.redis, self.models, self.domain.tickets, self.domain.grids, self.domain.taxonomy)
+        app = build_app(settings, self.models, self.redis)
+        if settings.bot_token is not None:
+            self._start_telegram(intake, app)
+        self._spawn(Scheduler(self.domain.store, DueWork(self.domain.tickets), self.clock).run(self._stop))
+        self._spawn(self.models.listen(self.redis, self._stop))
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, settings.http_host, settings.http_port)
+        await site.start()
+        self.http_port = site._server.sockets[0].getsockname()[1] if site._server else settings.http_port  # type: ignore[union-attr]
+        if self.bot is not None and settings.bot_mode == "webhook":
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            await self.bot.set_webhook(str(settings.webhook_url), secret_token=secret, drop_pending_updates=False)
+
+    def _start_telegram(self, intake: Intake, app: web.Application) -> None:
+        settings, domain = self.settings, self.domain
+        assert settings.bot_token is not None and domain is not None and self.redis is not None
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api))
+        self.bot = Bot(settings.bot_token.get_secret_value(), session=session,
+                       default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+        self.dispatcher = Dispatcher(
+            storage=RedisStorage(self.redis),
+            settings=settings, clock=self.clock, intake=intake, tickets=domain.tickets, store=domain.store,
+            people=domain.people, grids=domain.grids, taxonomy=domain.taxonomy, models=self.models,
+            retrainer=Retrainer(self.redis, settings, self.models), background=self._background,
+        )
+        self.dispatcher.include_routers(admin.build_router(), worker.build_router(), supervisor.build_router(),
+                                        resident.build_router(), fallback.build_router())
+        consumer = f"{os.uname().nodename}-{os.getpid()}"
+        self._spawn(OutboxDelivery(self.redis, TelegramChannel(self.bot), consumer).run(self._stop))
+        if settings.bot_mode == "polling":
+            self._spawn(self.dispatcher.start_polling(self.bot, handle_signals=False, close_bot_session=False))
+        else:
+            from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            SimpleRequestHandler(self.dispatcher, self.bot, secret_token=secret).register(app, path=WEBHOOK_PATH)
+
+    def _spawn(self, coro: object) -> None:
+        self._tasks.append(asyncio.create_task(coro))  # type: ignore[arg-type]
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self.dispatcher is not None and self.settings.bot_mode == "polling":
+            try:
+                await self.dispatcher.stop_polling()
+            except RuntimeError:
+                pass  # polling had not started yet
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, *self._background, return_exceptions=True)
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self.bot is not None:
+            await self.bot.session.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+        if self._embedded is not None:
+            self._embedded.stop()

@@ -1,0 +1,64 @@
+"""Admins (GRIDBOT_ADMIN_IDS): /stats, /model, /retrain. Everyone else gets a refusal."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, Filter
+from aiogram.types import Message
+
+from bot import admin_texts
+from bot.clock import Clock
+from bot.config import Settings
+from bot.model_holder import ModelHolder
+from bot.retrain import Retrainer
+from bot.stats import collect
+from bot.store import TicketStore
+
+ADMIN_COMMANDS = ("stats", "model", "retrain")
+
+
+class IsAdmin(Filter):
+    """The sender's Telegram id is in GRIDBOT_ADMIN_IDS."""
+
+    async def __call__(self, message: Message, settings: Settings) -> bool:
+        return message.from_user is not None and message.from_user.id in settings.admin_ids
+
+
+async def refuse(message: Message) -> None:
+    await message.answer(admin_texts.not_admin())
+
+
+async def stats(message: Message, store: TicketStore, clock: Clock) -> None:
+    await message.answer(admin_texts.stats(await collect(store, clock)))
+
+
+async def model(message: Message, models: ModelHolder) -> None:
+    await message.answer(admin_texts.model(models.metadata))
+
+
+async def retrain(message: Message, bot: Bot, retrainer: Retrainer, background: set[asyncio.Task]) -> None:
+    chat_id = message.chat.id
+
+    async def report(text: str) -> None:
+        await bot.send_message(chat_id, admin_texts.progress(text))
+
+    async def job() -> None:
+        result = await retrainer.run(report)
+        await bot.send_message(chat_id, admin_texts.retrain_result(result))
+
+    await message.answer(admin_texts.retrain_started())
+    task = asyncio.create_task(job())
+    background.add(task)  # keep a reference until done (asyncio only keeps weak ones)
+    task.add_done_callback(background.discard)
+
+
+def build_router() -> Router:
+    """A new router with this audience's handlers (one per dispatcher)."""
+    router = Router(name="admin")
+    router.message.register(refuse, Command(*ADMIN_COMMANDS), ~IsAdmin())
+    router.message.register(stats, Command("stats"), IsAdmin())
+    router.message.register(model, Command("model"), IsAdmin())
+    router.message.register(retrain, Command("retrain"), IsAdmin())
+    return router

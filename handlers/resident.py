@@ -1,0 +1,147 @@
+"""Residents: /start, /my, /cancel, requests in words or photos, locations, category and rating buttons."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from bot import texts
+from bot.channels.telegram import CategoryChoice, TicketAction
+from bot.intake import Intake, IntakeReply
+from bot.store import TicketStore
+from bot.tickets import Tickets
+from handlers.common import answer_outcome, callback_message, key_of
+from nlp.taxonomy import Taxonomy
+
+
+
+def location_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=texts.SEND_LOCATION, request_location=True)],
+                  [KeyboardButton(text=texts.SKIP_LOCATION)]],
+        resize_keyboard=True, one_time_keyboard=True,
+    )
+
+
+def category_keyboard(options: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(text=name, callback_data=CategoryChoice(code=code).pack())] for code, name in options]
+    rows.append([InlineKeyboardButton(text=texts.OTHER_CATEGORY, callback_data=CategoryChoice(code="other").pack())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def show(message: Message, reply: IntakeReply, after_location: bool = False) -> None:
+    """Tell the resident what the intake needs next (the ticket itself arrives from the outbox)."""
+    if reply.services:
+        await message.answer(texts.emergency(reply.services))
+    if reply.kind == "ask_category":
+        await message.answer(texts.ask_category(name for _, name in reply.options),
+                             reply_markup=category_keyboard(reply.options))
+    elif reply.kind == "ask_location":
+        await message.answer(texts.ask_location(), reply_markup=location_keyboard())
+    elif reply.kind == "location_not_found":
+        await message.answer(texts.location_not_found(reply.address), reply_markup=location_keyboard())
+    elif reply.kind == "nothing_pending":
+        await message.answer(texts.nothing_pending(), reply_markup=ReplyKeyboardRemove())
+    elif after_location:
+        await message.answer(texts.location_received(), reply_markup=ReplyKeyboardRemove())
+
+
+async def start(message: Message, taxonomy: Taxonomy) -> None:
+    await message.answer(texts.welcome(c.name for c in taxonomy.categories if c.code != "other"))
+
+
+async def my_tickets(message: Message, store: TicketStore) -> None:
+    await message.answer(texts.my_tickets(await store.list(resident=key_of(message.from_user), limit=20)))
+
+
+async def cancel(message: Message, command: CommandObject, tickets: Tickets) -> None:
+    number = (command.args or "").strip().upper()
+    if not number:
+        await message.answer(texts.cancel_usage())
+        return
+    outcome = await tickets.cancel(number, key_of(message.from_user))
+    if not outcome.ok:
+        await message.answer(texts.refusal(str(outcome.refusal), number, outcome.detail))
+
+
+async def location(message: Message, intake: Intake) -> None:
+    point = message.location
+    assert point is not None
+    await show(message, await intake.locate_by_point(key_of(message.from_user), point.latitude, point.longitude), True)
+
+
+async def skip_location(message: Message, intake: Intake) -> None:
+    await show(message, await intake.skip_location(key_of(message.from_user)), True)
+
+
+async def photo(message: Message, intake: Intake) -> None:
+    caption = (message.caption or "").strip()
+    if not caption:
+        await message.answer(texts.photo_needs_caption())
+        return
+    assert message.photo
+    reference = f"telegram:{message.photo[-1].file_id}"
+    await show(message, await intake.submit(key_of(message.from_user), caption, photo=reference))
+
+
+async def request(message: Message, intake: Intake) -> None:
+    text = (message.text or "").strip()
+    if not text:
+        await message.answer(texts.empty_text())
+        return
+    resident = key_of(message.from_user)
+    if await intake.waiting_step(resident) == "location":
+        await show(message, await intake.locate_by_address(resident, text), True)
+        return
+    await show(message, await intake.submit(resident, text))
+
+
+async def other_media(message: Message) -> None:
+    await message.answer(texts.media_unsupported())
+
+
+async def category_chosen(query: CallbackQuery, callback_data: CategoryChoice, intake: Intake,
+                          taxonomy: Taxonomy) -> None:
+    reply = await intake.choose_category(key_of(query.from_user), callback_data.code)
+    message = callback_message(query)
+    if reply.kind == "nothing_pending" or message is None:
+        await query.answer(texts.stale_button(), show_alert=True)
+        return
+    await query.answer(texts.category_noted(taxonomy.name(callback_data.code)))
+    await message.edit_reply_markup(reply_markup=None)
+    await show(message, reply)
+
+
+async def rate(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
+    stars = int(callback_data.arg) if callback_data.arg.isdigit() else 0
+    outcome = await tickets.rate(callback_data.number, key_of(query.from_user), stars)
+    await answer_outcome(query, outcome, callback_data.number, texts.rated(callback_data.number, stars))
+    message = callback_message(query)
+    if outcome.ok and message is not None:
+        await message.edit_reply_markup(reply_markup=None)
+
+
+def build_router() -> Router:
+    """A new router with this audience's handlers (one per dispatcher)."""
+    router = Router(name="resident")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(start, CommandStart())
+    router.message.register(my_tickets, Command("my"))
+    router.message.register(cancel, Command("cancel"))
+    router.message.register(location, F.location)
+    router.message.register(skip_location, F.text == texts.SKIP_LOCATION)
+    router.message.register(photo, F.photo)
+    router.message.register(request, F.text)
+    router.message.register(other_media)
+    router.callback_query.register(category_chosen, CategoryChoice.filter())
+    router.callback_query.register(rate, TicketAction.filter(F.action == "rate"))
+    return router

@@ -1,0 +1,112 @@
+"""Grid workers: /join, /tasks, and the 接单 / 退回 / 办结 buttons with their follow-up questions."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot import texts
+from bot.channels.render import worker_buttons
+from bot.channels.telegram import TicketAction, keyboard
+from bot.people import People
+from bot.store import TicketStore
+from bot.ticket_states import OPEN_STATUSES, Action
+from bot.tickets import Tickets
+from handlers.common import answer_outcome, callback_message, key_of
+
+
+
+class WorkerSteps(StatesGroup):
+    """What the bot waits for from a worker after a button."""
+
+    return_reason = State()
+    result_note = State()
+
+
+async def join(message: Message, command: CommandObject, people: People) -> None:
+    worker = await people.redeem_invite((command.args or "").strip(), key_of(message.from_user),
+                                        message.from_user.full_name if message.from_user else "")
+    await message.answer(texts.joined(worker.grids) if worker else texts.join_failed())
+
+
+async def tasks(message: Message, people: People, store: TicketStore) -> None:
+    key = key_of(message.from_user)
+    worker = await people.get_worker(key)
+    found = {t.number: t for t in await store.list(worker=key, limit=200) if t.status in OPEN_STATUSES}
+    for grid_id in worker.grids if worker else ():
+        for ticket in await store.list(grid_id=grid_id, limit=200):
+            if ticket.status in OPEN_STATUSES and ticket.worker in (None, key):
+                found.setdefault(ticket.number, ticket)
+    await message.answer(texts.tasks(sorted(found.values(), key=lambda t: t.deadline_at)))
+
+
+async def accept(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
+    number = callback_data.number
+    outcome = await tickets.accept(number, key_of(query.from_user))
+    await answer_outcome(query, outcome, number, texts.accepted_by_you(number))
+    message = callback_message(query)
+    if outcome.ok and message is not None:
+        await message.edit_reply_markup(reply_markup=keyboard(worker_buttons(number, accepted=True)))
+
+
+async def _ask(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets, state: FSMContext,
+               action: Action, step: State, question: str) -> None:
+    number = callback_data.number
+    allowed = await tickets.may_act(number, key_of(query.from_user), action)
+    if not allowed.ok:
+        await answer_outcome(query, allowed, number, "")
+        return
+    await state.set_state(step)
+    await state.update_data(number=number)
+    await query.answer()
+    message = callback_message(query)
+    if message is not None:
+        await message.answer(question)
+
+
+async def return_pressed(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets, state: FSMContext) -> None:
+    await _ask(query, callback_data, tickets, state, Action.RETURN, WorkerSteps.return_reason,
+               texts.ask_return_reason(callback_data.number))
+
+
+async def resolve_pressed(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets, state: FSMContext) -> None:
+    await _ask(query, callback_data, tickets, state, Action.RESOLVE, WorkerSteps.result_note,
+               texts.ask_result(callback_data.number))
+
+
+async def return_reason(message: Message, tickets: Tickets, state: FSMContext) -> None:
+    number = (await state.get_data())["number"]
+    outcome = await tickets.return_to_supervisor(number, key_of(message.from_user), message.text or "")
+    if outcome.refusal is not None and str(outcome.refusal) == "bad_input":
+        await message.answer(texts.ask_return_reason(number))
+        return
+    await state.clear()
+    await message.answer(texts.returned(number) if outcome.ok else texts.refusal(str(outcome.refusal), number))
+
+
+async def result_note(message: Message, tickets: Tickets, state: FSMContext) -> None:
+    number = (await state.get_data())["number"]
+    note = message.text or message.caption or ""
+    photo = f"telegram:{message.photo[-1].file_id}" if message.photo else None
+    outcome = await tickets.resolve(number, key_of(message.from_user), note, photo)
+    if outcome.refusal is not None and str(outcome.refusal) == "bad_input":
+        await message.answer(texts.ask_result(number))
+        return
+    await state.clear()
+    await message.answer(texts.resolved_by_you(number) if outcome.ok else texts.refusal(str(outcome.refusal), number))
+
+
+def build_router() -> Router:
+    """A new router with this audience's handlers (one per dispatcher)."""
+    router = Router(name="worker")
+    router.message.register(join, Command("join"))
+    router.message.register(tasks, Command("tasks"))
+    router.callback_query.register(accept, TicketAction.filter(F.action == "accept"))
+    router.callback_query.register(return_pressed, TicketAction.filter(F.action == "return"))
+    router.callback_query.register(resolve_pressed, TicketAction.filter(F.action == "resolve"))
+    router.message.register(return_reason, WorkerSteps.return_reason, F.text)
+    router.message.register(result_note, WorkerSteps.result_note, F.text | F.photo)
+    return router

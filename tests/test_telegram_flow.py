@@ -1,0 +1,160 @@
+"""The whole conversation over real HTTP: residents, workers, supervisors and admins through the local
+Bot API server, gridbot polling it with aiogram, tickets in a real Redis."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.people import telegram_key
+from bot.ticket_states import Status
+from tests.botapi.client import buttons, reply_keyboard
+from tests.telegram_harness import World
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+LAMP = "西正路8号门口的路灯坏了好几天，晚上黑漆漆的"
+
+
+async def test_resident_to_worker_to_rating_closes_the_ticket(world: World) -> None:
+    await world.says(world.resident, LAMP)
+    number = await world.ticket_number(world.resident)
+    offer = await world.sees(world.worker, "新工单", number)
+    assert buttons(offer) == ["接单", "退回"]
+
+    answer = await world.presses(world.worker, offer, "接单")
+    assert number in answer["text"]
+    await world.sees(world.resident, number, "已接单")
+    accepted = await world.server.wait_for_edit(world.worker.id, offer, lambda m: "办结" in buttons(m))
+    await world.presses(world.worker, accepted, "办结")
+    await world.sees(world.worker, "处理结果", number)
+    await world.says(world.worker, "已更换灯泡，恢复照明")
+
+    done = await world.sees(world.resident, number, "已办结", "已更换灯泡")
+    assert buttons(done) == ["1", "2", "3", "4", "5"]
+    await world.presses(world.resident, done, "5")
+    await world.sees(world.resident, number, "感谢您的评价")
+    ticket = await world.service.domain.tickets.get(number)
+    assert ticket.status == Status.CLOSED and ticket.rating == 5
+
+
+async def test_poor_rating_reopens_and_tells_the_worker(world: World) -> None:
+    await world.says(world.resident, LAMP)
+    number = await world.ticket_number(world.resident)
+    tickets = world.service.domain.tickets
+    await tickets.accept(number, telegram_key(world.worker.id))
+    await tickets.resolve(number, telegram_key(world.worker.id), "已处理")
+    done = await world.sees(world.resident, number, "已办结")
+    await world.presses(world.resident, done, "1")
+    await world.sees(world.worker, number, "不满意")
+    assert (await tickets.get(number)).status == Status.ASSIGNED
+
+
+async def test_unknown_place_asks_for_a_location_and_the_location_finds_the_grid(world: World) -> None:
+    await world.says(world.resident, "我家楼下的路灯坏了好几天了")
+    question = await world.sees(world.resident, "位置")
+    assert reply_keyboard(question)[0] == {"text": "发送位置", "request_location": True}
+    grid = (await world.service.domain.grids.current()).get("GC-XY-01")
+    point = grid.geometry.representative_point()
+    await world.server.send_location(world.resident, point.y, point.x)
+    number = await world.ticket_number(world.resident)
+    await world.sees(world.worker, "新工单", number)
+    assert (await world.service.domain.tickets.get(number)).grid_id == "GC-XY-01"
+
+
+async def test_typed_address_finds_the_grid(world: World) -> None:
+    await world.says(world.resident, "楼下的路灯又不亮了")
+    await world.sees(world.resident, "位置")
+    await world.says(world.resident, "西正路8号")
+    number = await world.ticket_number(world.resident)
+    assert (await world.service.domain.tickets.get(number)).grid_id == "GC-XY-01"
+
+
+async def test_emergency_gets_the_numbers_at_once_and_alerts_the_supervisor(world: World) -> None:
+    await world.says(world.resident, "西正路8号三楼着火了，好大的烟，快来人")
+    await world.sees(world.resident, "119")
+    number = await world.ticket_number(world.resident)
+    await world.sees(world.supervisor, "紧急工单", number)
+    ticket = await world.service.domain.tickets.get(number)
+    assert ticket.urgent and ticket.deadline_at - ticket.created_at == 2 * 3600
+
+
+async def test_return_with_reason_then_supervisor_dispatches(world: World) -> None:
+    await world.service.domain.people.add_worker(telegram_key(world.stranger.id), "GC-XY-02", "赵网格")
+    await world.says(world.resident, LAMP)
+    number = await world.ticket_number(world.resident)
+    offer = await world.sees(world.worker, "新工单", number)
+    await world.presses(world.worker, offer, "退回")
+    await world.sees(world.worker, "原因", number)
+    await world.says(world.worker, "这盏灯在光明路那边，不归本网格")
+    await world.sees(world.worker, number, "已退回")
+
+    pending = await world.sees(world.supervisor, "待派单", number, "光明路那边")
+    await world.presses(world.supervisor, pending, "派单")
+    choice = await world.sees(world.supervisor, "派给哪个网格", number)
+    await world.presses(world.supervisor, choice, "西隅第二网格")
+    await world.sees(world.stranger, "新工单", number)
+    assert (await world.service.domain.tickets.get(number)).grid_id == "GC-XY-02"
+
+
+async def test_overdue_ticket_escalates_to_the_supervisor(world: World) -> None:
+    await world.says(world.resident, LAMP)
+    number = await world.ticket_number(world.resident)
+    world.clock.advance(73 * 3600)  # municipal: 72 h
+    await world.sees(world.supervisor, "超时上报", number, timeout=10)
+    await world.sees(world.worker, number, "已超时")
+
+
+async def test_forged_button_changes_nothing_and_says_so(world: World) -> None:
+    await world.says(world.resident, LAMP)
+    number = await world.ticket_number(world.resident)
+    offer = await world.sees(world.worker, "新工单", number)
+    answer = await world.presses(world.stranger, offer, "接单")
+    assert answer["show_alert"] and "不属于您" in answer["text"]
+    forged = await world.server.press_raw(world.stranger, offer, f"t:resolve:{number}:")
+    assert "不属于您" in (await world.server.wait_for_callback_answer(forged))["text"]
+    garbage = await world.server.press_raw(world.stranger, offer, "no:such:thing")
+    assert "失效" in (await world.server.wait_for_callback_answer(garbage))["text"]
+    assert (await world.service.domain.tickets.get(number)).status == Status.ASSIGNED
+
+
+async def test_second_worker_is_told_who_took_it(world: World) -> None:
+    await world.says(world.resident, LAMP)
+    number = await world.ticket_number(world.resident)
+    first = await world.sees(world.worker, "新工单", number)
+    second = await world.sees(world.colleague, "新工单", number)
+    await world.presses(world.worker, first, "接单")
+    answer = await world.presses(world.colleague, second, "接单")
+    assert "李网格" in answer["text"] and answer["show_alert"]
+
+
+async def test_non_admin_retrain_is_refused(world: World) -> None:
+    await world.says(world.resident, "/retrain")
+    await world.sees(world.resident, "仅限管理员")
+    await world.says(world.admin, "/model")
+    await world.sees(world.admin, "当前模型", world.service.models.metadata.version)
+
+
+async def test_my_and_cancel(world: World) -> None:
+    await world.says(world.resident, LAMP)
+    number = await world.ticket_number(world.resident)
+    await world.says(world.resident, "/my")
+    await world.sees(world.resident, "您的工单", number)
+    await world.says(world.resident, f"/cancel {number}")
+    await world.sees(world.resident, number, "已撤回")
+    await world.sees(world.worker, number, "撤回")
+    await world.says(world.stranger, f"/cancel {number}")
+    await world.sees(world.stranger, number, "不属于您")
+
+
+async def test_media_without_words_get_an_explanation(world: World) -> None:
+    await world.server.send_voice(world.resident)
+    await world.sees(world.resident, "文字")
+    await world.server.send_photo(world.resident)
+    await world.sees(world.resident, "照片说明")
+
+
+async def test_photo_with_caption_is_a_request_with_the_photo(world: World) -> None:
+    await world.server.send_photo(world.resident, caption="西正路8号的井盖不见了，很危险")
+    number = await world.ticket_number(world.resident)
+    offer = await world.sees(world.worker, "新工单", number)
+    assert offer.get("photo"), offer
