@@ -1,8 +1,10 @@
 """Retraining from the shipped corpus plus every recorded correction, switching only if not worse.
 
-The candidate and the model in service are scored on the same held-out split of the combined data; the
-candidate goes live (saved, marked current, announced to every process) only if its macro-F1 is not
-lower. One retraining at a time across all processes (a Redis lock).
+Both models are judged the same way: macro-F1 on a held-out split, from a model fitted on the rest
+(``gridbot train`` records that figure in the model's metadata). The model in service was refitted on
+all its data, so scoring it on any split of that data would flatter it; its recorded held-out figure
+is the fair comparison. The candidate goes live (saved, marked current, announced to every process)
+only if its held-out macro-F1 is not lower. One retraining at a time across all processes (a lock).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from dataclasses import dataclass, replace
 from redis.asyncio import Redis
 
 from nlp.dataset import Dataset, read_labelled_csv
-from nlp.metrics import evaluate
 from nlp.training import train_with_heldout
 
 from bot import keys
@@ -79,15 +80,13 @@ class Retrainer:
         words = user_words(self.settings)
         result = await asyncio.to_thread(train_with_heldout, dataset, user_words=words)
         await report(f"训练完成（{result.seconds:.0f} 秒），正在与当前模型比较")
-        heldout_texts = [dataset.texts[i] for i in result.test_indices]
-        heldout_labels = [dataset.labels[i] for i in result.test_indices]
-        current = self.models.classifier
-        old = evaluate(heldout_labels, await asyncio.to_thread(current.predict, heldout_texts))["macro_f1"]
-        new = result.metrics["macro_f1"]
+        old = float(self.models.metadata.metrics.get("macro_f1", 0.0))
+        new = float(result.metrics["macro_f1"])
         outcome = RetrainResult(switched=False, old_version=self.models.metadata.version, old_macro_f1=old,
                                 new_macro_f1=new, corrections=len(extra), n_train=result.n_train)
         if new < old:
             return outcome
         metadata = await asyncio.to_thread(save_trained, self.settings, dataset, result)
+        await self.models.switch_to(metadata.version)  # this process at once; the others on the message
         await self.models.publish(self.redis, metadata.version)
         return replace(outcome, switched=True, new_version=metadata.version)

@@ -21,7 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 async def _serve(settings: Settings) -> None:
     print("gridbot: starting (the first run trains the default model, ~10 s) …", file=sys.stderr)
     service = Service(settings)
-    await service.start()
+    await service.start(progress=lambda step: print(f"gridbot: training the default model: {step}", file=sys.stderr))
     assert service.models is not None
     print(f"gridbot: model {service.models.metadata.version}; serving on "
           f"http://{settings.http_host}:{service.http_port}", file=sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
@@ -58,7 +59,8 @@ class Service:
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _background: set[asyncio.Task] = field(default_factory=set)
 
-    async def start(self) -> None:
+    async def start(self, progress: Callable[[str], None] | None = None) -> None:
+        """Start everything; ``progress`` hears the steps of training a first model, if one is needed."""
         settings = self.settings
         url = settings.redis_url
         if url is None:
@@ -66,7 +68,7 @@ class Service:
             url = self._embedded.start()
         self.redis = Redis.from_url(url, decode_responses=True, health_check_interval=30)
         self.domain = await build_domain(self.redis, settings, self.clock)
-        classifier, metadata = await asyncio.to_thread(load_or_train_default, settings)
+        classifier, metadata = await asyncio.to_thread(load_or_train_default, settings, progress)
         self.models = ModelHolder(classifier, metadata, settings.models_dir)
         grid_map = await self.domain.grids.current()
         if grid_map is not None:

@@ -67,9 +67,10 @@ async def start_world(server: BotAPIServer, redis_url: str, data_dir: Path, trai
     users = {name: server.user(first_name) for name, first_name in (
         ("resident", "王阿姨"), ("worker", "李网格"), ("colleague", "张网格"), ("supervisor", "陈主任"),
         ("admin", "管理员"), ("stranger", "路人"))}
+    options: dict[str, Any] = {"http_port": 0, **overrides}
     settings = Settings(
         _env_file=None, bot_token=server.token, telegram_api=server.base_url, redis_url=redis_url,
-        data_dir=data_dir, admin_ids=[users["admin"].id], http_port=0, **overrides,
+        data_dir=data_dir, admin_ids=[users["admin"].id], **options,
     )
     clock = ManualClock(START)
     service = Service(settings, clock=clock)
