@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
     training_dir: Path = PROJECT_ROOT / "training_data"
+    # Operations knobs (README, Operations): how long a dead process's pending updates and
+    # notifications wait before another process takes them, and how long a poller's lease lasts.
+    reclaim_idle_seconds: float = Field(default=15.0, gt=0)
+    poll_lease_seconds: int = Field(default=15, ge=2)
+    resident_messages_per_minute: int = Field(default=20, ge=1)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

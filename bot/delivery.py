@@ -22,6 +22,8 @@ from bot.notifications import Notification
 
 log = logging.getLogger(__name__)
 SENT_MARKER_TTL = 7 * 24 * 3600
+RETRIES = 5
+BACKOFF_SECONDS = 0.5
 
 
 class Result(StrEnum):
@@ -97,15 +99,21 @@ class OutboxDelivery:
         if await self.redis.exists(marker):
             await self.redis.xack(keys.outbox(), self.group, entry_id)
             return 0
-        outcome = await self.channel.deliver(chat_id, render(note), note)
+        message = render(note)
+        outcome = await self.channel.deliver(chat_id, message, note)
+        for attempt in range(RETRIES):  # 429 waits what Telegram asks; 5xx and timeouts back off
+            if outcome.result != Result.RETRY:
+                break
+            await asyncio.sleep(min(outcome.retry_after or BACKOFF_SECONDS * 2**attempt, 30.0))
+            outcome = await self.channel.deliver(chat_id, message, note)
         if outcome.result == Result.RETRY:
-            if outcome.retry_after:
-                await asyncio.sleep(min(outcome.retry_after, 30.0))
-            return 0
+            return 0  # still failing: stays pending, and is reclaimed and tried again later
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(marker, outcome.result, ex=SENT_MARKER_TTL)
             pipe.xack(keys.outbox(), self.group, entry_id)
             if outcome.result == Result.UNREACHABLE:
                 pipe.hset(keys.resident(note.recipient), "unreachable", "1")
+            counter = "notifications_sent" if outcome.result == Result.SENT else "notifications_failed"
+            pipe.hincrby(keys.metrics(), counter, 1)
             await pipe.execute()
         return 1 if outcome.result == Result.SENT else 0

@@ -9,6 +9,7 @@ messages or process restarts. Urgent requests are never held up by a question: t
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict, dataclass, field
 
 from redis.asyncio import Redis
@@ -16,8 +17,10 @@ from redis.asyncio import Redis
 from nlp.classifier import Prediction
 from nlp.taxonomy import Taxonomy
 
+from bot import keys
 from bot.grid_map import Location
 from bot.grid_store import GridStore
+from bot.metrics import Metrics
 from bot.model_holder import ModelHolder
 from bot.ticket import Ticket
 from bot.tickets import NewRequest, Tickets
@@ -57,16 +60,21 @@ class IntakeReply:
 class Intake:
     """The resident conversation's domain side."""
 
-    def __init__(self, redis: Redis, models: ModelHolder, tickets: Tickets, grids: GridStore, taxonomy: Taxonomy) -> None:
+    def __init__(self, redis: Redis, models: ModelHolder, tickets: Tickets, grids: GridStore, taxonomy: Taxonomy,
+                 metrics: Metrics | None = None) -> None:
         self.redis = redis
+        self.metrics = metrics
         self.models = models
         self.tickets = tickets
         self.grids = grids
         self.taxonomy = taxonomy
 
-    async def submit(self, resident: str, text: str, photo: str | None = None) -> IntakeReply:
+    async def submit(self, resident: str, text: str, photo: str | None = None, request_id: str | None = None) -> IntakeReply:
         """A new request in words (and maybe a photo)."""
+        started = time.perf_counter()
         prediction: Prediction = self.models.classify(text)
+        if self.metrics is not None:
+            await self.metrics.observe_classification((time.perf_counter() - started) * 1000)
         draft = Draft(
             text=text, step=STEP_CATEGORY, category=prediction.category, confidence=prediction.confidence,
             options=[code for code, _ in prediction.top], urgent=prediction.urgent,
@@ -75,9 +83,9 @@ class Intake:
         if prediction.confidence < CONFIDENT and not draft.urgent:
             await self._save(resident, draft)
             return self._ask_category(draft)
-        return await self._locate_and_open(resident, draft, await self._locate_text(text))
+        return await self._locate_and_open(resident, draft, await self._locate_text(text), request_id)
 
-    async def choose_category(self, resident: str, code: str) -> IntakeReply:
+    async def choose_category(self, resident: str, code: str, request_id: str | None = None) -> IntakeReply:
         """The resident picked a category from the offered buttons."""
         draft = await self._load(resident)
         if draft is None or draft.step != STEP_CATEGORY:
@@ -85,18 +93,18 @@ class Intake:
         if self.taxonomy.get(code) is None:
             return self._ask_category(draft)
         draft.category, draft.confidence, draft.chosen_by_resident = code, 1.0, True
-        return await self._locate_and_open(resident, draft, await self._locate_text(draft.text))
+        return await self._locate_and_open(resident, draft, await self._locate_text(draft.text), request_id)
 
-    async def locate_by_point(self, resident: str, lat: float, lon: float) -> IntakeReply:
+    async def locate_by_point(self, resident: str, lat: float, lon: float, request_id: str | None = None) -> IntakeReply:
         """The resident shared a location for the waiting request."""
         draft = await self._load(resident)
         if draft is None or draft.step != STEP_LOCATION:
             return IntakeReply("nothing_pending")
         grid_map = await self.grids.current()
         location = grid_map.locate_point(lat, lon) if grid_map else Location()
-        return await self._open(resident, draft, location, (lat, lon))
+        return await self._open(resident, draft, location, (lat, lon), request_id)
 
-    async def locate_by_address(self, resident: str, address: str) -> IntakeReply:
+    async def locate_by_address(self, resident: str, address: str, request_id: str | None = None) -> IntakeReply:
         """The resident typed an address for the waiting request."""
         draft = await self._load(resident)
         if draft is None or draft.step != STEP_LOCATION:
@@ -104,33 +112,34 @@ class Intake:
         location = await self._locate_text(address)
         if location.grid_id is None:
             return IntakeReply("location_not_found", address=address)
-        return await self._open(resident, draft, location)
+        return await self._open(resident, draft, location, request_id=request_id)
 
-    async def skip_location(self, resident: str) -> IntakeReply:
+    async def skip_location(self, resident: str, request_id: str | None = None) -> IntakeReply:
         """The resident cannot say where: open the ticket for a supervisor to place."""
         draft = await self._load(resident)
         if draft is None or draft.step != STEP_LOCATION:
             return IntakeReply("nothing_pending")
-        return await self._open(resident, draft, Location())
+        return await self._open(resident, draft, Location(), request_id=request_id)
 
     async def waiting_step(self, resident: str) -> str | None:
         """What the resident's draft waits for (None: no draft)."""
         draft = await self._load(resident)
         return draft.step if draft else None
 
-    async def _locate_and_open(self, resident: str, draft: Draft, location: Location) -> IntakeReply:
+    async def _locate_and_open(self, resident: str, draft: Draft, location: Location,
+                               request_id: str | None) -> IntakeReply:
         if location.grid_id is None and not draft.urgent:
             draft.step = STEP_LOCATION
             await self._save(resident, draft)
             return IntakeReply("ask_location", services=tuple(draft.services))
-        return await self._open(resident, draft, location)
+        return await self._open(resident, draft, location, request_id=request_id)
 
     async def _open(self, resident: str, draft: Draft, location: Location,
-                    coordinates: tuple[float, float] | None = None) -> IntakeReply:
+                    coordinates: tuple[float, float] | None = None, request_id: str | None = None) -> IntakeReply:
         request = NewRequest(
             resident=resident, text=draft.text, category=draft.category, confidence=draft.confidence,
             urgent=draft.urgent, location=location if location.grid_id or location.community else None,
-            coordinates=coordinates, photo=draft.photo,
+            coordinates=coordinates, photo=draft.photo, request_id=request_id,
         )
         opened = await self.tickets.open(request)
         await self.redis.delete(_draft_key(resident))
@@ -156,4 +165,4 @@ class Intake:
 
 
 def _draft_key(resident: str) -> str:
-    return f"gb:draft:{resident}"
+    return keys.draft(resident)

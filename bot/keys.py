@@ -100,3 +100,16 @@ def grid_map_current() -> str:
 
 def grid_map(version: int) -> str:
     return f"{PREFIX}:gridmap:{version}"
+
+
+def metrics() -> str:
+    return f"{PREFIX}:metrics"
+
+
+def draft(resident_id: str) -> str:
+    return f"{PREFIX}:draft:{resident_id}"
+
+
+def request(request_id: str) -> str:
+    """The ticket a request (e.g. one Telegram update) opened."""
+    return f"{PREFIX}:request:{request_id}"

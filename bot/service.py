@@ -23,19 +23,23 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_updates import TelegramPoller, UpdateConsumer, UpdateLog, webhook_handler
 from bot.classifier_store import load_or_train_default
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery import OutboxDelivery
 from bot.escalation import DueWork
 from bot.intake import Intake
+from bot.metrics import Metrics
 from bot.model_holder import ModelHolder
+from bot.rate_limit import RateLimiter
 from bot.redis_server import EmbeddedRedis
 from bot.retrain import Retrainer
 from bot.runtime import Domain, build_domain
 from bot.scheduler import Scheduler
 from bot.web.app import build_app
 from handlers import admin, fallback, resident, supervisor, worker
+from handlers.middlewares import CountUpdates, ResidentFloodLimit
 
 log = logging.getLogger("gridbot")
 WEBHOOK_PATH = "/telegram/webhook"
@@ -52,7 +56,9 @@ class Service:
     models: ModelHolder | None = None
     bot: Bot | None = None
     dispatcher: Dispatcher | None = None
+    poll_timeout: int = 10
     http_port: int | None = None
+    metrics: Metrics | None = None
     _embedded: EmbeddedRedis | None = None
     _runner: web.AppRunner | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -73,8 +79,10 @@ class Service:
         grid_map = await self.domain.grids.current()
         if grid_map is not None:
             self.models.add_place_names(grid_map.place_names())
-        intake = Intake(self.redis, self.models, self.domain.tickets, self.domain.grids, self.domain.taxonomy)
-        app = build_app(settings, self.models, self.redis)
+        self.metrics = Metrics(self.redis)
+        intake = Intake(self.redis, self.models, self.domain.tickets, self.domain.grids, self.domain.taxonomy,
+                        self.metrics)
+        app = build_app(settings, self.models, self.redis, self.domain.store, self.clock)
         if settings.bot_token is not None:
             self._start_telegram(intake, app)
         self._spawn(Scheduler(self.domain.store, DueWork(self.domain.tickets), self.clock).run(self._stop))
@@ -100,28 +108,30 @@ class Service:
             people=domain.people, grids=domain.grids, taxonomy=domain.taxonomy, models=self.models,
             retrainer=Retrainer(self.redis, settings, self.models), background=self._background,
         )
+        self.dispatcher.update.outer_middleware(CountUpdates(self.metrics))
+        self.dispatcher.message.middleware(ResidentFloodLimit(self.redis, settings.resident_messages_per_minute))
         self.dispatcher.include_routers(admin.build_router(), worker.build_router(), supervisor.build_router(),
                                         resident.build_router(), fallback.build_router())
-        consumer = f"{os.uname().nodename}-{os.getpid()}"
-        self._spawn(OutboxDelivery(self.redis, TelegramChannel(self.bot), consumer).run(self._stop))
+        consumer = f"{os.uname().nodename}-{os.getpid()}-{id(self):x}"
+        idle_ms = int(settings.reclaim_idle_seconds * 1000)
+        # Telegram's limits: about 30 messages a second overall, about one a second per chat (bursts allowed).
+        channel = TelegramChannel(self.bot, RateLimiter(self.redis, "telegram", 30, 30),
+                                  RateLimiter(self.redis, "telegram-chat", 1, 3))
+        self._spawn(OutboxDelivery(self.redis, channel, consumer, idle_ms).run(self._stop))
+        update_log = UpdateLog(self.redis)
+        self._spawn(UpdateConsumer(self.redis, self.dispatcher, self.bot, consumer, idle_ms).run(self._stop))
         if settings.bot_mode == "polling":
-            self._spawn(self.dispatcher.start_polling(self.bot, handle_signals=False, close_bot_session=False))
+            poller = TelegramPoller(self.bot, update_log, consumer, self.poll_timeout, settings.poll_lease_seconds)
+            self._spawn(poller.run(self._stop))
         else:
-            from aiogram.webhook.aiohttp_server import SimpleRequestHandler
-
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            SimpleRequestHandler(self.dispatcher, self.bot, secret_token=secret).register(app, path=WEBHOOK_PATH)
+            app.router.add_post(WEBHOOK_PATH, webhook_handler(update_log, secret))
 
     def _spawn(self, coro: object) -> None:
         self._tasks.append(asyncio.create_task(coro))  # type: ignore[arg-type]
 
     async def stop(self) -> None:
         self._stop.set()
-        if self.dispatcher is not None and self.settings.bot_mode == "polling":
-            try:
-                await self.dispatcher.stop_polling()
-            except RuntimeError:
-                pass  # polling had not started yet
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, *self._background, return_exceptions=True)

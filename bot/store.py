@@ -139,6 +139,11 @@ class TicketStore:
             candidates.append(DuplicateCandidate(number, float(created_at), resident, text))
         return format_number(day, int(results[0])), sorted(results[1]), candidates
 
+    async def opened_by_request(self, request_id: str) -> Ticket | None:
+        """The ticket a request id already opened, if any."""
+        number = await self.redis.get(keys.request(request_id))
+        return await self.get(number) if number else None
+
     async def next_number(self, day: str) -> str:
         """A new unique ticket number for ``day`` (YYYYMMDD)."""
         sequence = await self.redis.incr(keys.ticket_sequence(day))

@@ -290,4 +290,8 @@ def stale_button() -> str:
 
 
 def too_fast() -> str:
-    return "您发送得太快了，请稍等片刻再发。您已发送的内容我们都记下了。"
+    return "您发送得太快了。这一分钟内多出的消息没有受理，请稍等一分钟后再发。"
+
+
+def edited_message() -> str:
+    return "修改后的消息不会更新已提交的诉求。如需补充或更正，请直接发送一条新消息。"

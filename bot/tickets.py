@@ -35,6 +35,7 @@ DUPLICATE_WINDOW_SECONDS = 72 * 3600
 DUPLICATE_SIMILARITY = 0.5  # character-bigram Jaccard of normalised texts
 DUPLICATE_CANDIDATES = 50
 MAX_ATTEMPTS = 50
+REQUEST_MEMORY_SECONDS = 7 * 24 * 3600
 NOTE_LIMIT = 1000
 
 
@@ -50,6 +51,7 @@ class NewRequest:
     location: Location | None = None
     coordinates: tuple[float, float] | None = None
     photo: str | None = None
+    request_id: str | None = None  # e.g. the Telegram update that carried it: the same id opens once
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Opened:
 
     ticket: Ticket
     linked: bool = False
+    repeated: bool = False  # the same request (request_id) had opened this ticket before
 
 
 Decision = Callable[[TicketContext], Awaitable["Commit | Outcome"]]
@@ -90,6 +93,10 @@ class Tickets:
         now = self.clock.now()
         location = request.location if request.location and request.location.grid_id else None
         day = datetime.fromtimestamp(now, LOCAL_TIME).strftime("%Y%m%d")
+        if request.request_id is not None:
+            existing = await self.store.opened_by_request(request.request_id)
+            if existing is not None:
+                return Opened(existing, repeated=True)
         number, workers, candidates = await self.store.prepare_open(
             day, location.grid_id if location else None, request.category
         )
@@ -130,7 +137,10 @@ class Tickets:
         entry = AuditEntry(now, request.resident, "open", None, ticket.status,
                            note=f"{request.category} {request.confidence:.2f}" + (" urgent" if request.urgent else ""))
         due = self.deadlines.schedule(ticket, now)
-        committed = await self.store.commit(None, Commit(ticket, entry, notes, due_set=due))
+        extra = Change()
+        if request.request_id is not None:
+            extra.add("SET", keys.request(request.request_id), ticket.number, "EX", REQUEST_MEMORY_SECONDS)
+        committed = await self.store.commit(None, Commit(ticket, entry, notes, due_set=due, extra=extra))
         if not committed:  # ticket numbers are unique, so this is a bug, not a race
             raise RuntimeError(f"ticket {ticket.number} exists already")
         return Opened(ticket)

@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import (
     CallbackQuery,
+    Update,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -20,8 +21,23 @@ from bot.intake import Intake, IntakeReply
 from bot.store import TicketStore
 from bot.tickets import Tickets
 from handlers.common import answer_outcome, callback_message, key_of
+from nlp.normalize import normalize
 from nlp.taxonomy import Taxonomy
 
+
+
+def has_words(text: str) -> bool:
+    """Whether a message says anything in words (not only emoji, punctuation or spaces)."""
+    return any(ch.isalnum() for ch in normalize(text))
+
+
+async def edited(message: Message) -> None:
+    await message.answer(texts.edited_message())
+
+
+def request_id(update: Update) -> str:
+    """The id that makes a redelivered update open its ticket only once."""
+    return f"telegram:{update.update_id}"
 
 
 def location_keyboard() -> ReplyKeyboardMarkup:
@@ -73,36 +89,38 @@ async def cancel(message: Message, command: CommandObject, tickets: Tickets) -> 
         await message.answer(texts.refusal(str(outcome.refusal), number, outcome.detail))
 
 
-async def location(message: Message, intake: Intake) -> None:
+async def location(message: Message, intake: Intake, event_update: Update) -> None:
     point = message.location
     assert point is not None
-    await show(message, await intake.locate_by_point(key_of(message.from_user), point.latitude, point.longitude), True)
+    reply = await intake.locate_by_point(key_of(message.from_user), point.latitude, point.longitude,
+                                         request_id(event_update))
+    await show(message, reply, True)
 
 
-async def skip_location(message: Message, intake: Intake) -> None:
-    await show(message, await intake.skip_location(key_of(message.from_user)), True)
+async def skip_location(message: Message, intake: Intake, event_update: Update) -> None:
+    await show(message, await intake.skip_location(key_of(message.from_user), request_id(event_update)), True)
 
 
-async def photo(message: Message, intake: Intake) -> None:
+async def photo(message: Message, intake: Intake, event_update: Update) -> None:
     caption = (message.caption or "").strip()
-    if not caption:
+    if not has_words(caption):
         await message.answer(texts.photo_needs_caption())
         return
     assert message.photo
     reference = f"telegram:{message.photo[-1].file_id}"
-    await show(message, await intake.submit(key_of(message.from_user), caption, photo=reference))
+    await show(message, await intake.submit(key_of(message.from_user), caption, reference, request_id(event_update)))
 
 
-async def request(message: Message, intake: Intake) -> None:
+async def request(message: Message, intake: Intake, event_update: Update) -> None:
     text = (message.text or "").strip()
-    if not text:
+    if not has_words(text):
         await message.answer(texts.empty_text())
         return
     resident = key_of(message.from_user)
     if await intake.waiting_step(resident) == "location":
-        await show(message, await intake.locate_by_address(resident, text), True)
+        await show(message, await intake.locate_by_address(resident, text, request_id(event_update)), True)
         return
-    await show(message, await intake.submit(resident, text))
+    await show(message, await intake.submit(resident, text, request_id=request_id(event_update)))
 
 
 async def other_media(message: Message) -> None:
@@ -110,8 +128,8 @@ async def other_media(message: Message) -> None:
 
 
 async def category_chosen(query: CallbackQuery, callback_data: CategoryChoice, intake: Intake,
-                          taxonomy: Taxonomy) -> None:
-    reply = await intake.choose_category(key_of(query.from_user), callback_data.code)
+                          taxonomy: Taxonomy, event_update: Update) -> None:
+    reply = await intake.choose_category(key_of(query.from_user), callback_data.code, request_id(event_update))
     message = callback_message(query)
     if reply.kind == "nothing_pending" or message is None:
         await query.answer(texts.stale_button(), show_alert=True)
@@ -142,6 +160,7 @@ def build_router() -> Router:
     router.message.register(photo, F.photo)
     router.message.register(request, F.text)
     router.message.register(other_media)
+    router.edited_message.register(edited, F.chat.type == "private")
     router.callback_query.register(category_chosen, CategoryChoice.filter())
     router.callback_query.register(rate, TicketAction.filter(F.action == "rate"))
     return router

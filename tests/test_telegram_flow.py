@@ -158,3 +158,22 @@ async def test_photo_with_caption_is_a_request_with_the_photo(world: World) -> N
     number = await world.ticket_number(world.resident)
     offer = await world.sees(world.worker, "新工单", number)
     assert offer.get("photo"), offer
+
+
+async def test_metrics_count_what_happened(world: World) -> None:
+    import aiohttp
+
+    await world.says(world.resident, LAMP)
+    number = await world.ticket_number(world.resident)
+    await world.sees(world.worker, "新工单", number)
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{world.service.http_port}/metrics") as response:
+            body = await response.text()
+        async with http.get(f"http://127.0.0.1:{world.service.http_port}/healthz") as response:
+            assert response.status == 200 and (await response.json())["redis"] is True
+    assert "gridbot_updates_received_total 1" in body
+    assert "gridbot_requests_classified_total 1" in body
+    assert 'gridbot_tickets{state="assigned"} 1' in body
+    assert "gridbot_tickets_overdue 0" in body
+    sent = int(next(line for line in body.splitlines() if line.startswith("gridbot_notifications_sent_total")).split()[1])
+    assert sent >= 2  # the resident's receipt and at least one worker's new ticket

@@ -19,6 +19,7 @@ from bot import texts
 from bot.channels.render import Button, Rendered
 from bot.delivery import DeliveryResult, Result
 from bot.notifications import Notification
+from bot.rate_limit import RateLimiter
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
@@ -61,12 +62,18 @@ class TelegramChannel:
 
     name = "telegram"
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, overall: RateLimiter | None = None, per_chat: RateLimiter | None = None) -> None:
         self.bot = bot
+        self.overall = overall
+        self.per_chat = per_chat
 
     async def deliver(self, chat_id: str, message: Rendered, note: Notification) -> DeliveryResult:
         markup = keyboard(message.buttons)
         photo = telegram_file(message.photo)
+        if self.per_chat is not None:
+            await self.per_chat.wait(chat_id)
+        if self.overall is not None:
+            await self.overall.wait()
         try:
             if photo and len(message.text) <= CAPTION_LIMIT:
                 await self.bot.send_photo(int(chat_id), photo, caption=message.text, reply_markup=markup)

@@ -6,10 +6,16 @@ from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.clock import Clock
 from bot.config import Settings
+from bot.metrics import Metrics
+from bot.store import TicketStore
 from bot.model_holder import ModelHolder
 
 SETTINGS = web.AppKey("settings", Settings)
+METRICS = web.AppKey("metrics", Metrics)
+STORE = web.AppKey("store", TicketStore)
+CLOCK = web.AppKey("clock", Clock)
 MODELS = web.AppKey("models", ModelHolder)
 REDIS = web.AppKey("redis", Redis)
 
@@ -25,11 +31,21 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if redis_ok else 503)
 
 
-def build_app(settings: Settings, models: ModelHolder, redis: Redis) -> web.Application:
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text: updates, classifications, tickets by state, overdue, notifications, latency."""
+    text = await request.app[METRICS].render(request.app[STORE], request.app[CLOCK])
+    return web.Response(text=text, content_type="text/plain", charset="utf-8")
+
+
+def build_app(settings: Settings, models: ModelHolder, redis: Redis, store: TicketStore, clock: Clock) -> web.Application:
     """The HTTP application with everything it serves."""
     app = web.Application(client_max_size=1024 * 1024)
     app[SETTINGS] = settings
     app[MODELS] = models
     app[REDIS] = redis
+    app[METRICS] = Metrics(redis)
+    app[STORE] = store
+    app[CLOCK] = clock
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
     return app

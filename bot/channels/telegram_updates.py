@@ -1,0 +1,172 @@
+"""Durable Telegram intake: updates are written to a Redis stream before Telegram is told they arrived.
+
+Polling: aiogram's own polling confirms a batch (the next ``getUpdates`` offset) before its handlers
+finish, so a crash loses updates. Here one process at a time (a Redis lease) polls; it appends the
+batch to the stream and only then asks for the next batch, which confirms the previous one. Webhook: the
+endpoint answers 200 only after the update is in the stream, 5xx otherwise, so Telegram redelivers.
+
+Processing reads the stream through a consumer group, feeds each update to the dispatcher and
+acknowledges it afterwards; entries of a consumer that died are reclaimed. An update id is appended
+once (a redelivered update changes nothing), and one already handled is not handled again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.methods import GetUpdates
+from aiogram.types import Update
+from aiohttp import web
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+log = logging.getLogger(__name__)
+
+STREAM = "gb:updates"
+GROUP = "process"
+SEEN_TTL = 3 * 24 * 3600
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+# KEYS[1]: seen-marker of the update id, KEYS[2]: the stream. ARGV[1]: the update JSON, ARGV[2]: ttl.
+_APPEND_ONCE = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then
+  return redis.call('XADD', KEYS[2], '*', 'update', ARGV[1])
+end
+return false
+"""
+
+
+class UpdateLog:
+    """The stream of received updates, each update id appended at most once."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._append = redis.register_script(_APPEND_ONCE)
+
+    async def append(self, update_id: int, update_json: str) -> bool:
+        """Append an update unless its id was appended before; True when it was new."""
+        added = await self._append(keys=[f"gb:update:seen:{update_id}", STREAM], args=[update_json, SEEN_TTL])
+        return bool(added)
+
+
+class TelegramPoller:
+    """Long-polls getUpdates in the process holding the polling lease; appends before confirming."""
+
+    def __init__(self, bot: Bot, log_: UpdateLog, owner: str, timeout: int = 10, lease_seconds: int = 15) -> None:
+        self.bot = bot
+        self.updates = log_
+        self.owner = owner
+        self.timeout = timeout
+        self.lease_seconds = lease_seconds
+
+    async def _hold_lease(self) -> bool:
+        redis = self.updates.redis
+        holder = await redis.get("gb:poller:lease")
+        if holder == self.owner:
+            await redis.expire("gb:poller:lease", self.lease_seconds)
+            return True
+        return bool(await redis.set("gb:poller:lease", self.owner, nx=True, ex=self.lease_seconds))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        redis = self.updates.redis
+        while not stop.is_set():
+            try:
+                if not await self._hold_lease():
+                    await asyncio.sleep(1.0)
+                    continue
+                offset = int(await redis.get("gb:poller:offset") or 0) or None
+                batch = await self.bot(GetUpdates(offset=offset, timeout=self.timeout), request_timeout=self.timeout + 10)
+                for update in batch:
+                    await self.updates.append(update.update_id, update.model_dump_json(exclude_none=True))
+                if batch:
+                    # Only now may the next getUpdates confirm this batch: it is safe in the stream.
+                    await redis.set("gb:poller:offset", batch[-1].update_id + 1)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # network, Telegram 5xx, Redis restarting: wait and poll again
+                log.exception("polling failed; retrying")
+                await asyncio.sleep(1.0)
+        await self.release()
+
+    async def release(self) -> None:
+        """Give up the polling lease (if held), so another process can poll at once."""
+        redis = self.updates.redis
+        try:
+            if await redis.get("gb:poller:lease") == self.owner:
+                await redis.delete("gb:poller:lease")
+        except (RedisError, OSError):
+            pass
+
+
+class UpdateConsumer:
+    """Feeds the stream's updates to the dispatcher, acknowledging each after it was handled."""
+
+    def __init__(self, redis: Redis, dispatcher: Dispatcher, bot: Bot, consumer: str,
+                 reclaim_idle_ms: int = 15_000) -> None:
+        self.redis = redis
+        self.dispatcher = dispatcher
+        self.bot = bot
+        self.consumer = consumer
+        self.reclaim_idle_ms = reclaim_idle_ms
+
+    async def ensure_group(self) -> None:
+        try:
+            await self.redis.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+        except ResponseError as err:
+            if "BUSYGROUP" not in str(err):
+                raise
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.ensure_group()
+                await self.consume_once(block_ms=1000)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("update processing failed; retrying")
+                await asyncio.sleep(1.0)
+
+    async def consume_once(self, block_ms: int | None = None, count: int = 20) -> int:
+        """Handle reclaimed entries of dead consumers, else new ones; returns how many were handled."""
+        _, entries, *_ = await self.redis.xautoclaim(STREAM, GROUP, self.consumer, self.reclaim_idle_ms, "0-0", count)
+        entries = [e for e in entries if e and e[1]]
+        if not entries:
+            response = await self.redis.xreadgroup(GROUP, self.consumer, {STREAM: ">"}, count, block_ms)
+            entries = response[0][1] if response else []
+        for entry_id, fields in entries:
+            await self._handle(entry_id, fields)
+        return len(entries)
+
+    async def _handle(self, entry_id: str, fields: dict[str, Any]) -> None:
+        update = Update.model_validate_json(fields["update"])
+        done = f"gb:update:done:{update.update_id}"
+        if not await self.redis.exists(done):
+            try:
+                await self.dispatcher.feed_update(self.bot, update)
+            except Exception:  # a bug in a handler must not block the stream forever
+                log.exception("update %s failed in its handler", update.update_id)
+            await self.redis.set(done, "1", ex=SEEN_TTL)
+        await self.redis.xack(STREAM, GROUP, entry_id)
+
+
+def webhook_handler(log_: UpdateLog, secret: str | None):
+    """aiohttp handler for /telegram/webhook: 200 only once the update is safely in the stream."""
+
+    async def receive(request: web.Request) -> web.Response:
+        if secret is not None and request.headers.get(SECRET_HEADER) != secret:
+            return web.json_response({"ok": False, "description": "wrong secret token"}, status=401)
+        try:
+            update = Update.model_validate(await request.json())
+        except Exception:
+            return web.json_response({"ok": False, "description": "not a Telegram update"}, status=400)
+        try:
+            await log_.append(update.update_id, update.model_dump_json(exclude_none=True))
+        except (RedisError, OSError):
+            return web.json_response({"ok": False, "description": "storage unavailable"}, status=503)
+        return web.json_response({"ok": True})
+
+    return receive

@@ -1,0 +1,117 @@
+"""Nothing lost under faults: Telegram errors on delivery, a killed process, a restarted Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+
+from bot.people import Level, telegram_key
+from bot.redis_server import EmbeddedRedis
+from redis.asyncio import Redis
+from tests.admin_helpers import free_port, health, wait_for
+from tests.conftest import ROOT
+from tests.telegram_harness import NUMBER, World, copy_models, start_world
+
+LAMP = "西正路8号门口的路灯坏了好几天"
+
+
+async def test_429_and_502_are_retried_and_each_notification_arrives_once(world: World) -> None:
+    world.server.fail_next("sendMessage", status=429, retry_after=1, times=2)
+    world.server.fail_next("sendMessage", status=502, times=2)
+    await world.says(world.resident, LAMP)
+    number = await world.ticket_number(world.resident)
+    await world.sees(world.worker, "新工单", number)
+    await world.sees(world.colleague, "新工单", number)
+    await asyncio.sleep(1.5)  # would any retry send a second copy?
+    for user in (world.resident, world.worker, world.colleague):
+        about = [m for m in world.server.messages_to(user.id) if number in (m.get("text") or "")]
+        assert len(about) == 1, about
+
+
+async def test_blocked_chat_is_marked_unreachable_and_not_retried(world: World) -> None:
+    world.server.block_chat(world.colleague.id)
+    await world.says(world.resident, LAMP)
+    number = await world.ticket_number(world.resident)
+    await world.sees(world.worker, "新工单", number)
+    redis = world.service.redis
+    await world.server.wait_until(lambda: True)
+    key = telegram_key(world.colleague.id)
+    for _ in range(50):
+        if await redis.hget(f"gb:resident:{key}", "unreachable") == "1":
+            break
+        await asyncio.sleep(0.1)
+    assert await redis.hget(f"gb:resident:{key}", "unreachable") == "1"
+    attempts = world.server.calls["sendMessage"]
+    await asyncio.sleep(1.0)
+    assert world.server.calls["sendMessage"] == attempts
+
+
+def serve(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def test_kill_9_after_confirming_loses_nothing_and_duplicates_nothing(bot_api, redis, redis_url, tmp_path,
+                                                                           trained_models) -> None:
+    data_dir = tmp_path / "var"
+    copy_models(trained_models, data_dir)
+    resident, worker = bot_api.user("王阿姨"), bot_api.user("李网格")
+    port = free_port()
+    env = {**os.environ, "GRIDBOT_BOT_TOKEN": bot_api.token, "GRIDBOT_TELEGRAM_API": bot_api.base_url,
+           "GRIDBOT_REDIS_URL": redis_url, "GRIDBOT_DATA_DIR": str(data_dir), "GRIDBOT_HTTP_PORT": str(port),
+           "GRIDBOT_RECLAIM_IDLE_SECONDS": "1", "GRIDBOT_POLL_LEASE_SECONDS": "2"}
+    await redis.hset(f"gb:worker:{telegram_key(worker.id)}", mapping={"name": "李网格", "grids": "GC-XY-01"})
+    await redis.sadd("gb:grid:GC-XY-01:workers", telegram_key(worker.id))
+    texts = [f"西正路8号门口第{n}盏路灯坏了" if n % 2 else f"西正路8号旁边第{n}个井盖松了" for n in range(4)]
+    for text in texts:
+        process = serve(env)
+        wait_for(lambda: health(port)["status"] == "ok", 60, "gridbot to serve")
+        update_id = await bot_api.send_text(resident, text)
+        for _ in range(500):  # the moment the update is safe in the stream (so confirmed next), kill -9
+            if await redis.exists(f"gb:update:seen:{update_id}"):
+                break
+            await asyncio.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    process = serve(env)  # the last restart works off whatever the killed ones left
+    try:
+        wait_for(lambda: health(port)["status"] == "ok", 60, "gridbot to serve")
+
+        def receipt_numbers() -> list[str]:
+            return [NUMBER.search(m["text"]).group(0) for m in bot_api.messages_to(resident.id) if "已受理" in m["text"]]
+
+        await bot_api.wait_until(lambda: len(set(receipt_numbers())) == len(texts), timeout=40,
+                                 what="a receipt for every request")
+        assert await redis.scard("gb:idx:status:assigned") == len(texts)  # no request lost, none doubled
+        await bot_api.wait_until(lambda: len({NUMBER.search(m["text"]).group(0) for m in bot_api.messages_to(worker.id)
+                                              if "新工单" in m["text"]}) == len(texts), timeout=20,
+                                 what="the worker to hear of every ticket")
+        # Delivery is at-least-once: a kill that lands while a message is in flight to Telegram (sent,
+        # not yet marked) sends that one message again after the restart. Nothing else repeats.
+        repeats = len(receipt_numbers()) - len(set(receipt_numbers()))
+        assert repeats <= len(texts)
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
+async def test_service_recovers_when_redis_restarts(bot_api, tmp_path, trained_models) -> None:
+    own = EmbeddedRedis(tmp_path / "own-redis")
+    url = own.start()
+    world = await start_world(bot_api, url, tmp_path / "var", trained_models)
+    try:
+        await world.says(world.resident, LAMP)
+        await world.ticket_number(world.resident)
+        own.stop()  # the server goes away (saving), then comes back
+        await asyncio.sleep(1.0)
+        own.start()
+        await world.says(world.resident, "西正路8号旁边的井盖松了，车一压就响")
+        receipts = await bot_api.wait_for_messages(world.resident.id, 2, timeout=20,
+                                                   predicate=lambda m: "已受理" in m["text"], after=0)
+        assert len({NUMBER.search(m["text"]).group(0) for m in receipts}) == 2
+    finally:
+        await world.service.stop()
+        own.stop()
