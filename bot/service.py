@@ -115,8 +115,9 @@ class Service:
         consumer = f"{os.uname().nodename}-{os.getpid()}-{id(self):x}"
         idle_ms = int(settings.reclaim_idle_seconds * 1000)
         # Telegram's limits: about 30 messages a second overall, about one a second per chat (bursts allowed).
-        channel = TelegramChannel(self.bot, RateLimiter(self.redis, "telegram", 30, 30),
-                                  RateLimiter(self.redis, "telegram-chat", 1, 3))
+        overall, per_chat = settings.telegram_messages_per_second, settings.telegram_chat_messages_per_second
+        channel = TelegramChannel(self.bot, RateLimiter(self.redis, "telegram", overall, max(1, int(overall))),
+                                  RateLimiter(self.redis, "telegram-chat", per_chat, 3))
         self._spawn(OutboxDelivery(self.redis, channel, consumer, idle_ms).run(self._stop))
         update_log = UpdateLog(self.redis)
         self._spawn(UpdateConsumer(self.redis, self.dispatcher, self.bot, consumer, idle_ms).run(self._stop))

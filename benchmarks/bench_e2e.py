@@ -1,0 +1,236 @@
+"""End-to-end benchmark: one local Bot API server drives, in the same run, a minimal aiogram echo bot and
+gridbot (one process, then two), over real HTTP.
+
+- sustainable throughput: N updates sent at once; updates/s until the last is answered (echo: its
+  reply; gridbot: the grid worker's "新工单" notification for it);
+- latency at a fixed rate (default 100 updates/s): from sending an update to the worker's notification
+  (p50/p99), polled every 2 ms;
+- Redis commands per request (INFO total_commands_processed), peak RSS of each gridbot process (VmHWM).
+
+gridbot runs as `gridbot serve` subprocesses on one embedded Redis, with Telegram's send limits raised
+(GRIDBOT_TELEGRAM_MESSAGES_PER_SECOND) since the local server has none; requests are corpus messages the
+model classifies confidently, each from its own resident (so the per-resident flood limit stays out).
+
+Run: .venv/bin/python benchmarks/bench_e2e.py [--updates 400] [--rate 100] [--seconds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aiogram import Bot, Dispatcher, F, Router  # noqa: E402
+from aiogram.client.session.aiohttp import AiohttpSession  # noqa: E402
+from aiogram.client.telegram import TelegramAPIServer  # noqa: E402
+from aiogram.types import Message  # noqa: E402
+from redis import Redis  # noqa: E402
+
+from bot.redis_server import EmbeddedRedis  # noqa: E402
+from tests.botapi.server import BotAPIServer  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def confident_requests(count: int, models_dir: Path) -> list[str]:
+    """Corpus messages the default model classifies with confidence, prefixed with a demo-map address."""
+    from nlp.artifact import load_model
+
+    from bot.grid_map import GridMap
+
+    classifier, _ = load_model(models_dir)
+    demo = GridMap.from_geojson((ROOT / "training_data" / "grids" / "demo.geojson").read_bytes())
+    classifier.add_words([(name, None) for name in demo.place_names()])  # as the service does
+    out: list[str] = []
+    with open(ROOT / "training_data" / "requests.csv", encoding="utf-8") as src:
+        for row in csv.DictReader(src):
+            text = f"西正路8号：{row['text']}"
+            prediction = classifier.classify(text)
+            if prediction.confidence >= 0.7 and 20 <= len(text) < 200:
+                out.append(text)
+            if len(out) == count:
+                return out
+    raise SystemExit("not enough confidently classified corpus messages")
+
+
+async def measure(server: BotAPIServer, users: list[Any], texts: list[str], answer_chat: Any, is_answer: Any,
+                  rate: float | None) -> dict[str, Any]:
+    """Send texts (all at once, or at ``rate``/s) and time each answer."""
+    sent_at: dict[str, float] = {}
+    answered: dict[str, float] = {}
+
+    chats = {answer_chat(t) for t in texts}
+    expected = set(texts)
+    seen: set[tuple[int, int]] = set()
+
+    async def watch() -> None:
+        while len(answered) < len(texts):
+            for chat in chats:
+                for message in server.messages_to(chat):
+                    if (chat, message["message_id"]) in seen:
+                        continue
+                    seen.add((chat, message["message_id"]))
+                    key = is_answer(message)
+                    if key in expected and key not in answered:
+                        answered[key] = time.perf_counter()
+            await asyncio.sleep(0.002)
+
+    watcher = asyncio.create_task(watch())
+    started = time.perf_counter()
+    for i, (user, text) in enumerate(zip(users, texts)):
+        if rate:
+            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+        sent_at[text] = time.perf_counter()
+        await server.send_text(user, text)
+    try:
+        await asyncio.wait_for(watcher, 120)
+    except TimeoutError:
+        missing = [t for t in texts if t not in answered]
+        raise SystemExit(f"{len(missing)} of {len(texts)} never answered, e.g. {missing[:3]}") from None
+    latencies = sorted((answered[t] - sent_at[t]) * 1000 for t in texts)
+    total = max(answered.values()) - started
+    return {
+        "updates": len(texts),
+        "updates_per_s": round(len(texts) / total, 1),
+        "latency_p50_ms": round(latencies[len(latencies) // 2], 1),
+        "latency_p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
+    }
+
+
+async def echo_bot(server: BotAPIServer, count: int, rate: float, seconds: float) -> dict[str, Any]:
+    router = Router()
+
+    @router.message(F.text)
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    bot = Bot(server.token, session=AiohttpSession(api=TelegramAPIServer.from_base(server.base_url)))
+    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    try:
+        results = {}
+        for label, n, r in (("burst", count, None), ("rate", int(rate * seconds), rate)):
+            users = [server.user(f"u{i}") for i in range(n)]
+            texts = [f"echo {label} {i}" for i in range(n)]
+            results[label] = await measure(server, users, texts, lambda t, u=users, x=texts: u[x.index(t)].id,
+                                           lambda m: m.get("text") if m.get("text", "").startswith("echo") else None, r)
+        return results
+    finally:
+        await dp.stop_polling()
+        task.cancel()
+        await bot.session.close()
+
+
+async def gridbot(server: BotAPIServer, processes: int, texts: list[str], rate: float, seconds: float,
+                  models_dir: Path) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "var"
+        shutil.copytree(models_dir, data_dir / "models")
+        embedded = EmbeddedRedis(Path(tmp) / "redis")
+        url = embedded.start()
+        redis = Redis.from_url(url, decode_responses=True)
+        worker = server.user("网格员")
+        redis.hset(f"gb:worker:telegram:{worker.id}", mapping={"name": "网格员", "grids": "GC-XY-01"})
+        redis.sadd("gb:grid:GC-XY-01:workers", f"telegram:{worker.id}")
+        env = {**os.environ, "GRIDBOT_BOT_TOKEN": server.token, "GRIDBOT_TELEGRAM_API": server.base_url,
+               "GRIDBOT_REDIS_URL": url, "GRIDBOT_DATA_DIR": str(data_dir),
+               "GRIDBOT_TELEGRAM_MESSAGES_PER_SECOND": "100000", "GRIDBOT_TELEGRAM_CHAT_MESSAGES_PER_SECOND": "1000"}
+        ports = [free_port() for _ in range(processes)]
+        procs = [subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT,
+                                  env={**env, "GRIDBOT_HTTP_PORT": str(port)},
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in ports]
+        try:
+            for port in ports:
+                for _ in range(600):
+                    try:
+                        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                        break
+                    except OSError:
+                        time.sleep(0.1)
+            commands_before = int(redis.info("stats")["total_commands_processed"])
+
+            def number_of(message: dict[str, Any]) -> str | None:
+                text = message.get("text") or ""
+                if "新工单" not in text:
+                    return None
+                for candidate in texts:
+                    if candidate[6:40] in text:
+                        return candidate
+                return None
+
+            burst_n = len(texts) // 2
+            burst = await measure(server, [server.user(f"r{i}") for i in range(burst_n)], texts[:burst_n],
+                                  lambda t: worker.id, number_of, None)
+            n_rate = min(len(texts) - burst_n, int(rate * seconds))
+            paced = await measure(server, [server.user(f"s{i}") for i in range(n_rate)],
+                                  texts[burst_n : burst_n + n_rate], lambda t: worker.id, number_of, rate)
+            commands = int(redis.info("stats")["total_commands_processed"]) - commands_before
+            return {"burst": burst, "rate": paced, "redis_commands_per_request": round(commands / (burst_n + n_rate), 1),
+                    "peak_rss_mb": [peak_rss_mb(p.pid) for p in procs]}
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait(30)
+            redis.close()
+            embedded.stop()
+
+
+async def main(count: int, rate: float, seconds: float) -> dict[str, Any]:
+    from bot.classifier_store import load_or_train_default
+    from bot.config import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(_env_file=None, data_dir=Path(tmp))
+        load_or_train_default(settings)
+        models_dir = settings.models_dir
+        needed = count + int(rate * seconds)
+        texts = confident_requests(2 * needed, models_dir)
+        results: dict[str, Any] = {"machine": {"cores": os.cpu_count()}, "rate": rate}
+        async with BotAPIServer() as server:
+            results["echo"] = await echo_bot(server, count, rate, seconds)
+        for processes, chunk in ((1, texts[:needed]), (2, texts[needed : 2 * needed])):
+            async with BotAPIServer() as server:
+                results[f"gridbot_{processes}"] = await gridbot(server, processes, chunk, rate, seconds, models_dir)
+    one, two, echo = results["gridbot_1"], results["gridbot_2"], results["echo"]
+    results["ratios"] = {
+        "gridbot_vs_echo_throughput": round(one["burst"]["updates_per_s"] / echo["burst"]["updates_per_s"], 3),
+        "two_vs_one_process": round(two["burst"]["updates_per_s"] / one["burst"]["updates_per_s"], 3),
+    }
+    return results
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=400, help="burst size")
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(main(args.updates, args.rate, args.seconds)), indent=2, ensure_ascii=False))
