@@ -38,3 +38,9 @@ class RateLimiter:
             if wait_ms <= 0:
                 return
             await asyncio.sleep(wait_ms / 1000)
+
+    async def try_acquire(self, key: str = "all") -> bool:
+        """Count a send for ``key`` if allowed now; False (and nothing counted) when over the limit."""
+        wait_ms = int(await self._script(keys=[f"gb:rate:{self.name}:{key}"],
+                                         args=[int(time.time() * 1000), self.interval_ms, self.burst]))
+        return wait_ms <= 0

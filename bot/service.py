@@ -37,7 +37,9 @@ from bot.redis_server import EmbeddedRedis
 from bot.retrain import Retrainer
 from bot.runtime import Domain, build_domain
 from bot.scheduler import Scheduler
+from bot.channels.web import WebChannel
 from bot.web.app import build_app
+from bot.web.chat import add_chat_routes
 from handlers import admin, fallback, resident, supervisor, worker
 from handlers.middlewares import CountUpdates, ResidentFloodLimit
 
@@ -83,6 +85,10 @@ class Service:
         intake = Intake(self.redis, self.models, self.domain.tickets, self.domain.grids, self.domain.taxonomy,
                         self.metrics)
         app = build_app(settings, self.models, self.redis, self.domain.store, self.clock)
+        add_chat_routes(app, intake, self.domain.tickets, self.domain.store, self.redis, settings.data_dir / "uploads")
+        web_consumer = f"{os.uname().nodename}-{os.getpid()}-{id(self):x}"
+        idle_ms = int(settings.reclaim_idle_seconds * 1000)
+        self._spawn(OutboxDelivery(self.redis, WebChannel(self.redis), web_consumer, idle_ms).run(self._stop))
         if settings.bot_token is not None:
             self._start_telegram(intake, app)
         self._spawn(Scheduler(self.domain.store, DueWork(self.domain.tickets), self.clock).run(self._stop))

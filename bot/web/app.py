@@ -39,7 +39,7 @@ async def metrics(request: web.Request) -> web.Response:
 
 def build_app(settings: Settings, models: ModelHolder, redis: Redis, store: TicketStore, clock: Clock) -> web.Application:
     """The HTTP application with everything it serves."""
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=6 * 1024 * 1024)  # photo uploads: 5 MB + form
     app[SETTINGS] = settings
     app[MODELS] = models
     app[REDIS] = redis

@@ -1,0 +1,249 @@
+"""The resident web chat API: the same intake and tickets as Telegram, for a browser session.
+
+A session is an anonymous random token in an HttpOnly cookie; the resident key is a hash of it, so
+the token never appears in tickets. Every POST needs the session's CSRF token in ``X-CSRF-Token``.
+Posts are rate-limited per session and per IP. Live updates arrive over server-sent events, resumable
+with ``Last-Event-ID`` after a reconnect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import secrets
+import uuid
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot import texts
+from bot.channels.web import inbox_key
+from bot.intake import Intake, IntakeReply
+from bot.outcome import Outcome
+from bot.rate_limit import RateLimiter
+from bot.store import TicketStore
+from bot.tickets import Tickets
+
+COOKIE = "gb_session"
+SESSION_TTL = 30 * 24 * 3600
+MAX_TEXT = 2000
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_TYPES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png", b"RIFF": ".webp"}
+
+INTAKE = web.AppKey("intake", Intake)
+TICKETS = web.AppKey("tickets", Tickets)
+STORE = web.AppKey("chat_store", TicketStore)
+CHAT_REDIS = web.AppKey("chat_redis", Redis)
+UPLOADS = web.AppKey("uploads", Path)
+LIMITS = web.AppKey("limits", tuple)
+RESIDENT = web.RequestKey("resident", str)
+
+
+def resident_of(session_token: str) -> str:
+    """The resident key of a session (a hash: the secret token itself is never stored in tickets)."""
+    return "web:" + hashlib.sha256(session_token.encode()).hexdigest()[:24]
+
+
+def error(status: int, message: str) -> web.Response:
+    return web.json_response({"ok": False, "error": message}, status=status)
+
+
+def reply_json(reply: IntakeReply) -> dict[str, Any]:
+    data: dict[str, Any] = {"ok": True, "kind": reply.kind}
+    if reply.services:
+        data["emergency"] = texts.emergency(reply.services)
+    if reply.kind == "ask_category":
+        data["question"] = texts.ask_category(name for _, name in reply.options)
+        data["options"] = [{"code": code, "name": name} for code, name in reply.options] + [
+            {"code": "other", "name": texts.OTHER_CATEGORY}]
+    elif reply.kind == "ask_location":
+        data["question"] = texts.ask_location()
+    elif reply.kind == "location_not_found":
+        data["question"] = texts.location_not_found(reply.address)
+    elif reply.kind == "nothing_pending":
+        data["question"] = texts.nothing_pending()
+    if reply.ticket is not None:
+        data["number"] = reply.ticket.number
+    return data
+
+
+def outcome_json(outcome: Outcome, number: str, done: str) -> web.Response:
+    if outcome.ok:
+        return web.json_response({"ok": True, "message": done})
+    return error(409 if outcome.refusal and str(outcome.refusal) in ("wrong_state", "taken") else 403,
+                 texts.refusal(str(outcome.refusal), number, outcome.detail))
+
+
+async def session(request: web.Request) -> web.Response:
+    """GET /api/session: create (or resume) the anonymous session; returns its CSRF token."""
+    redis = request.app[CHAT_REDIS]
+    token = request.cookies.get(COOKIE)
+    csrf = await redis.get(f"gb:web:session:{token}") if token else None
+    if csrf is None:
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+        await redis.set(f"gb:web:session:{token}", csrf, ex=SESSION_TTL)
+    response = web.json_response({"ok": True, "csrf": csrf})
+    response.set_cookie(COOKIE, token, max_age=SESSION_TTL, httponly=True, samesite="Strict", path="/")
+    return response
+
+
+@web.middleware
+async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Sessions, CSRF and rate limits for /api/ (except creating the session)."""
+    if not request.path.startswith("/api/") or request.path == "/api/session":
+        return await handler(request)
+    token = request.cookies.get(COOKIE)
+    csrf = await request.app[CHAT_REDIS].get(f"gb:web:session:{token}") if token else None
+    if csrf is None:
+        return error(401, "会话已过期，请刷新页面。")
+    if request.method == "POST":
+        if request.headers.get("X-CSRF-Token") != csrf:
+            return error(403, "请求校验失败，请刷新页面后重试。")
+        per_session, per_ip = request.app[LIMITS]
+        if not (await per_session.try_acquire(token) and await per_ip.try_acquire(request.remote or "-")):
+            return error(429, texts.too_fast())
+    request[RESIDENT] = resident_of(token)
+    return await handler(request)
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise web.HTTPBadRequest(text=json.dumps({"ok": False, "error": "请求格式错误。"}),
+                                 content_type="application/json") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text=json.dumps({"ok": False, "error": "请求格式错误。"}),
+                                 content_type="application/json")
+    return body
+
+
+async def post_message(request: web.Request) -> web.Response:
+    text = str((await _json_body(request)).get("text", "")).strip()
+    if not any(ch.isalnum() for ch in text):
+        return error(400, texts.empty_text())
+    if len(text) > MAX_TEXT:
+        return error(400, f"内容太长了，请控制在 {MAX_TEXT} 字以内。")
+    intake = request.app[INTAKE]
+    resident = request[RESIDENT]
+    if await intake.waiting_step(resident) == "location":
+        return web.json_response(reply_json(await intake.locate_by_address(resident, text)))
+    return web.json_response(reply_json(await intake.submit(resident, text)))
+
+
+async def post_category(request: web.Request) -> web.Response:
+    code = str((await _json_body(request)).get("code", ""))
+    return web.json_response(reply_json(await request.app[INTAKE].choose_category(request[RESIDENT], code)))
+
+
+async def post_location(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    intake, resident = request.app[INTAKE], request[RESIDENT]
+    if body.get("skip"):
+        return web.json_response(reply_json(await intake.skip_location(resident)))
+    if "address" in body:
+        return web.json_response(reply_json(await intake.locate_by_address(resident, str(body["address"])[:200])))
+    try:
+        lat, lon = float(body["lat"]), float(body["lon"])
+    except (KeyError, TypeError, ValueError):
+        return error(400, "位置格式不对。")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return error(400, "位置格式不对。")
+    return web.json_response(reply_json(await intake.locate_by_point(resident, lat, lon)))
+
+
+async def post_photo(request: web.Request) -> web.Response:
+    """A photo with a caption (multipart: ``photo``, ``caption``), size and type checked."""
+    try:
+        form = await request.post()
+    except ValueError:
+        return error(413, "照片太大了（最大 5 MB）。")
+    photo, caption = form.get("photo"), str(form.get("caption", "")).strip()
+    if not any(ch.isalnum() for ch in caption):
+        return error(400, texts.photo_needs_caption())
+    if photo is None or not hasattr(photo, "file"):
+        return error(400, "请选择一张照片。")
+    data = photo.file.read(MAX_PHOTO_BYTES + 1)
+    if len(data) > MAX_PHOTO_BYTES:
+        return error(413, "照片太大了（最大 5 MB）。")
+    suffix = next((s for magic, s in PHOTO_TYPES.items() if data.startswith(magic)), None)
+    if suffix is None or (suffix == ".webp" and data[8:12] != b"WEBP"):
+        return error(415, "只支持 JPEG、PNG、WebP 照片。")
+    name = f"{uuid.uuid4().hex}{suffix}"
+    uploads = request.app[UPLOADS]
+    await asyncio.to_thread(_save, uploads / name, data)
+    reply = await request.app[INTAKE].submit(request[RESIDENT], caption, photo=f"web:{name}")
+    return web.json_response(reply_json(reply))
+
+
+def _save(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+async def my_tickets(request: web.Request) -> web.Response:
+    tickets = await request.app[STORE].list(resident=request[RESIDENT], limit=50)
+    return web.json_response({"ok": True, "tickets": [
+        {"number": t.number, "status": str(t.status), "status_label": t.status.label, "text": t.text,
+         "category": t.category} for t in tickets]})
+
+
+async def cancel(request: web.Request) -> web.Response:
+    number = request.match_info["number"].upper()
+    outcome = await request.app[TICKETS].cancel(number, request[RESIDENT])
+    return outcome_json(outcome, number, texts.cancelled(number))
+
+
+async def rate(request: web.Request) -> web.Response:
+    number = request.match_info["number"].upper()
+    try:
+        stars = int((await _json_body(request)).get("stars", 0))
+    except (TypeError, ValueError):
+        stars = 0
+    outcome = await request.app[TICKETS].rate(number, request[RESIDENT], stars)
+    return outcome_json(outcome, number, texts.rated(number, stars))
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: this session's notifications, from Last-Event-ID on (reconnects resume)."""
+    redis = request.app[CHAT_REDIS]
+    key = inbox_key(request[RESIDENT].split(":", 1)[1])
+    last = request.headers.get("Last-Event-ID") or "0"  # a new page shows the session's history
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
+                                           "X-Accel-Buffering": "no"})
+    await response.prepare(request)
+    await response.write(b": connected\n\n")
+    while True:
+        found = await redis.xread({key: last}, count=50, block=15000)
+        if not found:
+            await response.write(b": keep-alive\n\n")
+            continue
+        for entry_id, fields in found[0][1]:
+            last = entry_id
+            await response.write(f"id: {entry_id}\nevent: notification\ndata: {fields['event']}\n\n".encode())
+
+
+def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, store: TicketStore, redis: Redis,
+                    uploads: Path) -> None:
+    """Mount the web chat: page, static files and API."""
+    app[INTAKE], app[TICKETS], app[STORE], app[CHAT_REDIS], app[UPLOADS] = intake, tickets, store, redis, uploads
+    app[LIMITS] = (RateLimiter(redis, "web-session", 0.5, 20), RateLimiter(redis, "web-ip", 2, 60))
+    app.middlewares.append(guard)
+    static = Path(__file__).parent / "static"
+    async def index(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(static / "index.html")
+
+    app.router.add_get("/", index)
+    app.router.add_static("/static/", static)
+    app.router.add_get("/api/session", session)
+    app.router.add_post("/api/messages", post_message)
+    app.router.add_post("/api/category", post_category)
+    app.router.add_post("/api/location", post_location)
+    app.router.add_post("/api/photo", post_photo)
+    app.router.add_get("/api/tickets", my_tickets)
+    app.router.add_post("/api/tickets/{number}/cancel", cancel)
+    app.router.add_post("/api/tickets/{number}/rate", rate)
+    app.router.add_get("/api/events", events)

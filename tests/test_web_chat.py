@@ -1,0 +1,174 @@
+"""The web chat: the same tickets, workers and notifications as Telegram, for a browser session."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import aiohttp
+
+from bot.ticket_states import Status
+from tests.botapi.client import TINY_JPEG
+from tests.telegram_harness import NUMBER, World
+
+STATIC = Path(__file__).resolve().parent.parent / "bot" / "web" / "static"
+
+
+class Browser:
+    """A browser session: cookie jar, CSRF token, and the live event stream."""
+
+    def __init__(self, base: str, http: aiohttp.ClientSession) -> None:
+        self.base, self.http, self.csrf = base, http, ""
+        self.events: list[dict[str, Any]] = []
+        self.last_id: str | None = None
+
+    async def open(self) -> None:
+        async with self.http.get(f"{self.base}/api/session") as response:
+            self.csrf = (await response.json())["csrf"]
+
+    async def post(self, path: str, body: Any = None, *, csrf: bool = True, form: aiohttp.FormData | None = None):
+        headers = {"X-CSRF-Token": self.csrf} if csrf else {}
+        async with self.http.post(f"{self.base}{path}", json=None if form else (body or {}), data=form,
+                                  headers=headers) as response:
+            return response.status, await response.json()
+
+    async def listen(self, stop_after: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """Read the event stream until ``stop_after`` new notifications arrived."""
+        headers = {"Last-Event-ID": self.last_id} if self.last_id else {}
+        got: list[dict[str, Any]] = []
+        async with self.http.get(f"{self.base}/api/events", headers=headers,
+                                 timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+            event_id = None
+            async for raw in response.content:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("id: "):
+                    event_id = line[4:]
+                elif line.startswith("data: "):
+                    got.append(json.loads(line[6:]))
+                    self.last_id = event_id
+                    if len(got) >= stop_after:
+                        break
+        self.events += got
+        return got
+
+
+@asynccontextmanager
+async def browser(world: World) -> AsyncIterator[Browser]:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        session = Browser(f"http://127.0.0.1:{world.service.http_port}", http)
+        await session.open()
+        yield session
+
+
+def test_page_has_no_external_resources_and_speaks_chinese() -> None:
+    for name in ("index.html", "app.js", "style.css"):
+        content = (STATIC / name).read_text(encoding="utf-8")
+        assert not re.search(r"(src|href)=[\"']https?://", content), name
+        assert "cdn" not in content.lower(), name
+    page = (STATIC / "index.html").read_text(encoding="utf-8")
+    assert 'lang="zh-CN"' in page and "描述您的问题" in page and 'name="viewport"' in page
+
+
+async def test_page_is_served_at_the_root(world: World) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{world.service.http_port}/") as response:
+            assert response.status == 200 and "网格服务" in await response.text()
+
+
+async def test_posts_need_the_session_csrf_token(world: World) -> None:
+    async with browser(world) as web:
+        status, body = await web.post("/api/messages", {"text": "西正路8号路灯坏了"}, csrf=False)
+        assert status == 403 and "校验失败" in body["error"]
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"http://127.0.0.1:{world.service.http_port}/api/messages", json={"text": "x"}) as response:
+            assert response.status == 401
+
+
+async def test_web_request_goes_through_the_same_workers_and_rating(world: World) -> None:
+    async with browser(world) as web:
+        status, reply = await web.post("/api/messages", {"text": "西正路8号门口的路灯坏了好几天<script>x</script>"})
+        assert status == 200 and reply["kind"] == "opened"
+        number = reply["number"]
+        receipt = (await web.listen(1))[0]
+        assert receipt["kind"] == "ticket_opened" and number in receipt["html"]
+        offer = await world.sees(world.worker, "新工单", number)
+        await world.presses(world.worker, offer, "接单")
+        accepted = (await web.listen(1))[0]
+        assert accepted["status"] == "accepted" and "处理中" in accepted["html"]
+        await world.service.domain.tickets.resolve(number, f"telegram:{world.worker.id}", "灯已修好")
+        done = (await web.listen(1))[0]
+        assert [b["text"] for b in done["buttons"][0]] == ["1", "2", "3", "4", "5"]
+        status, rated = await web.post(f"/api/tickets/{number}/rate", {"stars": 4})
+        assert status == 200 and number in rated["message"]
+        assert (await world.service.domain.tickets.get(number)).status == Status.CLOSED
+
+
+async def test_another_session_sees_and_changes_nothing(world: World) -> None:
+    async with browser(world) as owner, browser(world) as other:
+        number = (await owner.post("/api/messages", {"text": "西正路8号门口的井盖丢了"}))[1]["number"]
+        status, body = await other.post(f"/api/tickets/{number}/cancel")
+        assert status == 403 and "不属于您" in body["error"]
+        async with other.http.get(f"{other.base}/api/tickets") as response:
+            assert (await response.json())["tickets"] == []
+        async with owner.http.get(f"{owner.base}/api/tickets") as response:
+            assert [t["number"] for t in (await response.json())["tickets"]] == [number]
+
+
+async def test_unknown_place_then_location_by_geolocation(world: World) -> None:
+    async with browser(world) as web:
+        reply = (await web.post("/api/messages", {"text": "我家楼下的路灯坏了好几天了"}))[1]
+        assert reply["kind"] == "ask_location" and "位置" in reply["question"]
+        grid = (await world.service.domain.grids.current()).get("GC-XY-01")
+        point = grid.geometry.representative_point()
+        reply = (await web.post("/api/location", {"lat": point.y, "lon": point.x}))[1]
+        assert reply["kind"] == "opened"
+        assert (await world.service.domain.tickets.get(reply["number"])).grid_id == "GC-XY-01"
+
+
+async def test_bad_input_gets_clear_answers(world: World) -> None:
+    async with browser(world) as web:
+        assert (await web.post("/api/messages", {"text": "  😀 "}))[0] == 400
+        assert (await web.post("/api/messages", {"text": "长" * 2001}))[0] == 400
+        assert (await web.post("/api/location", {"lat": "north", "lon": 1}))[0] == 400
+        async with web.http.post(f"{web.base}/api/messages", data=b"{not json", headers={
+                "X-CSRF-Token": web.csrf, "Content-Type": "application/json"}) as response:
+            assert response.status == 400
+    assert sum((await world.service.domain.store.count_by_status()).values()) == 0
+
+
+async def test_photo_upload_limits(world: World) -> None:
+    async with browser(world) as web:
+        def form(data: bytes, caption: str = "西正路8号井盖坏了") -> aiohttp.FormData:
+            f = aiohttp.FormData()
+            f.add_field("photo", data, filename="p.jpg", content_type="image/jpeg")
+            f.add_field("caption", caption)
+            return f
+
+        assert (await web.post("/api/photo", form=form(b"GIF89a....")))[0] == 415
+        assert (await web.post("/api/photo", form=form(TINY_JPEG, caption=" ")))[0] == 400
+        assert (await web.post("/api/photo", form=form(b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024))))[0] == 413
+        status, reply = await web.post("/api/photo", form=form(TINY_JPEG))
+        assert status == 200 and reply["kind"] == "opened"
+        ticket = await world.service.domain.tickets.get(reply["number"])
+        assert ticket.photo and ticket.photo.startswith("web:")
+        assert (world.service.settings.data_dir / "uploads" / ticket.photo[4:]).read_bytes() == TINY_JPEG
+
+
+async def test_a_flood_of_posts_is_rate_limited(world: World) -> None:
+    async with browser(world) as web:
+        statuses = [(await web.post("/api/messages", {"text": f"第{i}次：你好"}))[0] for i in range(25)]
+        assert statuses.count(429) >= 1 and statuses[0] == 200
+
+
+async def test_events_resume_after_a_reconnect(world: World) -> None:
+    async with browser(world) as web:
+        number = (await web.post("/api/messages", {"text": "西正路8号门口的路灯坏了好几天"}))[1]["number"]
+        await web.listen(1)  # the receipt; then the connection drops
+        await world.service.domain.tickets.accept(number, f"telegram:{world.worker.id}")
+        await asyncio.sleep(0.3)  # the update happens while nobody listens
+        missed = await web.listen(1)  # reconnect with Last-Event-ID
+        assert missed[0]["status"] == "accepted" and NUMBER.search(missed[0]["html"]).group(0) == number
