@@ -17,6 +17,7 @@ run: $(STAMP)
 	$(BIN)/gridbot serve
 
 test: $(STAMP)
+	./scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

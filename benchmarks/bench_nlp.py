@@ -20,7 +20,6 @@ import pickle
 import platform
 import random
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile

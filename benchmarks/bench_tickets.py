@@ -63,7 +63,7 @@ async def rate(label: str, count: int, concurrency: int, make: Any) -> dict[str,
 async def main(count: int, concurrency: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         server = EmbeddedRedis(Path(tmp))
-        url = server.start()
+        server.start()
         pool = ConnectionPool(connection_class=CountingConnection, path=str(server.socket_path),
                               decode_responses=True, max_connections=concurrency + 4)
         redis = Redis(connection_pool=pool)

@@ -12,7 +12,7 @@ from bot.deadlines import TOP_ESCALATION_LEVEL, DueKind, due_member, parse_due_m
 from bot.notifications import Kind, Notification
 from bot.outcome import Outcome, Refusal
 from bot.store import Commit, TicketContext
-from bot.ticket import AuditEntry, Ticket
+from bot.ticket import AuditEntry
 from bot.ticket_states import Action, Status
 from bot.tickets import Tickets
 

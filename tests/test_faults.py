@@ -8,9 +8,8 @@ import signal
 import subprocess
 import sys
 
-from bot.people import Level, telegram_key
+from bot.people import telegram_key
 from bot.redis_server import EmbeddedRedis
-from redis.asyncio import Redis
 from tests.admin_helpers import free_port, health, wait_for
 from tests.conftest import ROOT
 from tests.telegram_harness import NUMBER, World, copy_models, start_world

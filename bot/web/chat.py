@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bot import texts
 from bot.channels.web import inbox_key
@@ -216,14 +217,17 @@ async def events(request: web.Request) -> web.StreamResponse:
                                            "X-Accel-Buffering": "no"})
     await response.prepare(request)
     await response.write(b": connected\n\n")
-    while True:
-        found = await redis.xread({key: last}, count=50, block=15000)
-        if not found:
-            await response.write(b": keep-alive\n\n")
-            continue
-        for entry_id, fields in found[0][1]:
-            last = entry_id
-            await response.write(f"id: {entry_id}\nevent: notification\ndata: {fields['event']}\n\n".encode())
+    try:
+        while True:
+            found = await redis.xread({key: last}, count=50, block=15000)
+            if not found:
+                await response.write(b": keep-alive\n\n")
+                continue
+            for entry_id, fields in found[0][1]:
+                last = entry_id
+                await response.write(f"id: {entry_id}\nevent: notification\ndata: {fields['event']}\n\n".encode())
+    except (ConnectionResetError, RedisError):  # the page went away, or Redis restarts: it reconnects
+        return response
 
 
 def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, store: TicketStore, redis: Redis,

@@ -428,7 +428,7 @@ def _parse_markdown_v2(src: str) -> tuple[str, list[dict[str, Any]]]:
                     entities.append({"type": "text_link", "offset": start, "length": offset - start, "url": "".join(url)})
                 i = j + 1
                 continue
-            raise _EntityError(f"Character ']' is reserved and must be escaped with the preceding '\\'")
+            raise _EntityError("Character ']' is reserved and must be escaped with the preceding '\\'")
         if c == ">" and (i == 0 or src[i - 1] == "\n"):
             i += 1  # block quotation marker (no entity recorded)
             continue
@@ -511,7 +511,7 @@ def _format(text: str, parse_mode: str | None, entities: Any) -> tuple[str, list
         elif mode == "markdown":
             plain, found = _parse_markdown(text)
         elif mode:
-            raise _bad(f"unsupported parse_mode")
+            raise _bad("unsupported parse_mode")
         else:
             plain, found = text, []
             if entities:

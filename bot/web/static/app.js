@@ -94,7 +94,7 @@
         btn.addEventListener("click", async () => {
           if (b.action !== "rate") { return; }
           const r = await api("/api/tickets/" + encodeURIComponent(b.number) + "/rate", { stars: Number(b.arg) });
-          if (r.ok) { box.remove(); show(escapeText(r.message)); }
+          if (r.ok) { box.remove(); show(r.message); }  // server HTML, user text already escaped
         });
         box.appendChild(btn);
       }
@@ -137,7 +137,7 @@
         const b = document.createElement("button");
         b.type = "button"; b.className = "chip"; b.textContent = "撤回";
         b.setAttribute("aria-label", "撤回 " + t.number);
-        b.addEventListener("click", async () => { const r = await api("/api/tickets/" + t.number + "/cancel", {}); if (r.ok) { show(escapeText(r.message)); } });
+        b.addEventListener("click", async () => { const r = await api("/api/tickets/" + t.number + "/cancel", {}); if (r.ok) { show(r.message); } });
         line.appendChild(b);
       }
       div.appendChild(line);
