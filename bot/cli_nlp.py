@@ -8,16 +8,21 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from nlp.artifact import ModelMetadata, load_model
-from nlp.classifier import Prediction, TextClassifier
-from nlp.dataset import read_labelled_csv
-from nlp.metrics import evaluate
-from nlp.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
-from nlp.training import TRAINING_STEPS
+from typing import TYPE_CHECKING
 
-from bot.classifier_store import load_or_train_default, train_and_save
+from nlp.artifact import ModelMetadata, load_model
+from nlp.dataset import read_labelled_csv
+from nlp.progress import TRAINING_STEPS
+from nlp.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+
 from bot.cli_support import CliError, print_json, step_progress
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from nlp.classifier import Prediction, TextClassifier
+
+# The model stack (scikit-learn, scipy) is imported by the commands that use it, so that `--help` and
+# the other commands start fast.
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -54,6 +59,8 @@ def _name(taxonomy: Taxonomy | None, code: str) -> str:
 
 
 def _model(settings: Settings, path: Path | None) -> tuple[TextClassifier, ModelMetadata]:
+    from bot.classifier_store import load_or_train_default
+
     if path is not None:
         return load_model(path)
     with step_progress(TRAINING_STEPS, "training the default model") as progress:
@@ -62,6 +69,8 @@ def _model(settings: Settings, path: Path | None) -> tuple[TextClassifier, Model
 
 def run_train(args: argparse.Namespace, settings: Settings) -> int:
     """Train, print held-out metrics, save a versioned model and mark it current."""
+    from bot.classifier_store import train_and_save
+
     data = args.data or settings.corpus_path
     dataset = read_labelled_csv(data)
     out_dir = args.out or settings.models_dir
@@ -79,6 +88,8 @@ def run_train(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Score a model on a labelled CSV."""
+    from nlp.metrics import evaluate
+
     dataset = read_labelled_csv(args.data, require_labels=False)
     classifier, metadata = _model(settings, args.model)
     labels = sorted(set(classifier.labels) | set(dataset.labels))

@@ -9,7 +9,6 @@ import signal
 import sys
 
 from bot.config import Settings
-from bot.service import Service
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -19,6 +18,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 async def _serve(settings: Settings) -> None:
+    from bot.service import Service  # aiogram and the model stack load only for `serve`
+
     print("gridbot: starting (the first run trains the default model, ~10 s) …", file=sys.stderr)
     service = Service(settings)
     await service.start(progress=lambda step: print(f"gridbot: training the default model: {step}", file=sys.stderr))

@@ -14,9 +14,10 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nlp.classifier import TextClassifier
+if TYPE_CHECKING:
+    from nlp.classifier import TextClassifier
 
 SCHEMA_VERSION = 1
 MODEL_FILE = "model.pkl"
@@ -119,6 +120,8 @@ def load_model(path: Path) -> tuple[TextClassifier, ModelMetadata]:
         raise ArtifactError(f"{model_dir}: no {MODEL_FILE}") from None
     except (pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError) as err:
         raise ArtifactError(f"{model_dir / MODEL_FILE}: cannot be loaded ({err})") from None
+    from nlp.classifier import TextClassifier
+
     if not isinstance(classifier, TextClassifier):
         raise ArtifactError(f"{model_dir / MODEL_FILE}: does not hold a gridbot classifier")
     if classifier.labels != sorted(metadata.labels):

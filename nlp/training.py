@@ -8,7 +8,7 @@ example it was given.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +17,9 @@ from sklearn.model_selection import train_test_split
 from nlp.classifier import TextClassifier
 from nlp.dataset import Dataset
 from nlp.metrics import evaluate, urgency_scores
+from nlp.progress import TRAINING_STEPS, Progress
 from nlp.segment import Engine
 
-Progress = Callable[[str], None]
-TRAINING_STEPS = ("split", "fit on training split", "evaluate held-out split", "refit on all data")
 
 
 @dataclass(frozen=True)
