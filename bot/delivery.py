@@ -14,11 +14,11 @@ from enum import StrEnum
 from typing import Protocol
 
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
 
 from bot import keys
 from bot.channels.render import Rendered, render
 from bot.notifications import Notification
+from bot.streams import GroupReader
 
 log = logging.getLogger(__name__)
 SENT_MARKER_TTL = 7 * 24 * 3600
@@ -52,52 +52,28 @@ class OutboxDelivery:
     def __init__(self, redis: Redis, channel: Channel, consumer: str, idle_reclaim_ms: int = 30_000) -> None:
         self.redis = redis
         self.channel = channel
-        self.consumer = consumer
-        self.group = f"deliver-{channel.name}"
-        self.idle_reclaim_ms = idle_reclaim_ms
-
-    async def ensure_group(self) -> None:
-        try:
-            await self.redis.xgroup_create(keys.outbox(), self.group, id="0", mkstream=True)
-        except ResponseError as err:
-            if "BUSYGROUP" not in str(err):
-                raise
+        self.reader = GroupReader(redis, keys.outbox(), f"deliver-{channel.name}", consumer, idle_reclaim_ms)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; infrastructure errors are logged and retried."""
-        while not stop.is_set():
-            try:
-                await self.ensure_group()
-                await self.deliver_once(block_ms=1000)
-            except Exception:
-                log.exception("outbox delivery to %s failed; retrying", self.channel.name)
-                await asyncio.sleep(1.0)
+        await self.reader.run(stop, lambda: self.deliver_once(block_ms=1000), f"outbox delivery to {self.channel.name}")
 
     async def deliver_once(self, block_ms: int | None = None, count: int = 50) -> int:
         """Deliver what is waiting (reclaiming entries of dead consumers first); returns how many sent."""
-        entries = await self._reclaim(count)
-        if not entries:
-            response = await self.redis.xreadgroup(self.group, self.consumer, {keys.outbox(): ">"}, count, block_ms)
-            entries = response[0][1] if response else []
         sent = 0
-        for entry_id, fields in entries:
+        for entry_id, fields in await self.reader.next_entries(count, block_ms):
             sent += await self._handle(entry_id, fields)
         return sent
-
-    async def _reclaim(self, count: int) -> list[tuple[str, dict[str, str]]]:
-        _, claimed, *_ = await self.redis.xautoclaim(keys.outbox(), self.group, self.consumer,
-                                                    self.idle_reclaim_ms, "0-0", count)
-        return [entry for entry in claimed if entry and entry[1]]
 
     async def _handle(self, entry_id: str, fields: dict[str, str]) -> int:
         note = Notification.from_fields(fields)
         channel_name, _, chat_id = note.recipient.partition(":")
         if channel_name != self.channel.name:
-            await self.redis.xack(keys.outbox(), self.group, entry_id)
+            await self.reader.ack(entry_id)
             return 0
         marker = f"gb:sent:{fields['id']}"
         if await self.redis.exists(marker):
-            await self.redis.xack(keys.outbox(), self.group, entry_id)
+            await self.reader.ack(entry_id)
             return 0
         message = render(note)
         outcome = await self.channel.deliver(chat_id, message, note)
@@ -110,7 +86,7 @@ class OutboxDelivery:
             return 0  # still failing: stays pending, and is reclaimed and tried again later
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(marker, outcome.result, ex=SENT_MARKER_TTL)
-            pipe.xack(keys.outbox(), self.group, entry_id)
+            pipe.xack(keys.outbox(), self.reader.group, entry_id)
             if outcome.result == Result.UNREACHABLE:
                 pipe.hset(keys.resident(note.recipient), "unreachable", "1")
             counter = "notifications_sent" if outcome.result == Result.SENT else "notifications_failed"

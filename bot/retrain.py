@@ -10,6 +10,7 @@ only if its held-out macro-F1 is not lower. One retraining at a time across all 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -53,8 +54,10 @@ def with_corrections(dataset: Dataset, extra: list[dict[str, object]]) -> Datase
     labels = dataset.labels + [str(c["label"]) for c in extra]
     urgent = dataset.urgent + [bool(c.get("urgent", False)) for c in extra] if dataset.urgent is not None else None
     lines = dataset.lines + [0] * len(extra)
-    return replace(dataset, texts=texts, labels=labels, urgent=urgent, lines=lines,
-                   sha256=dataset.sha256[:48] + f"{len(extra):016x}")
+    digest = hashlib.sha256(dataset.sha256.encode())
+    for correction in sorted(extra, key=lambda c: str(c.get("number"))):
+        digest.update(f"\n{correction['text']}\t{correction['label']}".encode())
+    return replace(dataset, texts=texts, labels=labels, urgent=urgent, lines=lines, sha256=digest.hexdigest())
 
 
 class Retrainer:

@@ -21,7 +21,9 @@ from aiogram.methods import GetUpdates
 from aiogram.types import Update
 from aiohttp import web
 from redis.asyncio import Redis
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import RedisError
+
+from bot.streams import GroupReader
 
 log = logging.getLogger(__name__)
 
@@ -109,34 +111,14 @@ class UpdateConsumer:
         self.redis = redis
         self.dispatcher = dispatcher
         self.bot = bot
-        self.consumer = consumer
-        self.reclaim_idle_ms = reclaim_idle_ms
-
-    async def ensure_group(self) -> None:
-        try:
-            await self.redis.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
-        except ResponseError as err:
-            if "BUSYGROUP" not in str(err):
-                raise
+        self.reader = GroupReader(redis, STREAM, GROUP, consumer, reclaim_idle_ms)
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.ensure_group()
-                await self.consume_once(block_ms=1000)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("update processing failed; retrying")
-                await asyncio.sleep(1.0)
+        await self.reader.run(stop, lambda: self.consume_once(block_ms=1000), "update processing")
 
     async def consume_once(self, block_ms: int | None = None, count: int = 20) -> int:
         """Handle reclaimed entries of dead consumers, else new ones; returns how many were handled."""
-        _, entries, *_ = await self.redis.xautoclaim(STREAM, GROUP, self.consumer, self.reclaim_idle_ms, "0-0", count)
-        entries = [e for e in entries if e and e[1]]
-        if not entries:
-            response = await self.redis.xreadgroup(GROUP, self.consumer, {STREAM: ">"}, count, block_ms)
-            entries = response[0][1] if response else []
+        entries = await self.reader.next_entries(count, block_ms)
         for entry_id, fields in entries:
             await self._handle(entry_id, fields)
         return len(entries)
@@ -150,7 +132,7 @@ class UpdateConsumer:
             except Exception:  # a bug in a handler must not block the stream forever
                 log.exception("update %s failed in its handler", update.update_id)
             await self.redis.set(done, "1", ex=SEEN_TTL)
-        await self.redis.xack(STREAM, GROUP, entry_id)
+        await self.reader.ack(entry_id)
 
 
 def webhook_handler(log_: UpdateLog, secret: str | None):

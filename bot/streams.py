@@ -1,0 +1,59 @@
+"""Reading a Redis stream through a consumer group, the way every gridbot stream consumer does it:
+entries a dead consumer left unacknowledged are reclaimed first, then new entries are read."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+log = logging.getLogger(__name__)
+Entry = tuple[str, dict[str, str]]
+
+
+@dataclass
+class GroupReader:
+    """One consumer of one stream's consumer group."""
+
+    redis: Redis
+    stream: str
+    group: str
+    consumer: str
+    reclaim_idle_ms: int = 15_000
+
+    async def ensure_group(self) -> None:
+        """Create the group (from the stream's start) unless it exists."""
+        try:
+            await self.redis.xgroup_create(self.stream, self.group, id="0", mkstream=True)
+        except ResponseError as err:
+            if "BUSYGROUP" not in str(err):
+                raise
+
+    async def next_entries(self, count: int, block_ms: int | None) -> list[Entry]:
+        """Entries idle longer than ``reclaim_idle_ms`` in another consumer's hands, else new ones."""
+        _, claimed, *_ = await self.redis.xautoclaim(self.stream, self.group, self.consumer,
+                                                    self.reclaim_idle_ms, "0-0", count)
+        entries = [entry for entry in claimed if entry and entry[1]]
+        if entries:
+            return entries
+        response = await self.redis.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count, block_ms)
+        return response[0][1] if response else []
+
+    async def ack(self, entry_id: str) -> None:
+        await self.redis.xack(self.stream, self.group, entry_id)
+
+    async def run(self, stop: asyncio.Event, step: Callable[[], Awaitable[object]], what: str) -> None:
+        """Call ``step`` until ``stop`` is set; infrastructure errors are logged and retried."""
+        while not stop.is_set():
+            try:
+                await self.ensure_group()
+                await step()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis restarting, a network error: log, wait, go on
+                log.exception("%s failed; retrying", what)
+                await asyncio.sleep(1.0)
