@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -61,8 +62,13 @@ def load_or_train_default(settings: Settings, progress: Progress | None = None) 
     """The current model of the data dir; with none yet, train the default one on the shipped corpus."""
     models_dir = settings.models_dir
     if current_version(models_dir) is None:
-        dataset = read_labelled_csv(settings.corpus_path)
-        train_and_save(settings, dataset, models_dir, progress=progress)
+        models_dir.mkdir(parents=True, exist_ok=True)
+        # Several processes may start at once on a fresh data dir: one trains, the others wait for it.
+        with open(models_dir / ".training.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if current_version(models_dir) is None:
+                dataset = read_labelled_csv(settings.corpus_path)
+                train_and_save(settings, dataset, models_dir, progress=progress)
     return load_model(models_dir)
 
 

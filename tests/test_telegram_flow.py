@@ -177,3 +177,36 @@ async def test_metrics_count_what_happened(world: World) -> None:
     assert "gridbot_tickets_overdue 0" in body
     sent = int(next(line for line in body.splitlines() if line.startswith("gridbot_notifications_sent_total")).split()[1])
     assert sent >= 2  # the resident's receipt and at least one worker's new ticket
+
+
+async def test_worker_joins_with_an_invite_and_lists_tasks(world: World) -> None:
+    code = await world.service.domain.people.create_invite("GC-XY-01")
+    newcomer = world.server.user("孙网格")
+    await world.says(newcomer, "/join WRONGCODE")
+    await world.sees(newcomer, "邀请码无效")
+    await world.says(newcomer, f"/join {code.lower()}")
+    await world.sees(newcomer, "绑定成功", "GC-XY-01")
+    await world.says(newcomer, f"/join {code}")  # one use only
+    await world.server.wait_for_messages(newcomer.id, 2, predicate=lambda m: "邀请码无效" in m["text"], after=0)
+    await world.says(world.resident, LAMP)
+    number = await world.ticket_number(world.resident)
+    await world.sees(newcomer, "新工单", number)
+    await world.says(newcomer, "/tasks")
+    await world.sees(newcomer, "待办工单", number)
+
+
+async def test_supervisor_recategorises_and_the_label_is_kept(world: World) -> None:
+    await world.says(world.resident, "西正路8号三楼着火了，好大的烟")
+    number = await world.ticket_number(world.resident)
+    alert = await world.sees(world.supervisor, "紧急工单", number)
+    await world.presses(world.supervisor, alert, "改类别")
+    choice = await world.sees(world.supervisor, "改为哪个类别", number)
+    noise = next(b["callback_data"] for row in choice["reply_markup"]["inline_keyboard"] for b in row
+                 if b["text"] == "噪音扰民")  # kept to press again after the choice was made
+    await world.presses(world.supervisor, choice, "环境卫生")
+    await world.sees(world.worker, number, "类别已改为「环境卫生」")
+    assert (await world.service.domain.tickets.get(number)).category == "sanitation"
+    assert number in await world.service.redis.hkeys("gb:corrections")
+    forged = await world.server.press_raw(world.stranger, choice, noise)
+    assert "不属于您" in (await world.server.wait_for_callback_answer(forged))["text"]
+    assert (await world.service.domain.tickets.get(number)).category == "sanitation"
