@@ -60,17 +60,18 @@ class OutboxDelivery:
 
     async def deliver_once(self, block_ms: int | None = None, count: int = 50) -> int:
         """Deliver what is waiting (reclaiming entries of dead consumers first); returns how many sent."""
-        sent = 0
+        sent, not_ours = 0, []
         for entry_id, fields in await self.reader.next_entries(count, block_ms):
+            if not fields["recipient"].startswith(f"{self.channel.name}:"):
+                not_ours.append(entry_id)  # another channel's: acknowledged together, below
+                continue
             sent += await self._handle(entry_id, fields)
+        await self.reader.ack(*not_ours)
         return sent
 
     async def _handle(self, entry_id: str, fields: dict[str, str]) -> int:
         note = Notification.from_fields(fields)
-        channel_name, _, chat_id = note.recipient.partition(":")
-        if channel_name != self.channel.name:
-            await self.reader.ack(entry_id)
-            return 0
+        chat_id = note.recipient.partition(":")[2]
         marker = f"gb:sent:{fields['id']}"
         if await self.redis.exists(marker):
             await self.reader.ack(entry_id)

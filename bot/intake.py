@@ -43,6 +43,7 @@ class Draft:
     services: list[str] = field(default_factory=list)
     photo: str | None = None
     chosen_by_resident: bool = False
+    stored: bool = False  # saved in Redis, so to be deleted once the ticket is open
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ class Intake:
             coordinates=coordinates, photo=draft.photo, request_id=request_id,
         )
         opened = await self.tickets.open(request)
-        await self.redis.delete(_draft_key(resident))
+        if draft.stored:
+            await self.redis.delete(_draft_key(resident))
         if draft.chosen_by_resident and not opened.linked:
             await self.tickets.record_label(opened.ticket, draft.category, resident)
         return IntakeReply("linked" if opened.linked else "opened", opened.ticket, services=tuple(draft.services),
@@ -157,6 +159,7 @@ class Intake:
         return IntakeReply("ask_category", options=options, services=tuple(draft.services))
 
     async def _save(self, resident: str, draft: Draft) -> None:
+        draft.stored = True
         await self.redis.set(_draft_key(resident), json.dumps(asdict(draft), ensure_ascii=False), ex=DRAFT_TTL_SECONDS)
 
     async def _load(self, resident: str) -> Draft | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ class GroupReader:
     group: str
     consumer: str
     reclaim_idle_ms: int = 15_000
+    _next_reclaim: float = 0.0
 
     async def ensure_group(self) -> None:
         """Create the group (from the stream's start) unless it exists."""
@@ -34,17 +36,24 @@ class GroupReader:
                 raise
 
     async def next_entries(self, count: int, block_ms: int | None) -> list[Entry]:
-        """Entries idle longer than ``reclaim_idle_ms`` in another consumer's hands, else new ones."""
-        _, claimed, *_ = await self.redis.xautoclaim(self.stream, self.group, self.consumer,
-                                                    self.reclaim_idle_ms, "0-0", count)
-        entries = [entry for entry in claimed if entry and entry[1]]
-        if entries:
-            return entries
+        """Entries idle longer than ``reclaim_idle_ms`` in another consumer's hands, else new ones.
+
+        Reclaiming is looked at a few times per idle period, not before every read: it only matters
+        after a consumer died, and each look is a round trip."""
+        now = time.monotonic()
+        if now >= self._next_reclaim:
+            _, claimed, *_ = await self.redis.xautoclaim(self.stream, self.group, self.consumer,
+                                                        self.reclaim_idle_ms, "0-0", count)
+            entries = [entry for entry in claimed if entry and entry[1]]
+            if entries:
+                return entries
+            self._next_reclaim = now + self.reclaim_idle_ms / 4000
         response = await self.redis.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count, block_ms)
         return response[0][1] if response else []
 
-    async def ack(self, entry_id: str) -> None:
-        await self.redis.xack(self.stream, self.group, entry_id)
+    async def ack(self, *entry_ids: str) -> None:
+        if entry_ids:
+            await self.redis.xack(self.stream, self.group, *entry_ids)
 
     async def run(self, stop: asyncio.Event, step: Callable[[], Awaitable[object]], what: str) -> None:
         """Call ``step`` until ``stop`` is set; infrastructure errors are logged and retried."""

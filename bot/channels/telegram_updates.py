@@ -131,8 +131,10 @@ class UpdateConsumer:
                 await self.dispatcher.feed_update(self.bot, update)
             except Exception:  # a bug in a handler must not block the stream forever
                 log.exception("update %s failed in its handler", update.update_id)
-            await self.redis.set(done, "1", ex=SEEN_TTL)
-        await self.reader.ack(entry_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(done, "1", ex=SEEN_TTL)
+            pipe.xack(STREAM, GROUP, entry_id)
+            await pipe.execute()
 
 
 def webhook_handler(log_: UpdateLog, secret: str | None):
