@@ -108,8 +108,16 @@ class TextClassifier:
         docs = steps["prep"].transform(texts)
         features = steps["features"].transform(docs)
         probs = steps["model"].predict_proba(features)
-        p_urgent = self.urgency_model.probability(features) if self.urgency_model else [None] * len(docs)
-        return [self._prediction(row, detect_urgency(doc[0], p)) for row, doc, p in zip(probs, docs, p_urgent)]
+        p_urgent = self.urgency_model.probability(features).tolist() if self.urgency_model else [None] * len(docs)
+        # The top three of every row at once, then plain Python values for the result objects.
+        order = np.argsort(-probs, axis=1)[:, :TOP_K]
+        top_scores = np.round(np.take_along_axis(probs, order, axis=1), 4).tolist()
+        classes = [str(c) for c in steps["model"].classes_]
+        predictions = []
+        for doc, p, indices, scores in zip(docs, p_urgent, order.tolist(), top_scores):
+            top = [(classes[i], s) for i, s in zip(indices, scores)]
+            predictions.append(Prediction(top[0][0], top[0][1], top, detect_urgency(doc[0], p)))
+        return predictions
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         """Only the best label of each message."""
