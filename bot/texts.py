@@ -290,7 +290,7 @@ def stale_button() -> str:
 
 
 def too_fast() -> str:
-    return "您发送得太快了。这一分钟内多出的消息没有受理，请稍等一分钟后再发。"
+    return "您发送得太快了，多出的消息没有受理。请稍等片刻再发。"
 
 
 def edited_message() -> str:

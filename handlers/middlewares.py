@@ -10,6 +10,7 @@ from aiogram.types import Message, TelegramObject
 from redis.asyncio import Redis
 
 from bot import texts
+from bot.rate_limit import RateLimiter
 
 from bot.metrics import Metrics
 
@@ -28,26 +29,21 @@ class CountUpdates(BaseMiddleware):
 
 
 class ResidentFloodLimit(BaseMiddleware):
-    """At most N messages a minute from one chat (shared by all processes through Redis).
+    """At most N messages a minute from one chat, with bursts (shared by all processes through Redis).
 
-    A message over the limit is not silently dropped: the sender is told to slow down, and it is not
-    processed (so a flood cannot open a flood of tickets).
+    A message over the limit is not silently dropped: the sender is told to slow down (once a minute),
+    and it is not processed, so a flood cannot open a flood of tickets.
     """
 
     def __init__(self, redis: Redis, per_minute: int) -> None:
         self.redis = redis
-        self.per_minute = per_minute
+        self.limiter = RateLimiter(redis, "resident", per_minute / 60, per_minute)
 
     async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
         if isinstance(event, Message) and event.from_user is not None:
-            key = f"gb:flood:{event.from_user.id}:{int(event.date.timestamp()) // 60}"
-            async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.incr(key)
-                pipe.expire(key, 120)
-                count, _ = await pipe.execute()
-            if count > self.per_minute:
-                if count == self.per_minute + 1:  # say it once per minute, not once per message
+            if not await self.limiter.try_acquire(str(event.from_user.id)):
+                if await self.redis.set(f"gb:flood:told:{event.from_user.id}", "1", nx=True, ex=60):
                     await event.answer(texts.too_fast())
                 return None
         return await handler(event, data)

@@ -13,7 +13,8 @@ from bot.channels.render import worker_buttons
 from bot.channels.telegram import TicketAction, keyboard
 from bot.people import People
 from bot.store import TicketStore
-from bot.ticket_states import OPEN_STATUSES, Action
+from bot.tasks import open_tasks
+from bot.ticket_states import Action
 from bot.tickets import Tickets
 from handlers.common import answer_outcome, callback_message, key_of
 
@@ -33,14 +34,7 @@ async def join(message: Message, command: CommandObject, people: People) -> None
 
 
 async def tasks(message: Message, people: People, store: TicketStore) -> None:
-    key = key_of(message.from_user)
-    worker = await people.get_worker(key)
-    found = {t.number: t for t in await store.list(worker=key, limit=200) if t.status in OPEN_STATUSES}
-    for grid_id in worker.grids if worker else ():
-        for ticket in await store.list(grid_id=grid_id, limit=200):
-            if ticket.status in OPEN_STATUSES and ticket.worker in (None, key):
-                found.setdefault(ticket.number, ticket)
-    await message.answer(texts.tasks(sorted(found.values(), key=lambda t: t.deadline_at)))
+    await message.answer(texts.tasks(await open_tasks(store, people, key_of(message.from_user))))
 
 
 async def accept(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
