@@ -210,3 +210,13 @@ async def test_supervisor_recategorises_and_the_label_is_kept(world: World) -> N
     forged = await world.server.press_raw(world.stranger, choice, noise)
     assert "不属于您" in (await world.server.wait_for_callback_answer(forged))["text"]
     assert (await world.service.domain.tickets.get(number)).category == "sanitation"
+
+
+async def test_worker_is_reminded_before_the_deadline(world: World) -> None:
+    await world.says(world.resident, "西正路8号的酒吧天天半夜唱歌，吵得睡不着")  # noise: 24 h
+    number = await world.ticket_number(world.resident)
+    await world.sees(world.worker, "新工单", number)
+    world.clock.advance(20 * 3600)  # past 80 % of 24 h
+    await world.sees(world.worker, "⏰", number, "到期", timeout=10)
+    ticket = await world.service.domain.tickets.get(number)
+    assert ticket.category == "noise" and ticket.reminded
