@@ -24,9 +24,6 @@ class Metrics:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
-    async def count(self, name: str, amount: int = 1) -> None:
-        await self.redis.hincrby(keys.metrics(), name, amount)
-
     async def observe_classification(self, milliseconds: float) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hincrby(keys.metrics(), "requests_classified", 1)

@@ -41,7 +41,7 @@ from bot.channels.web import WebChannel
 from bot.web.app import build_app
 from bot.web.chat import add_chat_routes
 from handlers import admin, fallback, resident, supervisor, worker
-from handlers.middlewares import CountUpdates, ResidentFloodLimit
+from handlers.middlewares import ResidentFloodLimit
 
 log = logging.getLogger("gridbot")
 WEBHOOK_PATH = "/telegram/webhook"
@@ -114,7 +114,6 @@ class Service:
             people=domain.people, grids=domain.grids, taxonomy=domain.taxonomy, models=self.models,
             retrainer=Retrainer(self.redis, settings, self.models), background=self._background,
         )
-        self.dispatcher.update.outer_middleware(CountUpdates(self.metrics))
         self.dispatcher.message.middleware(ResidentFloodLimit(self.redis, settings.resident_messages_per_minute))
         self.dispatcher.include_routers(admin.build_router(), worker.build_router(), supervisor.build_router(),
                                         resident.build_router(), fallback.build_router())

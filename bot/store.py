@@ -93,6 +93,16 @@ class DuplicateCandidate:
 
 
 @dataclass(frozen=True)
+class OpeningContext:
+    """What opening a ticket needs to know, read in one round trip."""
+
+    number: str  # the new ticket's number
+    opened_before: str | None  # the ticket the same request id opened already
+    workers: list[str]
+    candidates: list[DuplicateCandidate]
+
+
+@dataclass(frozen=True)
 class TicketContext:
     """A ticket with what deciding a step on it needs, read in one round trip."""
 
@@ -120,29 +130,26 @@ class TicketStore:
         self._commit_script = redis.register_script(_COMMIT_LUA)
         self._read_script = redis.register_script(_READ_LUA)
 
-    async def prepare_open(
-        self, day: str, grid_id: str | None, category: str
-    ) -> tuple[str, list[str], list[DuplicateCandidate]]:
-        """In one round trip: a new ticket number, the grid's workers, and the open tickets of the same
-        grid and category (candidates for duplicate linking)."""
+    async def prepare_open(self, day: str, grid_id: str | None, category: str,
+                           request_id: str | None = None) -> OpeningContext:
+        """In one round trip: a new ticket number, the grid's workers, the open tickets of the same grid
+        and category (candidates for duplicate linking), and the ticket ``request_id`` opened before.
+        (A repeated request leaves a gap in the day's numbers; numbers are unique, not dense.)"""
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.incr(keys.ticket_sequence(day))
+            pipe.get(keys.request(request_id)) if request_id else pipe.echo("")
             if grid_id:
                 pipe.smembers(keys.grid_workers(grid_id))
                 pipe.hgetall(keys.open_in_grid(grid_id, category))
             results = await pipe.execute()
+        number, opened_before = format_number(day, int(results[0])), results[1] or None
         if not grid_id:
-            return format_number(day, int(results[0])), [], []
+            return OpeningContext(number, opened_before, [], [])
         candidates = []
-        for number, value in results[2].items():
+        for candidate, value in results[3].items():
             created_at, resident, text = value.split("\t", 2)
-            candidates.append(DuplicateCandidate(number, float(created_at), resident, text))
-        return format_number(day, int(results[0])), sorted(results[1]), candidates
-
-    async def opened_by_request(self, request_id: str) -> Ticket | None:
-        """The ticket a request id already opened, if any."""
-        number = await self.redis.get(keys.request(request_id))
-        return await self.get(number) if number else None
+            candidates.append(DuplicateCandidate(candidate, float(created_at), resident, text))
+        return OpeningContext(number, opened_before, sorted(results[2]), candidates)
 
     async def next_number(self, day: str) -> str:
         """A new unique ticket number for ``day`` (YYYYMMDD)."""

@@ -93,13 +93,14 @@ class Tickets:
         now = self.clock.now()
         location = request.location if request.location and request.location.grid_id else None
         day = datetime.fromtimestamp(now, LOCAL_TIME).strftime("%Y%m%d")
-        if request.request_id is not None:
-            existing = await self.store.opened_by_request(request.request_id)
+        opening = await self.store.prepare_open(
+            day, location.grid_id if location else None, request.category, request.request_id
+        )
+        if opening.opened_before is not None:
+            existing = await self.store.get(opening.opened_before)
             if existing is not None:
                 return Opened(existing, repeated=True)
-        number, workers, candidates = await self.store.prepare_open(
-            day, location.grid_id if location else None, request.category
-        )
+        number, workers, candidates = opening.number, opening.workers, opening.candidates
         if candidates:
             twin = self._twin(request, candidates, now - DUPLICATE_WINDOW_SECONDS)
             if twin is not None:

@@ -1,4 +1,4 @@
-"""Cross-cutting work on every update: counting it for /metrics, and a per-resident flood limit."""
+"""Cross-cutting work on every message: a per-resident flood limit."""
 
 from __future__ import annotations
 
@@ -12,20 +12,6 @@ from redis.asyncio import Redis
 from bot import texts
 from bot.rate_limit import RateLimiter
 
-from bot.metrics import Metrics
-
-
-class CountUpdates(BaseMiddleware):
-    """Counts every update the dispatcher receives."""
-
-    def __init__(self, metrics: Metrics | None) -> None:
-        self.metrics = metrics
-
-    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                       event: TelegramObject, data: dict[str, Any]) -> Any:
-        if self.metrics is not None:
-            await self.metrics.count("updates_received")
-        return await handler(event, data)
 
 
 class ResidentFloodLimit(BaseMiddleware):

@@ -23,6 +23,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot import keys
 from bot.streams import GroupReader
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,7 @@ class UpdateConsumer:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(done, "1", ex=SEEN_TTL)
             pipe.xack(STREAM, GROUP, entry_id)
+            pipe.hincrby(keys.metrics(), "updates_received", 1)
             await pipe.execute()
 
 
