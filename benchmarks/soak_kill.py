@@ -1,0 +1,124 @@
+"""Soak test: kill -9 `gridbot serve` while it works, restart it, repeat; then count what was lost.
+
+A stream of resident requests is sent through the local Bot API server while a `gridbot serve`
+subprocess is killed with SIGKILL every few seconds and started again. At the end every request must
+have exactly one ticket (none lost, none doubled) and its worker notification. Notifications may
+repeat when a kill lands while a message is in flight (delivery is at-least-once): they are counted.
+
+Run: .venv/bin/python benchmarks/soak_kill.py [--cycles 20] [--per-cycle 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from redis import Redis  # noqa: E402
+
+from bot.redis_server import EmbeddedRedis  # noqa: E402
+from tests.botapi.server import BotAPIServer  # noqa: E402
+from tests.telegram_harness import NUMBER  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_e2e import confident_requests  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def healthy(port: int) -> bool:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+        return True
+    except OSError:
+        return False
+
+
+async def main(cycles: int, per_cycle: int) -> dict[str, object]:
+    from bot.classifier_store import load_or_train_default
+    from bot.config import Settings
+
+    rng = random.Random(3)
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "var"
+        load_or_train_default(Settings(_env_file=None, data_dir=data_dir))
+        texts = confident_requests(cycles * per_cycle, data_dir / "models")
+        embedded = EmbeddedRedis(Path(tmp) / "redis")
+        url = embedded.start()
+        redis = Redis.from_url(url, decode_responses=True)
+        async with BotAPIServer() as server:
+            worker = server.user("网格员")
+            redis.hset(f"gb:worker:telegram:{worker.id}", mapping={"name": "网格员", "grids": "GC-XY-01"})
+            redis.sadd("gb:grid:GC-XY-01:workers", f"telegram:{worker.id}")
+            port = free_port()
+            env = {**os.environ, "GRIDBOT_BOT_TOKEN": server.token, "GRIDBOT_TELEGRAM_API": server.base_url,
+                   "GRIDBOT_REDIS_URL": url, "GRIDBOT_DATA_DIR": str(data_dir), "GRIDBOT_HTTP_PORT": str(port),
+                   "GRIDBOT_RECLAIM_IDLE_SECONDS": "1", "GRIDBOT_POLL_LEASE_SECONDS": "2",
+                   "GRIDBOT_TELEGRAM_MESSAGES_PER_SECOND": "10000", "GRIDBOT_TELEGRAM_CHAT_MESSAGES_PER_SECOND": "100"}
+            residents = [server.user(f"r{i}") for i in range(len(texts))]
+            started = time.perf_counter()
+            for cycle in range(cycles):
+                process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                while not healthy(port):
+                    await asyncio.sleep(0.1)
+                for i in range(cycle * per_cycle, (cycle + 1) * per_cycle):  # load while it runs
+                    await server.send_text(residents[i], texts[i])
+                    await asyncio.sleep(rng.uniform(0.0, 0.05))
+                await asyncio.sleep(rng.uniform(0.0, 0.5))
+                process.send_signal(signal.SIGKILL)
+                process.wait(10)
+            final = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline:
+                    offers = [m for m in server.messages_to(worker.id) if "新工单" in (m.get("text") or "")]
+                    if len({NUMBER.search(m["text"]).group(0) for m in offers}) >= len(texts):
+                        break
+                    await asyncio.sleep(0.5)
+                await asyncio.sleep(3)
+                tickets = sum(int(redis.scard(f"gb:idx:status:{s}")) for s in ("pending", "assigned", "accepted"))
+                receipts = [NUMBER.search(m["text"]).group(0) for r in residents for m in server.messages_to(r.id)
+                            if "已受理" in (m.get("text") or "")]
+                offers = [NUMBER.search(m["text"]).group(0) for m in server.messages_to(worker.id)
+                          if "新工单" in (m.get("text") or "")]
+                per_resident = [len(redis.zrange(f"gb:idx:resident:telegram:{r.id}", 0, -1)) for r in residents]
+                return {
+                    "cycles": cycles, "requests": len(texts), "seconds": round(time.perf_counter() - started, 1),
+                    "tickets": tickets,
+                    "requests_without_ticket": sum(1 for n in per_resident if n == 0),
+                    "requests_with_two_tickets": sum(1 for n in per_resident if n > 1),
+                    "receipts": len(receipts), "repeated_receipts": len(receipts) - len(set(receipts)),
+                    "worker_offers": len(offers), "repeated_offers": len(offers) - len(set(offers)),
+                }
+            finally:
+                final.terminate()
+                final.wait(30)
+                redis.close()
+                embedded.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cycles", type=int, default=20)
+    parser.add_argument("--per-cycle", type=int, default=10)
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(main(args.cycles, args.per_cycle)), indent=2))
