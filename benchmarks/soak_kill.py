@@ -5,7 +5,10 @@ subprocess is killed with SIGKILL every few seconds and started again. At the en
 have exactly one ticket (none lost, none doubled) and its worker notification. Notifications may
 repeat when a kill lands while a message is in flight (delivery is at-least-once): they are counted.
 
-Run: .venv/bin/python benchmarks/soak_kill.py [--cycles 20] [--per-cycle 10]
+With ``--fault-rate 0.1`` about one in ten sendMessage calls also fails, alternating 429 (retry_after 1)
+and 502, while the kills go on.
+
+Run: .venv/bin/python benchmarks/soak_kill.py [--cycles 20] [--per-cycle 10] [--fault-rate 0.1]
 """
 
 from __future__ import annotations
@@ -51,7 +54,21 @@ def healthy(port: int) -> bool:
         return False
 
 
-async def main(cycles: int, per_cycle: int) -> dict[str, object]:
+async def inject_faults(server: BotAPIServer, rate: float, stop: asyncio.Event) -> int:
+    """Make about ``rate`` of sendMessage calls fail (429 and 502 in turn); returns how many were failed."""
+    injected, seen = 0, 0
+    while not stop.is_set():
+        calls = server.calls["sendMessage"]
+        while (calls - seen) * rate >= 1:
+            seen += round(1 / rate)
+            status = 429 if injected % 2 == 0 else 502
+            server.fail_next("sendMessage", status=status, retry_after=1 if status == 429 else None)
+            injected += 1
+        await asyncio.sleep(0.01)
+    return injected
+
+
+async def main(cycles: int, per_cycle: int, fault_rate: float = 0.0) -> dict[str, object]:
     from bot.classifier_store import load_or_train_default
     from bot.config import Settings
 
@@ -74,6 +91,8 @@ async def main(cycles: int, per_cycle: int) -> dict[str, object]:
                    "GRIDBOT_TELEGRAM_MESSAGES_PER_SECOND": "10000", "GRIDBOT_TELEGRAM_CHAT_MESSAGES_PER_SECOND": "100"}
             residents = [server.user(f"r{i}") for i in range(len(texts))]
             started = time.perf_counter()
+            stop_faults = asyncio.Event()
+            faults = asyncio.create_task(inject_faults(server, fault_rate, stop_faults)) if fault_rate else None
             for cycle in range(cycles):
                 process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env,
                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -95,6 +114,8 @@ async def main(cycles: int, per_cycle: int) -> dict[str, object]:
                         break
                     await asyncio.sleep(0.5)
                 await asyncio.sleep(3)
+                stop_faults.set()
+                injected = await faults if faults else 0
                 tickets = sum(int(redis.scard(f"gb:idx:status:{s}")) for s in ("pending", "assigned", "accepted"))
                 receipts = [NUMBER.search(m["text"]).group(0) for r in residents for m in server.messages_to(r.id)
                             if "已受理" in (m.get("text") or "")]
@@ -103,6 +124,7 @@ async def main(cycles: int, per_cycle: int) -> dict[str, object]:
                 per_resident = [len(redis.zrange(f"gb:idx:resident:telegram:{r.id}", 0, -1)) for r in residents]
                 return {
                     "cycles": cycles, "requests": len(texts), "seconds": round(time.perf_counter() - started, 1),
+                    "send_calls": server.calls["sendMessage"], "injected_failures": injected,
                     "tickets": tickets,
                     "requests_without_ticket": sum(1 for n in per_resident if n == 0),
                     "requests_with_two_tickets": sum(1 for n in per_resident if n > 1),
@@ -120,5 +142,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=20)
     parser.add_argument("--per-cycle", type=int, default=10)
+    parser.add_argument("--fault-rate", type=float, default=0.0)
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(main(args.cycles, args.per_cycle)), indent=2))
+    print(json.dumps(asyncio.run(main(args.cycles, args.per_cycle, args.fault_rate)), indent=2))

@@ -114,3 +114,13 @@ async def test_service_recovers_when_redis_restarts(bot_api, tmp_path, trained_m
     finally:
         await world.service.stop()
         own.stop()
+
+
+async def test_slow_telegram_still_delivers_each_notification_once(world: World) -> None:
+    world.server.delay("sendMessage", 1.5)  # every send answered only after 1.5 s
+    await world.says(world.resident, LAMP)
+    number = await world.ticket_number(world.resident)
+    await world.sees(world.worker, "新工单", number, timeout=15)
+    world.server.delay("sendMessage", 0)
+    await asyncio.sleep(1.0)
+    assert len([m for m in world.server.messages_to(world.resident.id) if number in (m.get("text") or "")]) == 1
