@@ -78,7 +78,8 @@ async def list_workers(args: argparse.Namespace, settings: Settings) -> int:
     rows = [{"telegram_id": int(w.key.split(":")[1]), "name": w.name, "grids": list(w.grids)} for w in workers]
     if args.json:
         print_json(rows)
-    for row in rows if not args.json else []:
+        return 0
+    for row in rows:
         print(f"{row['telegram_id']}\t{row['name']}\t{','.join(row['grids'])}")
     return 0
 
@@ -128,6 +129,7 @@ async def list_supervisors(args: argparse.Namespace, settings: Settings) -> int:
             for s in supervisors]
     if args.json:
         print_json(rows)
-    for row in rows if not args.json else []:
+        return 0
+    for row in rows:
         print(f"{row['telegram_id']}\t{row['name']}\t{row['level']}\t{row['area']}")
     return 0

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from redis.asyncio import Redis
 
 from nlp.classifier import Prediction
+from nlp.normalize import normalize
 from nlp.taxonomy import Taxonomy
 
 from bot import keys
@@ -144,7 +145,7 @@ class Intake:
         )
         opened = await self.tickets.open(request)
         if draft.stored:
-            await self.redis.delete(_draft_key(resident))
+            await self.redis.delete(keys.draft(resident))
         if draft.chosen_by_resident and not opened.linked:
             await self.tickets.record_label(opened.ticket, draft.category, resident)
         return IntakeReply("linked" if opened.linked else "opened", opened.ticket, services=tuple(draft.services),
@@ -160,12 +161,13 @@ class Intake:
 
     async def _save(self, resident: str, draft: Draft) -> None:
         draft.stored = True
-        await self.redis.set(_draft_key(resident), json.dumps(asdict(draft), ensure_ascii=False), ex=DRAFT_TTL_SECONDS)
+        await self.redis.set(keys.draft(resident), json.dumps(asdict(draft), ensure_ascii=False), ex=DRAFT_TTL_SECONDS)
 
     async def _load(self, resident: str) -> Draft | None:
-        raw = await self.redis.get(_draft_key(resident))
+        raw = await self.redis.get(keys.draft(resident))
         return Draft(**json.loads(raw)) if raw else None
 
 
-def _draft_key(resident: str) -> str:
-    return keys.draft(resident)
+def has_words(text: str) -> bool:
+    """Whether a message says anything in words (not only emoji, punctuation or spaces)."""
+    return any(ch.isalnum() for ch in normalize(text))

@@ -85,7 +85,7 @@ class Service:
         intake = Intake(self.redis, self.models, self.domain.tickets, self.domain.grids, self.domain.taxonomy,
                         self.metrics)
         app = build_app(settings, self.models, self.redis, self.domain.store, self.clock)
-        add_chat_routes(app, intake, self.domain.tickets, self.domain.store, self.redis, settings.data_dir / "uploads")
+        add_chat_routes(app, intake, self.domain.tickets, settings.data_dir / "uploads")
         web_consumer = f"{os.uname().nodename}-{os.getpid()}-{id(self):x}"
         idle_ms = int(settings.reclaim_idle_seconds * 1000)
         self._spawn(OutboxDelivery(self.redis, WebChannel(self.redis), web_consumer, idle_ms).run(self._stop))

@@ -151,11 +151,6 @@ class TicketStore:
             candidates.append(DuplicateCandidate(candidate, float(created_at), resident, text))
         return OpeningContext(number, opened_before, sorted(results[2]), candidates)
 
-    async def next_number(self, day: str) -> str:
-        """A new unique ticket number for ``day`` (YYYYMMDD)."""
-        sequence = await self.redis.incr(keys.ticket_sequence(day))
-        return format_number(day, int(sequence))
-
     async def get(self, number: str) -> Ticket | None:
         raw = await self.redis.hgetall(keys.ticket(number))
         return Ticket.from_hash(raw) if raw else None
@@ -253,16 +248,6 @@ class TicketStore:
                 if len(tickets) >= limit:
                     return tickets
         return tickets
-
-    async def add_follower(self, number: str, resident: str, at: float) -> None:
-        """Let ``resident`` follow ``number`` (a duplicate request linked to it)."""
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.sadd(keys.followers(number), resident)
-            pipe.zadd(keys.by_resident(resident), {number: at})
-            await pipe.execute()
-
-    async def followers(self, number: str) -> set[str]:
-        return set(await self.redis.smembers(keys.followers(number)))
 
     async def due_items(self, now: float, limit: int = 100) -> list[tuple[str, float]]:
         """Due items (``kind|number``) whose time has come, oldest first."""

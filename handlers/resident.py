@@ -17,18 +17,12 @@ from aiogram.types import (
 
 from bot import texts
 from bot.channels.telegram import CategoryChoice, TicketAction
-from bot.intake import Intake, IntakeReply
+from bot.intake import Intake, IntakeReply, has_words
 from bot.store import TicketStore
 from bot.tickets import Tickets
 from handlers.common import answer_outcome, callback_message, key_of
-from nlp.normalize import normalize
 from nlp.taxonomy import Taxonomy
 
-
-
-def has_words(text: str) -> bool:
-    """Whether a message says anything in words (not only emoji, punctuation or spaces)."""
-    return any(ch.isalnum() for ch in normalize(text))
 
 
 async def edited(message: Message) -> None:

@@ -36,7 +36,6 @@ async def test_blocked_chat_is_marked_unreachable_and_not_retried(world: World) 
     number = await world.ticket_number(world.resident)
     await world.sees(world.worker, "新工单", number)
     redis = world.service.redis
-    await world.server.wait_until(lambda: True)
     key = telegram_key(world.colleague.id)
     for _ in range(50):
         if await redis.hget(f"gb:resident:{key}", "unreachable") == "1":

@@ -17,16 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot import texts
 from bot.channels.web import inbox_key
-from bot.intake import Intake, IntakeReply
+from bot.intake import Intake, IntakeReply, has_words
 from bot.outcome import Outcome
 from bot.rate_limit import RateLimiter
-from bot.store import TicketStore
 from bot.tickets import Tickets
+from bot.web.app import REDIS, STORE
 
 COOKIE = "gb_session"
 SESSION_TTL = 30 * 24 * 3600
@@ -36,8 +35,6 @@ PHOTO_TYPES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png", b"RIFF": ".webp"}
 
 INTAKE = web.AppKey("intake", Intake)
 TICKETS = web.AppKey("tickets", Tickets)
-STORE = web.AppKey("chat_store", TicketStore)
-CHAT_REDIS = web.AppKey("chat_redis", Redis)
 UPLOADS = web.AppKey("uploads", Path)
 LIMITS = web.AppKey("limits", tuple)
 RESIDENT = web.RequestKey("resident", str)
@@ -80,7 +77,7 @@ def outcome_json(outcome: Outcome, number: str, done: str) -> web.Response:
 
 async def session(request: web.Request) -> web.Response:
     """GET /api/session: create (or resume) the anonymous session; returns its CSRF token."""
-    redis = request.app[CHAT_REDIS]
+    redis = request.app[REDIS]
     token = request.cookies.get(COOKIE)
     csrf = await redis.get(f"gb:web:session:{token}") if token else None
     if csrf is None:
@@ -97,7 +94,7 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     if not request.path.startswith("/api/") or request.path == "/api/session":
         return await handler(request)
     token = request.cookies.get(COOKIE)
-    csrf = await request.app[CHAT_REDIS].get(f"gb:web:session:{token}") if token else None
+    csrf = await request.app[REDIS].get(f"gb:web:session:{token}") if token else None
     if csrf is None:
         return error(401, "会话已过期，请刷新页面。")
     if request.method == "POST":
@@ -124,7 +121,7 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
 
 async def post_message(request: web.Request) -> web.Response:
     text = str((await _json_body(request)).get("text", "")).strip()
-    if not any(ch.isalnum() for ch in text):
+    if not has_words(text):
         return error(400, texts.empty_text())
     if len(text) > MAX_TEXT:
         return error(400, f"内容太长了，请控制在 {MAX_TEXT} 字以内。")
@@ -163,7 +160,7 @@ async def post_photo(request: web.Request) -> web.Response:
     except ValueError:
         return error(413, "照片太大了（最大 5 MB）。")
     photo, caption = form.get("photo"), str(form.get("caption", "")).strip()
-    if not any(ch.isalnum() for ch in caption):
+    if not has_words(caption):
         return error(400, texts.photo_needs_caption())
     if photo is None or not hasattr(photo, "file"):
         return error(400, "请选择一张照片。")
@@ -210,7 +207,7 @@ async def rate(request: web.Request) -> web.Response:
 
 async def events(request: web.Request) -> web.StreamResponse:
     """Server-sent events: this session's notifications, from Last-Event-ID on (reconnects resume)."""
-    redis = request.app[CHAT_REDIS]
+    redis = request.app[REDIS]
     key = inbox_key(request[RESIDENT].split(":", 1)[1])
     last = request.headers.get("Last-Event-ID") or "0"  # a new page shows the session's history
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
@@ -230,10 +227,10 @@ async def events(request: web.Request) -> web.StreamResponse:
         return response
 
 
-def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, store: TicketStore, redis: Redis,
-                    uploads: Path) -> None:
-    """Mount the web chat: page, static files and API."""
-    app[INTAKE], app[TICKETS], app[STORE], app[CHAT_REDIS], app[UPLOADS] = intake, tickets, store, redis, uploads
+def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, uploads: Path) -> None:
+    """Mount the web chat (page, static files, API) on the app of :func:`bot.web.app.build_app`."""
+    redis = app[REDIS]
+    app[INTAKE], app[TICKETS], app[UPLOADS] = intake, tickets, uploads
     app[LIMITS] = (RateLimiter(redis, "web-session", 0.5, 20), RateLimiter(redis, "web-ip", 2, 60))
     app.middlewares.append(guard)
     static = Path(__file__).parent / "static"
