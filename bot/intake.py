@@ -76,7 +76,7 @@ class Intake:
         started = time.perf_counter()
         prediction: Prediction = self.models.classify(text)
         if self.metrics is not None:
-            await self.metrics.observe_classification((time.perf_counter() - started) * 1000)
+            self.metrics.observe_classification((time.perf_counter() - started) * 1000)
         draft = Draft(
             text=text, step=STEP_CATEGORY, category=prediction.category, confidence=prediction.confidence,
             options=[code for code, _ in prediction.top], urgent=prediction.urgent,

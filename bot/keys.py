@@ -50,8 +50,9 @@ def due() -> str:
     return f"{PREFIX}:due"
 
 
-def outbox() -> str:
-    return f"{PREFIX}:outbox"
+def outbox(channel: str) -> str:
+    """The outbox stream of one channel (``telegram``, ``web``): the part of a recipient before ':'."""
+    return f"{PREFIX}:outbox:{channel}"
 
 
 def corrections() -> str:

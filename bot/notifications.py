@@ -41,6 +41,11 @@ class Notification:
     number: str
     data: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def channel(self) -> str:
+        """The channel that delivers it (``telegram:42`` → ``telegram``)."""
+        return self.recipient.partition(":")[0]
+
     def dedupe_key(self, version: int) -> str:
         """Unique per ticket version, recipient and kind: a retried delivery can recognise itself."""
         return f"{self.number}:{version}:{self.kind}:{self.recipient}"

@@ -1,4 +1,4 @@
-"""Send-rate limits shared by every process through Redis (GCRA: a burst, then a steady rate)."""
+"""Rate limits shared by every process through Redis (GCRA: a burst, then a steady rate)."""
 
 from __future__ import annotations
 
@@ -7,40 +7,66 @@ import time
 
 from redis.asyncio import Redis
 
-# KEYS[1]: the limit's key. ARGV: now (ms), interval between sends (ms), burst size.
-# Returns 0 when a send may happen now (and books it), else how many ms to wait.
+from bot.concurrency import Coalescer
+
+# Each request is checked against L limits at once. KEYS: L keys per request, request after request.
+# ARGV: now (ms), L, then interval (ms) and burst of each limit. For each request in order: 0 when it
+# may happen now (booked against all its limits), else how many ms to wait (nothing booked).
 _GCRA = """
-local now, interval, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local tat = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
-if tat < now then tat = now end
-local allowed_at = tat - interval * burst
-if now < allowed_at then return math.ceil(allowed_at - now) end
-redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(interval * (burst + 1)))
-return 0
+local now, per = tonumber(ARGV[1]), tonumber(ARGV[2])
+local waits = {}
+for first = 1, #KEYS, per do
+  local wait, tats = 0, {}
+  for j = 0, per - 1 do
+    local interval, burst = tonumber(ARGV[3 + 2 * j]), tonumber(ARGV[4 + 2 * j])
+    local tat = tonumber(redis.call('GET', KEYS[first + j]) or now)
+    if tat < now then tat = now end
+    local allowed_at = tat - interval * burst
+    if now < allowed_at then wait = math.max(wait, math.ceil(allowed_at - now)) end
+    tats[j] = tat
+  end
+  if wait == 0 then
+    for j = 0, per - 1 do
+      local interval, burst = tonumber(ARGV[3 + 2 * j]), tonumber(ARGV[4 + 2 * j])
+      redis.call('SET', KEYS[first + j], tats[j] + interval, 'PX', math.ceil(interval * (burst + 1)))
+    end
+  end
+  waits[#waits + 1] = wait
+end
+return waits
 """
 
 
 class RateLimiter:
-    """At most ``per_second`` sends a second per key, after a burst of ``burst``."""
+    """At most ``per_second`` actions a second per key, after a burst of ``burst``."""
 
     def __init__(self, redis: Redis, name: str, per_second: float, burst: int) -> None:
-        self.redis = redis
         self.name = name
-        self.interval_ms = 1000.0 / per_second
-        self.burst = burst
+        self.args = [1, 1000.0 / per_second, burst]
         self._script = redis.register_script(_GCRA)
 
-    async def wait(self, key: str = "all") -> None:
-        """Return when a send for ``key`` is allowed (and counted)."""
-        while True:
-            wait_ms = int(await self._script(keys=[f"gb:rate:{self.name}:{key}"],
-                                             args=[int(time.time() * 1000), self.interval_ms, self.burst]))
-            if wait_ms <= 0:
-                return
-            await asyncio.sleep(wait_ms / 1000)
-
     async def try_acquire(self, key: str = "all") -> bool:
-        """Count a send for ``key`` if allowed now; False (and nothing counted) when over the limit."""
-        wait_ms = int(await self._script(keys=[f"gb:rate:{self.name}:{key}"],
-                                         args=[int(time.time() * 1000), self.interval_ms, self.burst]))
-        return wait_ms <= 0
+        """Count an action for ``key`` if allowed now; False (and nothing counted) when over the limit."""
+        waits = await self._script(keys=[f"gb:rate:{self.name}:{key}"], args=[int(time.time() * 1000), *self.args])
+        return int(waits[0]) <= 0
+
+
+class SendLimits:
+    """Telegram's send limits, shared by all processes: ``overall`` sends a second in all and ``per_chat`` to
+    one chat, each after a burst. Sends asked for at the same moment are admitted in one round trip."""
+
+    def __init__(self, redis: Redis, name: str, overall: float, overall_burst: int, per_chat: float,
+                 per_chat_burst: int) -> None:
+        self.name = name
+        self.args = [2, 1000.0 / overall, overall_burst, 1000.0 / per_chat, per_chat_burst]
+        self._script = redis.register_script(_GCRA)
+        self._admit: Coalescer[str, int] = Coalescer(self._admit_many)
+
+    async def _admit_many(self, chats: list[str]) -> list[int]:
+        keys = [key for chat in chats for key in (f"gb:rate:{self.name}:all", f"gb:rate:{self.name}-chat:{chat}")]
+        return [int(wait) for wait in await self._script(keys=keys, args=[int(time.time() * 1000), *self.args])]
+
+    async def wait(self, chat: str) -> None:
+        """Return when a send to ``chat`` is allowed (and counted against both limits)."""
+        while (wait_ms := await self._admit(chat)) > 0:
+            await asyncio.sleep(wait_ms / 1000)

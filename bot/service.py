@@ -32,7 +32,7 @@ from bot.escalation import DueWork
 from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.model_holder import ModelHolder
-from bot.rate_limit import RateLimiter
+from bot.rate_limit import SendLimits
 from bot.redis_server import EmbeddedRedis
 from bot.retrain import Retrainer
 from bot.runtime import Domain, build_domain
@@ -84,11 +84,13 @@ class Service:
         self.metrics = Metrics(self.redis)
         intake = Intake(self.redis, self.models, self.domain.tickets, self.domain.grids, self.domain.taxonomy,
                         self.metrics)
-        app = build_app(settings, self.models, self.redis, self.domain.store, self.clock)
+        app = build_app(settings, self.models, self.redis, self.domain.store, self.clock, self.metrics)
         add_chat_routes(app, intake, self.domain.tickets, settings.data_dir / "uploads")
         web_consumer = f"{os.uname().nodename}-{os.getpid()}-{id(self):x}"
         idle_ms = int(settings.reclaim_idle_seconds * 1000)
-        self._spawn(OutboxDelivery(self.redis, WebChannel(self.redis), web_consumer, idle_ms).run(self._stop))
+        self._spawn(OutboxDelivery(self.redis, WebChannel(self.redis), web_consumer, idle_ms,
+                                   metrics=self.metrics).run(self._stop))
+        self._spawn(self.metrics.run(self._stop))
         if settings.bot_token is not None:
             self._start_telegram(intake, app)
         self._spawn(Scheduler(self.domain.store, DueWork(self.domain.tickets), self.clock).run(self._stop))
@@ -121,11 +123,13 @@ class Service:
         idle_ms = int(settings.reclaim_idle_seconds * 1000)
         # Telegram's limits: about 30 messages a second overall, about one a second per chat (bursts allowed).
         overall, per_chat = settings.telegram_messages_per_second, settings.telegram_chat_messages_per_second
-        channel = TelegramChannel(self.bot, RateLimiter(self.redis, "telegram", overall, max(1, int(overall))),
-                                  RateLimiter(self.redis, "telegram-chat", per_chat, 3))
-        self._spawn(OutboxDelivery(self.redis, channel, consumer, idle_ms).run(self._stop))
+        limits = SendLimits(self.redis, "telegram", overall, max(1, int(overall)), per_chat, 3)
+        self._spawn(OutboxDelivery(self.redis, TelegramChannel(self.bot), consumer, idle_ms, limits,
+                                   self.metrics).run(self._stop))
         update_log = UpdateLog(self.redis)
-        self._spawn(UpdateConsumer(self.redis, self.dispatcher, self.bot, consumer, idle_ms).run(self._stop))
+        assert self.metrics is not None
+        self._spawn(UpdateConsumer(self.redis, self.dispatcher, self.bot, consumer, idle_ms,
+                                   self.metrics).run(self._stop))
         if settings.bot_mode == "polling":
             poller = TelegramPoller(self.bot, update_log, consumer, self.poll_timeout, settings.poll_lease_seconds)
             self._spawn(poller.run(self._stop))

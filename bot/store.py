@@ -207,7 +207,7 @@ class TicketStore:
             change.add("ZADD", keys.due(), at, member)
         for note in commit.notifications:
             flat = [item for pair in note.to_fields(after.version).items() for item in pair]
-            change.add("XADD", keys.outbox(), "MAXLEN", "~", OUTBOX_MAXLEN, "*", *flat)
+            change.add("XADD", keys.outbox(note.channel), "MAXLEN", "~", OUTBOX_MAXLEN, "*", *flat)
         expected = str(before.version) if before else "-"
         result = await self._commit_script(keys=change.keys, args=[expected, json.dumps(change.ops)])
         ok = result in (b"ok", "ok")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
+from bot.concurrency import Lanes
+
 log = logging.getLogger(__name__)
 Entry = tuple[str, dict[str, str]]
 
@@ -66,3 +68,41 @@ class GroupReader:
             except Exception:  # Redis restarting, a network error: log, wait, go on
                 log.exception("%s failed; retrying", what)
                 await asyncio.sleep(1.0)
+
+
+class StreamLanes:
+    """A group reader whose entries are handled concurrently, in lanes (one at a time and in order per lane).
+
+    An entry still being handled here is not started again when a reclaim hands it back (a slow send can
+    outlast the reclaim idle time); entries are read only when there is room for them.
+    """
+
+    def __init__(self, reader: GroupReader, limit: int) -> None:
+        self.reader = reader
+        self._lanes = Lanes(limit)
+        self._in_progress: set[str] = set()
+
+    async def run(self, stop: asyncio.Event, step: Callable[[], Awaitable[object]], what: str) -> None:
+        """Like ``GroupReader.run``; then waits for the jobs in progress."""
+        try:
+            await self.reader.run(stop, step, what)
+        finally:
+            await self._lanes.drain()
+
+    async def next_entries(self, block_ms: int | None) -> list[Entry]:
+        """As many entries as there is room for, none of them already in progress here."""
+        await self._lanes.wait_for_room()
+        entries = await self.reader.next_entries(self._lanes.free, block_ms)
+        return [(entry_id, fields) for entry_id, fields in entries if entry_id not in self._in_progress]
+
+    def start(self, entry_id: str, lane: str, job: Callable[[], Awaitable[None]]) -> None:
+        """Handle an entry after the jobs already started in ``lane``."""
+        self._in_progress.add(entry_id)
+
+        async def run() -> None:
+            try:
+                await job()
+            finally:
+                self._in_progress.discard(entry_id)
+
+        self._lanes.submit(lane, run)

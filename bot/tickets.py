@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -123,13 +124,15 @@ class Tickets(TicketSteps):
     def _twin(request: NewRequest, candidates: list[DuplicateCandidate], since: float) -> str | None:
         """The open ticket (of the request's grid and category) that ``request`` repeats, if any:
         a very similar text from another resident, opened since ``since``; the newest 50 are compared."""
-        grams = char_ngrams(normalize(request.text), 2)
+        grams = _bigrams(normalize(request.text))
         best: tuple[float, str] | None = None
         recent = sorted((c for c in candidates if c.created_at >= since), key=lambda c: -c.created_at)
         for candidate in recent[:DUPLICATE_CANDIDATES]:
             if candidate.resident == request.resident:
                 continue
-            other = char_ngrams(candidate.normalized_text, 2)
+            other = _bigrams(candidate.normalized_text)
+            if min(len(grams), len(other)) < DUPLICATE_SIMILARITY * max(len(grams), len(other)):
+                continue  # sizes this far apart cannot reach the threshold
             similarity = len(grams & other) / len(grams | other)
             if similarity >= DUPLICATE_SIMILARITY and (best is None or similarity > best[0]):
                 best = (similarity, candidate.number)
@@ -340,3 +343,9 @@ class Tickets(TicketSteps):
 
     async def get(self, number: str) -> Ticket | None:
         return await self.store.get(number.strip().upper())
+
+
+@lru_cache(maxsize=4096)
+def _bigrams(normalized_text: str) -> frozenset[str]:
+    """Character bigrams of an open ticket's text; cached, as each new request of the grid compares with it."""
+    return frozenset(char_ngrams(normalized_text, 2))

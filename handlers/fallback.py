@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import texts
 from bot.channels.telegram import TicketAction
+from handlers.common import Matches
 
 
 
@@ -29,7 +30,7 @@ async def group_message(message: Message) -> None:
 def build_router() -> Router:
     """A new router with this audience's handlers (one per dispatcher)."""
     router = Router(name="fallback")
-    router.message.register(group_message, F.chat.type != "private")
+    router.message.register(group_message, Matches(F.chat.type != "private"))
     router.callback_query.register(unknown_action, TicketAction.filter())
     router.callback_query.register(malformed)
     return router

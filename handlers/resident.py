@@ -20,7 +20,7 @@ from bot.channels.telegram import CategoryChoice, TicketAction
 from bot.intake import Intake, IntakeReply, has_words
 from bot.store import TicketStore
 from bot.tickets import Tickets
-from handlers.common import answer_outcome, callback_message, key_of
+from handlers.common import Matches, answer_outcome, callback_message, key_of
 from nlp.taxonomy import Taxonomy
 
 
@@ -145,16 +145,16 @@ async def rate(query: CallbackQuery, callback_data: TicketAction, tickets: Ticke
 def build_router() -> Router:
     """A new router with this audience's handlers (one per dispatcher)."""
     router = Router(name="resident")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(Matches(F.chat.type == "private"))
     router.message.register(start, CommandStart())
     router.message.register(my_tickets, Command("my"))
     router.message.register(cancel, Command("cancel"))
-    router.message.register(location, F.location)
-    router.message.register(skip_location, F.text == texts.SKIP_LOCATION)
-    router.message.register(photo, F.photo)
-    router.message.register(request, F.text)
+    router.message.register(location, Matches(F.location))
+    router.message.register(skip_location, Matches(F.text == texts.SKIP_LOCATION))
+    router.message.register(photo, Matches(F.photo))
+    router.message.register(request, Matches(F.text))
     router.message.register(other_media)
-    router.edited_message.register(edited, F.chat.type == "private")
+    router.edited_message.register(edited, Matches(F.chat.type == "private"))
     router.callback_query.register(category_chosen, CategoryChoice.filter())
     router.callback_query.register(rate, TicketAction.filter(F.action == "rate"))
     return router

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -16,7 +16,7 @@ from bot.store import TicketStore
 from bot.tasks import open_tasks
 from bot.ticket_states import Action
 from bot.tickets import Tickets
-from handlers.common import answer_outcome, callback_message, key_of
+from handlers.common import Matches, answer_outcome, callback_message, key_of
 
 
 
@@ -101,6 +101,6 @@ def build_router() -> Router:
     router.callback_query.register(accept, TicketAction.filter(F.action == "accept"))
     router.callback_query.register(return_pressed, TicketAction.filter(F.action == "return"))
     router.callback_query.register(resolve_pressed, TicketAction.filter(F.action == "resolve"))
-    router.message.register(return_reason, WorkerSteps.return_reason, F.text)
-    router.message.register(result_note, WorkerSteps.result_note, F.text | F.photo)
+    router.message.register(return_reason, StateFilter(WorkerSteps.return_reason), Matches(F.text))
+    router.message.register(result_note, StateFilter(WorkerSteps.result_note), Matches(F.text | F.photo))
     return router

@@ -7,10 +7,12 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from bot import keys
 from bot.clock import ManualClock
 from bot.escalation import DueWork
 from bot.grid_map import GridMap
 from bot.grid_store import GridStore
+from bot.notifications import Notification
 from bot.people import People
 from bot.scheduler import Scheduler
 from bot.store import TicketStore
@@ -57,6 +59,13 @@ class Domain:
     grids: GridStore
     tickets: Tickets
     grid_map: GridMap
+
+    async def outbox(self) -> list[Notification]:
+        """Every notification written so far, to any channel, in the order written."""
+        entries = []
+        for channel in ("telegram", "web"):
+            entries += await self.redis.xrange(keys.outbox(channel))
+        return [Notification.from_fields(fields) for _, fields in sorted(entries, key=lambda e: tuple(map(int, e[0].split("-"))))]
 
     def scheduler(self) -> Scheduler:
         """A scheduler of its own, as another `gridbot serve` process would run."""

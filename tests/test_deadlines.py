@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from bot.grid_map import Location
-from bot.notifications import Kind, Notification
+from bot.notifications import Kind
 from bot.people import Level
 from bot.ticket_states import Status
 from bot.tickets import NewRequest
@@ -27,8 +27,7 @@ async def domain(redis) -> Domain:
 
 
 async def sent(domain: Domain, kind: Kind) -> list[str]:
-    return [n.recipient for _, f in await domain.redis.xrange("gb:outbox")
-            if (n := Notification.from_fields(f)).kind == kind]
+    return [n.recipient for n in await domain.outbox() if n.kind == kind]
 
 
 async def open_noise_ticket(domain: Domain) -> str:  # noise: 24 h

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.grid_map import Location
-from bot.notifications import Kind, Notification
+from bot.notifications import Kind
 from bot.tickets import NewRequest
 from tests.domain import Domain, build_domain
 
@@ -28,8 +28,7 @@ async def test_similar_request_in_same_grid_is_linked_and_follows_updates(domain
     second = await domain.tickets.open(request("telegram:2", "滨河路18号门口路灯坏了好几天，晚上黑"))
     assert second.linked and second.ticket.number == first.ticket.number
     await domain.tickets.accept(first.ticket.number, WORKER)
-    told = [(n.recipient, n.kind) for _, f in await domain.redis.xrange("gb:outbox")
-            if (n := Notification.from_fields(f)).recipient == "telegram:2"]
+    told = [(n.recipient, n.kind) for n in await domain.outbox() if n.recipient == "telegram:2"]
     assert told == [("telegram:2", Kind.LINKED), ("telegram:2", Kind.STATUS_CHANGED)]
     mine = await domain.store.list(resident="telegram:2")
     assert [t.number for t in mine] == [first.ticket.number]

@@ -33,7 +33,7 @@ async def domain(redis) -> Domain:
 
 
 async def outbox(domain: Domain) -> list[Notification]:
-    return [Notification.from_fields(fields) for _, fields in await domain.redis.xrange("gb:outbox")]
+    return await domain.outbox()
 
 
 def request(text: str = "滨河路的路灯坏了三天", category: str = "municipal", location: Location | None = HD01,

@@ -13,16 +13,34 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.filters.callback_data import CallbackData
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetUpdates,
+    SendMessage,
+    SendPhoto,
+    SetWebhook,
+)
+from aiogram.methods.base import Response
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.channels.render import Button, Rendered
 from bot.delivery import DeliveryResult, Result
 from bot.notifications import Notification
-from bot.rate_limit import RateLimiter
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
+
+# aiogram parses every answer as Response[<the method's result type>]. pydantic caches those generic
+# classes only weakly, so unless someone holds them they are rebuilt, schema and all, call after call
+# (about a tenth of a notification's cost in bench_e2e's profile). Holding them here keeps them built.
+RESPONSE_MODELS = tuple(
+    Response[method.__returning__]  # type: ignore[name-defined]
+    for method in (SendMessage, SendPhoto, EditMessageReplyMarkup, EditMessageText, AnswerCallbackQuery, GetUpdates,
+                   SetWebhook)
+)
 
 
 class TicketAction(CallbackData, prefix="t"):
@@ -62,18 +80,12 @@ class TelegramChannel:
 
     name = "telegram"
 
-    def __init__(self, bot: Bot, overall: RateLimiter | None = None, per_chat: RateLimiter | None = None) -> None:
+    def __init__(self, bot: Bot) -> None:
         self.bot = bot
-        self.overall = overall
-        self.per_chat = per_chat
 
     async def deliver(self, chat_id: str, message: Rendered, note: Notification) -> DeliveryResult:
         markup = keyboard(message.buttons)
         photo = telegram_file(message.photo)
-        if self.per_chat is not None:
-            await self.per_chat.wait(chat_id)
-        if self.overall is not None:
-            await self.overall.wait()
         try:
             if photo and len(message.text) <= CAPTION_LIMIT:
                 await self.bot.send_photo(int(chat_id), photo, caption=message.text, reply_markup=markup)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates
@@ -23,8 +22,9 @@ from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot import keys
-from bot.streams import GroupReader
+from bot.concurrency import Coalescer
+from bot.metrics import Metrics
+from bot.streams import GroupReader, StreamLanes
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ STREAM = "gb:updates"
 GROUP = "process"
 SEEN_TTL = 3 * 24 * 3600
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+IN_PROGRESS = 64  # updates handled at once by one process
 
 # KEYS[1]: seen-marker of the update id, KEYS[2]: the stream. ARGV[1]: the update JSON, ARGV[2]: ttl.
 _APPEND_ONCE = """
@@ -105,38 +106,79 @@ class TelegramPoller:
 
 
 class UpdateConsumer:
-    """Feeds the stream's updates to the dispatcher, acknowledging each after it was handled."""
+    """Feeds the stream's updates to the dispatcher, acknowledging each after it was handled.
+
+    Updates from different chats are handled concurrently, those from one chat one at a time and in
+    order. The done-markers and acknowledgements of updates finishing together share one round trip.
+    """
 
     def __init__(self, redis: Redis, dispatcher: Dispatcher, bot: Bot, consumer: str,
-                 reclaim_idle_ms: int = 15_000) -> None:
+                 reclaim_idle_ms: int = 15_000, metrics: Metrics | None = None) -> None:
         self.redis = redis
         self.dispatcher = dispatcher
         self.bot = bot
+        self.metrics = metrics
         self.reader = GroupReader(redis, STREAM, GROUP, consumer, reclaim_idle_ms)
+        self._lanes = StreamLanes(self.reader, IN_PROGRESS)
+        self._finish: Coalescer[tuple[str, int | None], None] = Coalescer(self._finish_many)
 
     async def run(self, stop: asyncio.Event) -> None:
-        await self.reader.run(stop, lambda: self.consume_once(block_ms=1000), "update processing")
+        await self._lanes.run(stop, lambda: self.consume_once(block_ms=1000), "update processing")
 
-    async def consume_once(self, block_ms: int | None = None, count: int = 20) -> int:
-        """Handle reclaimed entries of dead consumers, else new ones; returns how many were handled."""
-        entries = await self.reader.next_entries(count, block_ms)
+    async def consume_once(self, block_ms: int | None = None) -> int:
+        """Start handling reclaimed entries of dead consumers, else new ones; returns how many were started."""
+        entries = await self._lanes.next_entries(block_ms)
+        parsed: list[tuple[str, Update | None]] = []
         for entry_id, fields in entries:
-            await self._handle(entry_id, fields)
+            try:
+                parsed.append((entry_id, Update.model_validate_json(fields["update"])))
+            except (KeyError, ValueError) as err:  # cannot be handled, ever: drop it, loudly
+                log.error("dropping malformed update entry %s: %s", entry_id, err)
+                parsed.append((entry_id, None))
+        ids = [update.update_id for _, update in parsed if update is not None]
+        done = set(ids[i] for i, marker in enumerate(await self.redis.mget([_done_key(i) for i in ids])) if marker) \
+            if ids else set()
+        for entry_id, update in parsed:
+            if update is None or update.update_id in done:
+                self._lanes.start(entry_id, entry_id, lambda e=entry_id: self._finish((e, None)))
+            else:
+                self._lanes.start(entry_id, _chat_of(update), lambda e=entry_id, u=update: self._handle(e, u))
         return len(entries)
 
-    async def _handle(self, entry_id: str, fields: dict[str, Any]) -> None:
-        update = Update.model_validate_json(fields["update"])
-        done = f"gb:update:done:{update.update_id}"
-        if not await self.redis.exists(done):
-            try:
-                await self.dispatcher.feed_update(self.bot, update)
-            except Exception:  # a bug in a handler must not block the stream forever
-                log.exception("update %s failed in its handler", update.update_id)
+    async def _handle(self, entry_id: str, update: Update) -> None:
+        try:
+            await self.dispatcher.feed_update(self.bot, update)
+        except Exception:  # a bug in a handler must not block the stream forever
+            log.exception("update %s failed in its handler", update.update_id)
+        await self._finish((entry_id, update.update_id))
+
+    async def _finish_many(self, finished: list[tuple[str, int | None]]) -> list[None]:
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(done, "1", ex=SEEN_TTL)
-            pipe.xack(STREAM, GROUP, entry_id)
-            pipe.hincrby(keys.metrics(), "updates_received", 1)
+            for _, update_id in finished:
+                if update_id is not None:
+                    pipe.set(_done_key(update_id), "1", ex=SEEN_TTL)
+            pipe.xack(STREAM, GROUP, *[entry_id for entry_id, _ in finished])
             await pipe.execute()
+        if self.metrics is not None:
+            self.metrics.count("updates_received", sum(1 for _, update_id in finished if update_id is not None))
+        return [None] * len(finished)
+
+
+def _done_key(update_id: int) -> str:
+    return f"gb:update:done:{update_id}"
+
+
+def _chat_of(update: Update) -> str:
+    """Updates of one chat (or one user's button presses) are handled in order; others need not wait."""
+    try:
+        event = update.event
+    except LookupError:  # a kind of update this aiogram does not know
+        return f"update:{update.update_id}"
+    chat = getattr(event, "chat", None) or getattr(getattr(event, "message", None), "chat", None)
+    if chat is not None:
+        return f"chat:{chat.id}"
+    user = getattr(event, "from_user", None)
+    return f"user:{user.id}" if user is not None else f"update:{update.update_id}"
 
 
 def webhook_handler(log_: UpdateLog, secret: str | None):

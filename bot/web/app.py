@@ -31,21 +31,22 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if redis_ok else 503)
 
 
-async def metrics(request: web.Request) -> web.Response:
+async def metrics_page(request: web.Request) -> web.Response:
     """Prometheus text: updates, classifications, tickets by state, overdue, notifications, latency."""
     text = await request.app[METRICS].render(request.app[STORE], request.app[CLOCK])
     return web.Response(text=text, content_type="text/plain", charset="utf-8")
 
 
-def build_app(settings: Settings, models: ModelHolder, redis: Redis, store: TicketStore, clock: Clock) -> web.Application:
+def build_app(settings: Settings, models: ModelHolder, redis: Redis, store: TicketStore, clock: Clock,
+              metrics: Metrics) -> web.Application:
     """The HTTP application with everything it serves."""
     app = web.Application(client_max_size=6 * 1024 * 1024)  # photo uploads: 5 MB + form
     app[SETTINGS] = settings
     app[MODELS] = models
     app[REDIS] = redis
-    app[METRICS] = Metrics(redis)
+    app[METRICS] = metrics
     app[STORE] = store
     app[CLOCK] = clock
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/metrics", metrics_page)
     return app
