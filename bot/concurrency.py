@@ -98,12 +98,19 @@ class Lanes:
             del self._tails[key]
         self._room.set()
 
-    async def drain(self) -> None:
-        """Wait for every submitted job (cancelling them if this wait is cancelled)."""
-        try:
-            while self._running:
-                await asyncio.gather(*self._running, return_exceptions=True)
-        except asyncio.CancelledError:
-            for task in self._running:
-                task.cancel()
-            raise
+    async def drain(self, grace_seconds: float | None = None) -> None:
+        """Wait for every submitted job; after ``grace_seconds`` (if given), cancel those still running.
+
+        A cancelled job was not acknowledged, so its entry is handled again later (by this process after
+        a restart, or by another); shutting down never waits on a stuck send."""
+        while self._running:
+            running = set(self._running)
+            try:
+                _, pending = await asyncio.wait(running, timeout=grace_seconds)
+            except asyncio.CancelledError:
+                pending = running
+            if pending:
+                for task in pending:
+                    task.cancel()
+                await asyncio.wait(pending)
+                return

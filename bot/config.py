@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     redis_url: str | None = None
+    # Sentinel instead of one URL: "host:port,host:port" and the monitored master's name.
+    redis_sentinels: Annotated[list[tuple[str, int]], NoDecode] = Field(default_factory=list)
+    redis_sentinel_master: str = "mymaster"
+    redis_max_connections: int = Field(default=100, ge=8)
     data_dir: Path = Path("./var")
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     http_host: str = "127.0.0.1"
@@ -37,6 +41,19 @@ class Settings(BaseSettings):
     # smaller bot, raise them only against a local Bot API server (benchmarks).
     telegram_messages_per_second: float = Field(default=30.0, gt=0)
     telegram_chat_messages_per_second: float = Field(default=1.0, gt=0)
+
+    @field_validator("redis_sentinels", mode="before")
+    @classmethod
+    def _split_sentinels(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        sentinels = []
+        for part in (p.strip() for p in value.split(",") if p.strip()):
+            host, _, port = part.rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(f"sentinel {part!r} is not host:port")
+            sentinels.append((host, int(port)))
+        return sentinels
 
     @field_validator("admin_ids", mode="before")
     @classmethod

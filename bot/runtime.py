@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.sentinel import Sentinel
 
 from nlp.taxonomy import Taxonomy, load_taxonomy
 
@@ -19,15 +20,34 @@ from bot.store import TicketStore
 from bot.tickets import Tickets
 
 
+def redis_client(settings: Settings, url: str | None) -> Redis:
+    """A client on the Sentinel-monitored master (GRIDBOT_REDIS_SENTINELS) or on ``url``.
+
+    On one URL the pool is a blocking one: past ``redis_max_connections`` in use, a command waits for a
+    connection (up to 20 s) instead of failing. Through Sentinel, the client asks the sentinels for the
+    current master on every new connection, so after a failover it reconnects to the promoted replica."""
+    if settings.redis_sentinels:
+        sentinel = Sentinel(settings.redis_sentinels, socket_timeout=5)
+        return sentinel.master_for(settings.redis_sentinel_master, decode_responses=True,
+                                   max_connections=settings.redis_max_connections)
+    assert url is not None
+    pool = BlockingConnectionPool.from_url(url, decode_responses=True, health_check_interval=30,
+                                           max_connections=settings.redis_max_connections, timeout=20)
+    return Redis(connection_pool=pool)
+
+
+def embedded_or_none(settings: Settings) -> EmbeddedRedis | None:
+    """The data dir's embedded server, unless an external Redis (URL or Sentinel) is configured."""
+    if settings.redis_url is not None or settings.redis_sentinels:
+        return None
+    return EmbeddedRedis(settings.data_dir)
+
+
 @asynccontextmanager
 async def redis_connection(settings: Settings) -> AsyncIterator[Redis]:
-    """A client on ``GRIDBOT_REDIS_URL``, or on the data dir's embedded server (joined or started)."""
-    embedded = None
-    url = settings.redis_url
-    if url is None:
-        embedded = EmbeddedRedis(settings.data_dir)
-        url = embedded.start()
-    client = Redis.from_url(url, decode_responses=True, health_check_interval=30)
+    """A client on the configured Redis, or on the data dir's embedded server (joined or started)."""
+    embedded = embedded_or_none(settings)
+    client = redis_client(settings, embedded.start() if embedded else settings.redis_url)
     try:
         yield client
     finally:

@@ -41,5 +41,7 @@ async def _serve(settings: Settings) -> None:
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the service until stopped."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # aiogram logs a line per handled update at INFO: noise at hundreds of updates a second.
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     asyncio.run(_serve(settings))
     return 0

@@ -35,9 +35,9 @@ from bot.model_holder import ModelHolder
 from bot.rate_limit import SendLimits
 from bot.redis_server import EmbeddedRedis
 from bot.retrain import Retrainer
-from bot.runtime import Domain, build_domain
+from bot.runtime import Domain, build_domain, embedded_or_none, redis_client
 from bot.scheduler import Scheduler
-from bot.channels.web import WebChannel
+from bot.channels.web import InboxWakeups, WebChannel
 from bot.web.app import build_app
 from bot.web.chat import add_chat_routes
 from handlers import admin, fallback, resident, supervisor, worker
@@ -70,14 +70,12 @@ class Service:
     async def start(self, progress: Callable[[str], None] | None = None) -> None:
         """Start everything; ``progress`` hears the steps of training a first model, if one is needed."""
         settings = self.settings
-        url = settings.redis_url
-        if url is None:
-            self._embedded = EmbeddedRedis(settings.data_dir)
-            url = self._embedded.start()
-        self.redis = Redis.from_url(url, decode_responses=True, health_check_interval=30)
+        self._embedded = embedded_or_none(settings)
+        self.redis = redis_client(settings, self._embedded.start() if self._embedded else settings.redis_url)
         self.domain = await build_domain(self.redis, settings, self.clock)
         classifier, metadata = await asyncio.to_thread(load_or_train_default, settings, progress)
         self.models = ModelHolder(classifier, metadata, settings.models_dir)
+        await asyncio.to_thread(self.models.classify, "路灯坏了")  # builds lazy tables now, not on a resident's time
         grid_map = await self.domain.grids.current()
         if grid_map is not None:
             self.models.add_place_names(grid_map.place_names())
@@ -85,7 +83,9 @@ class Service:
         intake = Intake(self.redis, self.models, self.domain.tickets, self.domain.grids, self.domain.taxonomy,
                         self.metrics)
         app = build_app(settings, self.models, self.redis, self.domain.store, self.clock, self.metrics)
-        add_chat_routes(app, intake, self.domain.tickets, settings.data_dir / "uploads")
+        wakeups = InboxWakeups()
+        add_chat_routes(app, intake, self.domain.tickets, settings.data_dir / "uploads", wakeups)
+        self._spawn(wakeups.listen(self.redis, self._stop))
         web_consumer = f"{os.uname().nodename}-{os.getpid()}-{id(self):x}"
         idle_ms = int(settings.reclaim_idle_seconds * 1000)
         self._spawn(OutboxDelivery(self.redis, WebChannel(self.redis), web_consumer, idle_ms,

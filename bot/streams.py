@@ -16,6 +16,7 @@ from bot.concurrency import Lanes
 
 log = logging.getLogger(__name__)
 Entry = tuple[str, dict[str, str]]
+SHUTDOWN_GRACE_SECONDS = 5.0
 
 
 @dataclass
@@ -58,14 +59,21 @@ class GroupReader:
             await self.redis.xack(self.stream, self.group, *entry_ids)
 
     async def run(self, stop: asyncio.Event, step: Callable[[], Awaitable[object]], what: str) -> None:
-        """Call ``step`` until ``stop`` is set; infrastructure errors are logged and retried."""
+        """Call ``step`` until ``stop`` is set; infrastructure errors are logged and retried.
+
+        The group is made sure of at the start and after each error (a restarted or emptied Redis has
+        lost it), not before every step: that would be a round trip per read."""
+        group_ready = False
         while not stop.is_set():
             try:
-                await self.ensure_group()
+                if not group_ready:
+                    await self.ensure_group()
+                    group_ready = True
                 await step()
             except asyncio.CancelledError:
                 raise
             except Exception:  # Redis restarting, a network error: log, wait, go on
+                group_ready = False
                 log.exception("%s failed; retrying", what)
                 await asyncio.sleep(1.0)
 
@@ -83,11 +91,11 @@ class StreamLanes:
         self._in_progress: set[str] = set()
 
     async def run(self, stop: asyncio.Event, step: Callable[[], Awaitable[object]], what: str) -> None:
-        """Like ``GroupReader.run``; then waits for the jobs in progress."""
+        """Like ``GroupReader.run``; then gives the jobs in progress a few seconds to finish."""
         try:
             await self.reader.run(stop, step, what)
         finally:
-            await self._lanes.drain()
+            await self._lanes.drain(grace_seconds=SHUTDOWN_GRACE_SECONDS)
 
     async def next_entries(self, block_ms: int | None) -> list[Entry]:
         """As many entries as there is room for, none of them already in progress here."""

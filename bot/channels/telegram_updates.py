@@ -34,12 +34,17 @@ SEEN_TTL = 3 * 24 * 3600
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 IN_PROGRESS = 64  # updates handled at once by one process
 
-# KEYS[1]: seen-marker of the update id, KEYS[2]: the stream. ARGV[1]: the update JSON, ARGV[2]: ttl.
+# KEYS[1]: the stream, KEYS[2..]: the seen-marker of each update id. ARGV[1]: ttl, ARGV[2..]: each update's
+# JSON. Appends, in order, the updates whose id was not appended before; returns how many it appended.
 _APPEND_ONCE = """
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then
-  return redis.call('XADD', KEYS[2], '*', 'update', ARGV[1])
+local added = 0
+for i = 2, #KEYS do
+  if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
+    redis.call('XADD', KEYS[1], '*', 'update', ARGV[i])
+    added = added + 1
+  end
 end
-return false
+return added
 """
 
 
@@ -50,10 +55,13 @@ class UpdateLog:
         self.redis = redis
         self._append = redis.register_script(_APPEND_ONCE)
 
-    async def append(self, update_id: int, update_json: str) -> bool:
-        """Append an update unless its id was appended before; True when it was new."""
-        added = await self._append(keys=[f"gb:update:seen:{update_id}", STREAM], args=[update_json, SEEN_TTL])
-        return bool(added)
+    async def append(self, updates: list[Update]) -> int:
+        """Append the updates (in one round trip) except those appended before; returns how many were new."""
+        if not updates:
+            return 0
+        seen = [f"gb:update:seen:{update.update_id}" for update in updates]
+        payloads = [update.model_dump_json(exclude_none=True) for update in updates]
+        return int(await self._append(keys=[STREAM, *seen], args=[SEEN_TTL, *payloads]))
 
 
 class TelegramPoller:
@@ -83,8 +91,7 @@ class TelegramPoller:
                     continue
                 offset = int(await redis.get("gb:poller:offset") or 0) or None
                 batch = await self.bot(GetUpdates(offset=offset, timeout=self.timeout), request_timeout=self.timeout + 10)
-                for update in batch:
-                    await self.updates.append(update.update_id, update.model_dump_json(exclude_none=True))
+                await self.updates.append(batch)
                 if batch:
                     # Only now may the next getUpdates confirm this batch: it is safe in the stream.
                     await redis.set("gb:poller:offset", batch[-1].update_id + 1)
@@ -192,7 +199,7 @@ def webhook_handler(log_: UpdateLog, secret: str | None):
         except Exception:
             return web.json_response({"ok": False, "description": "not a Telegram update"}, status=400)
         try:
-            await log_.append(update.update_id, update.model_dump_json(exclude_none=True))
+            await log_.append([update])
         except (RedisError, OSError):
             return web.json_response({"ok": False, "description": "storage unavailable"}, status=503)
         return web.json_response({"ok": True})

@@ -1,8 +1,15 @@
-"""The web channel: notifications for web residents go to a per-session inbox stream read over SSE."""
+"""The web channel: notifications for web residents go to a per-session inbox stream read over SSE.
+
+An open page does not hold a Redis connection while it waits: delivery appends to the inbox and
+publishes the session id on one channel; each process keeps a single subscription and wakes the pages
+of that session it serves, which then read their inbox without blocking.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 
 from redis.asyncio import Redis
 
@@ -11,6 +18,8 @@ from bot.delivery import DeliveryResult, Result
 from bot.notifications import Notification
 
 INBOX_LENGTH = 500
+WAKE_CHANNEL = "gb:web:inbox-written"
+log = logging.getLogger(__name__)
 
 
 def inbox_key(session_id: str) -> str:
@@ -30,6 +39,54 @@ class WebChannel:
                    for row in message.buttons]
         payload = {"kind": str(note.kind), "number": note.number, "html": message.text, "buttons": buttons,
                    "status": note.data.get("status")}
-        await self.redis.xadd(inbox_key(chat_id), {"event": json.dumps(payload, ensure_ascii=False)},
-                              maxlen=INBOX_LENGTH, approximate=True)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.xadd(inbox_key(chat_id), {"event": json.dumps(payload, ensure_ascii=False)},
+                      maxlen=INBOX_LENGTH, approximate=True)
+            pipe.publish(WAKE_CHANNEL, chat_id)
+            await pipe.execute()
         return DeliveryResult(Result.SENT)
+
+
+class InboxWakeups:
+    """Wakes this process's open pages when their session's inbox was written (one subscription in all)."""
+
+    def __init__(self) -> None:
+        self._waiting: dict[str, set[asyncio.Event]] = {}
+
+    def register(self, session_id: str) -> asyncio.Event:
+        """An event set whenever ``session_id``'s inbox is written; ``unregister`` it when the page goes."""
+        event = asyncio.Event()
+        self._waiting.setdefault(session_id, set()).add(event)
+        return event
+
+    def unregister(self, session_id: str, event: asyncio.Event) -> None:
+        events = self._waiting.get(session_id)
+        if events is not None:
+            events.discard(event)
+            if not events:
+                del self._waiting[session_id]
+
+    def wake(self, session_id: str) -> None:
+        for event in self._waiting.get(session_id, ()):
+            event.set()
+
+    def wake_all(self) -> None:
+        """After the subscription was lost (Redis restarting), every page re-reads its inbox."""
+        for events in self._waiting.values():
+            for event in events:
+                event.set()
+
+    async def listen(self, redis: Redis, stop: asyncio.Event) -> None:
+        """Follow inbox writes until ``stop`` is set, resubscribing after errors."""
+        while not stop.is_set():
+            try:
+                async with redis.pubsub() as pubsub:
+                    await pubsub.subscribe(WAKE_CHANNEL)
+                    self.wake_all()  # anything written while not subscribed
+                    while not stop.is_set():
+                        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                        if message and message.get("type") == "message":
+                            self.wake(str(message["data"]))
+            except Exception:  # Redis restarting: resubscribe
+                log.exception("web inbox listener failed; retrying")
+                await asyncio.sleep(1.0)

@@ -20,7 +20,7 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from bot import texts
-from bot.channels.web import inbox_key
+from bot.channels.web import InboxWakeups, inbox_key
 from bot.intake import Intake, IntakeReply, has_words
 from bot.outcome import Outcome
 from bot.rate_limit import RateLimiter
@@ -30,6 +30,7 @@ from bot.web.app import REDIS, STORE
 COOKIE = "gb_session"
 SESSION_TTL = 30 * 24 * 3600
 MAX_TEXT = 2000
+KEEP_ALIVE_SECONDS = 15.0
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_TYPES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png", b"RIFF": ".webp"}
 
@@ -37,6 +38,7 @@ INTAKE = web.AppKey("intake", Intake)
 TICKETS = web.AppKey("tickets", Tickets)
 UPLOADS = web.AppKey("uploads", Path)
 LIMITS = web.AppKey("limits", tuple)
+WAKEUPS = web.AppKey("wakeups", InboxWakeups)
 RESIDENT = web.RequestKey("resident", str)
 
 
@@ -207,30 +209,40 @@ async def rate(request: web.Request) -> web.Response:
 
 async def events(request: web.Request) -> web.StreamResponse:
     """Server-sent events: this session's notifications, from Last-Event-ID on (reconnects resume)."""
-    redis = request.app[REDIS]
-    key = inbox_key(request[RESIDENT].split(":", 1)[1])
+    redis, wakeups = request.app[REDIS], request.app[WAKEUPS]
+    session_id = request[RESIDENT].split(":", 1)[1]
+    key = inbox_key(session_id)
     last = request.headers.get("Last-Event-ID") or "0"  # a new page shows the session's history
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                            "X-Accel-Buffering": "no"})
     await response.prepare(request)
     await response.write(b": connected\n\n")
+    written = wakeups.register(session_id)
     try:
         while True:
-            found = await redis.xread({key: last}, count=50, block=15000)
-            if not found:
-                await response.write(b": keep-alive\n\n")
+            written.clear()  # before reading: a write after the read wakes the wait below
+            found = await redis.xread({key: last}, count=50)
+            if found:
+                for entry_id, fields in found[0][1]:
+                    last = entry_id
+                    await response.write(f"id: {entry_id}\nevent: notification\ndata: {fields['event']}\n\n".encode())
                 continue
-            for entry_id, fields in found[0][1]:
-                last = entry_id
-                await response.write(f"id: {entry_id}\nevent: notification\ndata: {fields['event']}\n\n".encode())
+            try:
+                await asyncio.wait_for(written.wait(), KEEP_ALIVE_SECONDS)
+            except TimeoutError:
+                await response.write(b": keep-alive\n\n")
     except (ConnectionResetError, RedisError):  # the page went away, or Redis restarts: it reconnects
         return response
+    finally:
+        wakeups.unregister(session_id, written)
 
 
-def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, uploads: Path) -> None:
-    """Mount the web chat (page, static files, API) on the app of :func:`bot.web.app.build_app`."""
+def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, uploads: Path,
+                    wakeups: InboxWakeups) -> None:
+    """Mount the web chat (page, static files, API) on the app of :func:`bot.web.app.build_app`;
+    ``wakeups`` must be listening (:meth:`InboxWakeups.listen`) for pages to update live."""
     redis = app[REDIS]
-    app[INTAKE], app[TICKETS], app[UPLOADS] = intake, tickets, uploads
+    app[INTAKE], app[TICKETS], app[UPLOADS], app[WAKEUPS] = intake, tickets, uploads, wakeups
     app[LIMITS] = (RateLimiter(redis, "web-session", 0.5, 20), RateLimiter(redis, "web-ip", 2, 60))
     app.middlewares.append(guard)
     static = Path(__file__).parent / "static"
