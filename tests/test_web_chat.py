@@ -172,3 +172,32 @@ async def test_events_resume_after_a_reconnect(world: World) -> None:
         await asyncio.sleep(0.3)  # the update happens while nobody listens
         missed = await web.listen(1)  # reconnect with Last-Event-ID
         assert missed[0]["status"] == "accepted" and NUMBER.search(missed[0]["html"]).group(0) == number
+
+
+async def test_many_open_pages_share_one_redis_subscription(world: World) -> None:
+    """150 pages wait for news at once (more than the Redis pool's 100 connections): none holds a
+    connection while it waits, each gets its own notification, and the service keeps answering."""
+    pages = 150
+    sessions: list[Browser] = []
+    listening: list[asyncio.Task[list[dict[str, Any]]]] = []
+    try:
+        for _ in range(pages):
+            http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+            web = Browser(f"http://127.0.0.1:{world.service.http_port}", http)
+            await web.open()
+            sessions.append(web)
+        listening = [asyncio.create_task(web.listen(1, timeout=30)) for web in sessions]
+        await asyncio.sleep(1.0)  # every page is now waiting on its event stream
+        blocked = [c for c in await world.service.redis.client_list() if c["cmd"] == "xread" and "b" in c["flags"]]
+        assert blocked == []  # no page holds a connection blocked in XREAD while it waits
+        last = sessions[-1]
+        status, reply = await last.post("/api/messages", {"text": "西正路8号门口的路灯坏了好几天"})
+        assert status == 200 and reply["kind"] == "opened"
+        receipt = await asyncio.wait_for(listening[-1], 15)
+        assert receipt[0]["kind"] == "ticket_opened" and reply["number"] in receipt[0]["html"]
+        assert not any(task.done() for task in listening[:-1])  # the others heard nothing of it
+    finally:
+        for task in listening:
+            task.cancel()
+        for web in sessions:
+            await web.http.close()
