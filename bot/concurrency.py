@@ -70,9 +70,9 @@ class Lanes:
         """How many more jobs may be submitted now."""
         return max(0, self.limit - len(self._running))
 
-    async def wait_for_room(self) -> None:
-        """Return once at least one more job may be submitted."""
-        while not self.free:
+    async def wait_for_room(self, at_least: int = 1) -> None:
+        """Return once at least ``at_least`` more jobs may be submitted."""
+        while self.free < min(at_least, self.limit):
             self._room.clear()
             await self._room.wait()
 

@@ -140,10 +140,3 @@ class People:
         if grid_id is None:
             return None
         return await self.add_worker(key, grid_id, name)
-
-    async def mark_unreachable(self, key: str, unreachable: bool = True) -> None:
-        """Remember that a chat blocked the bot (stop sending), or that it came back."""
-        await self.redis.hset(keys.resident(key), "unreachable", "1" if unreachable else "0")
-
-    async def is_unreachable(self, key: str) -> bool:
-        return await self.redis.hget(keys.resident(key), "unreachable") == "1"

@@ -98,8 +98,11 @@ class StreamLanes:
             await self._lanes.drain(grace_seconds=SHUTDOWN_GRACE_SECONDS)
 
     async def next_entries(self, block_ms: int | None) -> list[Entry]:
-        """As many entries as there is room for, none of them already in progress here."""
-        await self._lanes.wait_for_room()
+        """As many entries as there is room for, none of them already in progress here.
+
+        When every lane is busy it waits until half are free again, so that under load one read fetches
+        a batch instead of one entry per round trip."""
+        await self._lanes.wait_for_room(self._lanes.limit // 2)
         entries = await self.reader.next_entries(self._lanes.free, block_ms)
         return [(entry_id, fields) for entry_id, fields in entries if entry_id not in self._in_progress]
 

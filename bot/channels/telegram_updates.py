@@ -32,7 +32,7 @@ STREAM = "gb:updates"
 GROUP = "process"
 SEEN_TTL = 3 * 24 * 3600
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-IN_PROGRESS = 64  # updates handled at once by one process
+IN_PROGRESS = 16  # updates handled at once by one process
 
 # KEYS[1]: the stream, KEYS[2..]: the seen-marker of each update id. ARGV[1]: ttl, ARGV[2..]: each update's
 # JSON. Appends, in order, the updates whose id was not appended before; returns how many it appended.
