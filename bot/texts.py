@@ -156,6 +156,10 @@ def empty_text() -> str:
     return "请用文字描述您遇到的问题。"
 
 
+def maybe_repeated() -> str:
+    return "（系统恢复后补发：如果您已经收到过这条消息，请忽略本条。）"
+
+
 def group_chat() -> str:
     return "为保护隐私，请私聊我提交诉求。"
 

@@ -83,7 +83,7 @@ class TelegramChannel:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def deliver(self, chat_id: str, message: Rendered, note: Notification) -> DeliveryResult:
+    async def deliver(self, chat_id: str, message: Rendered, note: Notification, dedupe_key: str) -> DeliveryResult:
         markup = keyboard(message.buttons)
         photo = telegram_file(message.photo)
         try:

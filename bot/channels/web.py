@@ -14,12 +14,23 @@ import logging
 from redis.asyncio import Redis
 
 from bot.channels.render import Rendered
-from bot.delivery import DeliveryResult, Result
+from bot.delivery import SENT_MARKER_TTL, DeliveryResult, Result, sent_marker
 from bot.notifications import Notification
 
 INBOX_LENGTH = 500
 WAKE_CHANNEL = "gb:web:inbox-written"
 log = logging.getLogger(__name__)
+
+
+# KEYS[1]: the sent marker, KEYS[2]: the inbox. ARGV: event JSON, inbox length, marker ttl, wake channel,
+# session id. Appends the event unless the marker says it was appended before.
+_APPEND_ONCE = """
+if redis.call('SET', KEYS[1], 'sent', 'NX', 'EX', ARGV[3]) then
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'event', ARGV[1])
+  redis.call('PUBLISH', ARGV[4], ARGV[5])
+end
+return 1
+"""
 
 
 def inbox_key(session_id: str) -> str:
@@ -33,17 +44,17 @@ class WebChannel:
 
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
+        self._append = redis.register_script(_APPEND_ONCE)
 
-    async def deliver(self, chat_id: str, message: Rendered, note: Notification) -> DeliveryResult:
+    async def deliver(self, chat_id: str, message: Rendered, note: Notification, dedupe_key: str) -> DeliveryResult:
+        """Append to the inbox and set the sent marker at once: a retry after a crash finds the marker."""
         buttons = [[{"text": b.text, "action": b.action, "number": b.number, "arg": b.arg} for b in row]
                    for row in message.buttons]
         payload = {"kind": str(note.kind), "number": note.number, "html": message.text, "buttons": buttons,
                    "status": note.data.get("status")}
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.xadd(inbox_key(chat_id), {"event": json.dumps(payload, ensure_ascii=False)},
-                      maxlen=INBOX_LENGTH, approximate=True)
-            pipe.publish(WAKE_CHANNEL, chat_id)
-            await pipe.execute()
+        await self._append(keys=[sent_marker(dedupe_key), inbox_key(chat_id)],
+                           args=[json.dumps(payload, ensure_ascii=False), INBOX_LENGTH, SENT_MARKER_TTL, WAKE_CHANNEL,
+                                 chat_id])
         return DeliveryResult(Result.SENT)
 
 
