@@ -24,6 +24,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
 
 from bot import keys, texts
 from bot.channels.render import Rendered, render
@@ -56,6 +57,7 @@ class Channel(Protocol):
     """Something that can show a rendered notification to a recipient of its own."""
 
     name: str
+    marks_sent: bool  # True: ``deliver`` sets the sent marker itself, atomically with the message
 
     async def deliver(self, chat_id: str, message: Rendered, note: Notification, dedupe_key: str) -> DeliveryResult:
         """Send one message. A channel that stores it in Redis sets ``sent_marker(dedupe_key)`` with it."""
@@ -80,8 +82,22 @@ def sending_marker(dedupe_key: str) -> str:
     return f"gb:sending:{dedupe_key}"
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A notification read from the outbox, not sent yet."""
+
+    entry_id: str
+    dedupe_key: str
+    note: Notification
+    in_doubt: bool  # a process died while sending it: it may have arrived
+
+
 class OutboxDelivery:
-    """Delivers one channel's outbox."""
+    """Delivers one channel's outbox.
+
+    The notifications to one chat read together are sent as one job, in order: one round trip admits
+    them all (send limits, and the "being sent" marks), and one records them all once sent.
+    """
 
     def __init__(self, redis: Redis, channel: Channel, consumer: str, idle_reclaim_ms: int = 30_000,
                  limits: SendLimits | None = None, metrics: Metrics | None = None) -> None:
@@ -93,8 +109,8 @@ class OutboxDelivery:
         self.idle_reclaim_s = idle_reclaim_ms / 1000
         self._lanes = StreamLanes(self.reader, IN_PROGRESS)
         self._stalled: dict[str, float] = {}  # chat → until when its later notifications wait (order)
-        self._record: Coalescer[Delivered, None] = Coalescer(self._record_many)
-        self._begin: Coalescer[str, None] = Coalescer(self._begin_many)
+        self._admit: Coalescer[list[Pending], list[int]] = Coalescer(self._admit_many)
+        self._record: Coalescer[list[Delivered], None] = Coalescer(self._record_many)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; infrastructure errors are logged and retried."""
@@ -107,55 +123,89 @@ class OutboxDelivery:
             return 0
         dedupe_keys = [fields.get("id", "") for _, fields in entries]
         markers = await self.redis.mget([sent_marker(k) for k in dedupe_keys] + [sending_marker(k) for k in dedupe_keys])
+        by_chat: dict[str, list[Pending]] = {}
         for (entry_id, fields), sent, sending in zip(entries, markers[: len(entries)], markers[len(entries) :]):
             if sent is not None:  # sent before a crash, acknowledged not yet
-                self._lanes.start(entry_id, entry_id, lambda e=entry_id: self.reader.ack(e))
+                self._lanes.start(entry_id, lambda e=entry_id: self.reader.ack(e), entry_id)
                 continue
             try:
                 note = Notification.from_fields(fields)
             except (KeyError, ValueError) as err:
                 log.error("dropping malformed outbox entry %s: %s", entry_id, err)
-                self._lanes.start(entry_id, entry_id, lambda e=entry_id: self.reader.ack(e))
+                self._lanes.start(entry_id, lambda e=entry_id: self.reader.ack(e), entry_id)
                 continue
-            in_doubt = sending is not None  # a process died while sending it
-            self._lanes.start(entry_id, note.recipient,
-                              lambda e=entry_id, f=fields, n=note, d=in_doubt: self._deliver(e, f["id"], n, d))
+            by_chat.setdefault(note.recipient, []).append(Pending(entry_id, fields["id"], note, sending is not None))
+        for recipient, pending in by_chat.items():
+            self._lanes.start(recipient, lambda p=pending: self._deliver_chat(p), *(item.entry_id for item in pending))
         return len(entries)
 
-    async def _deliver(self, entry_id: str, dedupe_key: str, note: Notification, in_doubt: bool) -> None:
-        chat_id = note.recipient.partition(":")[2]
+    async def _deliver_chat(self, pending: list[Pending]) -> None:
+        """Send one chat's notifications in order; a failure holds the rest back (they stay pending)."""
+        chat_id = pending[0].note.recipient.partition(":")[2]
         if self._stalled.get(chat_id, 0.0) > time.monotonic():
             return  # an earlier notification to this chat is still failing: keep the order, try later
-        message = render(note)
-        if in_doubt:
+        done: list[Delivered] = []
+        try:
+            while pending:
+                waits = await self._admit(pending)
+                admitted = next((i for i, wait in enumerate(waits) if wait > 0), len(waits))
+                for item in pending[:admitted]:
+                    outcome = await self._send_with_retries(chat_id, item)
+                    if outcome.result == Result.RETRY:  # still failing: reclaimed and tried again later
+                        self._stalled[chat_id] = time.monotonic() + self.idle_reclaim_s
+                        return
+                    done.append(Delivered(item.entry_id, item.dedupe_key, item.note.recipient, outcome.result))
+                pending = pending[admitted:]
+                if pending:
+                    await asyncio.sleep(waits[admitted] / 1000)
+            self._stalled.pop(chat_id, None)
+        finally:
+            if done:
+                await self._record(done)
+
+    async def _send_with_retries(self, chat_id: str, item: Pending) -> DeliveryResult:
+        message = render(item.note)
+        if item.in_doubt:
             message = replace(message, text=f"{texts.maybe_repeated()}\n{message.text}")
-        else:
-            await self._begin(dedupe_key)
-        outcome = await self._send(chat_id, message, note, dedupe_key)
+        outcome = await self.channel.deliver(chat_id, message, item.note, item.dedupe_key)
         for attempt in range(RETRIES):  # 429 waits what Telegram asks; 5xx and timeouts back off
             if outcome.result != Result.RETRY:
                 break
             await asyncio.sleep(min(outcome.retry_after or BACKOFF_SECONDS * 2**attempt, 30.0))
-            outcome = await self._send(chat_id, message, note, dedupe_key)
-        if outcome.result == Result.RETRY:  # still failing: stays pending, reclaimed and tried again later
-            self._stalled[chat_id] = time.monotonic() + self.idle_reclaim_s
-            return
-        self._stalled.pop(chat_id, None)
-        await self._record(Delivered(entry_id, dedupe_key, note.recipient, outcome.result))
+            if self.limits is not None:
+                await self.limits.wait(chat_id)
+            outcome = await self.channel.deliver(chat_id, message, item.note, item.dedupe_key)
+        return outcome
 
-    async def _send(self, chat_id: str, message: Rendered, note: Notification, dedupe_key: str) -> DeliveryResult:
-        if self.limits is not None:
-            await self.limits.wait(chat_id)
-        return await self.channel.deliver(chat_id, message, note, dedupe_key)
+    async def _admit_many(self, batches: list[list[Pending]]) -> list[list[int]]:
+        """One round trip for every chat asking at this moment: mark its notifications "being sent" (not
+        needed where the channel writes its sent marker itself) and admit them against the send limits."""
+        items = [item for batch in batches for item in batch]
+        if self.limits is None and self.channel.marks_sent:
+            return [[0] * len(batch) for batch in batches]
+        for attempt in range(2):
+            try:
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    if not self.channel.marks_sent:
+                        for item in items:
+                            pipe.set(sending_marker(item.dedupe_key), "1", ex=SENT_MARKER_TTL)
+                    if self.limits is not None:
+                        self.limits.queue_admit(pipe, [item.note.recipient.partition(":")[2] for item in items])
+                    results = await pipe.execute()
+                break
+            except NoScriptError:  # Redis restarted and forgot the script; the markers were set anyway
+                if attempt or self.limits is None:
+                    raise
+                await self.limits.load()
+        waits = self.limits.waits(results[-1]) if self.limits is not None else [0] * len(items)
+        out, start = [], 0
+        for batch in batches:
+            out.append(waits[start : start + len(batch)])
+            start += len(batch)
+        return out
 
-    async def _begin_many(self, dedupe_keys: list[str]) -> list[None]:
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for key in dedupe_keys:
-                pipe.set(sending_marker(key), "1", ex=SENT_MARKER_TTL)
-            await pipe.execute()
-        return [None] * len(dedupe_keys)
-
-    async def _record_many(self, done: list[Delivered]) -> list[None]:
+    async def _record_many(self, batches: list[list[Delivered]]) -> list[None]:
+        done = [item for batch in batches for item in batch]
         async with self.redis.pipeline(transaction=True) as pipe:
             for item in done:
                 pipe.set(sent_marker(item.dedupe_key), str(item.result), ex=SENT_MARKER_TTL)
@@ -168,4 +218,4 @@ class OutboxDelivery:
             sent = sum(1 for item in done if item.result == Result.SENT)
             self.metrics.count("notifications_sent", sent)
             self.metrics.count("notifications_failed", len(done) - sent)
-        return [None] * len(done)
+        return [None] * len(batches)

@@ -34,6 +34,11 @@ def open_in_grid(grid_id: str, category: str) -> str:
     return f"{PREFIX}:idx:open:{grid_id}:{category}"
 
 
+def open_in_grid_by_time(grid_id: str, category: str) -> str:
+    """The same open tickets by creation time (a sorted set), so only the newest need be read."""
+    return f"{PREFIX}:idx:open-time:{grid_id}:{category}"
+
+
 def by_resident(resident: str) -> str:
     return f"{PREFIX}:idx:resident:{resident}"
 

@@ -6,6 +6,7 @@ import asyncio
 import time
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from bot.concurrency import Coalescer
 
@@ -63,8 +64,28 @@ class SendLimits:
         self._admit: Coalescer[str, int] = Coalescer(self._admit_many)
 
     async def _admit_many(self, chats: list[str]) -> list[int]:
-        keys = [key for chat in chats for key in (f"gb:rate:{self.name}:all", f"gb:rate:{self.name}-chat:{chat}")]
-        return [int(wait) for wait in await self._script(keys=keys, args=[int(time.time() * 1000), *self.args])]
+        return self.waits(await self._script(keys=self._keys(chats), args=self._args()))
+
+    def queue_admit(self, pipe: Pipeline, chats: list[str]) -> None:
+        """Add admitting sends to ``chats`` (in order) to a pipeline; read its answer with ``waits``.
+        The pipeline fails with NoScriptError when Redis lost the script (a restart): ``load`` it, retry."""
+        keys = self._keys(chats)
+        pipe.evalsha(self._script.sha, len(keys), *keys, *self._args())
+
+    async def load(self) -> None:
+        """Load the script into Redis (after a restart emptied its script cache)."""
+        await self._script.registered_client.script_load(self._script.script)
+
+    @staticmethod
+    def waits(answer: list[int]) -> list[int]:
+        """For each send asked for: 0 when it may go now (booked), else how many ms to wait."""
+        return [int(wait) for wait in answer]
+
+    def _keys(self, chats: list[str]) -> list[str]:
+        return [key for chat in chats for key in (f"gb:rate:{self.name}:all", f"gb:rate:{self.name}-chat:{chat}")]
+
+    def _args(self) -> list[float | int]:
+        return [int(time.time() * 1000), *self.args]
 
     async def wait(self, chat: str) -> None:
         """Return when a send to ``chat`` is allowed (and counted against both limits)."""

@@ -82,6 +82,21 @@ return {ticket, redis.call('SMEMBERS', KEYS[2]), workers, redis.call('HGETALL', 
 """
 
 
+# Everything opening a ticket needs, in one round trip. KEYS: the day's ticket sequence, the request-id
+# memory, the grid's workers, the grid+category's open tickets (hash) and their creation times (zset).
+# ARGV: the oldest creation time worth comparing, how many candidates at most. Returns {sequence,
+# ticket the request opened before or false, workers, candidate numbers, their hash values}.
+_OPENING_LUA = """
+local sequence = redis.call('INCR', KEYS[1])
+local before = redis.call('GET', KEYS[2])
+local workers = redis.call('SMEMBERS', KEYS[3])
+local numbers = redis.call('ZREVRANGEBYSCORE', KEYS[5], '+inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local values = {}
+if #numbers > 0 then values = redis.call('HMGET', KEYS[4], unpack(numbers)) end
+return {sequence, before, workers, numbers, values}
+"""
+
+
 @dataclass(frozen=True)
 class DuplicateCandidate:
     """An open ticket a new request of the same grid and category might repeat."""
@@ -129,27 +144,27 @@ class TicketStore:
         self.redis = redis
         self._commit_script = redis.register_script(_COMMIT_LUA)
         self._read_script = redis.register_script(_READ_LUA)
+        self._opening_script = redis.register_script(_OPENING_LUA)
 
-    async def prepare_open(self, day: str, grid_id: str | None, category: str,
-                           request_id: str | None = None) -> OpeningContext:
-        """In one round trip: a new ticket number, the grid's workers, the open tickets of the same grid
-        and category (candidates for duplicate linking), and the ticket ``request_id`` opened before.
-        (A repeated request leaves a gap in the day's numbers; numbers are unique, not dense.)"""
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.incr(keys.ticket_sequence(day))
-            pipe.get(keys.request(request_id)) if request_id else pipe.echo("")
-            if grid_id:
-                pipe.smembers(keys.grid_workers(grid_id))
-                pipe.hgetall(keys.open_in_grid(grid_id, category))
-            results = await pipe.execute()
-        number, opened_before = format_number(day, int(results[0])), results[1] or None
-        if not grid_id:
-            return OpeningContext(number, opened_before, [], [])
+    async def prepare_open(self, day: str, grid_id: str | None, category: str, request_id: str | None = None,
+                           candidates_since: float = 0.0, max_candidates: int = 50) -> OpeningContext:
+        """In one round trip: a new ticket number, the grid's workers, the newest open tickets of the same
+        grid and category created since ``candidates_since`` (candidates for duplicate linking), and the
+        ticket ``request_id`` opened before. (A repeated request leaves a gap in the day's numbers;
+        numbers are unique, not dense.)"""
+        grid_keys = ([keys.grid_workers(grid_id), keys.open_in_grid(grid_id, category),
+                      keys.open_in_grid_by_time(grid_id, category)] if grid_id
+                     else ["gb:none:workers", "gb:none:open", "gb:none:open-time"])
+        sequence, opened_before, workers, numbers, values = await self._opening_script(
+            keys=[keys.ticket_sequence(day), keys.request(request_id or "-"), *grid_keys],
+            args=[candidates_since, max_candidates])
         candidates = []
-        for candidate, value in results[3].items():
-            created_at, resident, text = value.split("\t", 2)
-            candidates.append(DuplicateCandidate(candidate, float(created_at), resident, text))
-        return OpeningContext(number, opened_before, sorted(results[2]), candidates)
+        for candidate, value in zip(numbers, values):
+            if value is not None:
+                created_at, resident, text = value.split("\t", 2)
+                candidates.append(DuplicateCandidate(candidate, float(created_at), resident, text))
+        return OpeningContext(format_number(day, int(sequence)), (opened_before or None) if request_id else None,
+                              sorted(workers), candidates)
 
     async def get(self, number: str) -> Ticket | None:
         raw = await self.redis.hgetall(keys.ticket(number))
@@ -290,9 +305,13 @@ def _index_changes(change: Change, before: Ticket | None, after: Ticket) -> None
     open_before = keys.open_in_grid(before.grid_id, before.category) if before and before.grid_id else None
     open_after = keys.open_in_grid(after.grid_id, after.category) if after.grid_id else None
     if open_before and (open_before != open_after or after.status not in OPEN_STATUSES):
+        assert before is not None and before.grid_id
         change.add("HDEL", open_before, number)
+        change.add("ZREM", keys.open_in_grid_by_time(before.grid_id, before.category), number)
     if open_after and after.status in OPEN_STATUSES and (before is None or open_before != open_after):
+        assert after.grid_id
         # the text is stored normalised, so comparing a new request with it needs no more work
         change.add("HSET", open_after, number, f"{created}\t{after.resident}\t{normalize(after.text)}")
+        change.add("ZADD", keys.open_in_grid_by_time(after.grid_id, after.category), created, number)
     if after.worker and (before is None or before.worker != after.worker):
         change.add("ZADD", keys.by_worker(after.worker), created, number)

@@ -106,14 +106,14 @@ class StreamLanes:
         entries = await self.reader.next_entries(self._lanes.free, block_ms)
         return [(entry_id, fields) for entry_id, fields in entries if entry_id not in self._in_progress]
 
-    def start(self, entry_id: str, lane: str, job: Callable[[], Awaitable[None]]) -> None:
-        """Handle an entry after the jobs already started in ``lane``."""
-        self._in_progress.add(entry_id)
+    def start(self, lane: str, job: Callable[[], Awaitable[None]], *entry_ids: str) -> None:
+        """Handle entries (one job) after the jobs already started in ``lane``."""
+        self._in_progress.update(entry_ids)
 
         async def run() -> None:
             try:
                 await job()
             finally:
-                self._in_progress.discard(entry_id)
+                self._in_progress.difference_update(entry_ids)
 
         self._lanes.submit(lane, run)

@@ -68,7 +68,8 @@ class Tickets(TicketSteps):
         location = request.location if request.location and request.location.grid_id else None
         day = datetime.fromtimestamp(now, LOCAL_TIME).strftime("%Y%m%d")
         opening = await self.store.prepare_open(
-            day, location.grid_id if location else None, request.category, request.request_id
+            day, location.grid_id if location else None, request.category, request.request_id,
+            candidates_since=now - DUPLICATE_WINDOW_SECONDS, max_candidates=DUPLICATE_CANDIDATES,
         )
         if opening.opened_before is not None:
             existing = await self.store.get(opening.opened_before)
@@ -123,11 +124,12 @@ class Tickets(TicketSteps):
     @staticmethod
     def _twin(request: NewRequest, candidates: list[DuplicateCandidate], since: float) -> str | None:
         """The open ticket (of the request's grid and category) that ``request`` repeats, if any:
-        a very similar text from another resident, opened since ``since``; the newest 50 are compared."""
+        a very similar text from another resident, opened since ``since`` (the store reads only the
+        newest ``DUPLICATE_CANDIDATES`` of those)."""
         grams = _bigrams(normalize(request.text))
         best: tuple[float, str] | None = None
         recent = sorted((c for c in candidates if c.created_at >= since), key=lambda c: -c.created_at)
-        for candidate in recent[:DUPLICATE_CANDIDATES]:
+        for candidate in recent:
             if candidate.resident == request.resident:
                 continue
             other = _bigrams(candidate.normalized_text)

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
 
 from bot.concurrency import Coalescer, Lanes
 from bot.rate_limit import SendLimits
@@ -142,3 +143,17 @@ async def test_send_limits_hold_per_chat_and_overall_across_concurrent_senders(r
     # 12 sends at 20/s after a burst of 3 need at least (12 - 3) / 20 = 0.45 s
     assert elapsed >= 0.4
     assert len(sent) == 12
+
+
+async def test_send_limits_in_a_pipeline_recover_after_redis_forgot_the_script(redis: Redis) -> None:
+    limits = SendLimits(redis, f"test-{time.monotonic_ns()}", 20, 2, 5, 1)
+    await redis.script_flush()  # as after a Redis restart
+    async with redis.pipeline(transaction=False) as pipe:
+        limits.queue_admit(pipe, ["a", "a", "a"])
+        with pytest.raises(NoScriptError):
+            await pipe.execute()
+    await limits.load()
+    async with redis.pipeline(transaction=False) as pipe:
+        limits.queue_admit(pipe, ["a", "a", "a"])
+        waits = limits.waits((await pipe.execute())[-1])
+    assert waits[:2] == [0, 0] and waits[2] > 0  # burst of 1 + 1, then the third must wait

@@ -79,6 +79,7 @@ class TelegramChannel:
     """Sends notifications to Telegram chats."""
 
     name = "telegram"
+    marks_sent = False  # the Bot API has no idempotency key
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot

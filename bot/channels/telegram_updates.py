@@ -147,9 +147,9 @@ class UpdateConsumer:
             if ids else set()
         for entry_id, update in parsed:
             if update is None or update.update_id in done:
-                self._lanes.start(entry_id, entry_id, lambda e=entry_id: self._finish((e, None)))
+                self._lanes.start(entry_id, lambda e=entry_id: self._finish((e, None)), entry_id)
             else:
-                self._lanes.start(entry_id, _chat_of(update), lambda e=entry_id, u=update: self._handle(e, u))
+                self._lanes.start(_chat_of(update), lambda e=entry_id, u=update: self._handle(e, u), entry_id)
         return len(entries)
 
     async def _handle(self, entry_id: str, update: Update) -> None:

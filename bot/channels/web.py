@@ -41,6 +41,7 @@ class WebChannel:
     """Appends rendered notifications to the resident's inbox; the page receives them live (SSE)."""
 
     name = "web"
+    marks_sent = True
 
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
