@@ -1,7 +1,8 @@
 """Two small tools for doing many things at once without losing order or paying a round trip each.
 
 - ``Coalescer``: calls made while a batch is on its way are sent together as the next batch, so under
-  load many callers share one Redis round trip, and alone a caller waits for nobody.
+  load many callers share one Redis round trip, and alone a caller waits for nobody
+  (``coalesced_get``: GETs that share an MGET).
 - ``Lanes``: jobs run concurrently, but one at a time and in arrival order per key (per chat), with a
   bound on how many are in progress.
 """
@@ -12,6 +13,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
+
+from redis.asyncio import Redis
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -53,6 +56,15 @@ class Coalescer(Generic[A, R]):
             for (_, future), result in zip(batch, results, strict=True):
                 if not future.done():  # a caller that was cancelled no longer waits
                     future.set_result(result)
+
+
+def coalesced_get(redis: Redis) -> Coalescer[str, str | None]:
+    """GET whose concurrent calls share one MGET."""
+
+    async def get_many(keys: list[str]) -> list[str | None]:
+        return await redis.mget(keys)
+
+    return Coalescer(get_many)
 
 
 class Lanes:

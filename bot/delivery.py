@@ -96,7 +96,8 @@ class OutboxDelivery:
     """Delivers one channel's outbox.
 
     The notifications to one chat read together are sent as one job, in order: one round trip admits
-    them all (send limits, and the "being sent" marks), and one records them all once sent.
+    them all (send limits, and the "being sent" marks); the records of sends finishing at the same
+    moment, in any chat, share a round trip.
     """
 
     def __init__(self, redis: Redis, channel: Channel, consumer: str, idle_reclaim_ms: int = 30_000,
@@ -140,11 +141,14 @@ class OutboxDelivery:
         return len(entries)
 
     async def _deliver_chat(self, pending: list[Pending]) -> None:
-        """Send one chat's notifications in order; a failure holds the rest back (they stay pending)."""
+        """Send one chat's notifications in order; a failure holds the rest back (they stay pending).
+
+        Each sent notification is recorded at once, without holding up the next send: the shorter the
+        time between Telegram taking a message and its sent marker, the fewer repeats after a crash."""
         chat_id = pending[0].note.recipient.partition(":")[2]
         if self._stalled.get(chat_id, 0.0) > time.monotonic():
             return  # an earlier notification to this chat is still failing: keep the order, try later
-        done: list[Delivered] = []
+        recording: list[asyncio.Task[None]] = []
         try:
             while pending:
                 waits = await self._admit(pending)
@@ -154,14 +158,14 @@ class OutboxDelivery:
                     if outcome.result == Result.RETRY:  # still failing: reclaimed and tried again later
                         self._stalled[chat_id] = time.monotonic() + self.idle_reclaim_s
                         return
-                    done.append(Delivered(item.entry_id, item.dedupe_key, item.note.recipient, outcome.result))
+                    done = Delivered(item.entry_id, item.dedupe_key, item.note.recipient, outcome.result)
+                    recording.append(asyncio.create_task(self._record([done])))
                 pending = pending[admitted:]
                 if pending:
                     await asyncio.sleep(waits[admitted] / 1000)
             self._stalled.pop(chat_id, None)
         finally:
-            if done:
-                await self._record(done)
+            await asyncio.gather(*recording)
 
     async def _send_with_retries(self, chat_id: str, item: Pending) -> DeliveryResult:
         message = render(item.note)

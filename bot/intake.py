@@ -19,6 +19,7 @@ from nlp.normalize import normalize
 from nlp.taxonomy import Taxonomy
 
 from bot import keys
+from bot.concurrency import coalesced_get
 from bot.grid_map import Location
 from bot.grid_store import GridStore
 from bot.metrics import Metrics
@@ -70,6 +71,7 @@ class Intake:
         self.tickets = tickets
         self.grids = grids
         self.taxonomy = taxonomy
+        self._get = coalesced_get(redis)
 
     async def submit(self, resident: str, text: str, photo: str | None = None, request_id: str | None = None) -> IntakeReply:
         """A new request in words (and maybe a photo)."""
@@ -164,7 +166,7 @@ class Intake:
         await self.redis.set(keys.draft(resident), json.dumps(asdict(draft), ensure_ascii=False), ex=DRAFT_TTL_SECONDS)
 
     async def _load(self, resident: str) -> Draft | None:
-        raw = await self.redis.get(keys.draft(resident))
+        raw = await self._get(keys.draft(resident))
         return Draft(**json.loads(raw)) if raw else None
 
 

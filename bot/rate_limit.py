@@ -45,11 +45,17 @@ class RateLimiter:
         self.name = name
         self.args = [1, 1000.0 / per_second, burst]
         self._script = redis.register_script(_GCRA)
+        self._acquire: Coalescer[str, bool] = Coalescer(self._acquire_many)
 
     async def try_acquire(self, key: str = "all") -> bool:
-        """Count an action for ``key`` if allowed now; False (and nothing counted) when over the limit."""
-        waits = await self._script(keys=[f"gb:rate:{self.name}:{key}"], args=[int(time.time() * 1000), *self.args])
-        return int(waits[0]) <= 0
+        """Count an action for ``key`` if allowed now; False (and nothing counted) when over the limit.
+        Actions asked for at the same moment are counted in one round trip."""
+        return await self._acquire(key)
+
+    async def _acquire_many(self, keys: list[str]) -> list[bool]:
+        waits = await self._script(keys=[f"gb:rate:{self.name}:{key}" for key in keys],
+                                   args=[int(time.time() * 1000), *self.args])
+        return [int(wait) <= 0 for wait in waits]
 
 
 class SendLimits:

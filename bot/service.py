@@ -18,11 +18,11 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.redis import RedisStorage
 from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_fsm import CoalescedRedisStorage
 from bot.channels.telegram_updates import TelegramPoller, UpdateConsumer, UpdateLog, webhook_handler
 from bot.classifier_store import load_or_train_default
 from bot.clock import Clock, SystemClock
@@ -111,7 +111,7 @@ class Service:
         self.bot = Bot(settings.bot_token.get_secret_value(), session=session,
                        default=DefaultBotProperties(parse_mode=ParseMode.HTML))
         self.dispatcher = Dispatcher(
-            storage=RedisStorage(self.redis),
+            storage=CoalescedRedisStorage(self.redis),
             settings=settings, clock=self.clock, intake=intake, tickets=domain.tickets, store=domain.store,
             people=domain.people, grids=domain.grids, taxonomy=domain.taxonomy, models=self.models,
             retrainer=Retrainer(self.redis, settings, self.models), background=self._background,

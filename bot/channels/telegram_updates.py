@@ -34,18 +34,31 @@ SEEN_TTL = 3 * 24 * 3600
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 IN_PROGRESS = 16  # updates handled at once by one process
 
-# KEYS[1]: the stream, KEYS[2..]: the seen-marker of each update id. ARGV[1]: ttl, ARGV[2..]: each update's
-# JSON. Appends, in order, the updates whose id was not appended before; returns how many it appended.
+# KEYS[1]: the stream, KEYS[2]: the poller's offset, KEYS[3..]: the seen-marker of each update id.
+# ARGV[1]: ttl, ARGV[2]: the next offset ('' for none: webhook), ARGV[3..]: each update's JSON. Appends,
+# in order, the updates whose id was not appended before, then moves the offset past them (so the next
+# getUpdates confirms only what is in the stream); returns how many it appended.
 _APPEND_ONCE = """
 local added = 0
-for i = 2, #KEYS do
+for i = 3, #KEYS do
   if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
     redis.call('XADD', KEYS[1], '*', 'update', ARGV[i])
     added = added + 1
   end
 end
+if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
 return added
 """
+
+# KEYS[1]: the polling lease, KEYS[2]: the offset. ARGV: this process, lease seconds. Takes or extends
+# the lease; returns the offset to poll from ('' when none yet), or false when another process polls.
+_LEASE = """
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return false end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return redis.call('GET', KEYS[2]) or ''
+"""
+LEASE_KEY, OFFSET_KEY = "gb:poller:lease", "gb:poller:offset"
 
 
 class UpdateLog:
@@ -55,13 +68,15 @@ class UpdateLog:
         self.redis = redis
         self._append = redis.register_script(_APPEND_ONCE)
 
-    async def append(self, updates: list[Update]) -> int:
-        """Append the updates (in one round trip) except those appended before; returns how many were new."""
+    async def append(self, updates: list[Update], confirm: bool = False) -> int:
+        """Append the updates (in one round trip) except those appended before; returns how many were new.
+        ``confirm``: also move the poller's offset past them, in the same step."""
         if not updates:
             return 0
         seen = [f"gb:update:seen:{update.update_id}" for update in updates]
         payloads = [update.model_dump_json(exclude_none=True) for update in updates]
-        return int(await self._append(keys=[STREAM, *seen], args=[SEEN_TTL, *payloads]))
+        offset = updates[-1].update_id + 1 if confirm else ""
+        return int(await self._append(keys=[STREAM, OFFSET_KEY, *seen], args=[SEEN_TTL, offset, *payloads]))
 
 
 class TelegramPoller:
@@ -73,28 +88,19 @@ class TelegramPoller:
         self.owner = owner
         self.timeout = timeout
         self.lease_seconds = lease_seconds
-
-    async def _hold_lease(self) -> bool:
-        redis = self.updates.redis
-        holder = await redis.get("gb:poller:lease")
-        if holder == self.owner:
-            await redis.expire("gb:poller:lease", self.lease_seconds)
-            return True
-        return bool(await redis.set("gb:poller:lease", self.owner, nx=True, ex=self.lease_seconds))
+        self._lease = log_.redis.register_script(_LEASE)
 
     async def run(self, stop: asyncio.Event) -> None:
-        redis = self.updates.redis
         while not stop.is_set():
             try:
-                if not await self._hold_lease():
+                offset = await self._lease(keys=[LEASE_KEY, OFFSET_KEY], args=[self.owner, self.lease_seconds])
+                if offset is None:  # another process polls
                     await asyncio.sleep(1.0)
                     continue
-                offset = int(await redis.get("gb:poller:offset") or 0) or None
-                batch = await self.bot(GetUpdates(offset=offset, timeout=self.timeout), request_timeout=self.timeout + 10)
-                await self.updates.append(batch)
-                if batch:
-                    # Only now may the next getUpdates confirm this batch: it is safe in the stream.
-                    await redis.set("gb:poller:offset", batch[-1].update_id + 1)
+                batch = await self.bot(GetUpdates(offset=int(offset) if offset else None, timeout=self.timeout),
+                                       request_timeout=self.timeout + 10)
+                # The next getUpdates confirms this batch: the offset moves only once it is in the stream.
+                await self.updates.append(batch, confirm=True)
             except asyncio.CancelledError:
                 raise
             except Exception:  # network, Telegram 5xx, Redis restarting: wait and poll again
@@ -106,8 +112,8 @@ class TelegramPoller:
         """Give up the polling lease (if held), so another process can poll at once."""
         redis = self.updates.redis
         try:
-            if await redis.get("gb:poller:lease") == self.owner:
-                await redis.delete("gb:poller:lease")
+            if await redis.get(LEASE_KEY) == self.owner:
+                await redis.delete(LEASE_KEY)
         except (RedisError, OSError):
             pass
 
