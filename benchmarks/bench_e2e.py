@@ -125,6 +125,17 @@ async def measure(server: BotAPIServer, users: list[Any], texts: list[str], answ
     }
 
 
+async def settle(server: BotAPIServer, quiet: float = 1.0, limit: float = 30.0) -> None:
+    """Wait until the bot has sent nothing for ``quiet`` seconds: the paced run must not start on top of
+    the burst's unfinished work (e.g. residents' receipts still going out)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = len(server.sent)
+        await asyncio.sleep(quiet)
+        if len(server.sent) == before:
+            return
+
+
 async def echo_bot(server: BotAPIServer, count: int, rate: float, seconds: float) -> dict[str, Any]:
     router = Router()
 
@@ -143,6 +154,7 @@ async def echo_bot(server: BotAPIServer, count: int, rate: float, seconds: float
             texts = [f"echo {label} {i}" for i in range(n)]
             results[label] = await measure(server, users, texts, lambda t, u=users, x=texts: u[x.index(t)].id,
                                            lambda m: m.get("text") if m.get("text", "").startswith("echo") else None, r)
+            await settle(server)
         return results
     finally:
         await dp.stop_polling()
@@ -190,6 +202,7 @@ async def gridbot(server: BotAPIServer, processes: int, texts: list[str], rate: 
             burst_n = len(texts) // 2
             burst = await measure(server, [server.user(f"r{i}") for i in range(burst_n)], texts[:burst_n],
                                   lambda t: worker.id, number_of, None)
+            await settle(server)
             n_rate = min(len(texts) - burst_n, int(rate * seconds))
             paced = await measure(server, [server.user(f"s{i}") for i in range(n_rate)],
                                   texts[burst_n : burst_n + n_rate], lambda t: worker.id, number_of, rate)
