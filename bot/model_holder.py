@@ -7,6 +7,7 @@ listening loads that version from the shared models directory, so all switch tog
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from pathlib import Path
 
@@ -43,6 +44,8 @@ class ModelHolder:
         classifier, metadata = await asyncio.to_thread(load_model, self.models_dir / version)
         classifier.add_words([(name, None) for name in self._place_names])
         self.classifier, self.metadata = classifier, metadata
+        gc.collect()
+        gc.freeze()  # the new model's objects stay out of the collector's sweeps (see Service.start)
         log.info("now serving model %s", version)
 
     async def publish(self, redis: Redis, version: str) -> None:
