@@ -102,3 +102,9 @@ def test_bad_admin_ids_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("GRIDBOT_ADMIN_IDS", "12,abc")
     result = run_gridbot_inline(["classify", "路灯坏了"], tmp_path / "var", monkeypatch)
     _assert_one_line_error(result, "admin_ids", "'abc'")
+
+
+def test_bad_sentinel_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIDBOT_REDIS_SENTINELS", "10.0.0.1:26379,sentinel-two")
+    result = run_gridbot_inline(["tickets", "list"], tmp_path / "var", monkeypatch)
+    _assert_one_line_error(result, "redis_sentinels", "'sentinel-two' is not host:port")
