@@ -11,7 +11,8 @@ marker in the same transaction as the message, so it never repeats one. The Bot 
 key: if a process dies after Telegram took a message but before the marker was written, nobody can know
 whether it arrived. Such a message is marked "being sent" before it goes; when a restart finds that mark
 without the sent marker, it sends the message again (a lost 新工单 is worse than a repeated one),
-headed by a note that it may be a repeat.
+headed by a note that it may be a repeat. (The marks of a chat's notifications are set together, so a
+crash can also flag one that had not gone out yet; the note only asks to ignore it if seen before.)
 """
 
 from __future__ import annotations

@@ -24,7 +24,6 @@ from bot.people import Worker, worker_from_hash
 from bot.ticket import AuditEntry, Ticket, format_number
 from bot.ticket_states import OPEN_STATUSES, Status
 
-OUTBOX_MAXLEN = 1_000_000
 
 # KEYS[1]: the ticket hash. ARGV[1]: expected version ('-' = must not exist). ARGV[2]: JSON list of
 # operations [command, key index, args...] applied in order when the version matches.
@@ -222,7 +221,7 @@ class TicketStore:
             change.add("ZADD", keys.due(), at, member)
         for note in commit.notifications:
             flat = [item for pair in note.to_fields(after.version).items() for item in pair]
-            change.add("XADD", keys.outbox(note.channel), "MAXLEN", "~", OUTBOX_MAXLEN, "*", *flat)
+            change.add("XADD", keys.outbox(note.channel), "*", *flat)  # trimmed once delivered (bot/streams.py)
         expected = str(before.version) if before else "-"
         result = await self._commit_script(keys=change.keys, args=[expected, json.dumps(change.ops)])
         ok = result in (b"ok", "ok")

@@ -1,5 +1,7 @@
 """Reading a Redis stream through a consumer group, the way every gridbot stream consumer does it:
-entries a dead consumer left unacknowledged are reclaimed first, then new entries are read."""
+entries a dead consumer left unacknowledged are reclaimed first, then new entries are read. Entries
+every group has read and acknowledged are trimmed now and then, so a stream does not grow for ever,
+and nothing a group still needs is trimmed."""
 
 from __future__ import annotations
 
@@ -17,6 +19,29 @@ from bot.concurrency import Lanes
 log = logging.getLogger(__name__)
 Entry = tuple[str, dict[str, str]]
 SHUTDOWN_GRACE_SECONDS = 5.0
+TRIM_EVERY_SECONDS = 60.0
+
+
+def _stream_id(entry_id: str) -> tuple[int, int]:
+    milliseconds, _, sequence = entry_id.partition("-")
+    return int(milliseconds), int(sequence or 0)
+
+
+async def trim_handled(redis: Redis, stream: str, approximate: bool = True) -> int:
+    """Delete the entries every consumer group of ``stream`` has read and acknowledged; returns how many.
+
+    Kept: everything from the oldest entry still pending in any group, and everything some group has
+    not read yet. A stream without groups is left alone. ``approximate`` trims whole internal nodes
+    only (cheaper; a few handled entries stay until the next trim)."""
+    groups = await redis.xinfo_groups(stream)
+    if not groups:
+        return 0
+    floor = min(_stream_id(group["last-delivered-id"]) for group in groups)
+    for group in groups:
+        if group["pending"]:
+            oldest = (await redis.xpending(stream, group["name"]))["min"]
+            floor = min(floor, _stream_id(oldest))
+    return int(await redis.xtrim(stream, minid=f"{floor[0]}-{floor[1]}", approximate=approximate))
 
 
 @dataclass
@@ -29,6 +54,7 @@ class GroupReader:
     consumer: str
     reclaim_idle_ms: int = 15_000
     _next_reclaim: float = 0.0
+    _next_trim: float = 0.0
 
     async def ensure_group(self) -> None:
         """Create the group (from the stream's start) unless it exists."""
@@ -51,6 +77,9 @@ class GroupReader:
             if entries:
                 return entries
             self._next_reclaim = now + self.reclaim_idle_ms / 4000
+        if now >= self._next_trim:
+            self._next_trim = now + TRIM_EVERY_SECONDS
+            await trim_handled(self.redis, self.stream)
         response = await self.redis.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count, block_ms)
         return response[0][1] if response else []
 

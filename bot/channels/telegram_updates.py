@@ -149,8 +149,10 @@ class UpdateConsumer:
                 log.error("dropping malformed update entry %s: %s", entry_id, err)
                 parsed.append((entry_id, None))
         ids = [update.update_id for _, update in parsed if update is not None]
-        done = set(ids[i] for i, marker in enumerate(await self.redis.mget([_done_key(i) for i in ids])) if marker) \
-            if ids else set()
+        done: set[int] = set()
+        if ids:  # handled before (a crash came between handling and acknowledging): acknowledge only
+            markers = await self.redis.mget([_done_key(update_id) for update_id in ids])
+            done = {update_id for update_id, marker in zip(ids, markers, strict=True) if marker}
         for entry_id, update in parsed:
             if update is None or update.update_id in done:
                 self._lanes.start(entry_id, lambda e=entry_id: self._finish((e, None)), entry_id)

@@ -1,0 +1,59 @@
+"""Stream trimming on a real Redis: what every consumer group has handled goes; nothing still needed does."""
+
+from __future__ import annotations
+
+import time
+
+from redis.asyncio import Redis
+
+from bot.streams import trim_handled
+
+
+async def read_and_ack(redis: Redis, stream: str, group: str, read: int, ack: int) -> list[str]:
+    entries = (await redis.xreadgroup(group, "c1", {stream: ">"}, count=read))[0][1]
+    ids = [entry_id for entry_id, _ in entries]
+    if ack:
+        await redis.xack(stream, group, *ids[:ack])
+    return ids
+
+
+async def test_only_entries_every_group_has_acknowledged_are_trimmed(redis: Redis) -> None:
+    stream = f"test:trim:{time.monotonic_ns()}"
+    ids = [await redis.xadd(stream, {"n": str(n)}) for n in range(10)]
+    await redis.xgroup_create(stream, "telegram", id="0")
+    await redis.xgroup_create(stream, "web", id="0")
+    await read_and_ack(redis, stream, "telegram", read=10, ack=10)
+    await read_and_ack(redis, stream, "web", read=6, ack=3)  # entries 3, 4, 5 still pending for "web"
+
+    assert await trim_handled(redis, stream, approximate=False) == 3
+    left = [entry_id for entry_id, _ in await redis.xrange(stream)]
+    assert left == ids[3:]  # the pending ones and the unread ones stay
+    pending = await redis.xpending_range(stream, "web", min="-", max="+", count=10)
+    assert [p["message_id"] for p in pending] == ids[3:6]  # still claimable after the trim
+
+    await redis.xack(stream, "web", *ids[3:6])
+    await read_and_ack(redis, stream, "web", read=10, ack=4)
+    await trim_handled(redis, stream, approximate=False)
+    assert [entry_id for entry_id, _ in await redis.xrange(stream)] == ids[9:]  # the last read one only
+
+
+async def test_a_stream_nobody_reads_is_left_alone(redis: Redis) -> None:
+    stream = f"test:trim:{time.monotonic_ns()}"
+    for n in range(5):
+        await redis.xadd(stream, {"n": str(n)})
+    assert await trim_handled(redis, stream, approximate=False) == 0  # no group: nobody said what is done
+    await redis.xgroup_create(stream, "telegram", id="0")
+    assert await trim_handled(redis, stream, approximate=False) == 0  # a group that has read nothing yet
+    assert await redis.xlen(stream) == 5
+
+
+async def test_the_cheap_trim_frees_a_long_handled_stream(redis: Redis) -> None:
+    stream = f"test:trim:{time.monotonic_ns()}"
+    async with redis.pipeline(transaction=False) as pipe:
+        for n in range(1000):
+            pipe.xadd(stream, {"n": str(n)})
+        await pipe.execute()
+    await redis.xgroup_create(stream, "telegram", id="0")
+    await read_and_ack(redis, stream, "telegram", read=1000, ack=1000)
+    await trim_handled(redis, stream)  # whole nodes only
+    assert await redis.xlen(stream) < 200
