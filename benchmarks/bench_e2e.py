@@ -255,12 +255,4 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
-    from bot.serve import event_loop_factory
-
-    # The harness (Bot API server and echo bot) runs on the same event loop as `gridbot serve` does
-    # (uvloop where installed), so the comparison is between the bots, not between event loops.
-    factory = event_loop_factory()
-    with asyncio.Runner(loop_factory=factory) as runner:
-        results = runner.run(main(args.updates, args.rate, args.seconds))
-    results["machine"]["event_loop"] = "uvloop" if factory else "asyncio"
-    print(json.dumps(results, indent=2, ensure_ascii=False))
+    print(json.dumps(asyncio.run(main(args.updates, args.rate, args.seconds)), indent=2, ensure_ascii=False))

@@ -7,7 +7,6 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Callable
 
 from bot.config import Settings
 
@@ -44,16 +43,5 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # aiogram logs a line per handled update at INFO: noise at hundreds of updates a second.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
-    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
-        runner.run(_serve(settings))
+    asyncio.run(_serve(settings))
     return 0
-
-
-def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop's event loop where it is installed (it roughly halves the cost of every socket round trip
-    in bench_e2e), else asyncio's own."""
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
