@@ -43,15 +43,15 @@ class Coalescer(Generic[A, R]):
             batch, self._waiting = self._waiting[: self._max_batch], self._waiting[self._max_batch :]
             try:
                 results = await self._run_batch([arg for arg, _ in batch])
-            except BaseException as err:  # every caller of the batch hears the failure
+            except asyncio.CancelledError:  # shutting down: nobody gets an answer
+                for _, future in batch + self._waiting:
+                    future.cancel()
+                self._waiting = []
+                raise
+            except Exception as err:  # every caller of the batch hears the failure
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(err)
-                if isinstance(err, asyncio.CancelledError):
-                    for _, future in self._waiting:
-                        future.cancel()
-                    self._waiting = []
-                    raise
                 continue
             for (_, future), result in zip(batch, results, strict=True):
                 if not future.done():  # a caller that was cancelled no longer waits

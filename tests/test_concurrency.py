@@ -157,3 +157,19 @@ async def test_send_limits_in_a_pipeline_recover_after_redis_forgot_the_script(r
         limits.queue_admit(pipe, ["a", "a", "a"])
         waits = limits.waits((await pipe.execute())[-1])
     assert waits[:2] == [0, 0] and waits[2] > 0  # burst of 1 + 1, then the third must wait
+
+
+async def test_callers_waiting_on_a_batch_are_cancelled_with_it() -> None:
+    started = asyncio.Event()
+
+    async def slow(args: list[int]) -> list[int]:
+        started.set()
+        await asyncio.sleep(10)
+        return args
+
+    call = Coalescer(slow)
+    callers = [asyncio.create_task(call(i)) for i in range(3)]
+    await started.wait()
+    call._flusher.cancel()  # as at shutdown
+    results = await asyncio.gather(*callers, return_exceptions=True)
+    assert all(isinstance(r, asyncio.CancelledError) for r in results)
