@@ -120,11 +120,14 @@ class OutboxDelivery:
 
     async def deliver_once(self, block_ms: int | None = None) -> int:
         """Start delivering what is waiting (reclaimed entries of dead consumers first); returns how many."""
-        entries = await self._lanes.next_entries(block_ms)
+        entries, reclaimed = await self._lanes.next_entries(block_ms)
         if not entries:
             return 0
         dedupe_keys = [fields.get("id", "") for _, fields in entries]
-        markers = await self.redis.mget([sent_marker(k) for k in dedupe_keys] + [sending_marker(k) for k in dedupe_keys])
+        if reclaimed:  # sent, or being sent, by a process that died before acknowledging?
+            markers = await self.redis.mget([sent_marker(k) for k in dedupe_keys] + [sending_marker(k) for k in dedupe_keys])
+        else:
+            markers = [None] * (2 * len(entries))
         by_chat: dict[str, list[Pending]] = {}
         for (entry_id, fields), sent, sending in zip(entries, markers[: len(entries)], markers[len(entries) :]):
             if sent is not None:  # sent before a crash, acknowledged not yet

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
@@ -18,6 +19,16 @@ from bot.concurrency import Lanes
 
 log = logging.getLogger(__name__)
 Entry = tuple[str, dict[str, str]]
+
+
+class Read(NamedTuple):
+    """Entries from one read, and whether they were reclaimed from another consumer.
+
+    Only a reclaimed entry can have been handled (or half handled) before: an entry read as new was
+    never given to any consumer. So markers of earlier handling need checking for reclaimed ones only."""
+
+    entries: list[Entry]
+    reclaimed: bool
 SHUTDOWN_GRACE_SECONDS = 5.0
 TRIM_EVERY_SECONDS = 60.0
 
@@ -64,7 +75,7 @@ class GroupReader:
             if "BUSYGROUP" not in str(err):
                 raise
 
-    async def next_entries(self, count: int, block_ms: int | None) -> list[Entry]:
+    async def next_entries(self, count: int, block_ms: int | None) -> Read:
         """Entries idle longer than ``reclaim_idle_ms`` in another consumer's hands, else new ones.
 
         Reclaiming is looked at a few times per idle period, not before every read: it only matters
@@ -75,13 +86,13 @@ class GroupReader:
                                                         self.reclaim_idle_ms, "0-0", count)
             entries = [entry for entry in claimed if entry and entry[1]]
             if entries:
-                return entries
+                return Read(entries, reclaimed=True)
             self._next_reclaim = now + self.reclaim_idle_ms / 4000
         if now >= self._next_trim:
             self._next_trim = now + TRIM_EVERY_SECONDS
             await trim_handled(self.redis, self.stream)
         response = await self.redis.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count, block_ms)
-        return response[0][1] if response else []
+        return Read(response[0][1] if response else [], reclaimed=False)
 
     async def ack(self, *entry_ids: str) -> None:
         if entry_ids:
@@ -126,14 +137,14 @@ class StreamLanes:
         finally:
             await self._lanes.drain(grace_seconds=SHUTDOWN_GRACE_SECONDS)
 
-    async def next_entries(self, block_ms: int | None) -> list[Entry]:
+    async def next_entries(self, block_ms: int | None) -> Read:
         """As many entries as there is room for, none of them already in progress here.
 
         When every lane is busy it waits until half are free again, so that under load one read fetches
         a batch instead of one entry per round trip."""
         await self._lanes.wait_for_room(self._lanes.limit // 2)
-        entries = await self.reader.next_entries(self._lanes.free, block_ms)
-        return [(entry_id, fields) for entry_id, fields in entries if entry_id not in self._in_progress]
+        read = await self.reader.next_entries(self._lanes.free, block_ms)
+        return Read([entry for entry in read.entries if entry[0] not in self._in_progress], read.reclaimed)
 
     def start(self, lane: str, job: Callable[[], Awaitable[None]], *entry_ids: str) -> None:
         """Handle entries (one job) after the jobs already started in ``lane``."""

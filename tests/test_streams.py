@@ -1,12 +1,16 @@
-"""Stream trimming on a real Redis: what every consumer group has handled goes; nothing still needed does."""
+"""Streams on a real Redis: trimming removes what every group has handled and nothing still needed;
+reclaimed entries handled before a crash are acknowledged, not handled again."""
 
 from __future__ import annotations
 
 import time
 
+from aiogram import Bot, Dispatcher, Router
+from aiogram.types import Message, Update
 from redis.asyncio import Redis
 
-from bot.streams import trim_handled
+from bot.channels.telegram_updates import GROUP, STREAM, UpdateConsumer, UpdateLog
+from bot.streams import GroupReader, trim_handled
 
 
 async def read_and_ack(redis: Redis, stream: str, group: str, read: int, ack: int) -> list[str]:
@@ -57,3 +61,34 @@ async def test_the_cheap_trim_frees_a_long_handled_stream(redis: Redis) -> None:
     await read_and_ack(redis, stream, "telegram", read=1000, ack=1000)
     await trim_handled(redis, stream)  # whole nodes only
     assert await redis.xlen(stream) < 200
+
+
+async def test_a_reclaimed_update_handled_before_a_crash_is_acknowledged_not_handled_again(redis: Redis) -> None:
+    handled: list[str] = []
+    router = Router()
+
+    @router.message()
+    async def record(message: Message) -> None:
+        handled.append(message.text or "")
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    bot = Bot("42:TEST")
+    try:
+        await GroupReader(redis, STREAM, GROUP, "setup").ensure_group()
+        for update_id, text in ((990001, "handled before the crash"), (990002, "not handled yet")):
+            update = {"update_id": update_id, "message": {"message_id": 1, "date": 0, "text": text,
+                                                          "chat": {"id": 7, "type": "private"}}}
+            await UpdateLog(redis).append([Update.model_validate(update)])
+        # a process read both, handled the first (its done-marker is set), then died before acknowledging
+        await redis.xreadgroup(GROUP, "dead-process", {STREAM: ">"})
+        await redis.set("gb:update:done:990001", "1")
+
+        consumer = UpdateConsumer(redis, dispatcher, bot, "new-process", reclaim_idle_ms=0)
+        await consumer.reader.ensure_group()
+        assert await consumer.consume_once(block_ms=100) >= 2
+        await consumer._lanes._lanes.drain()
+        assert handled == ["not handled yet"]
+        assert (await redis.xpending(STREAM, GROUP))["pending"] == 0
+    finally:
+        await bot.session.close()

@@ -140,7 +140,7 @@ class UpdateConsumer:
 
     async def consume_once(self, block_ms: int | None = None) -> int:
         """Start handling reclaimed entries of dead consumers, else new ones; returns how many were started."""
-        entries = await self._lanes.next_entries(block_ms)
+        entries, reclaimed = await self._lanes.next_entries(block_ms)
         parsed: list[tuple[str, Update | None]] = []
         for entry_id, fields in entries:
             try:
@@ -150,7 +150,7 @@ class UpdateConsumer:
                 parsed.append((entry_id, None))
         ids = [update.update_id for _, update in parsed if update is not None]
         done: set[int] = set()
-        if ids:  # handled before (a crash came between handling and acknowledging): acknowledge only
+        if reclaimed and ids:  # handled before (a crash came between handling and acknowledging): ack only
             markers = await self.redis.mget([_done_key(update_id) for update_id in ids])
             done = {update_id for update_id, marker in zip(ids, markers, strict=True) if marker}
         for entry_id, update in parsed:
