@@ -22,11 +22,17 @@ log = logging.getLogger(__name__)
 
 
 class Coalescer(Generic[A, R]):
-    """Batches concurrent calls of ``run_batch``: each caller gets the result for its own argument."""
+    """Batches concurrent calls of ``run_batch``: each caller gets the result for its own argument.
 
-    def __init__(self, run_batch: Callable[[list[A]], Awaitable[Sequence[R]]], max_batch: int = 256) -> None:
+    ``linger``: seconds the first batch waits for company. 0 (the default) takes only the callers woken
+    in the same loop turn; a little more suits work nobody waits on (records written after the fact).
+    """
+
+    def __init__(self, run_batch: Callable[[list[A]], Awaitable[Sequence[R]]], max_batch: int = 256,
+                 linger: float = 0.0) -> None:
         self._run_batch = run_batch
         self._max_batch = max_batch
+        self._linger = linger
         self._waiting: list[tuple[A, asyncio.Future[R]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
@@ -38,7 +44,7 @@ class Coalescer(Generic[A, R]):
         return await future
 
     async def _flush(self) -> None:
-        await asyncio.sleep(0)  # callers woken in this same loop turn join the first batch
+        await asyncio.sleep(self._linger)  # callers woken meanwhile (at least: in this loop turn) join the first batch
         while self._waiting:
             batch, self._waiting = self._waiting[: self._max_batch], self._waiting[self._max_batch :]
             try:

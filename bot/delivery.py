@@ -40,6 +40,7 @@ SENT_MARKER_TTL = 7 * 24 * 3600
 RETRIES = 5
 BACKOFF_SECONDS = 0.5
 IN_PROGRESS = 16  # notifications being sent at once by one process
+RECORD_LINGER_S = 0.003
 
 
 class Result(StrEnum):
@@ -112,7 +113,9 @@ class OutboxDelivery:
         self._lanes = StreamLanes(self.reader, IN_PROGRESS)
         self._stalled: dict[str, float] = {}  # chat → until when its later notifications wait (order)
         self._admit: Coalescer[list[Pending], list[int]] = Coalescer(self._admit_many)
-        self._record: Coalescer[list[Delivered], None] = Coalescer(self._record_many)
+        # Sends to different chats finish a moment apart; waiting RECORD_LINGER_S lets their records share
+        # a round trip even when the load is light.
+        self._record: Coalescer[list[Delivered], None] = Coalescer(self._record_many, linger=RECORD_LINGER_S)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; infrastructure errors are logged and retried."""

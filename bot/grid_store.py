@@ -8,6 +8,7 @@ trip; a map imported by another process is in use everywhere a second later.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from pathlib import Path
@@ -26,6 +27,7 @@ class GridStore:
         self.recheck_seconds = recheck_seconds
         self._cached: tuple[int, GridMap] | None = None
         self._checked_at = float("-inf")
+        self._refreshing: asyncio.Future[GridMap | None] | None = None  # the one check in flight
 
     async def import_map(self, grid_map: GridMap) -> int:
         """Store ``grid_map`` as a new version and make it current; returns the version."""
@@ -45,6 +47,12 @@ class GridStore:
         """The current map (None when none was imported)."""
         if self._cached is not None and time.monotonic() - self._checked_at < self.recheck_seconds:
             return self._cached[1]
+        # Requests arriving together share one check instead of each paying a round trip.
+        if self._refreshing is None or self._refreshing.done():
+            self._refreshing = asyncio.ensure_future(self._refresh())
+        return await asyncio.shield(self._refreshing)
+
+    async def _refresh(self) -> GridMap | None:
         version = await self.current_version()
         if version is None:
             return None

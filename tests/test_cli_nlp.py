@@ -107,3 +107,20 @@ def test_urgent_message_prints_the_numbers_to_call(fresh_data_dir: FreshDataDir)
     answer = json.loads(result.out)
     assert answer["urgent"] is True and answer["category"] == "safety"
     assert "119" in answer["emergency_numbers"]
+
+
+def test_the_one_message_path_agrees_with_the_batch_path(trained_small: tuple[Path, dict],
+                                                          corpus_rows: list[dict[str, str]]) -> None:
+    """The service classifies one message at a time (a per-process memo of feature → column); `gridbot
+    eval` and training score batches. Both must give the same answer, including for text never seen."""
+    from nlp.artifact import load_model
+
+    classifier, _ = load_model(trained_small[0])
+    texts = [row["text"] for row in corpus_rows[::40]] + ["楼道灯不亮了", "啊啊啊啊", "🙂", "x" * 300]
+    batch = classifier.classify_many(texts)
+    one_by_one = [classifier.classify(text) for text in texts]
+    assert [p.category for p in one_by_one] == [p.category for p in batch]
+    for single, batched in zip(one_by_one, batch, strict=True):
+        assert [label for label, _ in single.top] == [label for label, _ in batched.top]
+        assert [score for _, score in single.top] == pytest.approx([score for _, score in batched.top], abs=1e-3)
+        assert single.urgent == batched.urgent

@@ -1,5 +1,6 @@
 """Streams on a real Redis: trimming removes what every group has handled and nothing still needed;
-reclaimed entries handled before a crash are acknowledged, not handled again."""
+reclaimed entries handled before a crash are acknowledged, not handled again; a poller moves the
+offset only while it holds the polling lease."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
 from redis.asyncio import Redis
 
-from bot.channels.telegram_updates import GROUP, STREAM, UpdateConsumer, UpdateLog
+from bot.channels.telegram_updates import GROUP, LEASE_KEY, OFFSET_KEY, STREAM, UpdateConsumer, UpdateLog
 from bot.streams import GroupReader, trim_handled
 
 
@@ -92,3 +93,24 @@ async def test_a_reclaimed_update_handled_before_a_crash_is_acknowledged_not_han
         assert (await redis.xpending(STREAM, GROUP))["pending"] == 0
     finally:
         await bot.session.close()
+
+
+def text_update(update_id: int, text: str) -> Update:
+    return Update.model_validate({"update_id": update_id, "message": {
+        "message_id": 1, "date": 0, "text": text, "chat": {"id": 7, "type": "private"}}})
+
+
+async def test_a_poller_moves_the_offset_only_while_it_holds_the_lease(redis: Redis) -> None:
+    log = UpdateLog(redis)
+    assert await log.append_polled([text_update(880001, "第一条")], "process-a", 15)
+    assert (await redis.get(OFFSET_KEY), await redis.get(LEASE_KEY)) == ("880002", "process-a")
+    assert 10 < await redis.ttl(LEASE_KEY) <= 15
+
+    await redis.set(LEASE_KEY, "process-b")  # a's poll took too long: b took the lease over
+    assert not await log.append_polled([text_update(880002, "第二条")], "process-a", 15)
+    assert (await redis.get(OFFSET_KEY), await redis.get(LEASE_KEY)) == ("880002", "process-b")
+    # what a polled is in the stream all the same, once: b's getUpdates brings it again and changes nothing
+    assert await log.append_polled([text_update(880002, "第二条")], "process-b", 15)
+    assert await redis.get(OFFSET_KEY) == "880003"
+    texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in await redis.xrange(STREAM)]
+    assert texts == ["第一条", "第二条"]

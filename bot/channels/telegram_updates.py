@@ -34,20 +34,26 @@ SEEN_TTL = 3 * 24 * 3600
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 IN_PROGRESS = 16  # updates handled at once by one process
 
-# KEYS[1]: the stream, KEYS[2]: the poller's offset, KEYS[3..]: the seen-marker of each update id.
-# ARGV[1]: ttl, ARGV[2]: the next offset ('' for none: webhook), ARGV[3..]: each update's JSON. Appends,
-# in order, the updates whose id was not appended before, then moves the offset past them (so the next
-# getUpdates confirms only what is in the stream); returns how many it appended.
+# KEYS[1]: the stream, KEYS[2]: the poller's offset, KEYS[3]: the polling lease, KEYS[4..]: the
+# seen-marker of each update id. ARGV[1]: ttl, ARGV[2]: the next offset and ARGV[3]: the poller ('' for
+# both: webhook), ARGV[4]: lease seconds, ARGV[5..]: each update's JSON. Appends, in order, the updates
+# whose id was not appended before (always: that is idempotent). A poller that still holds the lease
+# then extends it and moves the offset past them, so the next getUpdates confirms only what is in the
+# stream; one that lost it moves nothing. Returns {appended, 1 if the lease is (still) held else 0}.
 _APPEND_ONCE = """
 local added = 0
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
-    redis.call('XADD', KEYS[1], '*', 'update', ARGV[i])
+    redis.call('XADD', KEYS[1], '*', 'update', ARGV[i + 1])
     added = added + 1
   end
 end
+if ARGV[3] == '' then return {added, 0} end
+local holder = redis.call('GET', KEYS[3])
+if holder and holder ~= ARGV[3] then return {added, 0} end
+redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4])
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
-return added
+return {added, 1}
 """
 
 # KEYS[1]: the polling lease, KEYS[2]: the offset. ARGV: this process, lease seconds. Takes or extends
@@ -68,15 +74,27 @@ class UpdateLog:
         self.redis = redis
         self._append = redis.register_script(_APPEND_ONCE)
 
-    async def append(self, updates: list[Update], confirm: bool = False) -> int:
-        """Append the updates (in one round trip) except those appended before; returns how many were new.
-        ``confirm``: also move the poller's offset past them, in the same step."""
-        if not updates:
-            return 0
+    async def append(self, updates: list[Update]) -> int:
+        """Append the updates (in one round trip) except those appended before; returns how many were new."""
+        added, _ = await self._run(updates, "", "", 0)
+        return added
+
+    async def append_polled(self, updates: list[Update], poller: str, lease_seconds: int) -> bool:
+        """Append a polled batch and, while ``poller`` still holds the polling lease, extend the lease and
+        move the offset past the batch, in the same step. False when the lease was lost (the offset is
+        then another poller's business)."""
+        next_offset = str(updates[-1].update_id + 1) if updates else ""
+        _, held = await self._run(updates, next_offset, poller, lease_seconds)
+        return held
+
+    async def _run(self, updates: list[Update], next_offset: str, poller: str, lease_seconds: int) -> tuple[int, bool]:
+        if not updates and not poller:
+            return 0, False
         seen = [f"gb:update:seen:{update.update_id}" for update in updates]
         payloads = [update.model_dump_json(exclude_none=True) for update in updates]
-        offset = updates[-1].update_id + 1 if confirm else ""
-        return int(await self._append(keys=[STREAM, OFFSET_KEY, *seen], args=[SEEN_TTL, offset, *payloads]))
+        added, held = await self._append(keys=[STREAM, OFFSET_KEY, LEASE_KEY, *seen],
+                                         args=[SEEN_TTL, next_offset, poller, lease_seconds, *payloads])
+        return int(added), bool(held)
 
 
 class TelegramPoller:
@@ -91,20 +109,27 @@ class TelegramPoller:
         self._lease = log_.redis.register_script(_LEASE)
 
     async def run(self, stop: asyncio.Event) -> None:
+        offset: int | None = None  # where to poll from; known only while this process holds the lease
+        holding = False
         while not stop.is_set():
             try:
-                offset = await self._lease(keys=[LEASE_KEY, OFFSET_KEY], args=[self.owner, self.lease_seconds])
-                if offset is None:  # another process polls
-                    await asyncio.sleep(1.0)
-                    continue
-                batch = await self.bot(GetUpdates(offset=int(offset) if offset else None, timeout=self.timeout),
-                                       request_timeout=self.timeout + 10)
-                # The next getUpdates confirms this batch: the offset moves only once it is in the stream.
-                await self.updates.append(batch, confirm=True)
+                if not holding:
+                    taken = await self._lease(keys=[LEASE_KEY, OFFSET_KEY], args=[self.owner, self.lease_seconds])
+                    if taken is None:  # another process polls
+                        await asyncio.sleep(1.0)
+                        continue
+                    holding, offset = True, int(taken) if taken else None
+                batch = await self.bot(GetUpdates(offset=offset, timeout=self.timeout), request_timeout=self.timeout + 10)
+                # The next getUpdates confirms this batch: the offset moves only once it is in the stream,
+                # and the same step extends the lease (one round trip per poll).
+                holding = await self.updates.append_polled(batch, self.owner, self.lease_seconds)
+                if batch:
+                    offset = batch[-1].update_id + 1
             except asyncio.CancelledError:
                 raise
-            except Exception:  # network, Telegram 5xx, Redis restarting: wait and poll again
+            except Exception:  # network, Telegram 5xx, Redis restarting: wait, re-read the lease, poll again
                 log.exception("polling failed; retrying")
+                holding = False
                 await asyncio.sleep(1.0)
         await self.release()
 
