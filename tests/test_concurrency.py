@@ -29,6 +29,25 @@ async def test_calls_made_together_share_one_batch_and_each_gets_its_own_result(
     assert batches[-1] == [7]
 
 
+async def test_with_a_linger_calls_a_moment_apart_share_a_batch() -> None:
+    batches: list[list[int]] = []
+
+    async def record(args: list[int]) -> list[None]:
+        batches.append(args)
+        return [None] * len(args)
+
+    async def two_calls_a_millisecond_apart(call: Coalescer[int, None]) -> None:
+        first = asyncio.create_task(call(1))
+        await asyncio.sleep(0.001)
+        await asyncio.gather(first, call(2))
+
+    await two_calls_a_millisecond_apart(Coalescer(record))
+    assert batches == [[1], [2]]
+    batches.clear()
+    await two_calls_a_millisecond_apart(Coalescer(record, linger=0.05))
+    assert batches == [[1, 2]]
+
+
 async def test_calls_made_while_a_batch_is_on_its_way_form_the_next_batch() -> None:
     batches: list[list[str]] = []
     release = asyncio.Event()
