@@ -9,9 +9,12 @@ gridbot (one process, then two), over real HTTP.
 
 gridbot runs as `gridbot serve` subprocesses on one embedded Redis, with Telegram's send limits raised
 (GRIDBOT_TELEGRAM_MESSAGES_PER_SECOND) since the local server has none; requests are corpus messages the
-model classifies confidently, each from its own resident (so the per-resident flood limit stays out).
+model classifies confidently, each from its own resident (so the per-resident flood limit stays out),
+headed by a street address of one of the demo map's grids in turn, each grid with its own worker. (The
+echo bot answers every user in their own chat; sending one worker everything would measure that chat's
+one-at-a-time delivery, which Telegram caps at about one message a second anyway. ``--grids 1`` does.)
 
-Run: .venv/bin/python benchmarks/bench_e2e.py [--updates 400] [--rate 100] [--seconds 5]
+Run: .venv/bin/python benchmarks/bench_e2e.py [--updates 400] [--rate 100] [--seconds 5] [--grids 12]
 """
 
 from __future__ import annotations
@@ -58,8 +61,9 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def confident_requests(count: int, models_dir: Path) -> list[str]:
-    """Corpus messages the default model classifies with confidence, prefixed with a demo-map address."""
+def confident_requests(count: int, models_dir: Path, grids: int) -> list[tuple[str, str]]:
+    """(text, grid id) pairs: corpus messages the default model classifies with confidence, each headed
+    by a street address of one of the demo map's first ``grids`` grids, in turn."""
     from nlp.artifact import load_model
 
     from bot.grid_map import GridMap
@@ -67,17 +71,26 @@ def confident_requests(count: int, models_dir: Path) -> list[str]:
     classifier, _ = load_model(models_dir)
     demo = GridMap.from_geojson((ROOT / "training_data" / "grids" / "demo.geojson").read_bytes())
     classifier.add_words([(name, None) for name in demo.place_names()])  # as the service does
-    out: list[str] = []
+    addresses = [(grid.grid_id, next(a for a in grid.aliases if a.endswith("号"))) for grid in demo.grids[:grids]]
+    out: list[tuple[str, str]] = []
     with open(ROOT / "training_data" / "requests.csv", encoding="utf-8") as src:
         for row in csv.DictReader(src):
-            text = f"西正路8号：{row['text']}"
+            grid_id, address = addresses[len(out) % len(addresses)]
+            text = f"{address}：{row['text']}"
             prediction = classifier.classify(text)
-            located = demo.locate_text(text).grid_id == "GC-XY-01"  # the grid whose worker is watched
-            if prediction.confidence >= 0.7 and 20 <= len(text) < 200 and located:
-                out.append(text)
+            if prediction.confidence >= 0.7 and 20 <= len(text) < 200 and demo.locate_text(text).grid_id == grid_id:
+                out.append((text, grid_id))
             if len(out) == count:
                 return out
     raise SystemExit("not enough confidently classified corpus messages")
+
+
+def request_in(message: dict[str, Any]) -> str | None:
+    """The request a worker's 新工单 notification is about: its 内容 line."""
+    text = message.get("text") or ""
+    if "新工单" not in text or "内容：" not in text:
+        return None
+    return text.split("内容：", 1)[1].split("\n", 1)[0]
 
 
 async def measure(server: BotAPIServer, users: list[Any], texts: list[str], answer_chat: Any, is_answer: Any,
@@ -169,17 +182,21 @@ async def echo_bot(server: BotAPIServer, count: int, rate: float, seconds: float
         await bot.session.close()
 
 
-async def gridbot(server: BotAPIServer, processes: int, texts: list[str], rate: float, seconds: float,
+async def gridbot(server: BotAPIServer, processes: int, requests: list[tuple[str, str]], rate: float, seconds: float,
                   models_dir: Path) -> dict[str, Any]:
+    texts = [text for text, _ in requests]
+    grid_of = dict(requests)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "var"
         shutil.copytree(models_dir, data_dir / "models")
         embedded = EmbeddedRedis(Path(tmp) / "redis")
         url = embedded.start()
         redis = Redis.from_url(url, decode_responses=True)
-        worker = server.user("网格员")
-        redis.hset(f"gb:worker:telegram:{worker.id}", mapping={"name": "网格员", "grids": "GC-XY-01"})
-        redis.sadd("gb:grid:GC-XY-01:workers", f"telegram:{worker.id}")
+        workers = {}  # one per grid, as the echo bot answers each user in their own chat
+        for grid_id in sorted(set(grid_of.values())):
+            worker = workers[grid_id] = server.user(f"网格员{grid_id}")
+            redis.hset(f"gb:worker:telegram:{worker.id}", mapping={"name": f"网格员{grid_id}", "grids": grid_id})
+            redis.sadd(f"gb:grid:{grid_id}:workers", f"telegram:{worker.id}")
         env = {**os.environ, "GRIDBOT_BOT_TOKEN": server.token, "GRIDBOT_TELEGRAM_API": server.base_url,
                "GRIDBOT_REDIS_URL": url, "GRIDBOT_DATA_DIR": str(data_dir),
                "GRIDBOT_TELEGRAM_MESSAGES_PER_SECOND": "100000", "GRIDBOT_TELEGRAM_CHAT_MESSAGES_PER_SECOND": "1000"}
@@ -196,23 +213,14 @@ async def gridbot(server: BotAPIServer, processes: int, texts: list[str], rate: 
                     except OSError:
                         time.sleep(0.1)
             commands_before = int(redis.info("stats")["total_commands_processed"])
-
-            def number_of(message: dict[str, Any]) -> str | None:
-                text = message.get("text") or ""
-                if "新工单" not in text:
-                    return None
-                for candidate in texts:
-                    if candidate[6:40] in text:
-                        return candidate
-                return None
-
+            worker_chat = lambda text: workers[grid_of[text]].id  # noqa: E731
             burst_n = len(texts) // 2
             burst = await measure(server, [server.user(f"r{i}") for i in range(burst_n)], texts[:burst_n],
-                                  lambda t: worker.id, number_of, None)
+                                  worker_chat, request_in, None)
             await settle(server)
             n_rate = min(len(texts) - burst_n, int(rate * seconds))
             paced = await measure(server, [server.user(f"s{i}") for i in range(n_rate)],
-                                  texts[burst_n : burst_n + n_rate], lambda t: worker.id, number_of, rate)
+                                  texts[burst_n : burst_n + n_rate], worker_chat, request_in, rate)
             commands = int(redis.info("stats")["total_commands_processed"]) - commands_before
             return {"burst": burst, "rate": paced, "redis_commands_per_request": round(commands / (burst_n + n_rate), 1),
                     "peak_rss_mb": [peak_rss_mb(p.pid) for p in procs]}
@@ -225,7 +233,7 @@ async def gridbot(server: BotAPIServer, processes: int, texts: list[str], rate: 
             embedded.stop()
 
 
-async def main(count: int, rate: float, seconds: float) -> dict[str, Any]:
+async def main(count: int, rate: float, seconds: float, grids: int) -> dict[str, Any]:
     from bot.classifier_store import load_or_train_default
     from bot.config import Settings
 
@@ -234,8 +242,8 @@ async def main(count: int, rate: float, seconds: float) -> dict[str, Any]:
         load_or_train_default(settings)
         models_dir = settings.models_dir
         needed = count + int(rate * seconds)
-        texts = confident_requests(2 * needed, models_dir)
-        results: dict[str, Any] = {"machine": {"cores": os.cpu_count()}, "rate": rate}
+        texts = confident_requests(2 * needed, models_dir, grids)
+        results: dict[str, Any] = {"machine": {"cores": os.cpu_count()}, "rate": rate, "grids": grids}
         async with BotAPIServer() as server:
             results["echo"] = await echo_bot(server, count, rate, seconds)
         for processes, chunk in ((1, texts[:needed]), (2, texts[needed : 2 * needed])):
@@ -254,5 +262,7 @@ if __name__ == "__main__":
     parser.add_argument("--updates", type=int, default=400, help="burst size")
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--grids", type=int, default=12, choices=range(1, 13), metavar="1..12",
+                        help="spread requests over this many demo grids, one worker each (default 12)")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(main(args.updates, args.rate, args.seconds)), indent=2, ensure_ascii=False))
+    print(json.dumps(asyncio.run(main(args.updates, args.rate, args.seconds, args.grids)), indent=2, ensure_ascii=False))

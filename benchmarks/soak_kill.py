@@ -78,7 +78,8 @@ async def main(cycles: int, per_cycle: int, fault_rate: float = 0.0) -> dict[str
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "var"
         load_or_train_default(Settings(_env_file=None, data_dir=data_dir))
-        texts = confident_requests(cycles * per_cycle, data_dir / "models")
+        # all to one grid's worker: every offer then lands in one chat, where repeats are easy to count
+        texts = [text for text, _ in confident_requests(cycles * per_cycle, data_dir / "models", grids=1)]
         embedded = EmbeddedRedis(Path(tmp) / "redis")
         url = embedded.start()
         redis = Redis.from_url(url, decode_responses=True)

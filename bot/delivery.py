@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 SENT_MARKER_TTL = 7 * 24 * 3600
 RETRIES = 5
 BACKOFF_SECONDS = 0.5
-IN_PROGRESS = 16  # notifications being sent at once by one process
+IN_PROGRESS = 32  # notifications being sent at once by one process
 RECORD_LINGER_S = 0.003
 
 

@@ -32,7 +32,7 @@ STREAM = "gb:updates"
 GROUP = "process"
 SEEN_TTL = 3 * 24 * 3600
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-IN_PROGRESS = 16  # updates handled at once by one process
+IN_PROGRESS = 32  # updates handled at once by one process
 
 # KEYS[1]: the stream, KEYS[2]: the poller's offset, KEYS[3]: the polling lease, KEYS[4..]: the
 # seen-marker of each update id. ARGV[1]: ttl, ARGV[2]: the next offset and ARGV[3]: the poller ('' for
