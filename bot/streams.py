@@ -9,11 +9,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import NamedTuple
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 
 from bot.concurrency import Lanes
 
@@ -31,6 +31,21 @@ class Read(NamedTuple):
     reclaimed: bool
 SHUTDOWN_GRACE_SECONDS = 5.0
 TRIM_EVERY_SECONDS = 60.0
+
+# KEYS[1]: the stream. ARGV[1]: the group, ARGV[2]: this consumer, ARGV[3..]: entry ids it is working on.
+# Resets the idle time of those still pending with this consumer (XCLAIM … JUSTID), so no other process
+# reclaims an entry that is slow, not abandoned; one another consumer took over meanwhile stays its own.
+_KEEP_CLAIMED = """
+local kept = 0
+for i = 3, #ARGV do
+  local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if pending[1] and pending[1][2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    kept = kept + 1
+  end
+end
+return kept
+"""
 
 
 def _stream_id(entry_id: str) -> tuple[int, int]:
@@ -51,7 +66,8 @@ async def trim_handled(redis: Redis, stream: str, approximate: bool = True) -> i
     for group in groups:
         if group["pending"]:
             oldest = (await redis.xpending(stream, group["name"]))["min"]
-            floor = min(floor, _stream_id(oldest))
+            if oldest is not None:  # None: acknowledged between the two calls
+                floor = min(floor, _stream_id(oldest))
     return int(await redis.xtrim(stream, minid=f"{floor[0]}-{floor[1]}", approximate=approximate))
 
 
@@ -66,6 +82,7 @@ class GroupReader:
     reclaim_idle_ms: int = 15_000
     _next_reclaim: float = 0.0
     _next_trim: float = 0.0
+    _keep_script: Any = field(default=None, init=False, repr=False)
 
     async def ensure_group(self) -> None:
         """Create the group (from the stream's start) unless it exists."""
@@ -98,6 +115,14 @@ class GroupReader:
         if entry_ids:
             await self.redis.xack(self.stream, self.group, *entry_ids)
 
+    async def keep_claimed(self, entry_ids: list[str]) -> int:
+        """Mark entries this consumer is still working on as fresh; returns how many are still its own."""
+        if not entry_ids:
+            return 0
+        if self._keep_script is None:
+            self._keep_script = self.redis.register_script(_KEEP_CLAIMED)
+        return int(await self._keep_script(keys=[self.stream], args=[self.group, self.consumer, *entry_ids]))
+
     async def run(self, stop: asyncio.Event, step: Callable[[], Awaitable[object]], what: str) -> None:
         """Call ``step`` until ``stop`` is set; infrastructure errors are logged and retried.
 
@@ -121,8 +146,10 @@ class GroupReader:
 class StreamLanes:
     """A group reader whose entries are handled concurrently, in lanes (one at a time and in order per lane).
 
-    An entry still being handled here is not started again when a reclaim hands it back (a slow send can
-    outlast the reclaim idle time); entries are read only when there is room for them.
+    Entries still being handled here are kept claimed (their idle time reset every third of the reclaim
+    idle time), so another process does not take over a slow job, such as a chat's notifications
+    waiting on its one-a-second send limit. Should a reclaim hand one back to this process anyway, it is
+    not started twice. Entries are read only when there is room for them.
     """
 
     def __init__(self, reader: GroupReader, limit: int) -> None:
@@ -132,10 +159,21 @@ class StreamLanes:
 
     async def run(self, stop: asyncio.Event, step: Callable[[], Awaitable[object]], what: str) -> None:
         """Like ``GroupReader.run``; then gives the jobs in progress a few seconds to finish."""
+        keeper = asyncio.create_task(self._keep_claimed(stop))
         try:
             await self.reader.run(stop, step, what)
         finally:
+            keeper.cancel()
             await self._lanes.drain(grace_seconds=SHUTDOWN_GRACE_SECONDS)
+
+    async def _keep_claimed(self, stop: asyncio.Event) -> None:
+        interval = self.reader.reclaim_idle_ms / 3000
+        while not stop.is_set():
+            await asyncio.sleep(interval)
+            try:
+                await self.reader.keep_claimed(sorted(self._in_progress))
+            except (RedisError, OSError) as err:  # Redis restarting: the next beat tries again
+                log.warning("could not keep %s entries claimed: %s", self.reader.stream, err)
 
     async def next_entries(self, block_ms: int | None) -> Read:
         """As many entries as there is room for, none of them already in progress here.

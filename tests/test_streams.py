@@ -4,6 +4,7 @@ offset only while it holds the polling lease."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from aiogram import Bot, Dispatcher, Router
@@ -11,7 +12,7 @@ from aiogram.types import Message, Update
 from redis.asyncio import Redis
 
 from bot.channels.telegram_updates import GROUP, LEASE_KEY, OFFSET_KEY, STREAM, UpdateConsumer, UpdateLog
-from bot.streams import GroupReader, trim_handled
+from bot.streams import GroupReader, StreamLanes, trim_handled
 
 
 async def read_and_ack(redis: Redis, stream: str, group: str, read: int, ack: int) -> list[str]:
@@ -114,3 +115,42 @@ async def test_a_poller_moves_the_offset_only_while_it_holds_the_lease(redis: Re
     assert await redis.get(OFFSET_KEY) == "880003"
     texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in await redis.xrange(STREAM)]
     assert texts == ["第一条", "第二条"]
+
+
+async def test_an_entry_still_being_handled_is_not_reclaimed_by_another_process(redis: Redis) -> None:
+    stream = f"test:keep:{time.monotonic_ns()}"
+    here = GroupReader(redis, stream, "g", "here", reclaim_idle_ms=300)
+    there = GroupReader(redis, stream, "g", "there", reclaim_idle_ms=300)
+    await here.ensure_group()
+    await redis.xadd(stream, {"n": "1"})
+    lanes = StreamLanes(here, limit=4)
+    stop = asyncio.Event()
+    finished = asyncio.Event()
+
+    async def slow_job(entry_id: str) -> None:  # longer than the idle time
+        await finished.wait()
+        await here.ack(entry_id)
+
+    async def slow_step() -> None:
+        read = await lanes.next_entries(block_ms=50)
+        for entry_id, _ in read.entries:
+            lanes.start("chat", lambda e=entry_id: slow_job(e), entry_id)
+
+    running = asyncio.create_task(lanes.run(stop, slow_step, "test"))
+    try:
+        for _ in range(8):  # 1.2 s: four times the idle time after which a dead consumer's entry is taken
+            await asyncio.sleep(0.15)
+            assert (await there.next_entries(10, block_ms=None)).entries == []
+        pending = await redis.xpending_range(stream, "g", "-", "+", 10)
+        assert [p["consumer"] for p in pending] == ["here"]
+    finally:
+        finished.set()
+        stop.set()
+        await running
+
+    # a consumer that dies (nobody keeps its entry claimed) loses it after the idle time
+    await redis.xadd(stream, {"n": "2"})
+    await redis.xreadgroup("g", "dead", {stream: ">"})
+    await asyncio.sleep(0.4)
+    reclaimed = await there.next_entries(10, block_ms=None)
+    assert reclaimed.reclaimed and [fields for _, fields in reclaimed.entries] == [{"n": "2"}]
