@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     # smaller bot, raise them only against a local Bot API server (benchmarks).
     telegram_messages_per_second: float = Field(default=30.0, gt=0)
     telegram_chat_messages_per_second: float = Field(default=1.0, gt=0)
+    # A send not answered by then is retried, flagged as a possible repeat (Telegram may have taken it).
+    telegram_send_timeout_seconds: float = Field(default=15.0, gt=0)
 
     @field_validator("redis_sentinels", mode="before")
     @classmethod

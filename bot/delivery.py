@@ -12,7 +12,9 @@ key: if a process dies after Telegram took a message but before the marker was w
 whether it arrived. Such a message is marked "being sent" before it goes; when a restart finds that mark
 without the sent marker, it sends the message again (a lost 新工单 is worse than a repeated one),
 headed by a note that it may be a repeat. (The marks of a chat's notifications are set together, so a
-crash can also flag one that had not gone out yet; the note only asks to ignore it if seen before.)
+crash can also flag one that had not gone out yet; the note only asks to ignore it if seen before.) A
+send that got no answer (a timeout, a broken connection) may have arrived too, so its retry carries
+the same note; a 429 or 5xx answer means it did not, and the retry goes out plain.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ class Result(StrEnum):
 @dataclass(frozen=True)
 class DeliveryResult:
     result: Result
-    retry_after: float = 0.0
+    retry_after: float = 0.0  # seconds the other side asked to wait (0: back off as usual)
+    may_have_arrived: bool = False  # no answer (timeout, broken connection): a resend may be a repeat
 
 
 class Channel(Protocol):
@@ -175,17 +178,18 @@ class OutboxDelivery:
             await asyncio.gather(*recording)
 
     async def _send_with_retries(self, chat_id: str, item: Pending) -> DeliveryResult:
-        message = render(item.note)
-        if item.in_doubt:
-            message = replace(message, text=f"{texts.maybe_repeated()}\n{message.text}")
-        outcome = await self.channel.deliver(chat_id, message, item.note, item.dedupe_key)
+        plain = render(item.note)
+        flagged = replace(plain, text=f"{texts.maybe_repeated()}\n{plain.text}")
+        in_doubt = item.in_doubt
+        outcome = await self.channel.deliver(chat_id, flagged if in_doubt else plain, item.note, item.dedupe_key)
         for attempt in range(RETRIES):  # 429 waits what Telegram asks; 5xx and timeouts back off
             if outcome.result != Result.RETRY:
                 break
-            await asyncio.sleep(min(outcome.retry_after or BACKOFF_SECONDS * 2**attempt, 30.0))
+            in_doubt = in_doubt or outcome.may_have_arrived
+            await asyncio.sleep(outcome.retry_after or min(BACKOFF_SECONDS * 2**attempt, 30.0))
             if self.limits is not None:
                 await self.limits.wait(chat_id)
-            outcome = await self.channel.deliver(chat_id, message, item.note, item.dedupe_key)
+            outcome = await self.channel.deliver(chat_id, flagged if in_doubt else plain, item.note, item.dedupe_key)
         return outcome
 
     async def _admit_many(self, batches: list[list[Pending]]) -> list[list[int]]:

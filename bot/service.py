@@ -125,8 +125,8 @@ class Service:
         # Telegram's limits: about 30 messages a second overall, about one a second per chat (bursts allowed).
         overall, per_chat = settings.telegram_messages_per_second, settings.telegram_chat_messages_per_second
         limits = SendLimits(self.redis, "telegram", overall, max(1, int(overall)), per_chat, 3)
-        self._spawn(OutboxDelivery(self.redis, TelegramChannel(self.bot), consumer, idle_ms, limits,
-                                   self.metrics).run(self._stop))
+        channel = TelegramChannel(self.bot, settings.telegram_send_timeout_seconds)
+        self._spawn(OutboxDelivery(self.redis, channel, consumer, idle_ms, limits, self.metrics).run(self._stop))
         update_log = UpdateLog(self.redis)
         assert self.metrics is not None
         self._spawn(UpdateConsumer(self.redis, self.dispatcher, self.bot, consumer, idle_ms,

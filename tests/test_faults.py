@@ -165,3 +165,30 @@ async def test_slow_telegram_still_delivers_each_notification_once(world: World)
     world.server.delay("sendMessage", 0)
     await asyncio.sleep(1.0)
     assert len([m for m in world.server.messages_to(world.resident.id) if number in (m.get("text") or "")]) == 1
+
+
+async def test_a_send_telegram_does_not_answer_in_time_is_resent_flagged(bot_api, redis, redis_url, tmp_path,
+                                                                          trained_models) -> None:
+    world = await start_world(bot_api, redis_url, tmp_path / "var", trained_models, telegram_send_timeout_seconds=0.5)
+    try:
+        await world.says(world.resident, LAMP)
+        number = await world.ticket_number(world.resident)
+        offer = await world.sees(world.worker, "新工单", number)
+        calls = world.server.calls["sendMessage"]
+        world.server.delay("sendMessage", 1.0)  # answered too late, but taken: Telegram has it
+        await world.presses(world.worker, offer, "接单")
+        for _ in range(100):
+            if world.server.calls["sendMessage"] > calls:
+                break
+            await asyncio.sleep(0.05)
+        world.server.delay("sendMessage", 0)
+        await world.sees(world.resident, number, "已接单")
+        for _ in range(60):  # the original lands late; the resend is headed as a possible repeat
+            about = [m["text"] for m in world.server.messages_to(world.resident.id) if "已接单" in (m.get("text") or "")]
+            if len(about) == 2:
+                break
+            await asyncio.sleep(0.1)
+        assert len(about) == 2, about
+        assert sum(maybe_repeated() in text for text in about) == 1, about
+    finally:
+        await world.service.stop()

@@ -6,11 +6,14 @@ import logging
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
-    TelegramServerError,
 )
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import (
@@ -81,24 +84,30 @@ class TelegramChannel:
     name = "telegram"
     marks_sent = False  # the Bot API has no idempotency key
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, send_timeout: float = 15.0) -> None:
         self.bot = bot
+        self.send_timeout = send_timeout
 
     async def deliver(self, chat_id: str, message: Rendered, note: Notification, dedupe_key: str) -> DeliveryResult:
         markup = keyboard(message.buttons)
         photo = telegram_file(message.photo)
         try:
             if photo and len(message.text) <= CAPTION_LIMIT:
-                await self.bot.send_photo(int(chat_id), photo, caption=message.text, reply_markup=markup)
+                await self.bot.send_photo(int(chat_id), photo, caption=message.text, reply_markup=markup,
+                                          request_timeout=self.send_timeout)
             else:
-                await self.bot.send_message(int(chat_id), texts.cut(message.text), reply_markup=markup)
-        except TelegramRetryAfter as err:
+                await self.bot.send_message(int(chat_id), texts.cut(message.text), reply_markup=markup,
+                                            request_timeout=self.send_timeout)
+        except TelegramRetryAfter as err:  # flood control: nothing was sent; wait as long as Telegram asks
             return DeliveryResult(Result.RETRY, float(err.retry_after))
-        except (TelegramServerError, TelegramNetworkError):
-            return DeliveryResult(Result.RETRY, 1.0)
-        except TelegramForbiddenError:
+        except (TelegramForbiddenError, TelegramMigrateToChat):  # blocked, or the chat is no more
             return DeliveryResult(Result.UNREACHABLE)
-        except TelegramBadRequest as err:  # chat gone or message invalid: retrying cannot help
+        except (TelegramBadRequest, TelegramEntityTooLarge) as err:  # chat gone or message invalid: retrying cannot help
             log.warning("dropping notification %s for %s: %s", note.kind, chat_id, err)
             return DeliveryResult(Result.UNREACHABLE)
+        except TelegramNetworkError:  # a timeout or a broken connection: Telegram may have taken it
+            return DeliveryResult(Result.RETRY, may_have_arrived=True)
+        except (TelegramAPIError, ClientDecodeError) as err:  # 5xx, or a wrong token, or a proxy's page: later
+            log.warning("notification %s for %s not sent, will retry: %s", note.kind, chat_id, err)
+            return DeliveryResult(Result.RETRY)
         return DeliveryResult(Result.SENT)
