@@ -123,8 +123,9 @@ class Service:
         consumer = f"{os.uname().nodename}-{os.getpid()}-{id(self):x}"
         idle_ms = int(settings.reclaim_idle_seconds * 1000)
         # Telegram's limits: about 30 messages a second overall, about one a second per chat (bursts allowed).
+        # A burst counts the sends beyond the first: at most `overall` go out at once, and 3 to one chat.
         overall, per_chat = settings.telegram_messages_per_second, settings.telegram_chat_messages_per_second
-        limits = SendLimits(self.redis, "telegram", overall, max(1, int(overall)), per_chat, 3)
+        limits = SendLimits(self.redis, "telegram", overall, max(0, int(overall) - 1), per_chat, 2)
         channel = TelegramChannel(self.bot, settings.telegram_send_timeout_seconds)
         self._spawn(OutboxDelivery(self.redis, channel, consumer, idle_ms, limits, self.metrics).run(self._stop))
         update_log = UpdateLog(self.redis)

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 
+from bot.channels.telegram_updates import LEASE_KEY
 from bot.people import telegram_key
 from bot.texts import maybe_repeated
 from bot.redis_server import EmbeddedRedis
@@ -192,3 +193,15 @@ async def test_a_send_telegram_does_not_answer_in_time_is_resent_flagged(bot_api
         assert sum(maybe_repeated() in text for text in about) == 1, about
     finally:
         await world.service.stop()
+
+
+async def test_a_stopped_process_hands_the_polling_lease_back(bot_api, redis, redis_url, tmp_path,
+                                                              trained_models) -> None:
+    world = await start_world(bot_api, redis_url, tmp_path / "var", trained_models)
+    try:
+        await world.says(world.resident, LAMP)
+        await world.ticket_number(world.resident)
+        assert await redis.get(LEASE_KEY) is not None
+    finally:
+        await world.service.stop()
+    assert await redis.get(LEASE_KEY) is None  # the next process polls at once, not a lease later

@@ -104,11 +104,19 @@ class TelegramPoller:
         self.bot = bot
         self.updates = log_
         self.owner = owner
-        self.timeout = timeout
+        # A long poll never outlasts half the lease: the lease is extended after each poll, so it cannot
+        # lapse mid-poll and let a second process poll at the same time (Telegram answers that with 409).
+        self.timeout = max(1, min(timeout, lease_seconds // 2))
         self.lease_seconds = lease_seconds
         self._lease = log_.redis.register_script(_LEASE)
 
     async def run(self, stop: asyncio.Event) -> None:
+        try:
+            await self._poll(stop)
+        finally:  # also when cancelled mid-poll at shutdown: the next process need not wait for the lease
+            await self.release()
+
+    async def _poll(self, stop: asyncio.Event) -> None:
         offset: int | None = None  # where to poll from; known only while this process holds the lease
         holding = False
         while not stop.is_set():
@@ -131,7 +139,6 @@ class TelegramPoller:
                 log.exception("polling failed; retrying")
                 holding = False
                 await asyncio.sleep(1.0)
-        await self.release()
 
     async def release(self) -> None:
         """Give up the polling lease (if held), so another process can poll at once."""
