@@ -7,7 +7,9 @@ endpoint answers 200 only after the update is in the stream, 5xx otherwise, so T
 
 Processing reads the stream through a consumer group, feeds each update to the dispatcher and
 acknowledges it afterwards; entries of a consumer that died are reclaimed. An update id is appended
-once (a redelivered update changes nothing), and one already handled is not handled again.
+once, so an update Telegram delivers twice changes nothing. An entry whose consumer died before
+acknowledging it is handled again; what that could double is keyed by the update id (the ticket it
+opens) or by a dedupe key (each notification), so at worst a question the bot asked is asked twice.
 """
 
 from __future__ import annotations
@@ -154,7 +156,7 @@ class UpdateConsumer:
     """Feeds the stream's updates to the dispatcher, acknowledging each after it was handled.
 
     Updates from different chats are handled concurrently, those from one chat one at a time and in
-    order. The done-markers and acknowledgements of updates finishing together share one round trip.
+    order. The acknowledgements of updates finishing together share one round trip.
     """
 
     def __init__(self, redis: Redis, dispatcher: Dispatcher, bot: Bot, consumer: str,
@@ -165,31 +167,22 @@ class UpdateConsumer:
         self.metrics = metrics
         self.reader = GroupReader(redis, STREAM, GROUP, consumer, reclaim_idle_ms)
         self._lanes = StreamLanes(self.reader, IN_PROGRESS)
-        self._finish: Coalescer[tuple[str, int | None], None] = Coalescer(self._finish_many)
+        self._finish: Coalescer[tuple[str, bool], None] = Coalescer(self._finish_many)  # (entry id, handled)
 
     async def run(self, stop: asyncio.Event) -> None:
         await self._lanes.run(stop, lambda: self.consume_once(block_ms=1000), "update processing")
 
     async def consume_once(self, block_ms: int | None = None) -> int:
         """Start handling reclaimed entries of dead consumers, else new ones; returns how many were started."""
-        entries, reclaimed = await self._lanes.next_entries(block_ms)
-        parsed: list[tuple[str, Update | None]] = []
+        entries, _ = await self._lanes.next_entries(block_ms)
         for entry_id, fields in entries:
             try:
-                parsed.append((entry_id, Update.model_validate_json(fields["update"])))
+                update = Update.model_validate_json(fields["update"])
             except (KeyError, ValueError) as err:  # cannot be handled, ever: drop it, loudly
                 log.error("dropping malformed update entry %s: %s", entry_id, err)
-                parsed.append((entry_id, None))
-        ids = [update.update_id for _, update in parsed if update is not None]
-        done: set[int] = set()
-        if reclaimed and ids:  # handled before (a crash came between handling and acknowledging): ack only
-            markers = await self.redis.mget([_done_key(update_id) for update_id in ids])
-            done = {update_id for update_id, marker in zip(ids, markers, strict=True) if marker}
-        for entry_id, update in parsed:
-            if update is None or update.update_id in done:
-                self._lanes.start(entry_id, lambda e=entry_id: self._finish((e, None)), entry_id)
-            else:
-                self._lanes.start(_chat_of(update), lambda e=entry_id, u=update: self._handle(e, u), entry_id)
+                self._lanes.start(entry_id, lambda e=entry_id: self._finish((e, False)), entry_id)
+                continue
+            self._lanes.start(_chat_of(update), lambda e=entry_id, u=update: self._handle(e, u), entry_id)
         return len(entries)
 
     async def _handle(self, entry_id: str, update: Update) -> None:
@@ -197,22 +190,13 @@ class UpdateConsumer:
             await self.dispatcher.feed_update(self.bot, update)
         except Exception:  # a bug in a handler must not block the stream forever
             log.exception("update %s failed in its handler", update.update_id)
-        await self._finish((entry_id, update.update_id))
+        await self._finish((entry_id, True))
 
-    async def _finish_many(self, finished: list[tuple[str, int | None]]) -> list[None]:
-        async with self.redis.pipeline(transaction=True) as pipe:
-            for _, update_id in finished:
-                if update_id is not None:
-                    pipe.set(_done_key(update_id), "1", ex=SEEN_TTL)
-            pipe.xack(STREAM, GROUP, *[entry_id for entry_id, _ in finished])
-            await pipe.execute()
+    async def _finish_many(self, finished: list[tuple[str, bool]]) -> list[None]:
+        await self.redis.xack(STREAM, GROUP, *[entry_id for entry_id, _ in finished])
         if self.metrics is not None:
-            self.metrics.count("updates_received", sum(1 for _, update_id in finished if update_id is not None))
+            self.metrics.count("updates_received", sum(1 for _, handled in finished if handled))
         return [None] * len(finished)
-
-
-def _done_key(update_id: int) -> str:
-    return f"gb:update:done:{update_id}"
 
 
 def _chat_of(update: Update) -> str:
