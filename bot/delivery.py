@@ -88,6 +88,15 @@ def sending_marker(dedupe_key: str) -> str:
 
 
 @dataclass(frozen=True)
+class Stall:
+    """A chat whose notification ``failed`` keeps failing: the chat's later ones wait for it."""
+
+    failed: str  # its outbox entry id
+    until: float  # it is not tried again before then (monotonic time)
+    give_up_at: float  # another process may have sent it since: then order is let go
+
+
+@dataclass(frozen=True)
 class Pending:
     """A notification read from the outbox, not sent yet."""
 
@@ -106,7 +115,8 @@ class OutboxDelivery:
     """
 
     def __init__(self, redis: Redis, channel: Channel, consumer: str, idle_reclaim_ms: int = 30_000,
-                 limits: SendLimits | None = None, metrics: Metrics | None = None) -> None:
+                 limits: SendLimits | None = None, metrics: Metrics | None = None,
+                 backoff_seconds: float = BACKOFF_SECONDS) -> None:
         self.redis = redis
         self.channel = channel
         self.limits = limits
@@ -114,7 +124,8 @@ class OutboxDelivery:
         self.reader = GroupReader(redis, keys.outbox(channel.name), f"deliver-{channel.name}", consumer, idle_reclaim_ms)
         self.idle_reclaim_s = idle_reclaim_ms / 1000
         self._lanes = StreamLanes(self.reader, IN_PROGRESS)
-        self._stalled: dict[str, float] = {}  # chat → until when its later notifications wait (order)
+        self.backoff_seconds = backoff_seconds
+        self._stalled: dict[str, Stall] = {}  # chat → the notification its later ones wait for
         self._admit: Coalescer[list[Pending], list[int]] = Coalescer(self._admit_many)
         # Sends to different chats finish a moment apart; waiting RECORD_LINGER_S lets their records share
         # a round trip even when the load is light.
@@ -156,8 +167,8 @@ class OutboxDelivery:
         Each sent notification is recorded at once, without holding up the next send: the shorter the
         time between Telegram taking a message and its sent marker, the fewer repeats after a crash."""
         chat_id = pending[0].note.recipient.partition(":")[2]
-        if self._stalled.get(chat_id, 0.0) > time.monotonic():
-            return  # an earlier notification to this chat is still failing: keep the order, try later
+        if self._held_back(chat_id, pending):
+            return  # left pending: reclaimed and tried again later
         recording: list[asyncio.Task[None]] = []
         try:
             while pending:
@@ -166,7 +177,9 @@ class OutboxDelivery:
                 for item in pending[:admitted]:
                     outcome = await self._send_with_retries(chat_id, item)
                     if outcome.result == Result.RETRY:  # still failing: reclaimed and tried again later
-                        self._stalled[chat_id] = time.monotonic() + self.idle_reclaim_s
+                        now = time.monotonic()
+                        self._stalled[chat_id] = Stall(item.entry_id, now + self.idle_reclaim_s,
+                                                       now + 4 * self.idle_reclaim_s)
                         return
                     done = Delivered(item.entry_id, item.dedupe_key, item.note.recipient, outcome.result)
                     recording.append(asyncio.create_task(self._record([done])))
@@ -177,6 +190,18 @@ class OutboxDelivery:
         finally:
             await asyncio.gather(*recording)
 
+    def _held_back(self, chat_id: str, pending: list[Pending]) -> bool:
+        """Whether the chat's notifications must wait: one sent earlier keeps failing, and it is either
+        not among them (it comes first, when reclaimed) or not due again yet."""
+        stall = self._stalled.get(chat_id)
+        if stall is None:
+            return False
+        now = time.monotonic()
+        if now >= stall.give_up_at:
+            del self._stalled[chat_id]
+            return False
+        return now < stall.until or all(item.entry_id != stall.failed for item in pending)
+
     async def _send_with_retries(self, chat_id: str, item: Pending) -> DeliveryResult:
         plain = render(item.note)
         flagged = replace(plain, text=f"{texts.maybe_repeated()}\n{plain.text}")
@@ -186,7 +211,7 @@ class OutboxDelivery:
             if outcome.result != Result.RETRY:
                 break
             in_doubt = in_doubt or outcome.may_have_arrived
-            await asyncio.sleep(outcome.retry_after or min(BACKOFF_SECONDS * 2**attempt, 30.0))
+            await asyncio.sleep(outcome.retry_after or min(self.backoff_seconds * 2**attempt, 30.0))
             if self.limits is not None:
                 await self.limits.wait(chat_id)
             outcome = await self.channel.deliver(chat_id, flagged if in_doubt else plain, item.note, item.dedupe_key)
