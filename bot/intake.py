@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from dataclasses import asdict, dataclass, field
 
 from redis.asyncio import Redis
@@ -46,6 +47,8 @@ class Draft:
     photo: str | None = None
     chosen_by_resident: bool = False
     stored: bool = False  # saved in Redis, so to be deleted once the ticket is open
+    # The message that started it: its ticket opens once, however often (or at once) it is answered.
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class Intake:
             text=text, step=STEP_CATEGORY, category=prediction.category, confidence=prediction.confidence,
             options=[code for code, _ in prediction.top], urgent=prediction.urgent,
             services=list(prediction.urgency.services), photo=photo,
+            request_id=request_id or f"draft:{uuid.uuid4().hex}",
         )
         if prediction.confidence < CONFIDENT and not draft.urgent:
             await self._save(resident, draft)
@@ -140,6 +144,7 @@ class Intake:
 
     async def _open(self, resident: str, draft: Draft, location: Location,
                     coordinates: tuple[float, float] | None = None, request_id: str | None = None) -> IntakeReply:
+        request_id = draft.request_id or request_id
         request = NewRequest(
             resident=resident, text=draft.text, category=draft.category, confidence=draft.confidence,
             urgent=draft.urgent, location=location if location.grid_id or location.community else None,

@@ -26,10 +26,13 @@ from bot.ticket_states import OPEN_STATUSES, Status
 
 
 # KEYS[1]: the ticket hash. ARGV[1]: expected version ('-' = must not exist). ARGV[2]: JSON list of
-# operations [command, key index, args...] applied in order when the version matches.
+# operations [command, key index, args...] applied in order when the version matches. ARGV[3]: index
+# of a key that must not exist either ('' for none): an opening's request id, so two concurrent
+# openings of one request cannot both commit.
 _COMMIT_LUA = """
 local current = redis.call('HGET', KEYS[1], 'version') or '-'
 if current ~= ARGV[1] then return current end
+if ARGV[3] ~= '' and redis.call('EXISTS', KEYS[tonumber(ARGV[3])]) == 1 then return 'claimed' end
 for _, op in ipairs(cjson.decode(ARGV[2])) do
   local args = {}
   for i = 3, #op do args[#args + 1] = op[i] end
@@ -65,6 +68,7 @@ class Commit:
     due_set: dict[str, float] = field(default_factory=dict)
     due_clear: Sequence[str] = ()
     extra: Change | None = None
+    unclaimed: str | None = None  # a key that must not exist (the commit fails if it does)
 
 
 # One round trip for everything a step on a ticket needs to decide: the ticket, its followers, the
@@ -223,7 +227,8 @@ class TicketStore:
             flat = [item for pair in note.to_fields(after.version).items() for item in pair]
             change.add("XADD", keys.outbox(note.channel), "*", *flat)  # trimmed once delivered (bot/streams.py)
         expected = str(before.version) if before else "-"
-        result = await self._commit_script(keys=change.keys, args=[expected, json.dumps(change.ops)])
+        guard = str(change.key_index(commit.unclaimed)) if commit.unclaimed else ""
+        result = await self._commit_script(keys=change.keys, args=[expected, json.dumps(change.ops), guard])
         ok = result in (b"ok", "ok")
         if not ok:
             after.version = before.version if before else 0

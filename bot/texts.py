@@ -209,7 +209,7 @@ def accepted_by_you(number: str) -> str:
 
 
 def ask_return_reason(number: str) -> str:
-    return f"请说明退回工单 <b>{number}</b> 的原因："
+    return f"请说明退回工单 <b>{number}</b> 的原因（发送任一命令即放弃退回）："
 
 
 def returned(number: str) -> str:
@@ -217,7 +217,11 @@ def returned(number: str) -> str:
 
 
 def ask_result(number: str) -> str:
-    return f"请发送工单 <b>{number}</b> 的处理结果（文字，可附照片）："
+    return f"请发送工单 <b>{number}</b> 的处理结果（文字，可附照片；发送任一命令即放弃办结）："
+
+
+def step_abandoned(number: str) -> str:
+    return f"已放弃：工单 <b>{number}</b> 保持原状态。要执行的命令请再发送一次。"
 
 
 def resolved_by_you(number: str) -> str:

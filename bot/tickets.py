@@ -113,12 +113,17 @@ class Tickets(TicketSteps):
         entry = AuditEntry(now, request.resident, "open", None, ticket.status,
                            note=f"{request.category} {request.confidence:.2f}" + (" urgent" if request.urgent else ""))
         due = self.deadlines.schedule(ticket, now)
-        extra = Change()
-        if request.request_id is not None:
-            extra.add("SET", keys.request(request.request_id), ticket.number, "EX", REQUEST_MEMORY_SECONDS)
-        committed = await self.store.commit(None, Commit(ticket, entry, notes, due_set=due, extra=extra))
-        if not committed:  # ticket numbers are unique, so this is a bug, not a race
-            raise RuntimeError(f"ticket {ticket.number} exists already")
+        extra, claim = Change(), keys.request(request.request_id) if request.request_id is not None else None
+        if claim is not None:
+            extra.add("SET", claim, ticket.number, "EX", REQUEST_MEMORY_SECONDS)
+        committed = await self.store.commit(None, Commit(ticket, entry, notes, due_set=due, extra=extra, unclaimed=claim))
+        if not committed:
+            # The same request opened concurrently (a double tap, a retried post) and was first: that ticket.
+            first = await self.store.redis.get(claim) if claim is not None else None
+            existing = await self.store.get(first) if first else None
+            if existing is None:  # ticket numbers are unique, so this is a bug, not a race
+                raise RuntimeError(f"ticket {ticket.number} exists already")
+            return Opened(existing, repeated=True)
         return Opened(ticket)
 
     @staticmethod

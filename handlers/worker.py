@@ -71,6 +71,13 @@ async def resolve_pressed(query: CallbackQuery, callback_data: TicketAction, tic
                texts.ask_result(callback_data.number))
 
 
+async def step_abandoned(message: Message, state: FSMContext) -> None:
+    """A command while a reason or result is awaited: the worker changed their mind; nothing changes."""
+    number = (await state.get_data()).get("number", "")
+    await state.clear()
+    await message.answer(texts.step_abandoned(number))
+
+
 async def return_reason(message: Message, tickets: Tickets, state: FSMContext) -> None:
     number = (await state.get_data())["number"]
     outcome = await tickets.return_to_supervisor(number, key_of(message.from_user), message.text or "")
@@ -101,6 +108,8 @@ def build_router() -> Router:
     router.callback_query.register(accept, TicketAction.filter(F.action == "accept"))
     router.callback_query.register(return_pressed, TicketAction.filter(F.action == "return"))
     router.callback_query.register(resolve_pressed, TicketAction.filter(F.action == "resolve"))
+    router.message.register(step_abandoned, StateFilter(WorkerSteps.return_reason, WorkerSteps.result_note),
+                            Matches(F.text.startswith("/")))
     router.message.register(return_reason, StateFilter(WorkerSteps.return_reason), Matches(F.text))
     router.message.register(result_note, StateFilter(WorkerSteps.result_note), Matches(F.text | F.photo))
     return router

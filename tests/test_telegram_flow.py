@@ -80,13 +80,29 @@ async def test_emergency_gets_the_numbers_at_once_and_alerts_the_supervisor(worl
     assert ticket.urgent and ticket.deadline_at - ticket.created_at == 2 * 3600
 
 
-async def test_return_with_reason_then_supervisor_dispatches(world: World) -> None:
-    await world.service.domain.people.add_worker(telegram_key(world.stranger.id), "GC-XY-02", "赵网格")
+async def worker_asked_why_they_return(world: World) -> str:
+    """A resident's request reaches the worker, who presses 退回 and is asked why; its number."""
     await world.says(world.resident, LAMP)
     number = await world.ticket_number(world.resident)
     offer = await world.sees(world.worker, "新工单", number)
     await world.presses(world.worker, offer, "退回")
     await world.sees(world.worker, "原因", number)
+    return number
+
+
+async def test_a_command_instead_of_the_return_reason_returns_nothing(world: World) -> None:
+    number = await worker_asked_why_they_return(world)
+    await world.says(world.worker, "/my")
+    await world.sees(world.worker, "已放弃", number)
+    ticket = await world.service.domain.tickets.get(number)
+    assert ticket.status == Status.ASSIGNED and not ticket.return_reason
+    await world.says(world.worker, "/tasks")  # and the worker is not stuck in the question
+    await world.sees(world.worker, number)
+
+
+async def test_return_with_reason_then_supervisor_dispatches(world: World) -> None:
+    await world.service.domain.people.add_worker(telegram_key(world.stranger.id), "GC-XY-02", "赵网格")
+    number = await worker_asked_why_they_return(world)
     await world.says(world.worker, "这盏灯在光明路那边，不归本网格")
     await world.sees(world.worker, number, "已退回")
 

@@ -30,8 +30,11 @@ class Browser:
         async with self.http.get(f"{self.base}/api/session") as response:
             self.csrf = (await response.json())["csrf"]
 
-    async def post(self, path: str, body: Any = None, *, csrf: bool = True, form: aiohttp.FormData | None = None):
+    async def post(self, path: str, body: Any = None, *, csrf: bool = True, form: aiohttp.FormData | None = None,
+                   request_id: str | None = None):
         headers = {"X-CSRF-Token": self.csrf} if csrf else {}
+        if request_id is not None:
+            headers["X-Request-Id"] = request_id
         async with self.http.post(f"{self.base}{path}", json=None if form else (body or {}), data=form,
                                   headers=headers) as response:
             return response.status, await response.json()
@@ -129,11 +132,32 @@ async def test_unknown_place_then_location_by_geolocation(world: World) -> None:
         assert (await world.service.domain.tickets.get(reply["number"])).grid_id == "GC-XY-01"
 
 
+async def test_a_resent_post_and_a_doubled_answer_open_one_ticket(world: World) -> None:
+    async with browser(world) as web:
+        lamp = {"text": "西正路8号门口的路灯坏了好几天"}
+        replies = await asyncio.gather(*(web.post("/api/messages", lamp, request_id="send-1") for _ in range(3)))
+        assert {reply["number"] for _, reply in replies} == {replies[0][1]["number"]}
+        # a request waiting for its location, answered twice at once (a double tap)
+        assert (await web.post("/api/messages", {"text": "我家楼下的路灯坏了好几天了"}))[1]["kind"] == "ask_location"
+        replies = await asyncio.gather(*(web.post("/api/location", {"skip": True}) for _ in range(2)))
+        numbers = {reply.get("number") for _, reply in replies}
+        assert len(numbers) == 1 and None not in numbers, replies
+    assert sum((await world.service.domain.store.count_by_status()).values()) == 2
+
+
 async def test_bad_input_gets_clear_answers(world: World) -> None:
     async with browser(world) as web:
         assert (await web.post("/api/messages", {"text": "  😀 "}))[0] == 400
         assert (await web.post("/api/messages", {"text": "长" * 2001}))[0] == 400
         assert (await web.post("/api/location", {"lat": "north", "lon": 1}))[0] == 400
+        assert (await web.post("/api/messages", {"text": None}))[0] == 400  # not the request "None"
+        assert (await web.post("/api/messages", {"text": ["西正路8号路灯坏了"]}))[0] == 400
+        assert (await web.post("/api/location", {"address": 8}))[0] == 400
+        status, reply = await web.post("/api/tickets/T20261124-0001/rate", {"stars": 1e308 * 10})
+        assert status != 500 and not reply["ok"]
+        async with web.http.post(f"{web.base}/api/messages", data='{"text": "路灯坏了"}'.encode(), headers={
+                "X-CSRF-Token": web.csrf, "Content-Type": "application/json; charset=bogus"}) as response:
+            assert response.status == 400 and "格式" in (await response.json())["error"]
         async with web.http.post(f"{web.base}/api/messages", data=b"{not json", headers={
                 "X-CSRF-Token": web.csrf, "Content-Type": "application/json"}) as response:
             assert response.status == 400
@@ -151,6 +175,9 @@ async def test_photo_upload_limits(world: World) -> None:
         assert (await web.post("/api/photo", form=form(b"GIF89a....")))[0] == 415
         assert (await web.post("/api/photo", form=form(TINY_JPEG, caption=" ")))[0] == 400
         assert (await web.post("/api/photo", form=form(b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024))))[0] == 413
+        status, reply = await web.post("/api/photo", form=form(b"\xff\xd8\xff" + b"0" * (7 * 1024 * 1024)))
+        assert status == 413 and "5 MB" in reply["error"]  # over the server's body limit: the same answer
+        assert (await web.post("/api/photo", form=form(TINY_JPEG, caption="长" * 2001)))[0] == 400
         status, reply = await web.post("/api/photo", form=form(TINY_JPEG))
         assert status == 200 and reply["kind"] == "opened"
         ticket = await world.service.domain.tickets.get(reply["number"])

@@ -112,7 +112,7 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
 async def _json_body(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, LookupError):  # LookupError: an unknown charset
         raise web.HTTPBadRequest(text=json.dumps({"ok": False, "error": "请求格式错误。"}),
                                  content_type="application/json") from None
     if not isinstance(body, dict):
@@ -121,21 +121,36 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     return body
 
 
+def _text_field(body: dict[str, Any], name: str) -> str:
+    """A string field of a JSON body ('' when missing or not a string: a number or list is no message)."""
+    value = body.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _request_id(request: web.Request) -> str | None:
+    """The page's id for one send (``X-Request-Id``): a resent or doubled post opens its ticket once."""
+    sent = request.headers.get("X-Request-Id", "")
+    if not (0 < len(sent) <= 64 and all(ch.isalnum() or ch == "-" for ch in sent)):
+        return None
+    return f"{request[RESIDENT]}:{sent}"
+
+
 async def post_message(request: web.Request) -> web.Response:
-    text = str((await _json_body(request)).get("text", "")).strip()
+    text = _text_field(await _json_body(request), "text")
     if not has_words(text):
         return error(400, texts.empty_text())
     if len(text) > MAX_TEXT:
         return error(400, f"内容太长了，请控制在 {MAX_TEXT} 字以内。")
     intake = request.app[INTAKE]
     resident = request[RESIDENT]
+    request_id = _request_id(request)
     if await intake.waiting_step(resident) == "location":
-        return web.json_response(reply_json(await intake.locate_by_address(resident, text)))
-    return web.json_response(reply_json(await intake.submit(resident, text)))
+        return web.json_response(reply_json(await intake.locate_by_address(resident, text, request_id)))
+    return web.json_response(reply_json(await intake.submit(resident, text, request_id=request_id)))
 
 
 async def post_category(request: web.Request) -> web.Response:
-    code = str((await _json_body(request)).get("code", ""))
+    code = _text_field(await _json_body(request), "code")
     return web.json_response(reply_json(await request.app[INTAKE].choose_category(request[RESIDENT], code)))
 
 
@@ -145,7 +160,10 @@ async def post_location(request: web.Request) -> web.Response:
     if body.get("skip"):
         return web.json_response(reply_json(await intake.skip_location(resident)))
     if "address" in body:
-        return web.json_response(reply_json(await intake.locate_by_address(resident, str(body["address"])[:200])))
+        address = _text_field(body, "address")[:200]
+        if not has_words(address):
+            return error(400, "请输入地址，如：西正路8号。")
+        return web.json_response(reply_json(await intake.locate_by_address(resident, address)))
     try:
         lat, lon = float(body["lat"]), float(body["lon"])
     except (KeyError, TypeError, ValueError):
@@ -159,11 +177,14 @@ async def post_photo(request: web.Request) -> web.Response:
     """A photo with a caption (multipart: ``photo``, ``caption``), size and type checked."""
     try:
         form = await request.post()
-    except ValueError:
+    except (ValueError, web.HTTPRequestEntityTooLarge):  # over the app's body limit, or a broken form
         return error(413, "照片太大了（最大 5 MB）。")
-    photo, caption = form.get("photo"), str(form.get("caption", "")).strip()
+    photo, caption = form.get("photo"), form.get("caption", "")
+    caption = caption.strip() if isinstance(caption, str) else ""
     if not has_words(caption):
         return error(400, texts.photo_needs_caption())
+    if len(caption) > MAX_TEXT:
+        return error(400, f"说明太长了，请控制在 {MAX_TEXT} 字以内。")
     if photo is None or not hasattr(photo, "file"):
         return error(400, "请选择一张照片。")
     data = photo.file.read(MAX_PHOTO_BYTES + 1)
@@ -175,7 +196,8 @@ async def post_photo(request: web.Request) -> web.Response:
     name = f"{uuid.uuid4().hex}{suffix}"
     uploads = request.app[UPLOADS]
     await asyncio.to_thread(_save, uploads / name, data)
-    reply = await request.app[INTAKE].submit(request[RESIDENT], caption, photo=f"web:{name}")
+    reply = await request.app[INTAKE].submit(request[RESIDENT], caption, photo=f"web:{name}",
+                                             request_id=_request_id(request))
     return web.json_response(reply_json(reply))
 
 
@@ -201,7 +223,7 @@ async def rate(request: web.Request) -> web.Response:
     number = request.match_info["number"].upper()
     try:
         stars = int((await _json_body(request)).get("stars", 0))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         stars = 0
     outcome = await request.app[TICKETS].rate(number, request[RESIDENT], stars)
     return outcome_json(outcome, number, texts.rated(number, stars))

@@ -43,6 +43,7 @@
     const options = { method: body === undefined ? "GET" : "POST", credentials: "same-origin", headers: {} };
     if (body !== undefined) {
       options.headers["X-CSRF-Token"] = csrf;
+      options.headers["X-Request-Id"] = newRequestId();  // a resent post opens its ticket once
       if (isForm) { options.body = body; } else {
         options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body);
       }
@@ -51,6 +52,11 @@
     const data = await response.json().catch(() => ({ ok: false, error: "网络异常，请稍后再试。" }));
     if (!data.ok) { show(escapeText(data.error || "出错了，请稍后再试。"), "alert"); }
     return data;
+  }
+
+  function newRequestId() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
   }
 
   function escapeText(text) { const d = document.createElement("div"); d.textContent = text; return d.innerHTML; }
@@ -116,6 +122,7 @@
     const file = photo.files[0];
     photo.value = "";
     if (!file) { return; }
+    if (file.size > 5 * 1024 * 1024) { show("照片太大了（最大 5 MB）。"); return; }
     const caption = input.value.trim() || window.prompt("请写一句说明：发生了什么、在哪里？") || "";
     if (!caption.trim()) { show("发照片时请附上文字说明。"); return; }
     input.value = "";
