@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from redis.asyncio import Redis
 
@@ -29,6 +29,10 @@ from bot.ticket import Ticket
 from bot.tickets import NewRequest, Tickets
 
 CONFIDENT = 0.5  # below this calibrated probability the resident is asked to confirm the category
+# An answer to "where?" with this many letters beyond the place it names says more than where.
+NEW_REQUEST_WORDS = 6
+# Words that only say where something is (就在西正路8号门口附近): not "more than where".
+_WHERE_WORDS = ("就在", "位置", "地址", "附近", "门口", "旁边", "对面", "这里", "那里", "就是", "在", "是", "号", "楼")
 DRAFT_TTL_SECONDS = 24 * 3600
 STEP_CATEGORY, STEP_LOCATION = "category", "location"
 
@@ -61,6 +65,8 @@ class IntakeReply:
     services: tuple[str, ...] = ()  # emergency numbers to show at once
     grid_name: str | None = None
     address: str = ""
+    # The request that was waiting for its place, opened unplaced because the answer was a new request.
+    earlier: Ticket | None = None
 
 
 class Intake:
@@ -113,12 +119,25 @@ class Intake:
         return await self._open(resident, draft, location, (lat, lon), request_id)
 
     async def locate_by_address(self, resident: str, address: str, request_id: str | None = None) -> IntakeReply:
-        """The resident typed an address for the waiting request."""
+        """The resident typed an address for the waiting request.
+
+        The answer may say more than where. A new request of another category (the resident moved on
+        without answering) is not taken for an address: the waiting request opens for a supervisor to
+        place, and the new one is handled as a request of its own. More words about the same matter
+        join the waiting request's text. Either way nothing the resident wrote is dropped."""
         draft = await self._load(resident)
         if draft is None or draft.step != STEP_LOCATION:
             return IntakeReply("nothing_pending")
         location = await self._locate_text(address)
+        if _words_beyond(address, location.matched) >= NEW_REQUEST_WORDS:
+            prediction = self.models.classify(address)
+            if prediction.category != draft.category and prediction.confidence >= CONFIDENT:
+                earlier = await self._open(resident, draft, Location(), request_id=request_id)
+                return replace(await self.submit(resident, address, request_id=request_id), earlier=earlier.ticket)
+            draft.text = f"{draft.text}\n{address}"
         if location.grid_id is None:
+            if draft.stored:
+                await self._save(resident, draft)  # keep what was added
             return IntakeReply("location_not_found", address=address)
         return await self._open(resident, draft, location, request_id=request_id)
 
@@ -173,6 +192,14 @@ class Intake:
     async def _load(self, resident: str) -> Draft | None:
         raw = await self._get(keys.draft(resident))
         return Draft(**json.loads(raw)) if raw else None
+
+
+def _words_beyond(answer: str, place: str | None) -> int:
+    """How many letters ``answer`` has besides the place it names and words that only say where."""
+    rest = normalize(answer)
+    for part in ((normalize(place),) if place else ()) + _WHERE_WORDS:
+        rest = rest.replace(part, "")
+    return sum(1 for ch in rest if ch.isalnum())
 
 
 def has_words(text: str) -> bool:

@@ -84,6 +84,10 @@ def location_received() -> str:
     return "收到，正在为您提交……"
 
 
+def earlier_request_unplaced(number: str) -> str:
+    return f"这条按新的诉求处理。上一条诉求已提交为工单 <b>{number}</b>，位置由工作人员确认。"
+
+
 def nothing_pending() -> str:
     return "请先用文字描述遇到的问题，再发送位置。"
 

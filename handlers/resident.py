@@ -50,6 +50,9 @@ def category_keyboard(options: tuple[tuple[str, str], ...]) -> InlineKeyboardMar
 
 async def show(message: Message, reply: IntakeReply, after_location: bool = False) -> None:
     """Tell the resident what the intake needs next (the ticket itself arrives from the outbox)."""
+    if reply.earlier is not None:  # the answer to "where?" was a new request
+        after_location = False
+        await message.answer(texts.earlier_request_unplaced(reply.earlier.number), reply_markup=ReplyKeyboardRemove())
     if reply.services:
         await message.answer(texts.emergency(reply.services))
     if reply.kind == "ask_category":

@@ -10,7 +10,7 @@ import pytest
 from bot.people import telegram_key
 from bot.ticket_states import Status
 from tests.botapi.client import buttons, reply_keyboard
-from tests.telegram_harness import World
+from tests.telegram_harness import NUMBER, World
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -69,6 +69,17 @@ async def test_typed_address_finds_the_grid(world: World) -> None:
     await world.says(world.resident, "西正路8号")
     number = await world.ticket_number(world.resident)
     assert (await world.service.domain.tickets.get(number)).grid_id == "GC-XY-01"
+
+
+async def test_a_new_request_instead_of_the_address_opens_both(world: World) -> None:
+    await world.says(world.resident, "楼下的路灯又不亮了")
+    await world.sees(world.resident, "位置")
+    await world.says(world.resident, "西正路8号门口垃圾堆了三天没人收")
+    notice = await world.sees(world.resident, "上一条", "位置由工作人员确认")
+    earlier = await world.service.domain.tickets.get(NUMBER.search(notice["text"]).group(0))
+    assert earlier.text == "楼下的路灯又不亮了" and earlier.grid_id is None
+    offer = await world.sees(world.worker, "新工单", "垃圾堆了三天")  # the new one, in its grid
+    assert NUMBER.search(offer["text"]).group(0) != earlier.number
 
 
 async def test_emergency_gets_the_numbers_at_once_and_alerts_the_supervisor(world: World) -> None:

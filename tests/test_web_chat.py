@@ -145,6 +145,25 @@ async def test_a_resent_post_and_a_doubled_answer_open_one_ticket(world: World) 
     assert sum((await world.service.domain.store.count_by_status()).values()) == 2
 
 
+async def test_a_new_request_instead_of_the_address_is_kept_as_its_own(world: World) -> None:
+    tickets = world.service.domain.tickets
+    async with browser(world) as web:
+        assert (await web.post("/api/messages", {"text": "我家楼下的路灯坏了好几天了"}))[1]["kind"] == "ask_location"
+        status, reply = await web.post("/api/messages", {"text": "西正路8号门口垃圾堆了三天没人收"})
+        assert status == 200 and reply["kind"] == "opened" and "上一条" in reply["notice"]
+        earlier = await tickets.get(NUMBER.search(reply["notice"]).group(0))
+        new = await tickets.get(reply["number"])
+        assert (earlier.text, earlier.category, earlier.grid_id) == ("我家楼下的路灯坏了好几天了", "municipal", None)
+        assert (new.text, new.category, new.grid_id) == ("西正路8号门口垃圾堆了三天没人收", "sanitation", "GC-XY-01")
+
+        # more words about the same matter join the waiting request
+        assert (await web.post("/api/messages", {"text": "小区门口的路灯坏了"}))[1]["kind"] == "ask_location"
+        reply = (await web.post("/api/messages", {"text": "在西正路8号，路灯晚上一直不亮很黑"}))[1]
+        assert reply["kind"] == "opened" and "notice" not in reply
+        ticket = await tickets.get(reply["number"])
+        assert ticket.text == "小区门口的路灯坏了\n在西正路8号，路灯晚上一直不亮很黑" and ticket.grid_id == "GC-XY-01"
+
+
 async def test_bad_input_gets_clear_answers(world: World) -> None:
     async with browser(world) as web:
         assert (await web.post("/api/messages", {"text": "  😀 "}))[0] == 400

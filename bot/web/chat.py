@@ -53,6 +53,8 @@ def error(status: int, message: str) -> web.Response:
 
 def reply_json(reply: IntakeReply) -> dict[str, Any]:
     data: dict[str, Any] = {"ok": True, "kind": reply.kind}
+    if reply.earlier is not None:
+        data["notice"] = texts.earlier_request_unplaced(reply.earlier.number)
     if reply.services:
         data["emergency"] = texts.emergency(reply.services)
     if reply.kind == "ask_category":

@@ -63,6 +63,7 @@
 
   function handle(reply) {
     if (!reply.ok) { return; }
+    if (reply.notice) { show(reply.notice); }
     if (reply.emergency) { show(reply.emergency, "alert"); }
     if (reply.question) { show(reply.question); }
     if (reply.kind === "ask_category") {
