@@ -133,6 +133,10 @@ def resolved(number: str, note: str) -> str:
             "请为这次处理打分：1 很不满意 … 5 很满意（1–2 分会重新处理）。")
 
 
+def resolved_for_follower(number: str, note: str) -> str:
+    return f"您反映的问题（工单 <b>{number}</b>）已办结。\n处理结果：{esc(note)}"
+
+
 def my_tickets(tickets: list[Ticket]) -> str:
     if not tickets:
         return "您还没有工单。直接发文字描述问题即可提交。"

@@ -77,9 +77,11 @@ class TicketSteps:
         return worker.name if worker and worker.name else key.split(":", 1)[-1]
 
     def to_residents(self, ctx: TicketContext, ticket: Ticket, kind: Kind, **data: object) -> list[Notification]:
-        """The same notification to the resident who opened the ticket and to its followers."""
+        """The same notification to the resident who opened the ticket and to its followers (who are told,
+        but do not rate: only the resident who opened it does)."""
         summary = self.summary(ticket, **data)
-        return [Notification(r, kind, ticket.number, summary) for r in ctx.residents]
+        return [Notification(r, kind, ticket.number, {**summary, "may_rate": r == ticket.resident})
+                for r in ctx.residents]
 
     def summary(self, ticket: Ticket, **extra: object) -> dict[str, object]:
         """What a channel needs to render any notification about ``ticket``."""

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.channels.render import render
 from bot.grid_map import Location
 from bot.notifications import Kind
 from bot.tickets import NewRequest
@@ -32,6 +33,18 @@ async def test_similar_request_in_same_grid_is_linked_and_follows_updates(domain
     assert told == [("telegram:2", Kind.LINKED), ("telegram:2", Kind.STATUS_CHANGED)]
     mine = await domain.store.list(resident="telegram:2")
     assert [t.number for t in mine] == [first.ticket.number]
+
+
+async def test_only_the_resident_who_opened_it_is_asked_to_rate(domain: Domain) -> None:
+    first = await domain.tickets.open(request("telegram:1", "滨河路18号门口的路灯坏了，晚上很黑"))
+    await domain.tickets.open(request("telegram:2", "滨河路18号门口路灯坏了好几天，晚上黑"))
+    number = first.ticket.number
+    await domain.tickets.accept(number, WORKER)
+    assert (await domain.tickets.resolve(number, WORKER, "已更换灯泡")).ok
+    resolved = {n.recipient: render(n) for n in await domain.outbox() if n.kind == Kind.RESOLVED}
+    assert resolved["telegram:1"].buttons and "打分" in resolved["telegram:1"].text
+    assert not resolved["telegram:2"].buttons and "已更换灯泡" in resolved["telegram:2"].text
+    assert "打分" not in resolved["telegram:2"].text
 
 
 async def test_different_problem_in_same_grid_opens_its_own_ticket(domain: Domain) -> None:

@@ -52,8 +52,10 @@ def render(note: Notification) -> Rendered:
             return Rendered(texts.linked(n))
         case Kind.STATUS_CHANGED:
             return Rendered(texts.status_changed(n, d))
-        case Kind.RESOLVED:
+        case Kind.RESOLVED if d.get("may_rate", True):
             return Rendered(texts.resolved(n, d.get("note", "")), rating_buttons(n), d.get("photo"))
+        case Kind.RESOLVED:  # a follower (a neighbour who reported the same): told, not asked to rate
+            return Rendered(texts.resolved_for_follower(n, d.get("note", "")), [], d.get("photo"))
         case Kind.NEW_TICKET:
             return Rendered(texts.new_ticket(n, d), worker_buttons(n), d.get("ticket_photo"))
         case Kind.REOPENED:
