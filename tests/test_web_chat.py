@@ -164,6 +164,18 @@ async def test_a_new_request_instead_of_the_address_is_kept_as_its_own(world: Wo
         assert ticket.text == "小区门口的路灯坏了\n在西正路8号，路灯晚上一直不亮很黑" and ticket.grid_id == "GC-XY-01"
 
 
+async def test_a_neighbour_following_a_ticket_may_not_withdraw_it(world: World) -> None:
+    async with browser(world) as first, browser(world) as neighbour:
+        opened = (await first.post("/api/messages", {"text": "西正路8号门口的路灯坏了，晚上很黑"}))[1]
+        linked = (await neighbour.post("/api/messages", {"text": "西正路8号门口路灯坏了好几天，晚上黑"}))[1]
+        assert linked["kind"] == "linked" and linked["number"] == opened["number"]
+        async with neighbour.http.get(f"{neighbour.base}/api/tickets") as response:
+            listed = (await response.json())["tickets"]
+        assert [(t["number"], t["own"]) for t in listed] == [(opened["number"], False)]
+        async with first.http.get(f"{first.base}/api/tickets") as response:
+            assert [t["own"] for t in (await response.json())["tickets"]] == [True]
+
+
 async def test_bad_input_gets_clear_answers(world: World) -> None:
     async with browser(world) as web:
         assert (await web.post("/api/messages", {"text": "  😀 "}))[0] == 400

@@ -209,10 +209,12 @@ def _save(path: Path, data: bytes) -> None:
 
 
 async def my_tickets(request: web.Request) -> web.Response:
-    tickets = await request.app[STORE].list(resident=request[RESIDENT], limit=50)
+    resident = request[RESIDENT]
+    tickets = await request.app[STORE].list(resident=resident, limit=50)
     return web.json_response({"ok": True, "tickets": [
         {"number": t.number, "status": str(t.status), "status_label": t.status.label, "text": t.text,
-         "category": t.category} for t in tickets]})
+         "category": t.category, "own": t.resident == resident}  # own: opened by this resident (may cancel)
+        for t in tickets]})
 
 
 async def cancel(request: web.Request) -> web.Response:

@@ -141,7 +141,7 @@
     for (const t of data.tickets) {
       const line = document.createElement("div");
       line.textContent = t.number + "　" + t.status_label + "　" + t.text.slice(0, 20);
-      if (["pending", "assigned", "accepted"].includes(t.status)) {
+      if (t.own && ["pending", "assigned", "accepted"].includes(t.status)) {
         const b = document.createElement("button");
         b.type = "button"; b.className = "chip"; b.textContent = "撤回";
         b.setAttribute("aria-label", "撤回 " + t.number);
