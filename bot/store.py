@@ -169,6 +169,11 @@ class TicketStore:
         return OpeningContext(format_number(day, int(sequence)), (opened_before or None) if request_id else None,
                               sorted(workers), candidates)
 
+    async def opened_for(self, request_id: str) -> Ticket | None:
+        """The ticket that request ``request_id`` opened (within the request memory), if any."""
+        number = await self.redis.get(keys.request(request_id))
+        return await self.get(number) if number else None
+
     async def get(self, number: str) -> Ticket | None:
         raw = await self.redis.hgetall(keys.ticket(number))
         return Ticket.from_hash(raw) if raw else None

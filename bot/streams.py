@@ -19,6 +19,8 @@ from bot.concurrency import Lanes
 
 log = logging.getLogger(__name__)
 Entry = tuple[str, dict[str, str]]
+SHUTDOWN_GRACE_SECONDS = 5.0
+TRIM_EVERY_SECONDS = 60.0
 
 
 class Read(NamedTuple):
@@ -29,8 +31,7 @@ class Read(NamedTuple):
 
     entries: list[Entry]
     reclaimed: bool
-SHUTDOWN_GRACE_SECONDS = 5.0
-TRIM_EVERY_SECONDS = 60.0
+
 
 # KEYS[1]: the stream. ARGV[1]: the group, ARGV[2]: this consumer, ARGV[3..]: entry ids it is working on.
 # Resets the idle time of those still pending with this consumer (XCLAIM … JUSTID), so no other process

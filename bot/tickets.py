@@ -119,8 +119,7 @@ class Tickets(TicketSteps):
         committed = await self.store.commit(None, Commit(ticket, entry, notes, due_set=due, extra=extra, unclaimed=claim))
         if not committed:
             # The same request opened concurrently (a double tap, a retried post) and was first: that ticket.
-            first = await self.store.redis.get(claim) if claim is not None else None
-            existing = await self.store.get(first) if first else None
+            existing = await self.store.opened_for(request.request_id) if request.request_id is not None else None
             if existing is None:  # ticket numbers are unique, so this is a bug, not a race
                 raise RuntimeError(f"ticket {ticket.number} exists already")
             return Opened(existing, repeated=True)

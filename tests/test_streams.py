@@ -98,16 +98,19 @@ def text_update(update_id: int, text: str) -> Update:
 
 async def test_a_poller_moves_the_offset_only_while_it_holds_the_lease(redis: Redis) -> None:
     log = UpdateLog(redis)
-    assert await log.append_polled([text_update(880001, "第一条")], "process-a", 15)
+    assert await log.append_polled([text_update(880001, "第一条")], "process-a", 15) == (True, 880002)
     assert (await redis.get(OFFSET_KEY), await redis.get(LEASE_KEY)) == ("880002", "process-a")
     assert 10 < await redis.ttl(LEASE_KEY) <= 15
 
     await redis.set(LEASE_KEY, "process-b")  # a's poll took too long: b took the lease over
-    assert not await log.append_polled([text_update(880002, "第二条")], "process-a", 15)
+    assert await log.append_polled([text_update(880002, "第二条")], "process-a", 15) == (False, None)
     assert (await redis.get(OFFSET_KEY), await redis.get(LEASE_KEY)) == ("880002", "process-b")
     # what a polled is in the stream all the same, once: b's getUpdates brings it again and changes nothing
-    assert await log.append_polled([text_update(880002, "第二条")], "process-b", 15)
+    assert await log.append_polled([text_update(880002, "第二条")], "process-b", 15) == (True, 880003)
     assert await redis.get(OFFSET_KEY) == "880003"
+    # taking the lease with no batch gives the offset to poll from
+    await redis.delete(LEASE_KEY)
+    assert await log.append_polled([], "process-c", 15) == (True, 880003)
     texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in await redis.xrange(STREAM)]
     assert texts == ["第一条", "第二条"]
 

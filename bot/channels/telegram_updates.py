@@ -39,9 +39,10 @@ IN_PROGRESS = 32  # updates handled at once by one process
 # KEYS[1]: the stream, KEYS[2]: the poller's offset, KEYS[3]: the polling lease, KEYS[4..]: the
 # seen-marker of each update id. ARGV[1]: ttl, ARGV[2]: the next offset and ARGV[3]: the poller ('' for
 # both: webhook), ARGV[4]: lease seconds, ARGV[5..]: each update's JSON. Appends, in order, the updates
-# whose id was not appended before (always: that is idempotent). A poller that still holds the lease
-# then extends it and moves the offset past them, so the next getUpdates confirms only what is in the
-# stream; one that lost it moves nothing. Returns {appended, 1 if the lease is (still) held else 0}.
+# whose id was not appended before (always: that is idempotent). A poller then takes or extends the
+# lease, unless another process holds it, and moves the offset past the batch, so the next getUpdates
+# confirms only what is in the stream; one without the lease moves nothing. Returns {appended, 1 if
+# the lease is held else 0, the offset to poll from ('' for none yet)}.
 _APPEND_ONCE = """
 local added = 0
 for i = 4, #KEYS do
@@ -50,21 +51,12 @@ for i = 4, #KEYS do
     added = added + 1
   end
 end
-if ARGV[3] == '' then return {added, 0} end
+if ARGV[3] == '' then return {added, 0, ''} end
 local holder = redis.call('GET', KEYS[3])
-if holder and holder ~= ARGV[3] then return {added, 0} end
+if holder and holder ~= ARGV[3] then return {added, 0, ''} end
 redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4])
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
-return {added, 1}
-"""
-
-# KEYS[1]: the polling lease, KEYS[2]: the offset. ARGV: this process, lease seconds. Takes or extends
-# the lease; returns the offset to poll from ('' when none yet), or false when another process polls.
-_LEASE = """
-local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then return false end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return redis.call('GET', KEYS[2]) or ''
+return {added, 1, redis.call('GET', KEYS[2]) or ''}
 """
 LEASE_KEY, OFFSET_KEY = "gb:poller:lease", "gb:poller:offset"
 
@@ -78,25 +70,26 @@ class UpdateLog:
 
     async def append(self, updates: list[Update]) -> int:
         """Append the updates (in one round trip) except those appended before; returns how many were new."""
-        added, _ = await self._run(updates, "", "", 0)
+        added, _, _ = await self._run(updates, "", "", 0)
         return added
 
-    async def append_polled(self, updates: list[Update], poller: str, lease_seconds: int) -> bool:
-        """Append a polled batch and, while ``poller`` still holds the polling lease, extend the lease and
-        move the offset past the batch, in the same step. False when the lease was lost (the offset is
-        then another poller's business)."""
+    async def append_polled(self, updates: list[Update], poller: str, lease_seconds: int) -> tuple[bool, int | None]:
+        """Append a polled batch (none: just take the lease) and, while ``poller`` holds the polling lease,
+        extend it and move the offset past the batch, in the same step. Returns whether the lease is
+        held, and the offset to poll from (None: from the start, or not this process's business)."""
         next_offset = str(updates[-1].update_id + 1) if updates else ""
-        _, held = await self._run(updates, next_offset, poller, lease_seconds)
-        return held
+        _, held, offset = await self._run(updates, next_offset, poller, lease_seconds)
+        return held, offset
 
-    async def _run(self, updates: list[Update], next_offset: str, poller: str, lease_seconds: int) -> tuple[int, bool]:
+    async def _run(self, updates: list[Update], next_offset: str, poller: str,
+                   lease_seconds: int) -> tuple[int, bool, int | None]:
         if not updates and not poller:
-            return 0, False
+            return 0, False, None
         seen = [f"gb:update:seen:{update.update_id}" for update in updates]
         payloads = [update.model_dump_json(exclude_none=True) for update in updates]
-        added, held = await self._append(keys=[STREAM, OFFSET_KEY, LEASE_KEY, *seen],
-                                         args=[SEEN_TTL, next_offset, poller, lease_seconds, *payloads])
-        return int(added), bool(held)
+        added, held, offset = await self._append(keys=[STREAM, OFFSET_KEY, LEASE_KEY, *seen],
+                                                 args=[SEEN_TTL, next_offset, poller, lease_seconds, *payloads])
+        return int(added), bool(held), int(offset) if offset else None
 
 
 class TelegramPoller:
@@ -110,7 +103,6 @@ class TelegramPoller:
         # lapse mid-poll and let a second process poll at the same time (Telegram answers that with 409).
         self.timeout = max(1, min(timeout, lease_seconds // 2))
         self.lease_seconds = lease_seconds
-        self._lease = log_.redis.register_script(_LEASE)
 
     async def run(self, stop: asyncio.Event) -> None:
         try:
@@ -124,17 +116,14 @@ class TelegramPoller:
         while not stop.is_set():
             try:
                 if not holding:
-                    taken = await self._lease(keys=[LEASE_KEY, OFFSET_KEY], args=[self.owner, self.lease_seconds])
-                    if taken is None:  # another process polls
+                    holding, offset = await self.updates.append_polled([], self.owner, self.lease_seconds)
+                    if not holding:  # another process polls
                         await asyncio.sleep(1.0)
                         continue
-                    holding, offset = True, int(taken) if taken else None
                 batch = await self.bot(GetUpdates(offset=offset, timeout=self.timeout), request_timeout=self.timeout + 10)
                 # The next getUpdates confirms this batch: the offset moves only once it is in the stream,
                 # and the same step extends the lease (one round trip per poll).
-                holding = await self.updates.append_polled(batch, self.owner, self.lease_seconds)
-                if batch:
-                    offset = batch[-1].update_id + 1
+                holding, offset = await self.updates.append_polled(batch, self.owner, self.lease_seconds)
             except asyncio.CancelledError:
                 raise
             except Exception:  # network, Telegram 5xx, Redis restarting: wait, re-read the lease, poll again
