@@ -85,7 +85,7 @@ class Intake:
     async def submit(self, resident: str, text: str, photo: str | None = None, request_id: str | None = None) -> IntakeReply:
         """A new request in words (and maybe a photo)."""
         started = time.perf_counter()
-        prediction: Prediction = self.models.classify(text)
+        prediction: Prediction = await self.models.classify_together(text)
         if self.metrics is not None:
             self.metrics.observe_classification((time.perf_counter() - started) * 1000)
         draft = Draft(
@@ -130,7 +130,7 @@ class Intake:
             return IntakeReply("nothing_pending")
         location = await self._locate_text(address)
         if _words_beyond(address, location.matched) >= NEW_REQUEST_WORDS:
-            prediction = self.models.classify(address)
+            prediction = await self.models.classify_together(address)
             if prediction.category != draft.category and prediction.confidence >= CONFIDENT:
                 earlier = await self._open(resident, draft, Location(), request_id=request_id)
                 return replace(await self.submit(resident, address, request_id=request_id), earlier=earlier.ticket)

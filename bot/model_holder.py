@@ -13,10 +13,14 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
+from bot.concurrency import Coalescer
 from nlp.artifact import ModelMetadata, load_model
 from nlp.classifier import Prediction, TextClassifier
 
 MODEL_CHANNEL = "gb:model:current"
+# From this many messages at once, the vectorised batch path is cheaper per message than the
+# one-message path (measured on the default model: 4 at once ~250 µs each, 16 ~100 µs, one ~300-400 µs).
+BATCH_FROM = 4
 log = logging.getLogger(__name__)
 
 
@@ -28,9 +32,24 @@ class ModelHolder:
         self.metadata = metadata
         self.models_dir = models_dir
         self._place_names: list[str] = []
+        self._together: Coalescer[str, Prediction] = Coalescer(self._classify_batch)
 
     def classify(self, text: str) -> Prediction:
+        """Classify one message now."""
         return self.classifier.classify(text)
+
+    async def classify_together(self, text: str) -> Prediction:
+        """Classify one message with those that requests handled at the same moment are classifying.
+
+        Under load a whole batch goes through the vectorised path at a fraction of the cost per message;
+        a message alone takes the one-message path. Both give the same answers."""
+        return await self._together(text)
+
+    async def _classify_batch(self, texts: list[str]) -> list[Prediction]:
+        classifier = self.classifier  # one model for the whole batch, even if a switch lands meanwhile
+        if len(texts) < BATCH_FROM:
+            return [classifier.classify(text) for text in texts]
+        return classifier.classify_many(texts)
 
     def add_place_names(self, names: list[str]) -> None:
         """Keep the grid map's place names whole when segmenting (survives model switches)."""

@@ -1,5 +1,6 @@
 """train / eval / classify as an operator uses them: outputs, JSON schemas, saved versioned models."""
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -124,3 +125,23 @@ def test_the_one_message_path_agrees_with_the_batch_path(trained_small: tuple[Pa
         assert [label for label, _ in single.top] == [label for label, _ in batched.top]
         assert [score for _, score in single.top] == pytest.approx([score for _, score in batched.top], abs=1e-3)
         assert single.urgent == batched.urgent
+
+
+async def test_requests_classified_at_the_same_moment_each_get_their_own_answer(
+        trained_small: tuple[Path, dict], corpus_rows: list[dict[str, str]]) -> None:
+    """Under load the service classifies the requests in hand as one batch (cheaper per message); each
+    request must still get the answer for its own text, in a batch or alone."""
+    from nlp.artifact import load_model
+
+    from bot.model_holder import BATCH_FROM, ModelHolder
+
+    classifier, metadata = load_model(trained_small[0])
+    holder = ModelHolder(classifier, metadata, trained_small[0])
+    texts = [row["text"] for row in corpus_rows[::250]]  # every category, in corpus order
+    assert len(texts) > BATCH_FROM and len({row["label"] for row in corpus_rows[::250]}) > 5
+    together = await asyncio.gather(*(holder.classify_together(text) for text in texts))
+    few = await asyncio.gather(*(holder.classify_together(text) for text in texts[: BATCH_FROM - 1]))
+    expected = [classifier.classify(text) for text in texts]
+    assert [p.category for p in together] == [p.category for p in expected]
+    assert [p.category for p in few] == [p.category for p in expected[: BATCH_FROM - 1]]
+    assert [p.urgent for p in together] == [p.urgent for p in expected]

@@ -65,17 +65,25 @@ async def test_the_cheap_trim_frees_a_long_handled_stream(redis: Redis) -> None:
     assert await redis.xlen(stream) < 200
 
 
+class Recorder:
+    """A dispatcher that notes the text of every message it is fed (no replies, so no Bot API needed)."""
+
+    def __init__(self) -> None:
+        self.handled: list[str] = []
+        router = Router()
+
+        @router.message()
+        async def record(message: Message) -> None:
+            self.handled.append(message.text or "")
+
+        self.dispatcher = Dispatcher()
+        self.dispatcher.include_router(router)
+        self.bot = Bot("42:TEST")
+
+
 async def test_updates_a_dead_consumer_left_unacknowledged_are_handled_by_another(redis: Redis) -> None:
-    handled: list[str] = []
-    router = Router()
-
-    @router.message()
-    async def record(message: Message) -> None:
-        handled.append(message.text or "")
-
-    dispatcher = Dispatcher()
-    dispatcher.include_router(router)
-    bot = Bot("42:TEST")
+    recorder = Recorder()
+    dispatcher, bot, handled = recorder.dispatcher, recorder.bot, recorder.handled
     try:
         await GroupReader(redis, STREAM, GROUP, "setup").ensure_group()
         await UpdateLog(redis).append([text_update(990001, "第一条"), text_update(990002, "第二条")])
@@ -91,26 +99,55 @@ async def test_updates_a_dead_consumer_left_unacknowledged_are_handled_by_anothe
         await bot.session.close()
 
 
+async def test_a_polled_update_aiogram_cannot_read_is_dropped_and_the_next_one_handled(redis: Redis) -> None:
+    recorder = Recorder()
+    dispatcher, bot, handled = recorder.dispatcher, recorder.bot, recorder.handled
+    try:
+        consumer = UpdateConsumer(redis, dispatcher, bot, "only-process")
+        await consumer.reader.ensure_group()
+        broken = {"update_id": 860001, "message": {"message_id": "not a number", "text": "坏的"}}
+        assert await UpdateLog(redis).append_polled([broken, polled(860002, "好的")], "p", 15) == (True, 860003)
+        assert await consumer.consume_once(block_ms=100) == 2
+        await consumer._lanes._lanes.drain()
+        assert handled == ["好的"]
+        assert (await redis.xpending(STREAM, GROUP))["pending"] == 0  # the broken one is not retried forever
+    finally:
+        await bot.session.close()
+
+
 def text_update(update_id: int, text: str) -> Update:
     return Update.model_validate({"update_id": update_id, "message": {
         "message_id": 1, "date": 0, "text": text, "chat": {"id": 7, "type": "private"}}})
 
 
+def polled(update_id: int, text: str) -> dict:
+    """An update as getUpdates brings it to the poller: JSON, not yet parsed."""
+    return text_update(update_id, text).model_dump(mode="json", exclude_none=True)
+
+
 async def test_a_poller_moves_the_offset_only_while_it_holds_the_lease(redis: Redis) -> None:
     log = UpdateLog(redis)
-    assert await log.append_polled([text_update(880001, "第一条")], "process-a", 15) == (True, 880002)
+    assert await log.append_polled([polled(880001, "第一条")], "process-a", 15) == (True, 880002)
     assert (await redis.get(OFFSET_KEY), await redis.get(LEASE_KEY)) == ("880002", "process-a")
     assert 10 < await redis.ttl(LEASE_KEY) <= 15
 
     await redis.set(LEASE_KEY, "process-b")  # a's poll took too long: b took the lease over
-    assert await log.append_polled([text_update(880002, "第二条")], "process-a", 15) == (False, None)
+    assert await log.append_polled([polled(880002, "第二条")], "process-a", 15) == (False, None)
     assert (await redis.get(OFFSET_KEY), await redis.get(LEASE_KEY)) == ("880002", "process-b")
     # what a polled is in the stream all the same, once: b's getUpdates brings it again and changes nothing
-    assert await log.append_polled([text_update(880002, "第二条")], "process-b", 15) == (True, 880003)
+    assert await log.append_polled([polled(880002, "第二条")], "process-b", 15) == (True, 880003)
     assert await redis.get(OFFSET_KEY) == "880003"
     # taking the lease with no batch gives the offset to poll from
     await redis.delete(LEASE_KEY)
     assert await log.append_polled([], "process-c", 15) == (True, 880003)
+    texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in await redis.xrange(STREAM)]
+    assert texts == ["第一条", "第二条"]
+
+
+async def test_a_polled_update_without_an_id_is_skipped_and_the_rest_kept(redis: Redis) -> None:
+    log = UpdateLog(redis)
+    batch = [polled(870001, "第一条"), {"message": {"text": "无编号"}}, polled(870002, "第二条")]
+    assert await log.append_polled(batch, "process-a", 15) == (True, 870003)
     texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in await redis.xrange(STREAM)]
     assert texts == ["第一条", "第二条"]
 

@@ -16,35 +16,16 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from aiogram.filters.callback_data import CallbackData
-from aiogram.methods import (
-    AnswerCallbackQuery,
-    EditMessageReplyMarkup,
-    EditMessageText,
-    GetUpdates,
-    SendMessage,
-    SendPhoto,
-    SetWebhook,
-)
-from aiogram.methods.base import Response
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.channels.render import Button, Rendered
+from bot.channels.telegram_methods import SendPhotoWithCaption, SendText
 from bot.delivery import DeliveryResult, Result
 from bot.notifications import Notification
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
-
-# aiogram parses every answer as Response[<the method's result type>]. pydantic caches those generic
-# classes only weakly, so unless someone holds them they are rebuilt, schema and all, call after call
-# (about a tenth of a notification's cost in bench_e2e's profile). Holding them here keeps them built.
-RESPONSE_MODELS = tuple(
-    Response[method.__returning__]  # type: ignore[name-defined]
-    for method in (SendMessage, SendPhoto, EditMessageReplyMarkup, EditMessageText, AnswerCallbackQuery, GetUpdates,
-                   SetWebhook)
-)
-
 
 class TicketAction(CallbackData, prefix="t"):
     """A button about a ticket: accept, return, resolve, rate, grids, dispatch, categories, recat."""
@@ -93,11 +74,11 @@ class TelegramChannel:
         photo = telegram_file(message.photo)
         try:
             if photo and len(message.text) <= CAPTION_LIMIT:
-                await self.bot.send_photo(int(chat_id), photo, caption=message.text, reply_markup=markup,
-                                          request_timeout=self.send_timeout)
+                await self.bot(SendPhotoWithCaption(chat_id=int(chat_id), photo=photo, caption=message.text,
+                                                    reply_markup=markup), request_timeout=self.send_timeout)
             else:
-                await self.bot.send_message(int(chat_id), texts.cut(message.text), reply_markup=markup,
-                                            request_timeout=self.send_timeout)
+                await self.bot(SendText(chat_id=int(chat_id), text=texts.cut(message.text), reply_markup=markup),
+                               request_timeout=self.send_timeout)
         except TelegramRetryAfter as err:  # flood control: nothing was sent; wait as long as Telegram asks
             return DeliveryResult(Result.RETRY, float(err.retry_after))
         except (TelegramForbiddenError, TelegramMigrateToChat):  # blocked, or the chat is no more

@@ -15,15 +15,17 @@ opens) or by a dedupe key (each notification), so at worst a question the bot as
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.methods import GetUpdates
 from aiogram.types import Update
 from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.channels.telegram_methods import GetUpdatesAsJSON
 from bot.concurrency import Coalescer
 from bot.metrics import Metrics
 from bot.streams import GroupReader, StreamLanes
@@ -70,26 +72,38 @@ class UpdateLog:
 
     async def append(self, updates: list[Update]) -> int:
         """Append the updates (in one round trip) except those appended before; returns how many were new."""
-        added, _, _ = await self._run(updates, "", "", 0)
+        added, _, _ = await self._run([(u.update_id, u.model_dump_json(exclude_none=True)) for u in updates], "", "", 0)
         return added
 
-    async def append_polled(self, updates: list[Update], poller: str, lease_seconds: int) -> tuple[bool, int | None]:
-        """Append a polled batch (none: just take the lease) and, while ``poller`` holds the polling lease,
-        extend it and move the offset past the batch, in the same step. Returns whether the lease is
-        held, and the offset to poll from (None: from the start, or not this process's business)."""
-        next_offset = str(updates[-1].update_id + 1) if updates else ""
+    async def append_polled(self, batch: list[dict[str, Any]], poller: str, lease_seconds: int) -> tuple[bool, int | None]:
+        """Append a polled batch, each update as the JSON Telegram sent (none: just take the lease), and,
+        while ``poller`` holds the polling lease, extend it and move the offset past the batch, in the
+        same step. Returns whether the lease is held, and the offset to poll from (None: from the start,
+        or not this process's business)."""
+        updates = [entry for entry in map(_polled, batch) if entry is not None]
+        next_offset = str(max(update_id for update_id, _ in updates) + 1) if updates else ""
         _, held, offset = await self._run(updates, next_offset, poller, lease_seconds)
         return held, offset
 
-    async def _run(self, updates: list[Update], next_offset: str, poller: str,
+    async def _run(self, updates: list[tuple[int, str]], next_offset: str, poller: str,
                    lease_seconds: int) -> tuple[int, bool, int | None]:
         if not updates and not poller:
             return 0, False, None
-        seen = [f"gb:update:seen:{update.update_id}" for update in updates]
-        payloads = [update.model_dump_json(exclude_none=True) for update in updates]
+        seen = [f"gb:update:seen:{update_id}" for update_id, _ in updates]
+        payloads = [payload for _, payload in updates]
         added, held, offset = await self._append(keys=[STREAM, OFFSET_KEY, LEASE_KEY, *seen],
                                                  args=[SEEN_TTL, next_offset, poller, lease_seconds, *payloads])
         return int(added), bool(held), int(offset) if offset else None
+
+
+def _polled(update: dict[str, Any]) -> tuple[int, str] | None:
+    """(update id, JSON) of one polled update; None, logged, for one without an id (Telegram sends none
+    such: it could be neither confirmed nor told apart from a redelivery)."""
+    update_id = update.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        log.error("skipping a polled update without an update_id: %.200s", update)
+        return None
+    return update_id, json.dumps(update, ensure_ascii=False, separators=(",", ":"))
 
 
 class TelegramPoller:
@@ -120,7 +134,8 @@ class TelegramPoller:
                     if not holding:  # another process polls
                         await asyncio.sleep(1.0)
                         continue
-                batch = await self.bot(GetUpdates(offset=offset, timeout=self.timeout), request_timeout=self.timeout + 10)
+                batch = await self.bot(GetUpdatesAsJSON(offset=offset, timeout=self.timeout),
+                                       request_timeout=self.timeout + 10)
                 # The next getUpdates confirms this batch: the offset moves only once it is in the stream,
                 # and the same step extends the lease (one round trip per poll).
                 holding, offset = await self.updates.append_polled(batch, self.owner, self.lease_seconds)
