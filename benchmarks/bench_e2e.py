@@ -7,7 +7,10 @@ gridbot (one process, then two), over real HTTP.
   stay out of a figure meant for a service that runs for days;
 - latency at a fixed rate (default 100 updates/s): from sending an update to the worker's notification
   (p50/p99), polled every 2 ms;
-- Redis commands per request (INFO total_commands_processed), peak RSS of each gridbot process (VmHWM).
+- Redis commands per request (INFO total_commands_processed), peak RSS of each gridbot process (VmHWM);
+- where the machine's CPU went during each burst, per update: the bot processes, the harness (the Bot
+  API server and the watcher; for the echo bot, the bot too, as it runs in the harness), Redis, and the
+  cores left idle (/proc).
 
 gridbot runs as `gridbot serve` subprocesses on one embedded Redis, with Telegram's send limits raised
 (GRIDBOT_TELEGRAM_MESSAGES_PER_SECOND) since the local server has none; requests are corpus messages the
@@ -63,6 +66,39 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_seconds() -> float:
+    """Idle CPU time of the whole machine so far (all cores)."""
+    return int(Path("/proc/stat").read_text().split("\n", 1)[0].split()[4]) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuUse:
+    """CPU milliseconds per update used by each part of the machine between ``begin`` and ``end``."""
+
+    def __init__(self, bot_pids: list[int], redis_pid: int | None) -> None:
+        self.bot_pids, self.redis_pid = bot_pids, redis_pid
+        self.per_update: dict[str, float] = {}
+        self._before: tuple[float, ...] = ()
+
+    def _now(self) -> tuple[float, ...]:
+        return (sum(map(cpu_seconds, self.bot_pids)), time.process_time(),
+                cpu_seconds(self.redis_pid) if self.redis_pid else 0.0, idle_seconds(), time.perf_counter())
+
+    def begin(self) -> None:
+        self._before = self._now()
+
+    def end(self, updates: int) -> None:
+        bots, harness, redis, idle, wall = (b - a for a, b in zip(self._before, self._now(), strict=True))
+        ms = lambda seconds: round(seconds * 1000 / updates, 2)  # noqa: E731
+        self.per_update = {"bot_ms": ms(bots), "harness_ms": ms(harness), "redis_ms": ms(redis),
+                           "idle_cores": round(idle / wall, 2)}
+
+
 def confident_requests(count: int, models_dir: Path, grids: int) -> list[tuple[str, str]]:
     """(text, grid id) pairs: corpus messages the default model classifies with confidence, each headed
     by a street address of one of the demo map's first ``grids`` grids, in turn."""
@@ -96,8 +132,8 @@ def request_in(message: dict[str, Any]) -> str | None:
 
 
 async def measure(server: BotAPIServer, users: list[Any], texts: list[str], answer_chat: Any, is_answer: Any,
-                  rate: float | None) -> dict[str, Any]:
-    """Send texts (all at once, or at ``rate``/s) and time each answer."""
+                  rate: float | None, cpu: CpuUse | None = None) -> dict[str, Any]:
+    """Send texts (all at once, or at ``rate``/s) and time each answer (and the CPU used meanwhile)."""
     sent_at: dict[str, float] = {}
     answered: dict[str, float] = {}
 
@@ -123,6 +159,8 @@ async def measure(server: BotAPIServer, users: list[Any], texts: list[str], answ
     # gridbot runs) would stall the Bot API server and show up as the bots' latency. Not during a run.
     gc.collect()
     gc.disable()
+    if cpu is not None:
+        cpu.begin()
     watcher = asyncio.create_task(watch())
     started = time.perf_counter()
     for i, (user, text) in enumerate(zip(users, texts)):
@@ -132,6 +170,8 @@ async def measure(server: BotAPIServer, users: list[Any], texts: list[str], answ
         await server.send_text(user, text)
     try:
         await asyncio.wait_for(watcher, 120)
+        if cpu is not None:
+            cpu.end(len(texts))
     except TimeoutError:
         missing = [t for t in texts if t not in answered]
         raise SystemExit(f"{len(missing)} of {len(texts)} never answered, e.g. {missing[:3]}") from None
@@ -176,8 +216,12 @@ async def echo_bot(server: BotAPIServer, count: int, warmup: int, rate: float, s
                 continue
             users = [server.user(f"u{i}") for i in range(n)]
             texts = [f"echo {label} {i}" for i in range(n)]
+            cpu = CpuUse([], None)  # the echo bot runs in the harness: its CPU is the harness's
             results[label] = await measure(server, users, texts, lambda t, u=users, x=texts: u[x.index(t)].id,
-                                           lambda m: m.get("text") if m.get("text", "").startswith("echo") else None, r)
+                                           lambda m: m.get("text") if m.get("text", "").startswith("echo") else None, r,
+                                           cpu)
+            if label == "burst":
+                results["burst_cpu_per_update"] = cpu.per_update
             await settle(server)
         results.pop("warmup", None)
         return results
@@ -224,14 +268,15 @@ async def gridbot(server: BotAPIServer, processes: int, requests: list[tuple[str
                 await measure(server, [server.user(f"w{i}") for i in range(len(warm))], warm, worker_chat, request_in, None)
                 await settle(server)
             commands_before = int(redis.info("stats")["total_commands_processed"])
+            cpu = CpuUse([p.pid for p in procs], int(redis.info("server")["process_id"]))
             burst = await measure(server, [server.user(f"r{i}") for i in range(len(burst_texts))], burst_texts,
-                                  worker_chat, request_in, None)
+                                  worker_chat, request_in, None, cpu)
             await settle(server)
             paced = await measure(server, [server.user(f"s{i}") for i in range(len(paced_texts))], paced_texts,
                                   worker_chat, request_in, rate)
             commands = int(redis.info("stats")["total_commands_processed"]) - commands_before
             measured = len(burst_texts) + len(paced_texts)
-            return {"burst": burst, "rate": paced, "redis_commands_per_request": round(commands / measured, 1),
+            return {"burst": burst, "burst_cpu_per_update": cpu.per_update, "rate": paced, "redis_commands_per_request": round(commands / measured, 1),
                     "peak_rss_mb": [peak_rss_mb(p.pid) for p in procs]}
         finally:
             for proc in procs:
