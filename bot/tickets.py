@@ -139,7 +139,8 @@ class Tickets(TicketSteps):
             other = _bigrams(candidate.normalized_text)
             if min(len(grams), len(other)) < DUPLICATE_SIMILARITY * max(len(grams), len(other)):
                 continue  # sizes this far apart cannot reach the threshold
-            similarity = len(grams & other) / len(grams | other)
+            shared = len(grams & other)
+            similarity = shared / (len(grams) + len(other) - shared)  # Jaccard, without building the union
             if similarity >= DUPLICATE_SIMILARITY and (best is None or similarity > best[0]):
                 best = (similarity, candidate.number)
         return best[1] if best else None

@@ -181,7 +181,8 @@ class UpdateConsumer:
         entries, _ = await self._lanes.next_entries(block_ms)
         for entry_id, fields in entries:
             try:
-                update = Update.model_validate_json(fields["update"])
+                # Bound to the bot as it is parsed: aiogram would otherwise dump and parse it again to bind it.
+                update = Update.model_validate_json(fields["update"], context={"bot": self.bot})
             except (KeyError, ValueError) as err:  # cannot be handled, ever: drop it, loudly
                 log.error("dropping malformed update entry %s: %s", entry_id, err)
                 self._lanes.start(entry_id, lambda e=entry_id: self._finish((e, False)), entry_id)
