@@ -84,6 +84,7 @@ class Intake:
 
     async def submit(self, resident: str, text: str, photo: str | None = None, request_id: str | None = None) -> IntakeReply:
         """A new request in words (and maybe a photo)."""
+        text = valid_unicode(text)
         started = time.perf_counter()
         prediction: Prediction = await self.models.classify_together(text)
         if self.metrics is not None:
@@ -125,6 +126,7 @@ class Intake:
         without answering) is not taken for an address: the waiting request opens for a supervisor to
         place, and the new one is handled as a request of its own. More words about the same matter
         join the waiting request's text. Either way nothing the resident wrote is dropped."""
+        address = valid_unicode(address)
         draft = await self._load(resident)
         if draft is None or draft.step != STEP_LOCATION:
             return IntakeReply("nothing_pending")
@@ -200,6 +202,16 @@ def _words_beyond(answer: str, place: str | None) -> int:
     for part in ((normalize(place),) if place else ()) + _WHERE_WORDS:
         rest = rest.replace(part, "")
     return sum(1 for ch in rest if ch.isalnum())
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with each lone UTF-16 surrogate replaced by U+FFFD. A JSON body can carry one (``\\ud800``),
+    but it is no character: Redis, the segmenter and every encoder refuse it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    return text
 
 
 def has_words(text: str) -> bool:

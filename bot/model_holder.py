@@ -32,7 +32,7 @@ class ModelHolder:
         self.metadata = metadata
         self.models_dir = models_dir
         self._place_names: list[str] = []
-        self._together: Coalescer[str, Prediction] = Coalescer(self._classify_batch)
+        self._together: Coalescer[str, Prediction | Exception] = Coalescer(self._classify_batch)
 
     def classify(self, text: str) -> Prediction:
         """Classify one message now."""
@@ -42,14 +42,21 @@ class ModelHolder:
         """Classify one message with those that requests handled at the same moment are classifying.
 
         Under load a whole batch goes through the vectorised path at a fraction of the cost per message;
-        a message alone takes the one-message path. Both give the same answers."""
-        return await self._together(text)
+        a message alone takes the one-message path. Both give the same answers. A message that cannot be
+        classified fails alone: the rest of its batch is classified one by one."""
+        result = await self._together(text)
+        if isinstance(result, Exception):
+            raise result
+        return result
 
-    async def _classify_batch(self, texts: list[str]) -> list[Prediction]:
+    async def _classify_batch(self, texts: list[str]) -> list[Prediction | Exception]:
         classifier = self.classifier  # one model for the whole batch, even if a switch lands meanwhile
-        if len(texts) < BATCH_FROM:
-            return [classifier.classify(text) for text in texts]
-        return classifier.classify_many(texts)
+        if len(texts) >= BATCH_FROM:
+            try:
+                return list(classifier.classify_many(texts))
+            except Exception:
+                log.exception("classifying a batch of %d failed; classifying them one by one", len(texts))
+        return [_classify_one(classifier, text) for text in texts]
 
     def add_place_names(self, names: list[str]) -> None:
         """Keep the grid map's place names whole when segmenting (survives model switches)."""
@@ -83,6 +90,13 @@ class ModelHolder:
             except Exception:  # Redis restarting, or a bad version: log and resubscribe
                 log.exception("model switch listener failed; retrying")
                 await asyncio.sleep(1.0)
+
+
+def _classify_one(classifier: TextClassifier, text: str) -> Prediction | Exception:
+    try:
+        return classifier.classify(text)
+    except Exception as err:  # handed to this message's caller only
+        return err
 
 
 def keep_out_of_gc() -> None:

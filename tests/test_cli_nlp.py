@@ -145,3 +145,20 @@ async def test_requests_classified_at_the_same_moment_each_get_their_own_answer(
     assert [p.category for p in together] == [p.category for p in expected]
     assert [p.category for p in few] == [p.category for p in expected[: BATCH_FROM - 1]]
     assert [p.urgent for p in together] == [p.urgent for p in expected]
+
+
+async def test_a_message_that_cannot_be_classified_fails_alone_not_its_batch(
+        trained_small: tuple[Path, dict], corpus_rows: list[dict[str, str]]) -> None:
+    from nlp.artifact import load_model
+
+    from bot.model_holder import BATCH_FROM, ModelHolder
+
+    classifier, metadata = load_model(trained_small[0])
+    holder = ModelHolder(classifier, metadata, trained_small[0])
+    texts: list = [row["text"] for row in corpus_rows[::500]][: BATCH_FROM + 2]
+    texts.insert(2, None)  # not text at all: the batch path fails on it, and so does the one-message path
+    results = await asyncio.gather(*(holder.classify_together(text) for text in texts), return_exceptions=True)
+    assert isinstance(results[2], AttributeError)  # None has no .translate: the text never got through
+    good = [text for text in texts if text is not None]
+    assert [p.category for p in results if not isinstance(p, Exception)] == [classifier.classify(t).category
+                                                                              for t in good]

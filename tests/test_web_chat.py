@@ -195,6 +195,38 @@ async def test_bad_input_gets_clear_answers(world: World) -> None:
     assert sum((await world.service.domain.store.count_by_status()).values()) == 0
 
 
+
+async def test_text_that_is_not_valid_unicode_is_kept_readable_and_sinks_no_other_request(world: World) -> None:
+    """JSON can carry a lone UTF-16 surrogate (\\ud800), which is no character: it cannot be stored or
+    segmented. The request is opened with it replaced, and requests classified alongside it are unharmed."""
+    async with browser(world) as web, browser(world) as neighbour, browser(world) as other:
+        async def raw_post(session: Browser, body: bytes) -> tuple[int, dict]:
+            async with session.http.post(f"{session.base}/api/messages", data=body, headers={
+                    "X-CSRF-Token": session.csrf, "Content-Type": "application/json"}) as response:
+                return response.status, await response.json()
+
+        results = await asyncio.gather(
+            raw_post(web, '{"text": "\\ud800西正路8号的路灯坏了好几天"}'.encode()),
+            neighbour.post("/api/messages", {"text": "西正路8号楼下餐馆油烟太大，熏得没法开窗"}),
+            other.post("/api/messages", {"text": "西正路8号有个井盖不见了，晚上很危险"}),
+            raw_post(web, b'{"text": "\\udfff\\ud800"}'),
+        )
+        (status, reply), (n_status, _), (o_status, _), (empty_status, _) = results
+        assert (status, n_status, o_status) == (200, 200, 200)
+        assert empty_status == 400  # nothing readable at all: asked to write the request
+        ticket = await world.service.domain.tickets.get(reply["number"])
+        assert ticket.text == "\ufffd西正路8号的路灯坏了好几天"
+
+    async with browser(world) as web:  # a caption whose bytes are not UTF-8: a surrogate's, then 路灯坏了
+        body = (b"--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"p.jpg\"\r\n"
+                b"Content-Type: image/jpeg\r\n\r\n" + TINY_JPEG + b"\r\n--b\r\n"
+                b"Content-Disposition: form-data; name=\"caption\"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                + b"\xed\xa0\x80" + "西正路8号路灯坏了".encode() + b"\r\n--b--\r\n")
+        async with web.http.post(f"{web.base}/api/photo", data=body, headers={
+                "X-CSRF-Token": web.csrf, "Content-Type": "multipart/form-data; boundary=b"}) as response:
+            assert response.status == 400 and "无法识别" in (await response.json())["error"]
+    assert sum((await world.service.domain.store.count_by_status()).values()) == 3  # the photo opened none
+
 async def test_photo_upload_limits(world: World) -> None:
     async with browser(world) as web:
         def form(data: bytes, caption: str = "西正路8号井盖坏了") -> aiohttp.FormData:

@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 
 from bot import texts
 from bot.channels.web import InboxWakeups, inbox_key
-from bot.intake import Intake, IntakeReply, has_words
+from bot.intake import Intake, IntakeReply, has_words, valid_unicode
 from bot.outcome import Outcome
 from bot.rate_limit import RateLimiter
 from bot.tickets import Tickets
@@ -126,7 +126,7 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
 def _text_field(body: dict[str, Any], name: str) -> str:
     """A string field of a JSON body ('' when missing or not a string: a number or list is no message)."""
     value = body.get(name, "")
-    return value.strip() if isinstance(value, str) else ""
+    return valid_unicode(value).strip() if isinstance(value, str) else ""
 
 
 def _request_id(request: web.Request) -> str | None:
@@ -179,10 +179,12 @@ async def post_photo(request: web.Request) -> web.Response:
     """A photo with a caption (multipart: ``photo``, ``caption``), size and type checked."""
     try:
         form = await request.post()
+    except UnicodeDecodeError:  # a caption that is not UTF-8 (a ValueError too, so caught first)
+        return error(400, "照片说明里有无法识别的文字，请重新输入后再发。")
     except (ValueError, web.HTTPRequestEntityTooLarge):  # over the app's body limit, or a broken form
         return error(413, "照片太大了（最大 5 MB）。")
     photo, caption = form.get("photo"), form.get("caption", "")
-    caption = caption.strip() if isinstance(caption, str) else ""
+    caption = valid_unicode(caption).strip() if isinstance(caption, str) else ""
     if not has_words(caption):
         return error(400, texts.photo_needs_caption())
     if len(caption) > MAX_TEXT:
