@@ -276,7 +276,8 @@ async def gridbot(server: BotAPIServer, processes: int, requests: list[tuple[str
                                   worker_chat, request_in, rate)
             commands = int(redis.info("stats")["total_commands_processed"]) - commands_before
             measured = len(burst_texts) + len(paced_texts)
-            return {"burst": burst, "burst_cpu_per_update": cpu.per_update, "rate": paced, "redis_commands_per_request": round(commands / measured, 1),
+            return {"burst": burst, "burst_cpu_per_update": cpu.per_update, "rate": paced,
+                    "redis_commands_per_request": round(commands / measured, 1),
                     "peak_rss_mb": [peak_rss_mb(p.pid) for p in procs]}
         finally:
             for proc in procs:

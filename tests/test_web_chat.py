@@ -195,7 +195,6 @@ async def test_bad_input_gets_clear_answers(world: World) -> None:
     assert sum((await world.service.domain.store.count_by_status()).values()) == 0
 
 
-
 async def test_text_that_is_not_valid_unicode_is_kept_readable_and_sinks_no_other_request(world: World) -> None:
     """JSON can carry a lone UTF-16 surrogate (\\ud800), which is no character: it cannot be stored or
     segmented. The request is opened with it replaced, and requests classified alongside it are unharmed."""

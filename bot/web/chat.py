@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 
 from bot import texts
 from bot.channels.web import InboxWakeups, inbox_key
-from bot.intake import Intake, IntakeReply, has_words, valid_unicode
+from bot.intake import Intake, IntakeReply, has_words
 from bot.outcome import Outcome
 from bot.rate_limit import RateLimiter
 from bot.tickets import Tickets
@@ -126,7 +126,7 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
 def _text_field(body: dict[str, Any], name: str) -> str:
     """A string field of a JSON body ('' when missing or not a string: a number or list is no message)."""
     value = body.get(name, "")
-    return valid_unicode(value).strip() if isinstance(value, str) else ""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _request_id(request: web.Request) -> str | None:
@@ -184,7 +184,7 @@ async def post_photo(request: web.Request) -> web.Response:
     except (ValueError, web.HTTPRequestEntityTooLarge):  # over the app's body limit, or a broken form
         return error(413, "照片太大了（最大 5 MB）。")
     photo, caption = form.get("photo"), form.get("caption", "")
-    caption = valid_unicode(caption).strip() if isinstance(caption, str) else ""
+    caption = caption.strip() if isinstance(caption, str) else ""
     if not has_words(caption):
         return error(400, texts.photo_needs_caption())
     if len(caption) > MAX_TEXT:
