@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
+    # The address residents and staff reach gridbot at: links in notices; https makes cookies Secure.
+    public_url: str = "http://127.0.0.1:8080"
     training_dir: Path = PROJECT_ROOT / "training_data"
     # Operations knobs (README, Operations): how long a dead process's pending updates and
     # notifications wait before another process takes them, and how long a poller's lease lasts.
@@ -57,6 +59,13 @@ class Settings(BaseSettings):
             sentinels.append((host, int(port)))
         return sentinels
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or len(value) < 10:
+            raise ValueError(f"GRIDBOT_PUBLIC_URL must be an http:// or https:// address, not {value!r}")
+        return value.rstrip("/")
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -73,6 +82,11 @@ class Settings(BaseSettings):
         if self.bot_mode == "webhook" and self.bot_token and not self.webhook_url:
             raise ValueError("GRIDBOT_BOT_MODE=webhook needs GRIDBOT_WEBHOOK_URL")
         return self
+
+    @property
+    def public_is_https(self) -> bool:
+        """Whether residents and staff reach gridbot over https (cookies are then marked Secure)."""
+        return self.public_url.startswith("https://")
 
     @property
     def models_dir(self) -> Path:
