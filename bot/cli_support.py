@@ -13,6 +13,11 @@ class CliError(Exception):
     """An expected failure, printed as one line with a non-zero exit."""
 
 
+def warn(message: str) -> None:
+    """A one-line warning on stderr (the command goes on)."""
+    print(f"gridbot: warning: {message}", file=sys.stderr)
+
+
 def print_json(data: Any, stream: TextIO | None = None, *, indent: int | None = 2) -> None:
     """Print ``data`` as JSON (UTF-8 text, not \\u escapes)."""
     print(json.dumps(data, ensure_ascii=False, indent=indent), file=stream or sys.stdout)
