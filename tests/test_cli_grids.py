@@ -3,7 +3,6 @@ are still in use, overlap warnings, and maps drawn in GCJ-02 (Tencent/AMap) coor
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 
 from bot.coordinates import wgs84_to_gcj02
 from tests.conftest import CliResult, run_gridbot_inline
+from tests.data_dir import Request, open_tickets
 from tests.domain import feature, square
 
 SHILONG = [("SL-XS-01", "西湖第一网格", "西湖社区", 113.85), ("SL-XS-02", "西湖第二网格", "西湖社区", 113.86),
@@ -35,37 +35,13 @@ def grid_ids(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return sorted(grid["grid_id"] for grid in json.loads(listed.out))
 
 
-def open_ticket_in(data_dir: Path, grid_id: str) -> None:
-    """A resident's open ticket in ``grid_id``, as `gridbot serve` would have opened it."""
-    from redis.asyncio import Redis
-
-    from bot.config import Settings
-    from bot.grid_map import Location
-    from bot.redis_server import EmbeddedRedis
-    from bot.runtime import build_domain
-    from bot.tickets import NewRequest
-
-    async def open_one() -> None:
-        server = EmbeddedRedis(data_dir)
-        redis = Redis.from_url(server.start(), decode_responses=True)
-        try:
-            domain = await build_domain(redis, Settings(_env_file=None, data_dir=data_dir))
-            location = Location.of_grid((await domain.grids.current()).get(grid_id), "alias")
-            await domain.tickets.open(NewRequest("telegram:1", "光明路的路灯不亮", "municipal", location=location))
-        finally:
-            await redis.aclose()
-            server.stop()
-
-    asyncio.run(open_one())
-
-
 @pytest.fixture
 def town_in_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A data dir on the demo map of 莞城街道 with a worker on GC-XY-01 and an open ticket in GC-XY-02."""
     data_dir = tmp_path / "var"
     added = run_gridbot_inline(["workers", "add", "--grid", "GC-XY-01", "--telegram-id", "7001"], data_dir, monkeypatch)
     assert added.status == 0, added.err
-    open_ticket_in(data_dir, "GC-XY-02")
+    open_tickets(data_dir, Request("GC-XY-02", "光明路的路灯不亮"))
     return data_dir
 
 
