@@ -80,8 +80,9 @@ async def import_map(args: argparse.Namespace, settings: Settings) -> int:
     for first, second in outcome.overlaps:
         warn(f"grids {first} and {second} overlap; a point in both goes to {first}")
     if outcome.refused:
-        raise CliError(f"{args.file}: {_in_use(outcome)}; the previous map stays. Use --merge to replace only "
-                       f"the towns in the file, or --force to drop these grids anyway")
+        merge = "" if args.merge else "Use --merge to replace only the towns in the file, or "
+        raise CliError(f"{args.file}: {_in_use(outcome)}; the previous map stays. "
+                       f"{merge or 'Use '}--force to drop these grids anyway")
     grid_map = outcome.grid_map
     summary = {"version": outcome.version, "grids": len(grid_map.grids), "communities": len(grid_map.communities()),
                "towns": len(grid_map.towns()), "imported": len(incoming.grids), "dropped": list(outcome.dropped),
@@ -89,7 +90,7 @@ async def import_map(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(summary)
         return 0
-    print(f"imported {summary['imported']} grids; the map now has {summary['grids']} grids in "
+    print(f"imported {_count(summary['imported'], 'grid')}; the map now has {summary['grids']} grids in "
           f"{summary['communities']} communities of {summary['towns']} towns (map version {outcome.version})")
     if outcome.dropped:
         print(f"dropped {_count(len(outcome.dropped), 'grid')}: {', '.join(outcome.dropped)}")
@@ -99,7 +100,7 @@ async def import_map(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _in_use(outcome: ImportOutcome) -> str:
-    """'these grids would be dropped but are in use: GC-XY-01 (2 workers, 1 open ticket), …'."""
+    """'2 grids not in the new map still have workers or open tickets: GC-XY-01 (2 workers), GC-XY-02 (…)'."""
     def counts(workers: int, tickets: int) -> str:
         return ", ".join(([_count(workers, "worker")] if workers else [])
                          + ([_count(tickets, "open ticket")] if tickets else []))

@@ -70,10 +70,16 @@ def test_merge_adds_the_town_and_keeps_the_others(town_in_use: Path, tmp_path: P
     summary = json.loads(result.out)
     assert (summary["imported"], summary["grids"], summary["towns"], summary["dropped"]) == (3, 15, 2, [])
     assert grid_ids(town_in_use, monkeypatch) == sorted(before + [grid_id for grid_id, *_ in SHILONG])
-    # importing the town again with one grid fewer replaces only that town
+    # importing the town again with one grid fewer replaces only that town, and guards its grids in use too
+    assert run_gridbot_inline(["workers", "add", "--grid", "SL-HZ-01", "--telegram-id", "7002"], town_in_use,
+                              monkeypatch).status == 0
     smaller = shilong_map()
     del smaller["features"][2]
-    again = import_map(town_in_use, monkeypatch, write_map(tmp_path / "smaller.geojson", smaller), "--merge")
+    smaller_path = write_map(tmp_path / "smaller.geojson", smaller)
+    refused = import_map(town_in_use, monkeypatch, smaller_path, "--merge")
+    assert refused.status == 1 and "1 grid not in the new map still has workers or open tickets: SL-HZ-01 (1 worker)" \
+        in refused.err and "--merge" not in refused.err.split("stays.")[1]
+    again = import_map(town_in_use, monkeypatch, smaller_path, "--merge", "--force")
     assert again.status == 0, again.err
     assert "dropped 1 grid: SL-HZ-01" in again.out
     assert grid_ids(town_in_use, monkeypatch) == sorted(before + ["SL-XS-01", "SL-XS-02"])
