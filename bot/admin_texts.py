@@ -1,14 +1,22 @@
-"""Chinese texts for admins: statistics, model information, retraining progress and results."""
+"""Chinese texts for admins: statistics, model information, retraining progress and results, and the
+command line's ticket list."""
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from nlp.artifact import ModelMetadata
 
-from bot.retrain import RetrainResult
 from bot.stats import Period, Stats
 from bot.texts import esc
+from bot.ticket import Ticket
+
+if TYPE_CHECKING:  # the model stack loads only where retraining happens, not for every CLI command
+    from bot.retrain import RetrainResult
+
+URGENT_MARK = "🚨"
+LIST_TEXT_LIMIT = 30
 
 
 def not_admin() -> str:
@@ -26,6 +34,24 @@ def _period(title: str, period: Period) -> str:
 
 def stats(data: Stats) -> str:
     return "\n".join([_period("今天", data.today), _period("近 7 天", data.week), f"超时未办结：{data.overdue} 件"])
+
+
+def ticket_list_header() -> tuple[str, ...]:
+    """The column names of ``gridbot tickets list``."""
+    return ("工单号", "状态", "紧急", "类别", "网格", "办理时限", "内容")
+
+
+def ticket_row(ticket: Ticket, category_name: str, deadline: str) -> tuple[str, ...]:
+    """One ticket as the cells of ``gridbot tickets list`` (plain text, the message on one short line)."""
+    text = " ".join(ticket.text.split())
+    if len(text) > LIST_TEXT_LIMIT:
+        text = text[: LIST_TEXT_LIMIT - 1] + "…"
+    return (ticket.number, ticket.status.label, URGENT_MARK if ticket.urgent else "", category_name,
+            ticket.grid_id or ticket.community or "-", deadline, text)
+
+
+def no_tickets() -> str:
+    return "没有符合条件的工单。"
 
 
 def model(metadata: ModelMetadata) -> str:

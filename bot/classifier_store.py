@@ -4,21 +4,34 @@ from __future__ import annotations
 
 import fcntl
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from nlp.artifact import ModelMetadata, current_version, load_model, new_version, save_model
+from nlp.artifact import ArtifactError, ModelMetadata, current_version, load_model, new_version, read_metadata, save_model
 from nlp.classifier import TextClassifier
 from nlp.dataset import Dataset, read_labelled_csv
 from nlp.segment import read_userdict
 from nlp.training import Progress, TrainingResult, train_with_heldout
 
 from bot.config import Settings
+from bot.model_gate import Verdict, judge
 
 
 def user_words(settings: Settings) -> list[tuple[str, int | None]]:
     """The shipped domain dictionary (missing file: no extra words)."""
     path = settings.userdict_path
     return read_userdict(path) if path.is_file() else []
+
+
+@dataclass(frozen=True)
+class Trained:
+    """A model trained and saved as a new version, and whether it became the current one."""
+
+    result: TrainingResult
+    metadata: ModelMetadata
+    path: Path
+    verdict: Verdict  # against the model that was current in the same directory
+    current: bool
 
 
 def train_and_save(
@@ -28,14 +41,27 @@ def train_and_save(
     *,
     extra_words: Sequence[tuple[str, int | None]] = (),
     progress: Progress | None = None,
-    make_current: bool = True,
-) -> tuple[TrainingResult, ModelMetadata, Path]:
-    """Train with a held-out evaluation, save a new version under ``out_dir``; returns all three."""
+    force: bool = False,
+) -> Trained:
+    """Train with a held-out evaluation and save a new version under ``out_dir``; it becomes current if
+    it passes the gate against the current model there (``bot.model_gate``), or when ``force``d."""
+    in_use = current_metadata(out_dir)
     words = user_words(settings) + list(extra_words)
     result = train_with_heldout(dataset, user_words=words, progress=progress)
     metadata = _metadata(dataset, result)
-    path = save_model(out_dir, result.classifier, metadata, make_current=make_current)
-    return result, metadata, path
+    verdict = judge(result.metrics, in_use)
+    path = save_model(out_dir, result.classifier, metadata, make_current=verdict.go_live or force)
+    return Trained(result, metadata, path, verdict, verdict.go_live or force)
+
+
+def current_metadata(models_dir: Path) -> ModelMetadata | None:
+    """The metadata of the current model under ``models_dir`` (None when there is none, or it cannot be read:
+    a model of an older schema is no model in use, and retraining is what replaces it)."""
+    version = current_version(models_dir)
+    try:
+        return read_metadata(models_dir / version) if version is not None else None
+    except ArtifactError:
+        return None
 
 
 def save_trained(settings: Settings, dataset: Dataset, result: TrainingResult) -> ModelMetadata:

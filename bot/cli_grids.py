@@ -5,18 +5,42 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.cli_support import CliError, print_json, run_async
+from bot.cli_support import CliError, print_json, run_async, warn
 from bot.config import Settings
+from bot.coordinates import Crs
+from bot.grid_import import GridImporter, ImportOutcome, in_wgs84
 from bot.grid_map import GridMap, GridMapError
 from bot.runtime import build_domain, redis_connection
+
+IMPORT_HELP = """\
+Each Feature of the GeoJSON FeatureCollection is one grid (网格): a Polygon or MultiPolygon whose
+positions are WGS84 [longitude, latitude] (as GPS and Telegram give them), with the properties
+  grid_id    unique id of the grid (string), e.g. GC-XY-01
+  name       the grid's name, e.g. 西隅第一网格
+  community  its community (村社区), e.g. 西隅社区
+  town       its town or street (镇街), e.g. 莞城街道
+  aliases    optional: a list of roads, estates and buildings inside the grid, e.g. ["西正路", "振华大厦"]
+Maps from Tencent or AMap (高德) are GCJ-02, not WGS84: give --crs gcj02 to convert them.
+
+By default the file becomes the whole map. --merge replaces only the towns the file has and keeps
+the grids of every other town. Either way, grids that would disappear while workers are bound to
+them or their tickets are still open stop the import (they are named) unless --force is given.
+The file is validated whole first: a bad file changes nothing."""
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the grid map commands."""
     grids = commands.add_parser("grids", help="the grid map: import, list, locate")
     sub = grids.add_subparsers(dest="grids_command", metavar="ACTION", required=True)
-    imp = sub.add_parser("import", help="replace the grid map with a GeoJSON file (validated whole first)")
-    imp.add_argument("file", type=Path, metavar="FILE")
+    imp = sub.add_parser("import", help="import a GeoJSON grid map (whole, or by town with --merge)",
+                         description=IMPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    imp.add_argument("file", type=Path, metavar="FILE", help="GeoJSON FeatureCollection, one Feature per grid")
+    imp.add_argument("--merge", action="store_true",
+                     help="replace only the towns in FILE, keep the grids of other towns")
+    imp.add_argument("--force", action="store_true",
+                     help="drop grids that still have workers or open tickets")
+    imp.add_argument("--crs", type=Crs, choices=list(Crs), default=Crs.WGS84,
+                     help="coordinates of FILE: wgs84 (default) or gcj02 (Tencent/AMap), converted to WGS84")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=run_async(import_map))
     lst = sub.add_parser("list", help="list the grids of the current map")
@@ -45,18 +69,49 @@ def read_map_file(path: Path) -> GridMap:
 
 
 async def import_map(args: argparse.Namespace, settings: Settings) -> int:
-    grid_map = read_map_file(args.file)  # before connecting: a bad file changes nothing
+    incoming = in_wgs84(read_map_file(args.file), args.crs)  # before connecting: a bad file changes nothing
     async with redis_connection(settings) as redis:
         domain = await build_domain(redis, settings)
-        version = await domain.grids.import_map(grid_map)
-    summary = {"version": version, "grids": len(grid_map.grids), "communities": len(grid_map.communities()),
-               "towns": len(grid_map.towns())}
+        try:
+            outcome = await GridImporter(domain.grids, domain.people, domain.store).run(
+                incoming, merge=args.merge, force=args.force)
+        except GridMapError as err:
+            raise CliError(f"{args.file}: {err}; the previous map stays") from None
+    for first, second in outcome.overlaps:
+        warn(f"grids {first} and {second} overlap; a point in both goes to {first}")
+    if outcome.refused:
+        merge = "" if args.merge else "Use --merge to replace only the towns in the file, or "
+        raise CliError(f"{args.file}: {_in_use(outcome)}; the previous map stays. "
+                       f"{merge or 'Use '}--force to drop these grids anyway")
+    grid_map = outcome.grid_map
+    summary = {"version": outcome.version, "grids": len(grid_map.grids), "communities": len(grid_map.communities()),
+               "towns": len(grid_map.towns()), "imported": len(incoming.grids), "dropped": list(outcome.dropped),
+               "overlaps": [list(pair) for pair in outcome.overlaps]}
     if args.json:
         print_json(summary)
-    else:
-        print(f"imported {summary['grids']} grids in {summary['communities']} communities of "
-              f"{summary['towns']} towns (map version {version})")
+        return 0
+    print(f"imported {_count(summary['imported'], 'grid')}; the map now has {summary['grids']} grids in "
+          f"{summary['communities']} communities of {summary['towns']} towns (map version {outcome.version})")
+    if outcome.dropped:
+        print(f"dropped {_count(len(outcome.dropped), 'grid')}: {', '.join(outcome.dropped)}")
+    if outcome.in_use:
+        warn(f"dropped anyway (--force): {_in_use(outcome)}")
     return 0
+
+
+def _in_use(outcome: ImportOutcome) -> str:
+    """'2 grids not in the new map still have workers or open tickets: GC-XY-01 (2 workers), GC-XY-02 (…)'."""
+    def counts(workers: int, tickets: int) -> str:
+        return ", ".join(([_count(workers, "worker")] if workers else [])
+                         + ([_count(tickets, "open ticket")] if tickets else []))
+
+    grids = ", ".join(f"{g.grid_id} ({counts(g.workers, g.open_tickets)})" for g in outcome.in_use)
+    verb = "has" if len(outcome.in_use) == 1 else "have"
+    return f"{_count(len(outcome.in_use), 'grid')} not in the new map still {verb} workers or open tickets: {grids}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 async def list_grids(args: argparse.Namespace, settings: Settings) -> int:

@@ -11,15 +11,17 @@ from typing import Any
 from typing import TYPE_CHECKING
 
 from nlp.artifact import ModelMetadata, load_model
-from nlp.dataset import read_labelled_csv
+from nlp.dataset import MIN_ROWS_PER_LABEL, Dataset, read_labelled_csv
 from nlp.progress import TRAINING_STEPS
 from nlp.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 
-from bot.cli_support import CliError, print_json, step_progress
+from bot.cli_support import CliError, print_json, step_progress, warn
 from bot.config import Settings
 
 if TYPE_CHECKING:
     from nlp.classifier import Prediction, TextClassifier
+
+    from bot.classifier_store import Trained
 
 # The model stack (scikit-learn, scipy) is imported by the commands that use it, so that `--help` and
 # the other commands start fast.
@@ -30,6 +32,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser("train", help="train a classifier and save a new model version")
     train.add_argument("--data", type=Path, help="UTF-8 CSV with columns text,label (default: shipped corpus)")
     train.add_argument("--out", type=Path, help="models directory (default: DATA_DIR/models)")
+    train.add_argument("--force", action="store_true",
+                       help="make the new model current even if its held-out macro-F1 is lower than the current one's")
     train.add_argument("--json", action="store_true", help="print the result as JSON")
     train.set_defaults(handler=run_train)
 
@@ -67,30 +71,57 @@ def _model(settings: Settings, path: Path | None) -> tuple[TextClassifier, Model
         return load_or_train_default(settings, progress)
 
 
+def _read_labelled(settings: Settings, path: Path, *, to_train: bool) -> Dataset:
+    """A labelled CSV whose labels are all categories of the taxonomy (and, to train, enough of each)."""
+    taxonomy = load_taxonomy(settings.taxonomy_path)
+    return read_labelled_csv(path, require_labels=to_train, categories=taxonomy.codes,
+                             categories_file=str(settings.taxonomy_path))
+
+
 def run_train(args: argparse.Namespace, settings: Settings) -> int:
-    """Train, print held-out metrics, save a versioned model and mark it current."""
+    """Train, print held-out metrics, save a versioned model; it becomes current if not worse (or --force)."""
     from bot.classifier_store import train_and_save
 
-    data = args.data or settings.corpus_path
-    dataset = read_labelled_csv(data)
+    dataset = _read_labelled(settings, args.data or settings.corpus_path, to_train=True)
     out_dir = args.out or settings.models_dir
     with step_progress(TRAINING_STEPS, "training") as progress:
-        result, metadata, path = train_and_save(settings, dataset, out_dir, progress=progress)
+        trained = train_and_save(settings, dataset, out_dir, progress=progress, force=args.force)
+    result, metadata, verdict = trained.result, trained.metadata, trained.verdict
     if args.json:
-        print_json({"version": metadata.version, "path": str(path), "n_train": result.n_train,
-                    "n_test": result.n_test, "seconds": result.seconds, "metrics": result.metrics})
+        print_json({"version": metadata.version, "path": str(trained.path), "n_train": result.n_train,
+                    "n_test": result.n_test, "seconds": result.seconds, "metrics": result.metrics,
+                    "current": trained.current, "previous": verdict.old_version or None,
+                    "previous_macro_f1": verdict.old_macro_f1})
         return 0
-    print(f"trained {metadata.version} on {result.n_train} messages in {result.seconds:.1f} s; saved to {path}")
+    print(f"trained {metadata.version} on {result.n_train} messages in {result.seconds:.1f} s; saved to {trained.path}")
     print(f"held-out split of {result.n_test} messages:")
     _print_metrics(result.metrics, _taxonomy(settings))
+    print(_verdict_line(trained))
     return 0
+
+
+def _verdict_line(trained: Trained) -> str:
+    """Whether the new model is now current, and against what."""
+    verdict, version = trained.verdict, trained.metadata.version
+    if verdict.old_macro_f1 is None:
+        return f"{version} is now the current model"
+    compared = f"held-out macro-F1: new {verdict.new_macro_f1:.4f}, {verdict.old_version} {verdict.old_macro_f1:.4f}"
+    if verdict.go_live:
+        return f"{version} is now the current model ({compared})"
+    if trained.current:
+        return f"{version} is now the current model although it scores lower (--force; {compared})"
+    return (f"{verdict.old_version} stays the current model: the new one scores lower ({compared}); "
+            f"to use {version} anyway, train again with --force")
 
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Score a model on a labelled CSV."""
     from nlp.metrics import evaluate
 
-    dataset = read_labelled_csv(args.data, require_labels=False)
+    dataset = _read_labelled(settings, args.data, to_train=False)
+    for label, count in dataset.thin_labels():
+        warn(f"{args.data}: only {count} row{'s' * (count > 1)} of {label!r} (at least {MIN_ROWS_PER_LABEL} "
+             f"make a score that means something)")
     classifier, metadata = _model(settings, args.model)
     labels = sorted(set(classifier.labels) | set(dataset.labels))
     metrics = evaluate(dataset.labels, classifier.predict(dataset.texts), labels)

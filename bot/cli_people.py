@@ -7,7 +7,7 @@ import argparse
 from bot.cli_support import CliError, print_json, run_async, telegram_id
 from bot.config import Settings
 from bot.grid_map import GridMap
-from bot.people import Level, telegram_key
+from bot.people import Level, looks_like_phone_number, telegram_key
 from bot.runtime import Domain, build_domain, redis_connection
 
 
@@ -60,11 +60,22 @@ async def _known_grid(domain: Domain, grid_id: str) -> None:
         raise CliError(f"unknown grid {grid_id!r}; see `gridbot grids list`")
 
 
+def _telegram_user(telegram_id: int, who: str, alternative: str = "") -> str:
+    """The recipient key of a Telegram user id typed by an operator; a phone number is refused."""
+    if looks_like_phone_number(telegram_id):
+        raise CliError(f"{telegram_id} looks like a mobile phone number, not a Telegram user id: --telegram-id needs "
+                       f"the number Telegram gives the {who}'s account (they can see it by writing to @userinfobot)"
+                       f"{alternative}")
+    return telegram_key(telegram_id)
+
+
 async def add_worker(args: argparse.Namespace, settings: Settings) -> int:
+    invite = f"; or run `gridbot workers invite --grid {args.grid}` and have them send /join CODE to the bot"
+    key = _telegram_user(args.telegram_id, "worker", invite)
     async with redis_connection(settings) as redis:
         domain = await build_domain(redis, settings)
         await _known_grid(domain, args.grid)
-        worker = await domain.people.add_worker(telegram_key(args.telegram_id), args.grid, args.name)
+        worker = await domain.people.add_worker(key, args.grid, args.name)
     if args.json:
         print_json({"telegram_id": args.telegram_id, "name": worker.name, "grids": list(worker.grids)})
     else:
@@ -108,13 +119,14 @@ async def invite_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 async def add_supervisor(args: argparse.Namespace, settings: Settings) -> int:
     level, area = (Level.COMMUNITY, args.community) if args.community else (Level.TOWN, args.town)
+    key = _telegram_user(args.telegram_id, "supervisor")
     async with redis_connection(settings) as redis:
         domain = await build_domain(redis, settings)
         grid_map = await _grid_map(domain)
         known = grid_map.communities() if level == Level.COMMUNITY else grid_map.towns()
         if area not in known:
             raise CliError(f"unknown {level} {area!r}; the map has: {', '.join(known)}")
-        supervisor = await domain.people.add_supervisor(telegram_key(args.telegram_id), level, area, args.name)
+        supervisor = await domain.people.add_supervisor(key, level, area, args.name)
     if args.json:
         print_json({"telegram_id": args.telegram_id, "name": supervisor.name, "level": str(level), "area": area})
     else:

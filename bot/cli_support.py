@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -11,6 +12,23 @@ from typing import Any, TextIO
 
 class CliError(Exception):
     """An expected failure, printed as one line with a non-zero exit."""
+
+
+def warn(message: str) -> None:
+    """A one-line warning on stderr (the command goes on)."""
+    print(f"gridbot: warning: {message}", file=sys.stderr)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (Chinese characters and emoji take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def table(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows as lines of aligned columns (by display width; the last column is not padded)."""
+    widths = [max(display_width(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    return ["  ".join([cell + " " * (width - display_width(cell)) for cell, width in zip(row, widths)] + [row[-1]])
+            for row in rows]
 
 
 def print_json(data: Any, stream: TextIO | None = None, *, indent: int | None = 2) -> None:

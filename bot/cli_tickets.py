@@ -6,9 +6,10 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from bot.cli_support import CliError, print_json, run_async
+from bot import admin_texts
+from bot.cli_support import CliError, print_json, run_async, table
 from bot.config import Settings
-from bot.runtime import build_domain, redis_connection
+from bot.runtime import Domain, build_domain, redis_connection
 from bot.ticket import AuditEntry, Ticket
 from bot.ticket_states import Status
 from bot.tickets import LOCAL_TIME
@@ -19,8 +20,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     tickets = commands.add_parser("tickets", help="tickets (工单)")
     sub = tickets.add_subparsers(dest="tickets_command", metavar="ACTION", required=True)
     lst = sub.add_parser("list", help="list tickets, newest first")
-    lst.add_argument("--status", choices=[str(s) for s in Status])
-    lst.add_argument("--grid", metavar="GRID_ID")
+    lst.add_argument("--status", type=status_argument, metavar="STATUS",
+                     help="only this state: " + ", ".join(f"{s} ({s.label})" for s in Status))
+    lst.add_argument("--grid", metavar="GRID_ID", help="only this grid's tickets")
     lst.add_argument("--limit", type=int, default=100)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=run_async(list_tickets))
@@ -28,6 +30,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     show.add_argument("number", metavar="NUMBER")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=run_async(show_ticket))
+
+
+def status_argument(value: str) -> Status:
+    """argparse type: a state by its code (``pending``) or its Chinese label (``待派单``)."""
+    for status in Status:
+        if value.strip().lower() in (str(status), status.label):
+            return status
+    known = ", ".join(f"{s} ({s.label})" for s in Status)
+    raise argparse.ArgumentTypeError(f"unknown status {value!r}; the states are: {known}")
 
 
 def local_time(timestamp: float) -> str:
@@ -54,14 +65,26 @@ async def list_tickets(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError("--limit must be a positive number")
     async with redis_connection(settings) as redis:
         domain = await build_domain(redis, settings)
-        status = Status(args.status) if args.status else None
-        tickets = await domain.store.list(status=status, grid_id=args.grid, limit=args.limit)
+        if args.grid is not None:
+            await _known_grid(domain, args.grid)
+        tickets = await domain.store.list(status=args.status, grid_id=args.grid, limit=args.limit)
     if args.json:
         print_json([ticket_json(t) for t in tickets])
         return 0
-    for t in tickets:
-        print(f"{t.number}\t{t.status.label}\t{t.category}\t{t.grid_id or '-'}\t{local_time(t.deadline_at)}\t{t.text[:30]}")
+    if not tickets:
+        print(admin_texts.no_tickets())
+        return 0
+    rows = [admin_texts.ticket_row(t, domain.taxonomy.name(t.category), local_time(t.deadline_at)) for t in tickets]
+    for line in table([admin_texts.ticket_list_header(), *rows]):
+        print(line)
     return 0
+
+
+async def _known_grid(domain: Domain, grid_id: str) -> None:
+    """Refuse a grid id that neither the map nor any ticket has (a grid dropped from the map keeps its tickets)."""
+    grid_map = await domain.grids.current()
+    if (grid_map is None or grid_map.get(grid_id) is None) and not await domain.store.list(grid_id=grid_id, limit=1):
+        raise CliError(f"unknown grid {grid_id!r}; see `gridbot grids list`")
 
 
 async def show_ticket(args: argparse.Namespace, settings: Settings) -> int:

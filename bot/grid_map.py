@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import shapely
 from shapely import STRtree
 from shapely.errors import ShapelyError
 from shapely.geometry import Point, mapping, shape
@@ -28,6 +29,9 @@ from bot.place_index import Method, PlaceIndex
 
 REQUIRED_PROPERTIES = ("grid_id", "name", "community", "town")
 POLYGON_TYPES = ("Polygon", "MultiPolygon")
+METRES_PER_DEGREE = 111_320.0  # along a meridian, and along the equator
+
+
 class GridMapError(ValueError):
     """A grid map that cannot be used; the message names the problem and the feature."""
 
@@ -280,6 +284,29 @@ class GridMap:
             return Location()
         grid = min((self._grids[index] for index in hits), key=lambda each: each.grid_id)
         return Location.of_grid(grid, "point")
+
+    def is_near(self, lat: float, lon: float, metres: float) -> bool:
+        """Whether some grid lies within ``metres`` of the point (inside one counts as near)."""
+        scale = METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01)  # metres per degree of longitude
+        # A degree of longitude is the shorter one, so this reach in degrees finds every grid in reach.
+        candidates = self._tree.query(Point(lon, lat), predicate="dwithin", distance=metres / scale)
+        origin = Point(0.0, 0.0)
+        for index in candidates:  # in metres east and north of the point, to measure the true distance
+            area = shapely.transform(self._grids[index].geometry, lambda xy: (xy - (lon, lat)) * (scale, METRES_PER_DEGREE))
+            if area.distance(origin) <= metres:
+                return True
+        return False
+
+    def overlapping_pairs(self) -> list[tuple[str, str]]:
+        """Pairs of grid ids whose areas overlap (a shared boundary is no overlap), sorted."""
+        pairs: set[tuple[str, str]] = set()
+        for index, grid in enumerate(self._grids):
+            for other in self._tree.query(grid.geometry, predicate="intersects"):
+                # DE-9IM "T********": the two interiors meet
+                if other != index and grid.geometry.relate_pattern(self._grids[other].geometry, "T********"):
+                    first, second = sorted((grid.grid_id, self._grids[other].grid_id))
+                    pairs.add((first, second))
+        return sorted(pairs)
 
     def locate_text(self, text: str) -> Location:
         """The grid (or community, or town) of a place named in ``text``; see ``PlaceIndex.find``."""

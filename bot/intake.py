@@ -34,6 +34,9 @@ NEW_REQUEST_WORDS = 6
 # Words that only say where something is (就在西正路8号门口附近): not "more than where".
 _WHERE_WORDS = ("就在", "位置", "地址", "附近", "门口", "旁边", "对面", "这里", "那里", "就是", "在", "是", "号", "楼")
 DRAFT_TTL_SECONDS = 24 * 3600
+# A shared location outside every grid and this far from all of them is outside the service area (nearer,
+# it is likely a gap between grids or a border, and a supervisor places it).
+OUT_OF_AREA_METRES = 1000.0
 STEP_CATEGORY, STEP_LOCATION = "category", "location"
 
 
@@ -59,7 +62,8 @@ class Draft:
 class IntakeReply:
     """What the channel should tell the resident next."""
 
-    kind: str  # "opened", "linked", "ask_category", "ask_location", "location_not_found", "nothing_pending"
+    # "opened", "linked", "ask_category", "ask_location", "location_not_found", "out_of_area", "nothing_pending"
+    kind: str
     ticket: Ticket | None = None
     options: tuple[tuple[str, str], ...] = ()  # (code, Chinese name) for ask_category
     services: tuple[str, ...] = ()  # emergency numbers to show at once
@@ -67,6 +71,7 @@ class IntakeReply:
     address: str = ""
     # The request that was waiting for its place, opened unplaced because the answer was a new request.
     earlier: Ticket | None = None
+    towns: tuple[str, ...] = ()  # out_of_area: the towns the service covers
 
 
 class Intake:
@@ -111,12 +116,15 @@ class Intake:
         return await self._locate_and_open(resident, draft, await self._locate_text(draft.text), request_id)
 
     async def locate_by_point(self, resident: str, lat: float, lon: float, request_id: str | None = None) -> IntakeReply:
-        """The resident shared a location for the waiting request."""
+        """The resident shared a location for the waiting request. Far outside the map it is not opened: the
+        resident is told where the service works, and the request keeps waiting for a place."""
         draft = await self._load(resident)
         if draft is None or draft.step != STEP_LOCATION:
             return IntakeReply("nothing_pending")
         grid_map = await self.grids.current()
         location = grid_map.locate_point(lat, lon) if grid_map else Location()
+        if grid_map is not None and location.grid_id is None and not grid_map.is_near(lat, lon, OUT_OF_AREA_METRES):
+            return IntakeReply("out_of_area", towns=tuple(grid_map.towns()))
         return await self._open(resident, draft, location, (lat, lon), request_id)
 
     async def locate_by_address(self, resident: str, address: str, request_id: str | None = None) -> IntakeReply:

@@ -6,6 +6,7 @@ supervisors and admins are Telegram users.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +17,7 @@ from bot import keys
 
 INVITE_TTL_SECONDS = 7 * 24 * 3600
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed by hand
+MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 class Level(StrEnum):
@@ -28,6 +30,13 @@ class Level(StrEnum):
 def telegram_key(user_id: int) -> str:
     """Recipient key of a Telegram user."""
     return f"telegram:{user_id}"
+
+
+def looks_like_phone_number(user_id: int) -> bool:
+    """Whether a number given as a Telegram user id is a mainland mobile number (11 digits, 13…–19…).
+
+    Telegram user ids are still shorter (10 digits at most); a phone number there would bind nobody, silently."""
+    return MAINLAND_MOBILE.fullmatch(str(user_id)) is not None
 
 
 @dataclass(frozen=True)

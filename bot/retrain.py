@@ -1,10 +1,8 @@
 """Retraining from the shipped corpus plus every recorded correction, switching only if not worse.
 
-Both models are judged the same way: macro-F1 on a held-out split, from a model fitted on the rest
-(``gridbot train`` records that figure in the model's metadata). The model in service was refitted on
-all its data, so scoring it on any split of that data would flatter it; its recorded held-out figure
-is the fair comparison. The candidate goes live (saved, marked current, announced to every process)
-only if its held-out macro-F1 is not lower. One retraining at a time across all processes (a lock).
+The candidate goes live (saved, marked current, announced to every process) only if it passes the gate
+of ``bot.model_gate``: held-out macro-F1 not lower than the model in service's. One retraining at a time
+across all processes (a lock).
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ from nlp.training import train_with_heldout
 from bot import keys
 from bot.classifier_store import save_trained, user_words
 from bot.config import Settings
+from bot.model_gate import judge
 from bot.model_holder import ModelHolder
 
 LOCK_SECONDS = 1800
@@ -83,11 +82,11 @@ class Retrainer:
         words = user_words(self.settings)
         result = await asyncio.to_thread(train_with_heldout, dataset, user_words=words)
         await report(f"训练完成（{result.seconds:.0f} 秒），正在与当前模型比较")
-        old = float(self.models.metadata.metrics.get("macro_f1", 0.0))
-        new = float(result.metrics["macro_f1"])
-        outcome = RetrainResult(switched=False, old_version=self.models.metadata.version, old_macro_f1=old,
-                                new_macro_f1=new, corrections=len(extra), n_train=result.n_train)
-        if new < old:
+        verdict = judge(result.metrics, self.models.metadata)
+        outcome = RetrainResult(switched=False, old_version=verdict.old_version,
+                                old_macro_f1=verdict.old_macro_f1 or 0.0, new_macro_f1=verdict.new_macro_f1,
+                                corrections=len(extra), n_train=result.n_train)
+        if not verdict.go_live:
             return outcome
         metadata = await asyncio.to_thread(save_trained, self.settings, dataset, result)
         await self.models.switch_to(metadata.version)  # this process at once; the others on the message

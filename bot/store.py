@@ -273,6 +273,17 @@ class TicketStore:
                     return tickets
         return tickets
 
+    async def count_open_in_grid(self, grid_id: str) -> int:
+        """How many tickets of the grid are still open (pending, assigned or accepted)."""
+        numbers = await self.redis.zrange(keys.by_grid(grid_id), 0, -1)
+        if not numbers:
+            return 0
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for status in OPEN_STATUSES:
+                pipe.smismember(keys.by_status(status), numbers)
+            memberships = await pipe.execute()
+        return sum(1 for flags in zip(*memberships) if any(flags))
+
     async def due_items(self, now: float, limit: int = 100) -> list[tuple[str, float]]:
         """Due items (``kind|number``) whose time has come, oldest first."""
         return [(m, float(s)) for m, s in await self.redis.zrangebyscore(keys.due(), "-inf", now, 0, limit, withscores=True)]

@@ -100,6 +100,11 @@ def location_not_found(address: str) -> str:
     return f"没能根据「{esc(address)}」找到对应网格，请换个说法，或点「发送位置」。"
 
 
+def out_of_area(towns: Iterable[str]) -> str:
+    return (f"您发送的位置不在本服务区域内（本服务覆盖：{esc('、'.join(towns))}）。\n"
+            "如果问题发生在服务区域内，请直接输入地址（如路名门牌、小区名），或在问题现场重新发送位置。")
+
+
 def ticket_opened_from(number: str, data: dict[str, Any]) -> str:
     grid = data.get("grid_name") or data.get("grid_id")
     where = f"网格：{esc(grid)}" if grid else "网格：待指挥中心派单"

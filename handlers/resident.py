@@ -62,6 +62,8 @@ async def show(message: Message, reply: IntakeReply, after_location: bool = Fals
         await message.answer(texts.ask_location(), reply_markup=location_keyboard())
     elif reply.kind == "location_not_found":
         await message.answer(texts.location_not_found(reply.address), reply_markup=location_keyboard())
+    elif reply.kind == "out_of_area":
+        await message.answer(texts.out_of_area(reply.towns), reply_markup=location_keyboard())
     elif reply.kind == "nothing_pending":
         await message.answer(texts.nothing_pending(), reply_markup=ReplyKeyboardRemove())
     elif after_location:

@@ -10,10 +10,13 @@ import csv
 import hashlib
 import io
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 REQUIRED_COLUMNS = ("text", "label")
+# Fewer examples than this teach a category nothing reliable, and leave its held-out score one or two rows.
+MIN_ROWS_PER_LABEL = 10
 
 
 class DatasetError(ValueError):
@@ -32,6 +35,14 @@ class Dataset:
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def first_line(self, label: str) -> int:
+        """The line of the first row with ``label``."""
+        return self.lines[self.labels.index(label)]
+
+    def thin_labels(self, minimum: int = MIN_ROWS_PER_LABEL) -> list[tuple[str, int]]:
+        """(label, rows) of each label with fewer than ``minimum`` rows, in file order."""
+        return [(label, count) for label, count in Counter(self.labels).items() if count < minimum]
 
 
 def _read_text(path: Path) -> tuple[str, bytes]:
@@ -56,8 +67,10 @@ def _parse_urgent(value: str, path: Path, line: int) -> bool:
     raise DatasetError(f"{path}:{line}: urgent must be 0 or 1, got {value!r}")
 
 
-def read_labelled_csv(path: Path, *, require_labels: bool = True) -> Dataset:
-    """Read and validate a labelled CSV; ``require_labels`` also checks it can train a classifier."""
+def read_labelled_csv(path: Path, *, require_labels: bool = True, categories: Sequence[str] | None = None,
+                      categories_file: str = "the taxonomy") -> Dataset:
+    """Read and validate a labelled CSV; every label must be one of ``categories`` (when given, read from
+    ``categories_file``), and with ``require_labels`` the rows must be enough to train a classifier."""
     content, raw = _read_text(path)
     reader = csv.DictReader(io.StringIO(content, newline=""))
     header = [name.strip().lower() for name in reader.fieldnames or []]
@@ -90,17 +103,31 @@ def read_labelled_csv(path: Path, *, require_labels: bool = True) -> Dataset:
     if not texts:
         raise DatasetError(f"{path}: no rows after the header")
     dataset = Dataset(texts, labels, urgent if has_urgent else None, lines, hashlib.sha256(raw).hexdigest())
+    if categories is not None:
+        check_categories(dataset, path, categories, categories_file)
     if require_labels:
         check_trainable(dataset, path)
     return dataset
 
 
-def check_trainable(dataset: Dataset, path: Path) -> None:
-    """Refuse label sets a classifier cannot learn: fewer than 2 labels, a label seen only once."""
+def check_categories(dataset: Dataset, path: Path, categories: Sequence[str], categories_file: str) -> None:
+    """Refuse labels that are not categories: a typo would otherwise train (or score) a category of its own."""
+    unknown = [label for label in dict.fromkeys(dataset.labels) if label not in set(categories)]
+    if not unknown:
+        return
+    listed = ", ".join(f"{label!r} (first on line {dataset.first_line(label)})" for label in unknown[:5])
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    raise DatasetError(f"{path}:{dataset.first_line(unknown[0])}: {len(unknown)} label{'s' * (len(unknown) > 1)} "
+                       f"not in {categories_file}: {listed}{more}; the categories are: {', '.join(categories)}")
+
+
+def check_trainable(dataset: Dataset, path: Path, minimum: int = MIN_ROWS_PER_LABEL) -> None:
+    """Refuse label sets a classifier cannot learn: fewer than 2 labels, or too few rows of a label."""
     counts = Counter(dataset.labels)
     if len(counts) < 2:
         raise DatasetError(f"{path}: needs at least 2 different labels, found {len(counts)}")
-    for label, count in counts.items():
-        if count < 2:
-            line = dataset.lines[dataset.labels.index(label)]
-            raise DatasetError(f"{path}:{line}: label {label!r} has a single example; give it at least 2")
+    thin = dataset.thin_labels(minimum)
+    if thin:
+        got = ", ".join(f"{count} for {label!r} (line {dataset.first_line(label)})" for label, count in thin)
+        raise DatasetError(f"{path}:{dataset.first_line(thin[0][0])}: needs at least {minimum} rows per category, "
+                           f"got {got}")

@@ -50,10 +50,40 @@ def test_empty_label(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _assert_one_line_error(result, f"{data}:3", "empty label")
 
 
+def _rows(label: str, count: int, text: str = "路灯坏了") -> str:
+    return "".join(f"{text}{number},{label}\n" for number in range(count))
+
+
 def test_label_with_a_single_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = "text,label\n路灯坏了,municipal\n井盖丢了,municipal\n楼上好吵,noise\n"
+    rows = "text,label\n" + _rows("municipal", 12) + "楼上好吵,noise\n"
     result, data = _train(tmp_path, monkeypatch, rows)
-    _assert_one_line_error(result, f"{data}:4", "'noise'", "single example")
+    _assert_one_line_error(result, f"{data}:14", "needs at least 10 rows per category", "got 1 for 'noise' (line 14)")
+
+
+def test_a_handful_of_rows_is_refused_naming_each_thin_category(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "text,label\n" + _rows("municipal", 3) + _rows("noise", 12, "楼上好吵") + _rows("traffic", 4, "乱停车")
+    result, data = _train(tmp_path, monkeypatch, rows)
+    _assert_one_line_error(result, f"{data}:2: needs at least 10 rows per category, got 3 for 'municipal' (line 2), "
+                                   "4 for 'traffic' (line 17)")
+    assert not (tmp_path / "var").exists()
+
+
+def test_labels_outside_the_taxonomy_are_named_with_their_first_line(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "text,label\n" + _rows("municipal", 12) + _rows("快递", 12, "快递没到") + _rows("Noise", 12, "楼上好吵")
+    result, data = _train(tmp_path, monkeypatch, rows)
+    _assert_one_line_error(result, f"{data}:14: 2 labels not in ", "categories.yaml",
+                           "'快递' (first on line 14), 'Noise' (first on line 26)", "the categories are: sanitation, noise")
+    assert not (tmp_path / "var").exists()
+
+
+def test_eval_refuses_labels_outside_the_taxonomy_before_loading_a_model(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "labelled.csv"
+    data.write_text("text,label\n路灯坏了,municipal\n楼上好吵,noize\n", encoding="utf-8")
+    result = run_gridbot_inline(["eval", "--data", str(data)], tmp_path / "var", monkeypatch)
+    _assert_one_line_error(result, f"{data}:3: 1 label not in ", "'noize' (first on line 3)")
+    assert not (tmp_path / "var").exists()
 
 
 def test_fewer_than_two_labels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

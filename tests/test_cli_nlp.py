@@ -1,13 +1,15 @@
 """train / eval / classify as an operator uses them: outputs, JSON schemas, saved versioned models."""
 
 import asyncio
+import csv
 import json
+import random
 from pathlib import Path
 
 import pytest
 
 from nlp.artifact import SCHEMA_VERSION, current_version
-from tests.conftest import FreshDataDir, run_gridbot, write_csv
+from tests.conftest import FreshDataDir, run_gridbot, run_gridbot_inline, write_csv
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +42,42 @@ def test_train_prints_a_readable_report(tmp_path: Path, small_dataset: Path) -> 
     assert "市政设施" in result.out  # names come from categories.yaml
 
 
-def test_train_accepts_any_label_set_and_ignores_extra_columns(tmp_path: Path) -> None:
-    rows = [{"id": str(i), "text": t, "label": l} for i, (t, l) in enumerate([
-        ("小区门口的快递柜坏了", "快递"), ("快递员把包裹乱丢", "快递"), ("快递三天没送到", "快递"),
-        ("驿站取件排队太久", "快递"), ("公园的长椅断了", "公园"), ("公园厕所没有纸", "公园"),
-        ("公园晚上不开灯", "公园"), ("公园里的湖很脏", "公园"),
-    ])]
-    data = write_csv(tmp_path / "other.csv", rows, ("id", "text", "label"))
-    result = run_gridbot(["train", "--data", str(data), "--out", str(tmp_path / "m"), "--json"], tmp_path)
+def test_train_ignores_extra_columns(tmp_path: Path, corpus_rows: list[dict[str, str]],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = [row for label in ("noise", "traffic") for row in corpus_rows if row["label"] == label][::20][:30]
+    rows = [{"id": str(number), **row} for number, row in enumerate(chosen)]
+    data = write_csv(tmp_path / "other.csv", rows, ("id", "text", "label", "urgent"))
+    result = run_gridbot_inline(["train", "--data", str(data), "--out", str(tmp_path / "m"), "--json"], tmp_path,
+                                monkeypatch)
     assert result.status == 0, result.err
-    assert sorted(json.loads(result.out)["metrics"]["per_class"]) == ["公园", "快递"]
+    assert sorted(json.loads(result.out)["metrics"]["per_class"]) == sorted({row["label"] for row in chosen})
+
+
+def test_a_worse_model_is_saved_but_the_current_one_stays(tmp_path: Path, small_dataset: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Training on data that teaches less (here: the labels shuffled) must not replace a better model."""
+    models = tmp_path / "models"
+    train = ["train", "--out", str(models), "--json"]
+    good = json.loads(run_gridbot_inline([*train, "--data", str(small_dataset)], tmp_path, monkeypatch).out)
+    assert good["current"] is True and good["previous"] is None and current_version(models) == good["version"]
+
+    with open(small_dataset, encoding="utf-8", newline="") as src:
+        rows = list(csv.DictReader(src))
+    labels = [row["label"] for row in rows]
+    random.Random(7).shuffle(labels)
+    shuffled = write_csv(tmp_path / "shuffled.csv", [{**row, "label": label} for row, label in zip(rows, labels)])
+    refused = run_gridbot_inline(["train", "--out", str(models), "--data", str(shuffled)], tmp_path, monkeypatch)
+    assert refused.status == 0, refused.err
+    assert current_version(models) == good["version"]
+    last = refused.out.strip().splitlines()[-1]
+    assert last.startswith(f"{good['version']} stays the current model: the new one scores lower")
+    assert "--force" in last
+    assert len([p for p in models.iterdir() if p.is_dir() and not p.name.startswith(".")]) == 2  # saved, not current
+
+    forced = json.loads(run_gridbot_inline([*train, "--data", str(shuffled), "--force"], tmp_path, monkeypatch).out)
+    assert forced["current"] is True and forced["previous"] == good["version"]
+    assert forced["metrics"]["macro_f1"] < forced["previous_macro_f1"] == good["metrics"]["macro_f1"]
+    assert current_version(models) == forced["version"]
 
 
 def test_eval_json_has_the_documented_keys(trained_small: tuple[Path, dict], small_dataset: Path) -> None:

@@ -218,6 +218,29 @@ def test_point_on_a_shared_boundary_goes_to_the_smallest_grid_id() -> None:
     assert grid_map.locate_point(23.005, 113.01).grid_id == "A-1"
 
 
+def test_nearness_is_measured_in_metres_to_the_closest_grid(demo: GridMap) -> None:
+    east_edge = 113.77  # the demo map spans 113.74…113.77 E, 23.03…23.06 N
+    metres_per_degree_east = 111_320 * 0.9205  # cos(23.045°)
+    just_outside = east_edge + 800 / metres_per_degree_east
+    assert demo.locate_point(23.045, just_outside).grid_id is None
+    assert demo.is_near(23.045, just_outside, 1000) and not demo.is_near(23.045, just_outside, 700)
+    north = 23.06 + 1500 / 111_320
+    assert demo.is_near(north, 113.75, 1600) and not demo.is_near(north, 113.75, 1400)
+    assert demo.is_near(23.045, 113.755, 0)  # inside a grid
+    assert not demo.is_near(39.9, 116.4, 100_000)  # Beijing
+
+
+def test_overlapping_grids_are_named_in_pairs_and_neighbours_are_not() -> None:
+    grid_map = GridMap.from_geojson(collection(
+        feature("A-1", square(113.0, 23.0)), feature("B-1", square(113.01, 23.0)),  # sharing an edge
+        feature("C-1", square(113.005, 23.005)),  # over both
+        feature("D-1", square(113.0, 23.0, 0.002)),  # inside A-1
+    ))
+    assert grid_map.overlapping_pairs() == [("A-1", "C-1"), ("A-1", "D-1"), ("B-1", "C-1")]
+    assert GridMap.from_geojson(collection(feature("A-1", square(113.0, 23.0)),
+                                           feature("B-1", square(113.01, 23.0)))).overlapping_pairs() == []
+
+
 # ------------------------------------------------------------------------------------ by the text
 
 

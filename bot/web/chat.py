@@ -65,6 +65,8 @@ def reply_json(reply: IntakeReply) -> dict[str, Any]:
         data["question"] = texts.ask_location()
     elif reply.kind == "location_not_found":
         data["question"] = texts.location_not_found(reply.address)
+    elif reply.kind == "out_of_area":
+        data["question"] = texts.out_of_area(reply.towns)
     elif reply.kind == "nothing_pending":
         data["question"] = texts.nothing_pending()
     if reply.ticket is not None:

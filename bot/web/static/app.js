@@ -68,7 +68,7 @@
     if (reply.question) { show(reply.question); }
     if (reply.kind === "ask_category") {
       chips(reply.options.map((o) => [o.name, async () => { say(o.name, "me"); handle(await api("/api/category", { code: o.code })); }]));
-    } else if (reply.kind === "ask_location" || reply.kind === "location_not_found") {
+    } else if (["ask_location", "location_not_found", "out_of_area"].includes(reply.kind)) {
       chips([
         ["发送位置", sendPosition],
         ["不清楚位置，直接提交", async () => { say("不清楚位置", "me"); handle(await api("/api/location", { skip: true })); }],
