@@ -137,10 +137,16 @@ def resolved_for_follower(number: str, note: str) -> str:
     return f"您反映的问题（工单 <b>{number}</b>）已办结。\n处理结果：{esc(note)}"
 
 
+def own_words(ticket: Ticket) -> str:
+    """A resident's words on a ticket they see (``Tickets.seen_by``): a follower's own, or, when theirs
+    were not kept, a neutral line, never the words of the resident who opened it. Plain text."""
+    return ticket.text or "（与附近居民反映的是同一问题）"
+
+
 def my_tickets(tickets: list[Ticket]) -> str:
     if not tickets:
         return "您还没有工单。直接发文字描述问题即可提交。"
-    lines = [f"<b>{t.number}</b>　{t.status.label}　{esc(t.text[:20])}" for t in tickets[:20]]
+    lines = [f"<b>{t.number}</b>　{t.status.label}　{esc(own_words(t)[:20])}" for t in tickets[:20]]
     return "您的工单：\n" + "\n".join(lines)
 
 

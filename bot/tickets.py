@@ -21,7 +21,7 @@ from bot.grid_map import Location
 from bot.notifications import Kind, Notification
 from bot.outcome import Outcome, Refusal
 from bot.store import Change, Commit, DuplicateCandidate, TicketContext
-from bot.ticket import AuditEntry, Ticket
+from bot.ticket import AuditEntry, Ticket, as_followed
 from bot.ticket_states import Action, Status, target_of
 from bot.ticket_steps import TicketSteps
 
@@ -79,7 +79,7 @@ class Tickets(TicketSteps):
         if candidates:
             twin = self._twin(request, candidates, now - DUPLICATE_WINDOW_SECONDS)
             if twin is not None:
-                linked = await self._link(twin, request.resident, now)
+                linked = await self._link(twin, request, now)
                 if linked is not None:
                     return Opened(linked, linked=True)
         place = request.location
@@ -145,16 +145,20 @@ class Tickets(TicketSteps):
                 best = (similarity, candidate.number)
         return best[1] if best else None
 
-    async def _link(self, twin: str, resident: str, now: float) -> Ticket | None:
+    async def _link(self, twin: str, request: NewRequest, now: float) -> Ticket | None:
+        """Join ``request`` to the open ticket ``twin``, keeping the resident's own words for them alone."""
+        resident = request.resident
+
         async def decide(ctx: TicketContext) -> Commit | Outcome:
             ticket = ctx.ticket
             if not ticket.is_open:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
             extra = Change()
             extra.add("SADD", keys.followers(ticket.number), resident)
+            extra.add("HSET", keys.follower_words(ticket.number), resident, request.text)
             extra.add("ZADD", keys.by_resident(resident), now, ticket.number)
             entry = AuditEntry(now, resident, "link", ticket.status, ticket.status, note="duplicate request linked")
-            note = Notification(resident, Kind.LINKED, ticket.number, self.summary(ticket))
+            note = Notification(resident, Kind.LINKED, ticket.number, self.resident_summary(ticket))
             return Commit(replace(ticket, updated_at=now), entry, [note], extra=extra)
 
         outcome = await self.apply(twin, decide)
@@ -248,8 +252,8 @@ class Tickets(TicketSteps):
 
         async def decide(ctx: TicketContext) -> Commit | Outcome:
             ticket = ctx.ticket
-            if ticket.resident != resident:
-                return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
+            if (refused := self.refusal_to_resident(ctx, resident)) is not None:
+                return refused
             now = self.clock.now()
             if stars <= 2:
                 after = self._moved(ticket, Action.REOPEN, rating=stars, worker=None,
@@ -275,8 +279,8 @@ class Tickets(TicketSteps):
         """The resident withdraws an open ticket."""
         async def decide(ctx: TicketContext) -> Commit | Outcome:
             ticket = ctx.ticket
-            if ticket.resident != resident:
-                return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
+            if (refused := self.refusal_to_resident(ctx, resident)) is not None:
+                return refused
             after = self._moved(ticket, Action.CANCEL)
             if after is None:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
@@ -350,6 +354,13 @@ class Tickets(TicketSteps):
 
     async def get(self, number: str) -> Ticket | None:
         return await self.store.get(number.strip().upper())
+
+    async def seen_by(self, resident: str, limit: int = 50) -> list[Ticket]:
+        """``resident``'s tickets, newest first, as they may see them: a ticket they follow (a neighbour
+        opened it) carries their own words, and none of the opener's words, photo, place or rating."""
+        tickets = await self.store.list(resident=resident, limit=limit)
+        words = await self.store.follower_words(resident, [t.number for t in tickets if t.resident != resident])
+        return [t if t.resident == resident else as_followed(t, words.get(t.number, "")) for t in tickets]
 
 
 @lru_cache(maxsize=4096)
