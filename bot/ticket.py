@@ -44,6 +44,7 @@ class Ticket:
     result_note: str | None = None
     result_photo: str | None = None
     rating: int | None = None
+    alerted: str | None = None  # urgent: who the alert reached when it opened (bot.alerts)
     version: int = 0
 
     def to_hash(self) -> dict[str, str]:

@@ -17,6 +17,7 @@ from nlp.normalize import normalize
 from nlp.similarity import char_ngrams
 
 from bot import keys
+from bot.alerts import Reached, encode_reached
 from bot.grid_map import Location
 from bot.notifications import Kind, Notification
 from bot.outcome import Outcome, Refusal
@@ -102,14 +103,9 @@ class Tickets(TicketSteps):
             location=f"{request.coordinates[0]:.6f},{request.coordinates[1]:.6f}" if request.coordinates else None,
             photo=request.photo,
         )
-        notes = [Notification(ticket.resident, Kind.TICKET_OPENED, ticket.number, self.summary(ticket))]
-        notes += [Notification(w, Kind.NEW_TICKET, ticket.number, self.summary(ticket)) for w in workers]
-        if not workers:
-            notes += [Notification(s, Kind.NEEDS_DISPATCH, ticket.number, self.summary(ticket))
-                      for s in await self.routing.dispatchers(ticket)]
-        elif ticket.urgent:
-            supervisors = await self.routing.community_supervisors(ticket) or await self.routing.town_supervisors(ticket)
-            notes += [Notification(s, Kind.URGENT_ALERT, ticket.number, self.summary(ticket)) for s in supervisors]
+        notes, reached = await self._opening_notes(ticket, workers)
+        if ticket.urgent:
+            ticket.alerted = encode_reached(reached)
         entry = AuditEntry(now, request.resident, "open", None, ticket.status,
                            note=f"{request.category} {request.confidence:.2f}" + (" urgent" if request.urgent else ""))
         due = self.deadlines.schedule(ticket, now)
@@ -124,6 +120,22 @@ class Tickets(TicketSteps):
                 raise RuntimeError(f"ticket {ticket.number} exists already")
             return Opened(existing, repeated=True)
         return Opened(ticket)
+
+    async def _opening_notes(self, ticket: Ticket, workers: list[str]) -> tuple[list[Notification], tuple[Reached, ...]]:
+        """Who hears of a new ticket: the resident, the grid's workers; the dispatchers when it has no
+        worker; and for an urgent one, at once, the first level above the grid that has anyone (and
+        which groups that alert reached)."""
+        notes = [Notification(ticket.resident, Kind.TICKET_OPENED, ticket.number, self.resident_summary(ticket))]
+        notes += [Notification(w, Kind.NEW_TICKET, ticket.number, self.summary(ticket)) for w in workers]
+        if not ticket.urgent:
+            if not workers:
+                notes += [Notification(s, Kind.NEEDS_DISPATCH, ticket.number, self.summary(ticket))
+                          for s in await self.routing.dispatchers(ticket)]
+            return notes, ()
+        level, above = await self.routing.above_grid(ticket)
+        notes += [Notification(s, Kind.URGENT_ALERT, ticket.number, self.summary(ticket)) for s in above]
+        reached = ((Reached.GRID,) if workers else ()) + ((level,) if level is not None else ())
+        return notes, reached
 
     @staticmethod
     def _twin(request: NewRequest, candidates: list[DuplicateCandidate], since: float) -> str | None:
@@ -146,12 +158,13 @@ class Tickets(TicketSteps):
         return best[1] if best else None
 
     async def _link(self, twin: str, request: NewRequest, now: float) -> Ticket | None:
-        """Join ``request`` to the open ticket ``twin``, keeping the resident's own words for them alone."""
+        """Join ``request`` to the open ticket ``twin``, keeping the resident's own words for them alone.
+        An urgent request does not join a ticket that is not urgent: it opens its own, and alerts."""
         resident = request.resident
 
         async def decide(ctx: TicketContext) -> Commit | Outcome:
             ticket = ctx.ticket
-            if not ticket.is_open:
+            if not ticket.is_open or (request.urgent and not ticket.urgent):
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
             extra = Change()
             extra.add("SADD", keys.followers(ticket.number), resident)

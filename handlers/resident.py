@@ -53,7 +53,7 @@ async def show(message: Message, reply: IntakeReply, after_location: bool = Fals
         after_location = False
         await message.answer(texts.earlier_request_unplaced(reply.earlier.number), reply_markup=ReplyKeyboardRemove())
     if reply.services:
-        await message.answer(texts.emergency(reply.services))
+        await message.answer(texts.emergency(reply.services, reply.hazards, reply.alert))
     if reply.kind == "ask_category":
         await message.answer(texts.ask_category(name for _, name in reply.options),
                              reply_markup=category_keyboard(reply.options))

@@ -59,7 +59,7 @@ def reply_json(reply: IntakeReply) -> dict[str, Any]:
     if reply.earlier is not None:
         data["notice"] = texts.earlier_request_unplaced(reply.earlier.number)
     if reply.services:
-        data["emergency"] = texts.emergency(reply.services)
+        data["emergency"] = emergency_json(reply)
     if reply.kind == "ask_category":
         data["question"] = texts.ask_category(name for _, name in reply.options)
         data["options"] = [{"code": code, "name": name} for code, name in reply.options] + [
@@ -73,6 +73,13 @@ def reply_json(reply: IntakeReply) -> dict[str, Any]:
     if reply.ticket is not None:
         data["number"] = reply.ticket.number
     return data
+
+
+def emergency_json(reply: IntakeReply) -> dict[str, Any]:
+    """The numbers to call as data (the page makes them ``tel:`` links), then advice and who was told."""
+    return {"title": texts.emergency_call(),
+            "numbers": [{"number": s, "label": texts.emergency_number(s)} for s in reply.services],
+            "text": texts.emergency_details(reply.hazards, reply.alert)}
 
 
 def outcome_json(outcome: Outcome, number: str, done: str) -> web.Response:
