@@ -20,6 +20,7 @@ from nlp.normalize import normalize
 from nlp.taxonomy import Taxonomy
 
 from bot import keys
+from bot.alerts import Alert
 from bot.concurrency import coalesced_get
 from bot.grid_map import Location
 from bot.grid_store import GridStore
@@ -51,6 +52,7 @@ class Draft:
     options: list[str] = field(default_factory=list)
     urgent: bool = False
     services: list[str] = field(default_factory=list)
+    hazards: list[str] = field(default_factory=list)  # the dangers the words named (nlp.urgency.Hazard)
     photo: str | None = None
     chosen_by_resident: bool = False
     stored: bool = False  # saved in Redis, so to be deleted once the ticket is open
@@ -67,6 +69,8 @@ class IntakeReply:
     ticket: Ticket | None = None
     options: tuple[tuple[str, str], ...] = ()  # (code, Chinese name) for ask_category
     services: tuple[str, ...] = ()  # emergency numbers to show at once
+    hazards: tuple[str, ...] = ()  # the dangers named, for safety advice that fits
+    alert: Alert | None = None  # an urgent ticket: who was told of it
     grid_name: str | None = None
     address: str = ""
     # The request that was waiting for its place, opened unplaced because the answer was a new request.
@@ -97,7 +101,7 @@ class Intake:
         draft = Draft(
             text=text, step=STEP_CATEGORY, category=prediction.category, confidence=prediction.confidence,
             options=[code for code, _ in prediction.top], urgent=prediction.urgent,
-            services=list(prediction.urgency.services), photo=photo,
+            services=list(prediction.urgency.services), hazards=list(prediction.urgency.hazards), photo=photo,
             request_id=request_id or f"draft:{uuid.uuid4().hex}",
         )
         if prediction.confidence < CONFIDENT and not draft.urgent:
@@ -168,7 +172,7 @@ class Intake:
         if location.grid_id is None and not draft.urgent:
             draft.step = STEP_LOCATION
             await self._save(resident, draft)
-            return IntakeReply("ask_location", services=tuple(draft.services))
+            return IntakeReply("ask_location", services=tuple(draft.services), hazards=tuple(draft.hazards))
         return await self._open(resident, draft, location, request_id=request_id)
 
     async def _open(self, resident: str, draft: Draft, location: Location,
@@ -185,7 +189,7 @@ class Intake:
         if draft.chosen_by_resident and not opened.linked:
             await self.tickets.record_label(opened.ticket, draft.category, resident)
         return IntakeReply("linked" if opened.linked else "opened", opened.ticket, services=tuple(draft.services),
-                           grid_name=location.name)
+                           hazards=tuple(draft.hazards), alert=Alert.of(opened.ticket), grid_name=location.name)
 
     async def _locate_text(self, text: str) -> Location:
         grid_map = await self.grids.current()
@@ -193,7 +197,8 @@ class Intake:
 
     def _ask_category(self, draft: Draft) -> IntakeReply:
         options = tuple((code, self.taxonomy.name(code)) for code in draft.options if code != "other")
-        return IntakeReply("ask_category", options=options, services=tuple(draft.services))
+        return IntakeReply("ask_category", options=options, services=tuple(draft.services),
+                           hazards=tuple(draft.hazards))
 
     async def _save(self, resident: str, draft: Draft) -> None:
         draft.stored = True

@@ -17,6 +17,11 @@ def followers(number: str) -> str:
     return f"{PREFIX}:ticket:{number}:followers"
 
 
+def follower_words(number: str) -> str:
+    """Each follower's own words (a hash: resident → text), shown to that follower instead of the ticket's."""
+    return f"{PREFIX}:ticket:{number}:follower-words"
+
+
 def ticket_sequence(day: str) -> str:
     return f"{PREFIX}:seq:ticket:{day}"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.alerts import Reached
 from bot.people import Level, People
 from bot.ticket import Ticket
 
@@ -27,13 +28,26 @@ class Routing:
         return await self.people.supervisors_of(Level.TOWN, ticket.town)
 
     async def dispatchers(self, ticket: Ticket) -> list[str]:
-        """Who must dispatch a pending ticket: its community's supervisors, else its town's, else all."""
-        found = await self.community_supervisors(ticket) or await self.town_supervisors(ticket)
-        if found:
-            return found
-        everyone = await self.people.supervisors()
-        town_level = [s.key for s in everyone if s.level == Level.TOWN]
-        return town_level or [s.key for s in everyone] or sorted(self.admin_keys)
+        """Who must dispatch a pending ticket: the first level above its grid that has anyone."""
+        return (await self.above_grid(ticket))[1]
+
+    async def above_grid(self, ticket: Ticket) -> tuple[Reached | None, list[str]]:
+        """The first level above the grid that has anyone who may act on ``ticket``, and who they are:
+        its community's supervisors, else its town's; for a ticket nobody has placed, any supervisor
+        (town level first); else the admins. (None, []) when there is nobody at all."""
+        if found := await self.community_supervisors(ticket):
+            return Reached.COMMUNITY, found
+        if found := await self.town_supervisors(ticket):
+            return Reached.TOWN, found
+        if ticket.community is None and ticket.town is None:  # every supervisor may place it (covers)
+            everyone = await self.people.supervisors()
+            if town_level := [s.key for s in everyone if s.level == Level.TOWN]:
+                return Reached.TOWN, town_level
+            if everyone:
+                return Reached.COMMUNITY, [s.key for s in everyone]
+        if self.admin_keys:
+            return Reached.ADMINS, sorted(self.admin_keys)
+        return None, []
 
     async def covers(self, key: str, community: str | None, town: str | None) -> bool:
         """May ``key`` dispatch and recategorise tickets of this community/town? (admins: always)."""

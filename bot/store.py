@@ -203,6 +203,17 @@ class TicketStore:
             raws = await pipe.execute()
         return [Ticket.from_hash(raw) for raw in raws if raw]
 
+    async def follower_words(self, resident: str, numbers: Iterable[str]) -> dict[str, str]:
+        """The words ``resident`` wrote when their request joined each of ``numbers`` (where kept)."""
+        numbers = list(numbers)
+        if not numbers:
+            return {}
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for number in numbers:
+                pipe.hget(keys.follower_words(number), resident)
+            found = await pipe.execute()
+        return {number: words for number, words in zip(numbers, found) if words is not None}
+
     async def audit(self, number: str) -> list[AuditEntry]:
         return [AuditEntry.from_json(raw) for raw in await self.redis.lrange(keys.audit(number), 0, -1)]
 

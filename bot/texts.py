@@ -12,6 +12,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from nlp.urgency import Hazard
+
+from bot.alerts import Alert, Reached
 from bot.ticket import Ticket
 from bot.ticket_states import STATUS_LABELS, Status
 
@@ -64,9 +67,57 @@ def welcome(categories: Iterable[str]) -> str:
     )
 
 
-def emergency(services: Iterable[str]) -> str:
-    numbers = "、".join(EMERGENCY_NAMES[s] for s in services)
-    return f"⚠️ <b>这可能是紧急情况，请立即拨打：{numbers}</b>\n我们也已通知网格员和指挥中心。"
+# What to do until help comes, per hazard the words named (nlp.urgency.Hazard).
+SAFETY_ADVICE = {
+    Hazard.GAS_LEAK: "燃气泄漏：不要开关电灯电器、不要点火，也不要在屋里打电话；打开门窗通风，马上离开，到室外安全处再打电话。",
+    Hazard.FIRE: "火灾：立即离开，随手关上身后的门；不要乘电梯；有烟时用湿毛巾捂住口鼻，弯腰低姿撤离。",
+    Hazard.LIVE_WIRE: "电线掉落、漏电：远离电线和积水，不要触碰电线，也不要用手拉触电的人。",
+    Hazard.WATER: "有人落水：不要贸然跳下去救，向落水者抛救生圈、绳子、木板等能漂浮的东西，同时呼救、打电话。",
+    Hazard.MEDICAL: "有人倒地：马上拨打 120；如果可能受了伤，不要搬动他；看看是否还有呼吸，按急救人员的电话指导做。",
+    Hazard.VIOLENCE: "暴力事件：先让自己到安全的地方，远离危险的人，再报警。",
+    Hazard.COLLAPSE: "倒塌：远离倒塌的地方，不要进去，小心再次坍塌。",
+    Hazard.TRAPPED: "被困：保持冷静；困在电梯里请按警铃，不要强行扒门。",
+    Hazard.SELF_HARM: "有人想轻生：尽量陪在他身边，不要让他一个人待着，把危险物品移开。",
+}
+DEFAULT_SAFETY_ADVICE = "请先确保自己的安全，到安全的地方再打电话。"
+
+
+def emergency_call() -> str:
+    return "⚠️ 这可能是紧急情况，请立即拨打："
+
+
+def emergency_number(service: str) -> str:
+    return EMERGENCY_NAMES[service]
+
+
+def safety_advice(hazards: Iterable[str]) -> list[str]:
+    """Short advice for each hazard named (a general line when none has its own)."""
+    advice = [SAFETY_ADVICE[Hazard(h)] for h in dict.fromkeys(hazards) if h in SAFETY_ADVICE]
+    return advice or [DEFAULT_SAFETY_ADVICE]
+
+
+def urgent_notified(alert: Alert) -> str:
+    """Who was told of the urgent ticket: only what happened."""
+    told = {
+        Reached.GRID: "本网格的网格员",
+        Reached.COMMUNITY: f"{esc(alert.community or '社区')}负责人",
+        Reached.TOWN: f"{esc(alert.town or '街道')}指挥中心",
+        Reached.ADMINS: "值班管理员",
+    }
+    if not alert.reached:
+        return "工单已记录，但现在没有工作人员能马上收到通知，请务必自己拨打上面的电话。"
+    return "已通知" + "和".join(told[r] for r in alert.reached) + "。"
+
+
+def emergency_details(hazards: Iterable[str], alert: Alert | None) -> str:
+    """What follows the numbers to call: safety advice, and who was told."""
+    lines = safety_advice(hazards) + ([urgent_notified(alert)] if alert is not None else [])
+    return "\n".join(lines)
+
+
+def emergency(services: Iterable[str], hazards: Iterable[str] = (), alert: Alert | None = None) -> str:
+    numbers = "、".join(emergency_number(s) for s in services)
+    return f"<b>{emergency_call()}{numbers}</b>\n{emergency_details(hazards, alert)}"
 
 
 def ask_category(options: Iterable[str]) -> str:
@@ -142,10 +193,16 @@ def resolved_for_follower(number: str, note: str) -> str:
     return f"您反映的问题（工单 <b>{number}</b>）已办结。\n处理结果：{esc(note)}"
 
 
+def own_words(ticket: Ticket) -> str:
+    """A resident's words on a ticket they see (``Tickets.seen_by``): a follower's own, or, when theirs
+    were not kept, a neutral line, never the words of the resident who opened it. Plain text."""
+    return ticket.text or "（与附近居民反映的是同一问题）"
+
+
 def my_tickets(tickets: list[Ticket]) -> str:
     if not tickets:
         return "您还没有工单。直接发文字描述问题即可提交。"
-    lines = [f"<b>{t.number}</b>　{t.status.label}　{esc(t.text[:20])}" for t in tickets[:20]]
+    lines = [f"<b>{t.number}</b>　{t.status.label}　{esc(own_words(t)[:20])}" for t in tickets[:20]]
     return "您的工单：\n" + "\n".join(lines)
 
 
@@ -270,7 +327,8 @@ def escalated(number: str, data: dict[str, Any]) -> str:
 
 
 def urgent_alert(number: str, data: dict[str, Any]) -> str:
-    return f"🚨 紧急工单 <b>{number}</b>（{esc(data.get('community') or '')}）：{esc(data['text'])}"
+    unplaced = "\n还没有网格员接收，请立即派单。" if data.get("status") == Status.PENDING else ""
+    return f"🚨 紧急工单 <b>{number}</b>（{esc(data.get('community') or '位置不明')}）：{esc(data['text'])}{unplaced}"
 
 
 def choose_grid(number: str) -> str:

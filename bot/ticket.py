@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from bot.ticket_states import Status
@@ -44,6 +44,7 @@ class Ticket:
     result_note: str | None = None
     result_photo: str | None = None
     rating: int | None = None
+    alerted: str | None = None  # urgent: who the alert reached when it opened (bot.alerts)
     version: int = 0
 
     def to_hash(self) -> dict[str, str]:
@@ -83,6 +84,12 @@ class Ticket:
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(Ticket))
+
+
+def as_followed(ticket: Ticket, own_words: str) -> Ticket:
+    """``ticket`` as a follower (a neighbour who reported the same) may see it: with their own words
+    ('' when they were not kept), without the opener's photo, shared location or rating."""
+    return replace(ticket, text=own_words, photo=None, location=None, rating=None)
 
 
 @dataclass(frozen=True)

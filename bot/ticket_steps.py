@@ -79,9 +79,27 @@ class TicketSteps:
     def to_residents(self, ctx: TicketContext, ticket: Ticket, kind: Kind, **data: object) -> list[Notification]:
         """The same notification to the resident who opened the ticket and to its followers (who are told,
         but do not rate: only the resident who opened it does)."""
-        summary = self.summary(ticket, **data)
+        summary = self.resident_summary(ticket, **data)
         return [Notification(r, kind, ticket.number, {**summary, "may_rate": r == ticket.resident})
                 for r in ctx.residents]
+
+    def resident_summary(self, ticket: Ticket, **extra: object) -> dict[str, object]:
+        """What a notification to a resident carries: the summary without the words and photo of the
+        resident who opened the ticket (a follower must never get them; the opener has them)."""
+        data = self.summary(ticket, **extra)
+        del data["text"], data["ticket_photo"]
+        return data
+
+    @staticmethod
+    def refusal_to_resident(ctx: TicketContext, resident: str) -> Outcome | None:
+        """Why ``resident`` may not act on the ticket as the one who opened it (None: they did). To anyone
+        but its residents it does not exist: the answer to a probed number is that of an unknown one. A
+        follower, who knows the ticket, is told it is not theirs to change."""
+        if ctx.ticket.resident == resident:
+            return None
+        if resident in ctx.followers:
+            return Outcome.refused(Refusal.NOT_ALLOWED, ctx.ticket)
+        return Outcome.refused(Refusal.NOT_FOUND)
 
     def summary(self, ticket: Ticket, **extra: object) -> dict[str, object]:
         """What a channel needs to render any notification about ``ticket``."""

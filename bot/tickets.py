@@ -17,11 +17,12 @@ from nlp.normalize import normalize
 from nlp.similarity import char_ngrams
 
 from bot import keys
+from bot.alerts import Reached, encode_reached
 from bot.grid_map import Location
 from bot.notifications import Kind, Notification
 from bot.outcome import Outcome, Refusal
 from bot.store import Change, Commit, DuplicateCandidate, TicketContext
-from bot.ticket import AuditEntry, Ticket
+from bot.ticket import AuditEntry, Ticket, as_followed
 from bot.ticket_states import Action, Status, target_of
 from bot.ticket_steps import TicketSteps
 
@@ -79,7 +80,7 @@ class Tickets(TicketSteps):
         if candidates:
             twin = self._twin(request, candidates, now - DUPLICATE_WINDOW_SECONDS)
             if twin is not None:
-                linked = await self._link(twin, request.resident, now)
+                linked = await self._link(twin, request, now)
                 if linked is not None:
                     return Opened(linked, linked=True)
         place = request.location
@@ -102,14 +103,9 @@ class Tickets(TicketSteps):
             location=f"{request.coordinates[0]:.6f},{request.coordinates[1]:.6f}" if request.coordinates else None,
             photo=request.photo,
         )
-        notes = [Notification(ticket.resident, Kind.TICKET_OPENED, ticket.number, self.summary(ticket))]
-        notes += [Notification(w, Kind.NEW_TICKET, ticket.number, self.summary(ticket)) for w in workers]
-        if not workers:
-            notes += [Notification(s, Kind.NEEDS_DISPATCH, ticket.number, self.summary(ticket))
-                      for s in await self.routing.dispatchers(ticket)]
-        elif ticket.urgent:
-            supervisors = await self.routing.community_supervisors(ticket) or await self.routing.town_supervisors(ticket)
-            notes += [Notification(s, Kind.URGENT_ALERT, ticket.number, self.summary(ticket)) for s in supervisors]
+        notes, reached = await self._opening_notes(ticket, workers)
+        if ticket.urgent:
+            ticket.alerted = encode_reached(reached)
         entry = AuditEntry(now, request.resident, "open", None, ticket.status,
                            note=f"{request.category} {request.confidence:.2f}" + (" urgent" if request.urgent else ""))
         due = self.deadlines.schedule(ticket, now)
@@ -124,6 +120,22 @@ class Tickets(TicketSteps):
                 raise RuntimeError(f"ticket {ticket.number} exists already")
             return Opened(existing, repeated=True)
         return Opened(ticket)
+
+    async def _opening_notes(self, ticket: Ticket, workers: list[str]) -> tuple[list[Notification], tuple[Reached, ...]]:
+        """Who hears of a new ticket: the resident, the grid's workers; the dispatchers when it has no
+        worker; and for an urgent one, at once, the first level above the grid that has anyone (and
+        which groups that alert reached)."""
+        notes = [Notification(ticket.resident, Kind.TICKET_OPENED, ticket.number, self.resident_summary(ticket))]
+        notes += [Notification(w, Kind.NEW_TICKET, ticket.number, self.summary(ticket)) for w in workers]
+        if not ticket.urgent:
+            if not workers:
+                notes += [Notification(s, Kind.NEEDS_DISPATCH, ticket.number, self.summary(ticket))
+                          for s in await self.routing.dispatchers(ticket)]
+            return notes, ()
+        level, above = await self.routing.above_grid(ticket)
+        notes += [Notification(s, Kind.URGENT_ALERT, ticket.number, self.summary(ticket)) for s in above]
+        reached = ((Reached.GRID,) if workers else ()) + ((level,) if level is not None else ())
+        return notes, reached
 
     @staticmethod
     def _twin(request: NewRequest, candidates: list[DuplicateCandidate], since: float) -> str | None:
@@ -145,16 +157,21 @@ class Tickets(TicketSteps):
                 best = (similarity, candidate.number)
         return best[1] if best else None
 
-    async def _link(self, twin: str, resident: str, now: float) -> Ticket | None:
+    async def _link(self, twin: str, request: NewRequest, now: float) -> Ticket | None:
+        """Join ``request`` to the open ticket ``twin``, keeping the resident's own words for them alone.
+        An urgent request does not join a ticket that is not urgent: it opens its own, and alerts."""
+        resident = request.resident
+
         async def decide(ctx: TicketContext) -> Commit | Outcome:
             ticket = ctx.ticket
-            if not ticket.is_open:
+            if not ticket.is_open or (request.urgent and not ticket.urgent):
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
             extra = Change()
             extra.add("SADD", keys.followers(ticket.number), resident)
+            extra.add("HSET", keys.follower_words(ticket.number), resident, request.text)
             extra.add("ZADD", keys.by_resident(resident), now, ticket.number)
             entry = AuditEntry(now, resident, "link", ticket.status, ticket.status, note="duplicate request linked")
-            note = Notification(resident, Kind.LINKED, ticket.number, self.summary(ticket))
+            note = Notification(resident, Kind.LINKED, ticket.number, self.resident_summary(ticket))
             return Commit(replace(ticket, updated_at=now), entry, [note], extra=extra)
 
         outcome = await self.apply(twin, decide)
@@ -248,8 +265,8 @@ class Tickets(TicketSteps):
 
         async def decide(ctx: TicketContext) -> Commit | Outcome:
             ticket = ctx.ticket
-            if ticket.resident != resident:
-                return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
+            if (refused := self.refusal_to_resident(ctx, resident)) is not None:
+                return refused
             now = self.clock.now()
             if stars <= 2:
                 after = self._moved(ticket, Action.REOPEN, rating=stars, worker=None,
@@ -275,8 +292,8 @@ class Tickets(TicketSteps):
         """The resident withdraws an open ticket."""
         async def decide(ctx: TicketContext) -> Commit | Outcome:
             ticket = ctx.ticket
-            if ticket.resident != resident:
-                return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
+            if (refused := self.refusal_to_resident(ctx, resident)) is not None:
+                return refused
             after = self._moved(ticket, Action.CANCEL)
             if after is None:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
@@ -350,6 +367,13 @@ class Tickets(TicketSteps):
 
     async def get(self, number: str) -> Ticket | None:
         return await self.store.get(number.strip().upper())
+
+    async def seen_by(self, resident: str, limit: int = 50) -> list[Ticket]:
+        """``resident``'s tickets, newest first, as they may see them: a ticket they follow (a neighbour
+        opened it) carries their own words, and none of the opener's words, photo, place or rating."""
+        tickets = await self.store.list(resident=resident, limit=limit)
+        words = await self.store.follower_words(resident, [t.number for t in tickets if t.resident != resident])
+        return [t if t.resident == resident else as_followed(t, words.get(t.number, "")) for t in tickets]
 
 
 @lru_cache(maxsize=4096)

@@ -18,7 +18,6 @@ from aiogram.types import (
 from bot import texts
 from bot.channels.telegram import CategoryChoice, TicketAction
 from bot.intake import Intake, IntakeReply, has_words
-from bot.store import TicketStore
 from bot.tickets import Tickets
 from handlers.common import Matches, answer_outcome, callback_message, key_of
 from nlp.taxonomy import Taxonomy
@@ -54,7 +53,7 @@ async def show(message: Message, reply: IntakeReply, after_location: bool = Fals
         after_location = False
         await message.answer(texts.earlier_request_unplaced(reply.earlier.number), reply_markup=ReplyKeyboardRemove())
     if reply.services:
-        await message.answer(texts.emergency(reply.services))
+        await message.answer(texts.emergency(reply.services, reply.hazards, reply.alert))
     if reply.kind == "ask_category":
         await message.answer(texts.ask_category(name for _, name in reply.options),
                              reply_markup=category_keyboard(reply.options))
@@ -74,8 +73,8 @@ async def start(message: Message, taxonomy: Taxonomy) -> None:
     await message.answer(texts.welcome(c.name for c in taxonomy.categories if c.code != "other"))
 
 
-async def my_tickets(message: Message, store: TicketStore) -> None:
-    await message.answer(texts.my_tickets(await store.list(resident=key_of(message.from_user), limit=20)))
+async def my_tickets(message: Message, tickets: Tickets) -> None:
+    await message.answer(texts.my_tickets(await tickets.seen_by(key_of(message.from_user), limit=20)))
 
 
 async def cancel(message: Message, command: CommandObject, tickets: Tickets) -> None:

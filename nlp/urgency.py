@@ -7,13 +7,15 @@ Built for recall — a missed fire is far worse than a false alarm. Two sources 
   fear and hypotheticals (万一着火, 火灾隐患), the past (上周着火) and a danger already over (火已经灭了).
 - a learned probability (:class:`nlp.urgency_model.UrgencyModel`), when the training data had an
   ``urgent`` column.
-Each danger names the emergency numbers that fit.
+Each danger is a :class:`Hazard` kind and names the emergency numbers that fit; an :class:`Urgency` says
+which hazards its words named, so a caller can give advice that fits.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 POLICE, FIRE, AMBULANCE = "110", "119", "120"
 
@@ -22,11 +24,26 @@ MODEL_URGENT = 0.5
 MODEL_SUPPORTS_WORDS = 0.25
 
 
+class Hazard(StrEnum):
+    """The kinds of immediate danger the words can name."""
+
+    FIRE = "fire"
+    GAS_LEAK = "gas_leak"
+    MEDICAL = "medical"  # a person collapsed, unconscious, bleeding
+    VIOLENCE = "violence"
+    WATER = "water"  # someone in the water
+    LIVE_WIRE = "live_wire"
+    COLLAPSE = "collapse"
+    TRAPPED = "trapped"
+    SELF_HARM = "self_harm"
+    PLEA = "plea"  # a cry for help that names no danger
+
+
 @dataclass(frozen=True)
 class Danger:
     """One kind of immediate danger: its strong and broad words and the numbers to call for it."""
 
-    name: str
+    hazard: Hazard
     strong: re.Pattern[str]
     broad: re.Pattern[str]
     services: tuple[str, ...]
@@ -34,7 +51,7 @@ class Danger:
 
 DANGERS: tuple[Danger, ...] = (
     Danger(
-        "fire",
+        Hazard.FIRE,
         re.compile(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|火苗|冒火(?!花)|火警|火光"),
         re.compile(
             r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,2}烟|烟.{0,6}冒出来|喷火|在烧|烧了起来|爆炸|炸了|要爆|山火"
@@ -43,7 +60,7 @@ DANGERS: tuple[Danger, ...] = (
         (FIRE,),
     ),
     Danger(
-        "gas_leak",
+        Hazard.GAS_LEAK,
         re.compile(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|煤气味|燃气味|漏气|gas leak"),
         re.compile(
             r"(煤气|燃气|天然气|液化气|气罐|气瓶|阀门|燃气管).{0,8}(泄漏|泄露|漏了|在漏|一直漏|喷|嘶嘶|滋滋|爆)|天然气味|液化气味|臭鸡蛋味"
@@ -52,7 +69,7 @@ DANGERS: tuple[Danger, ...] = (
         (FIRE,),
     ),
     Danger(
-        "medical",
+        Hazard.MEDICAL,
         re.compile(r"晕倒|昏倒|晕过去|昏迷|不省人事|没有?呼吸|叫不醒|抽搐|口吐白沫|大出血|血流不止|头破血流|倒在血泊"),
         re.compile(
             r"晕了|倒地|倒下|倒在地上|倒在路边|躺在?地上|躺地上|坐在?地上起不来|呼吸困难|喘不[上过]气|没有?反应|没声音了|叫他不应|叫佢唔应"
@@ -62,7 +79,7 @@ DANGERS: tuple[Danger, ...] = (
         (AMBULANCE,),
     ),
     Danger(
-        "violence",
+        Hazard.VIOLENCE,
         re.compile(r"砍人|持刀|拿刀|拿着刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"),
         re.compile(
             r"打人|打起来|打架|殴打|群殴|砍伤|动刀|捅伤|抢包|抢东西|家暴|打老婆|打孩子|往死里打|绑架|劫持|拿着?棍|撬门|撬锁|入室|闯进"
@@ -71,7 +88,7 @@ DANGERS: tuple[Danger, ...] = (
         (POLICE,),
     ),
     Danger(
-        "water",
+        Hazard.WATER,
         re.compile(r"落水|溺水|跳河|掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里|跌落(海|河|水)"),
         re.compile(
             r"滑进.{0,3}(河|水|塘|去)|冲进.{0,5}(渠|河|沟|涵洞)|卷进|在水里|水度挣扎|被水冲走|冲走了|淹到人|水里挣扎|河里漂着|漂着一个人"
@@ -80,7 +97,7 @@ DANGERS: tuple[Danger, ...] = (
         (POLICE, FIRE, AMBULANCE),
     ),
     Danger(
-        "live_wire",
+        Hazard.LIVE_WIRE,
         re.compile(r"触电|电线.{0,3}(掉|断|垂|落)(在|到)?(地|路)"),
         re.compile(
             r"(电线|电缆|高压线|线缆|线路).{0,6}(掉|断|垂|落|冒火|打火|火花|搭在)|漏电|带电|冒火花|放电|电箱.{0,6}(冒火|打火|火花|着火)"
@@ -89,7 +106,7 @@ DANGERS: tuple[Danger, ...] = (
         (POLICE, FIRE),
     ),
     Danger(
-        "collapse",
+        Hazard.COLLAPSE,
         re.compile(r"倒塌|坍塌|被埋|砸到人|山体滑坡|滑坡了"),
         re.compile(
             r"(塌|倒|垮).{0,8}(砸|压|埋|困|人在|有人|还有人)|砸中|砸伤|被砸|被压|压住了|压在.{0,4}下面|正在塌|塌陷|塌了|要塌|快塌|垮了|要垮"
@@ -99,18 +116,18 @@ DANGERS: tuple[Danger, ...] = (
         (FIRE, AMBULANCE),
     ),
     Danger(
-        "trapped",
+        Hazard.TRAPPED,
         re.compile(r"困人|被困|困在电梯"),
         re.compile(r"困住|困在|出不来|关在电梯|卡在电梯|锁在车里|电梯.{0,6}(困|关|卡|停)|门打不开"),
         (FIRE,),
     ),
     Danger(
-        "self_harm",
+        Hazard.SELF_HARM,
         re.compile(r"跳楼|要跳|想不开|自杀"),
         re.compile(r"跳下去|跳下来|轻生|割腕|喝农药|站在.{0,6}(外面|边上)"),
         (POLICE, AMBULANCE),
     ),
-    Danger("plea", re.compile(r"救命"), re.compile(r"救人|help|sos|快来人|帮帮忙|幫幫忙"), (POLICE, FIRE, AMBULANCE)),
+    Danger(Hazard.PLEA, re.compile(r"救命"), re.compile(r"救人|help|sos|快来人|帮帮忙|幫幫忙"), (POLICE, FIRE, AMBULANCE)),
 )
 
 # Any strong danger word at all: one search that lets most messages skip the per-danger checks.
@@ -134,10 +151,11 @@ _STILL = re.compile(r"正在|还在|又|救命|快来")
 
 @dataclass(frozen=True)
 class Urgency:
-    """Result of urgency detection: the flag, the dangers named and the numbers to call."""
+    """Result of urgency detection: the flag, the hazards the words named (none when the learned model
+    alone decided) and the numbers to call."""
 
     urgent: bool
-    dangers: tuple[str, ...] = ()
+    hazards: tuple[Hazard, ...] = ()
     services: tuple[str, ...] = ()
 
 
@@ -192,7 +210,7 @@ def decide_urgency(words: DangerWords, model_probability: float | None) -> Urgen
         return Urgency(False)
     # A model-only decision names no danger: give every number, the resident picks.
     services = _services(dangers) if dangers else (POLICE, FIRE, AMBULANCE)
-    return Urgency(True, tuple(d.name for d in dangers), services)
+    return Urgency(True, tuple(d.hazard for d in dangers), services)
 
 
 def detect_urgency(text: str, model_probability: float | None = None) -> Urgency:

@@ -172,7 +172,7 @@ async def test_my_and_cancel(world: World) -> None:
     await world.sees(world.resident, number, "已撤回")
     await world.sees(world.worker, number, "撤回")
     await world.says(world.stranger, f"/cancel {number}")
-    await world.sees(world.stranger, number, "不属于您")
+    await world.sees(world.stranger, number, "找不到")  # as for an unknown number
 
 
 async def test_media_without_words_get_an_explanation(world: World) -> None:

@@ -3,7 +3,7 @@
 import pytest
 
 from nlp.normalize import normalize
-from nlp.urgency import AMBULANCE, FIRE, POLICE, detect_urgency
+from nlp.urgency import AMBULANCE, FIRE, POLICE, Hazard, detect_urgency
 
 EMERGENCIES = [
     ("三楼厨房着火了，烟好大，快来人", FIRE),
@@ -37,6 +37,22 @@ def test_emergency_words_alone_flag_urgent_with_the_fitting_number(text: str, nu
     urgency = detect_urgency(normalize(text))
     assert urgency.urgent
     assert number in urgency.services
+
+
+@pytest.mark.parametrize("text,hazard", [
+    ("楼道里一股很浓的煤气味，好像哪家煤气泄漏了", Hazard.GAS_LEAK),
+    ("三楼厨房着火了，烟好大，快来人", Hazard.FIRE),
+    ("台风把电线吹断了掉在路上，还在冒火花", Hazard.LIVE_WIRE),
+    ("有个小孩掉进河里了，在水里扑腾", Hazard.WATER),
+    ("公交站有个阿伯突然晕倒了，叫他没反应", Hazard.MEDICAL),
+    ("门口两个人拿着刀在砍人！", Hazard.VIOLENCE),
+])
+def test_the_hazard_the_words_named_is_told_so_advice_can_fit(text: str, hazard: Hazard) -> None:
+    assert detect_urgency(normalize(text)).hazards == (hazard,)
+
+
+def test_a_decision_of_the_model_alone_names_no_hazard() -> None:
+    assert detect_urgency(normalize("快来，那边好像出大事了"), model_probability=0.9).hazards == ()
 
 
 @pytest.mark.parametrize("text", LOOK_ALIKES)

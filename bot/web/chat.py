@@ -22,10 +22,10 @@ from redis.exceptions import RedisError
 from bot import texts
 from bot.channels.web import InboxWakeups, inbox_key
 from bot.intake import Intake, IntakeReply, has_words
-from bot.outcome import Outcome
+from bot.outcome import Outcome, Refusal
 from bot.rate_limit import RateLimiter
 from bot.tickets import Tickets
-from bot.web.app import REDIS, STORE
+from bot.web.app import REDIS
 
 COOKIE = "gb_session"
 SESSION_TTL = 30 * 24 * 3600
@@ -33,6 +33,9 @@ MAX_TEXT = 2000
 KEEP_ALIVE_SECONDS = 15.0
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_TYPES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png", b"RIFF": ".webp"}
+
+# A ticket that is not the resident's is "not found", as an unknown number is: numbers cannot be probed.
+REFUSAL_STATUS = {Refusal.NOT_FOUND: 404, Refusal.WRONG_STATE: 409, Refusal.TAKEN: 409}
 
 INTAKE = web.AppKey("intake", Intake)
 TICKETS = web.AppKey("tickets", Tickets)
@@ -56,7 +59,7 @@ def reply_json(reply: IntakeReply) -> dict[str, Any]:
     if reply.earlier is not None:
         data["notice"] = texts.earlier_request_unplaced(reply.earlier.number)
     if reply.services:
-        data["emergency"] = texts.emergency(reply.services)
+        data["emergency"] = emergency_json(reply)
     if reply.kind == "ask_category":
         data["question"] = texts.ask_category(name for _, name in reply.options)
         data["options"] = [{"code": code, "name": name} for code, name in reply.options] + [
@@ -74,10 +77,17 @@ def reply_json(reply: IntakeReply) -> dict[str, Any]:
     return data
 
 
+def emergency_json(reply: IntakeReply) -> dict[str, Any]:
+    """The numbers to call as data (the page makes them ``tel:`` links), then advice and who was told."""
+    return {"title": texts.emergency_call(),
+            "numbers": [{"number": s, "label": texts.emergency_number(s)} for s in reply.services],
+            "text": texts.emergency_details(reply.hazards, reply.alert)}
+
+
 def outcome_json(outcome: Outcome, number: str, done: str) -> web.Response:
     if outcome.ok:
         return web.json_response({"ok": True, "message": done})
-    return error(409 if outcome.refusal and str(outcome.refusal) in ("wrong_state", "taken") else 403,
+    return error(REFUSAL_STATUS.get(outcome.refusal, 403) if outcome.refusal else 403,
                  texts.refusal(str(outcome.refusal), number, outcome.detail))
 
 
@@ -214,9 +224,9 @@ def _save(path: Path, data: bytes) -> None:
 
 async def my_tickets(request: web.Request) -> web.Response:
     resident = request[RESIDENT]
-    tickets = await request.app[STORE].list(resident=resident, limit=50)
+    tickets = await request.app[TICKETS].seen_by(resident, limit=50)  # a follower's own words, never another's
     return web.json_response({"ok": True, "tickets": [
-        {"number": t.number, "status": str(t.status), "status_label": t.status.label, "text": t.text,
+        {"number": t.number, "status": str(t.status), "status_label": t.status.label, "text": texts.own_words(t),
          "category": t.category, "own": t.resident == resident}  # own: opened by this resident (may cancel)
         for t in tickets]})
 

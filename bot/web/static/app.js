@@ -64,7 +64,7 @@
   function handle(reply) {
     if (!reply.ok) { return; }
     if (reply.notice) { show(reply.notice); }
-    if (reply.emergency) { show(reply.emergency, "alert"); }
+    if (reply.emergency) { emergency(reply.emergency); }
     if (reply.question) { show(reply.question); }
     if (reply.kind === "ask_category") {
       chips(reply.options.map((o) => [o.name, async () => { say(o.name, "me"); handle(await api("/api/category", { code: o.code })); }]));
@@ -78,6 +78,21 @@
       actions.replaceChildren();
       input.placeholder = "描述您遇到的问题……";
     }
+  }
+
+  function emergency(e) {                         // the numbers as tel: links, built from data, not HTML
+    const div = show("", "alert emergency");
+    const call = document.createElement("b");
+    call.textContent = e.title;
+    for (const [i, n] of e.numbers.entries()) {
+      const a = document.createElement("a");
+      a.href = "tel:" + String(n.number).replace(/[^0-9]/g, ""); a.className = "call"; a.textContent = n.label;
+      if (i) { call.appendChild(document.createTextNode("、")); }
+      call.appendChild(a);
+    }
+    const details = document.createElement("div");
+    details.innerHTML = e.text;                   // server HTML, user text already escaped
+    div.append(call, details);
   }
 
   function sendPosition() {
