@@ -17,6 +17,11 @@ def followers(number: str) -> str:
     return f"{PREFIX}:ticket:{number}:followers"
 
 
+def praised(number: str, resident: str) -> str:
+    """Set once a resident's thanks for a ticket were recorded (they are passed on once)."""
+    return f"{PREFIX}:ticket:{number}:praised:{resident}"
+
+
 def ticket_sequence(day: str) -> str:
     return f"{PREFIX}:seq:ticket:{day}"
 

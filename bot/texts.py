@@ -113,6 +113,14 @@ def linked(number: str) -> str:
     return f"附近已有居民反映了同样的问题，您的诉求已并入工单 <b>{number}</b>，进展会同步通知您。"
 
 
+def placed(number: str, data: dict[str, Any]) -> str:
+    """The place a resident named right after opening a ticket without one was added to it."""
+    grid = esc(data.get("grid_name") or data.get("grid_id"))
+    if data["status"] == Status.ASSIGNED:
+        return f"📍 已补充位置：工单 <b>{number}</b> 属于{grid}，已派给网格员（已派单）。"
+    return f"📍 已补充位置：工单 <b>{number}</b> 属于{grid}，由指挥中心派单（待派单）。"
+
+
 def status_changed(number: str, data: dict[str, Any]) -> str:
     status = data["status"]
     label = status_label(status)
@@ -194,6 +202,10 @@ def reopened(number: str, data: dict[str, Any]) -> str:
 
 def closed(number: str, data: dict[str, Any]) -> str:
     return f"工单 <b>{number}</b> 居民评价 {data.get('rating', '-')} 分，已关闭。"
+
+
+def praised(number: str) -> str:
+    return f"🌟 居民对工单 <b>{number}</b> 表示感谢，辛苦了！"
 
 
 def cancelled_by_resident(number: str) -> str:
