@@ -8,6 +8,7 @@ import pytest
 from bot.people import telegram_key
 from bot.ticket_states import Status
 from tests.telegram_harness import NUMBER, World
+from tests.test_bad_input import ticket_count
 from tests.test_web_chat import browser
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -15,10 +16,6 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 SMALL_TALK = ("谢谢！", "你好", "好的，收到", "你好，想问一下", "在吗", "辛苦了", "👍")
 LAMP = "西正路8号门口的路灯坏了好几天，晚上黑漆漆的"
 UNPLACED_LAMP = "我家楼下的路灯坏了好几天了"
-
-
-async def ticket_count(world: World) -> int:
-    return sum((await world.service.domain.store.count_by_status()).values())
 
 
 async def resolved_for(world: World, number: str) -> None:
@@ -85,14 +82,11 @@ async def test_a_place_right_after_an_unplaced_ticket_places_it_on_the_web(world
 
 
 async def test_small_talk_and_unknown_commands_on_telegram_open_nothing(world: World) -> None:
-    await world.says(world.resident, "谢谢！")
-    await world.sees(world.resident, "不客气")
-    await world.says(world.resident, "你好，想问一下")
-    await world.sees(world.resident, "请直接说说您遇到的问题")
-    await world.says(world.resident, "👍")
-    await world.sees(world.resident, "好的。有新的问题随时告诉我")
-    await world.says(world.resident, "/help")
-    await world.sees(world.resident, "没有 /help 这个命令", "/my")
+    answers = {"谢谢！": ("不客气",), "你好，想问一下": ("请直接说说您遇到的问题",), "👍": ("好的。有新的问题随时告诉我",),
+               "/help": ("没有 /help 这个命令", "/start", "/my")}
+    for text, fragments in answers.items():
+        await world.says(world.resident, text)
+        await world.sees(world.resident, *fragments)
     assert await ticket_count(world) == 0
 
 
