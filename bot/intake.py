@@ -1,14 +1,20 @@
 """From a resident's message to a ticket, the same for every channel.
 
-The intake classifies the message and flags emergencies, then finds the grid. When it is unsure of the
-category it asks the resident to choose one. When it cannot find the grid it asks for a location or an
-address. Meanwhile the request waits as a draft in Redis, so nothing the resident said is lost between
+Every text a resident sends enters through :meth:`Intake.message`, which decides what it is: small talk
+(answered, and thanks for a just-resolved ticket passed on to its worker), a command meant for another
+channel, the answer to a pending question, the place of a ticket just opened without one, or a new
+request. Only a request opens a ticket.
+
+For a request the intake classifies the message and flags emergencies, then finds the grid. When it is
+unsure of the category it asks the resident to choose one. When it cannot find the grid it asks for a
+location or an address. Meanwhile the request waits as a draft in Redis, so nothing the resident said is lost between
 messages or process restarts. Urgent requests are never held up by a question: they are opened at once.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from dataclasses import asdict, dataclass, field, replace
@@ -17,6 +23,7 @@ from redis.asyncio import Redis
 
 from nlp.classifier import Prediction
 from nlp.normalize import normalize
+from nlp.smalltalk import SmallTalk, recognise
 from nlp.taxonomy import Taxonomy
 
 from bot import keys
@@ -27,18 +34,24 @@ from bot.grid_store import GridStore
 from bot.metrics import Metrics
 from bot.model_holder import ModelHolder
 from bot.ticket import Ticket
+from bot.ticket_states import Status
 from bot.tickets import NewRequest, Tickets
 
 CONFIDENT = 0.5  # below this calibrated probability the resident is asked to confirm the category
 # An answer to "where?" with this many letters beyond the place it names says more than where.
 NEW_REQUEST_WORDS = 6
 # Words that only say where something is (就在西正路8号门口附近): not "more than where".
-_WHERE_WORDS = ("就在", "位置", "地址", "附近", "门口", "旁边", "对面", "这里", "那里", "就是", "在", "是", "号", "楼")
+_WHERE_WORDS = ("就在", "位置", "地址", "附近", "门口", "旁边", "对面", "这里", "那里", "这边", "那边", "就是", "在",
+                "是", "号", "楼", "栋", "幢", "座", "单元", "室", "层")
 DRAFT_TTL_SECONDS = 24 * 3600
 # A shared location outside every grid and this far from all of them is outside the service area (nearer,
 # it is likely a gap between grids or a border, and a supervisor places it).
 OUT_OF_AREA_METRES = 1000.0
+# A message that only names a place, this soon after a ticket opened without one, is that ticket's place.
+PLACE_WINDOW_SECONDS = 10 * 60
+PLACE_MAX_LENGTH = 40  # longer messages are not only an address (and are not worth looking up twice)
 STEP_CATEGORY, STEP_LOCATION = "category", "location"
+_COMMAND = re.compile(r"/([A-Za-z][A-Za-z0-9_]{0,31})(?:@\w+)?(?:\s|$)")
 
 
 @dataclass
@@ -64,9 +77,10 @@ class Draft:
 class IntakeReply:
     """What the channel should tell the resident next."""
 
-    # "opened", "linked", "ask_category", "ask_location", "location_not_found", "out_of_area", "nothing_pending"
+    # "opened", "linked", "placed", "ask_category", "ask_location", "location_not_found", "out_of_area",
+    # "nothing_pending", "small_talk", "command", "empty"
     kind: str
-    ticket: Ticket | None = None
+    ticket: Ticket | None = None  # opened, linked or placed; for thanks: the ticket they were passed on for
     options: tuple[tuple[str, str], ...] = ()  # (code, Chinese name) for ask_category
     services: tuple[str, ...] = ()  # emergency numbers to show at once
     hazards: tuple[str, ...] = ()  # the dangers named, for safety advice that fits
@@ -76,6 +90,14 @@ class IntakeReply:
     # The request that was waiting for its place, opened unplaced because the answer was a new request.
     earlier: Ticket | None = None
     towns: tuple[str, ...] = ()  # out_of_area: the towns the service covers
+    small_talk: str | None = None  # the message was small talk of this kind (nlp.smalltalk.SmallTalk)
+    command: str | None = None  # the message was this bot command (without the slash), not handled here
+    answered: bool = False  # the message answered the question about a waiting request
+
+    @property
+    def waiting(self) -> bool:
+        """A question about the resident's request is open (it is asked in this reply)."""
+        return self.kind in ("ask_category", "ask_location", "location_not_found", "out_of_area")
 
 
 class Intake:
@@ -90,6 +112,22 @@ class Intake:
         self.grids = grids
         self.taxonomy = taxonomy
         self._get = coalesced_get(redis)
+
+    async def message(self, resident: str, text: str, request_id: str | None = None) -> IntakeReply:
+        """Any text a resident sends, on any channel: say what it is and do what it asks (module docstring)."""
+        text = valid_unicode(text)
+        command = _COMMAND.match(text.strip())
+        if command is not None:
+            return IntakeReply("command", command=command.group(1).lower())
+        small_talk = recognise(text)
+        if small_talk is not None:
+            return await self._small_talk(resident, small_talk)
+        if not has_words(text):
+            return IntakeReply("empty")
+        if await self.waiting_step(resident) == STEP_LOCATION:
+            return replace(await self.locate_by_address(resident, text, request_id), answered=True)
+        placed = await self._place_latest(resident, text, request_id)
+        return placed or await self.submit(resident, text, request_id=request_id)
 
     async def submit(self, resident: str, text: str, photo: str | None = None, request_id: str | None = None) -> IntakeReply:
         """A new request in words (and maybe a photo)."""
@@ -167,6 +205,35 @@ class Intake:
         draft = await self._load(resident)
         return draft.step if draft else None
 
+    async def _small_talk(self, resident: str, kind: SmallTalk) -> IntakeReply:
+        """Answer small talk; a question still open about a request is asked again, and thanks with
+        nothing open are passed on for the resident's just-resolved ticket."""
+        draft = await self._load(resident)
+        if draft is not None:
+            question = self._ask_category(draft) if draft.step == STEP_CATEGORY else IntakeReply("ask_location")
+            return replace(question, small_talk=str(kind), services=())
+        praised = await self.tickets.praise(resident) if kind == SmallTalk.THANKS else None
+        return IntakeReply("small_talk", praised.ticket if praised and praised.ok else None, small_talk=str(kind))
+
+    async def _place_latest(self, resident: str, text: str, request_id: str | None) -> IntakeReply | None:
+        """When ``text`` only names a place, and the resident's newest ticket was opened moments ago without
+        one, that ticket gets the place (None: the text is something else)."""
+        if len(text) > PLACE_MAX_LENGTH:
+            return None
+        location = await self._locate_text(text)
+        if location.grid_id is None or _words_beyond(text, location.matched) > 0:
+            return None
+        if request_id is not None:  # this very message placed (or opened) it already: a resent post
+            before = await self.tickets.store.opened_for(request_id)
+            if before is not None:
+                return IntakeReply("placed", before, grid_name=before.grid_name)
+        latest = await self.tickets.store.latest_of(resident)
+        if (latest is None or latest.resident != resident or latest.status != Status.PENDING or latest.grid_id
+                or self.tickets.clock.now() - latest.created_at > PLACE_WINDOW_SECONDS):
+            return None
+        outcome = await self.tickets.place(latest.number, resident, location, request_id)
+        return IntakeReply("placed", outcome.ticket, grid_name=location.name) if outcome.ok else None
+
     async def _locate_and_open(self, resident: str, draft: Draft, location: Location,
                                request_id: str | None) -> IntakeReply:
         if location.grid_id is None and not draft.urgent:
@@ -210,11 +277,12 @@ class Intake:
 
 
 def _words_beyond(answer: str, place: str | None) -> int:
-    """How many letters ``answer`` has besides the place it names and words that only say where."""
+    """How many letters ``answer`` has besides the place it names, its numbers (house, building, room) and
+    words that only say where."""
     rest = normalize(answer)
     for part in ((normalize(place),) if place else ()) + _WHERE_WORDS:
         rest = rest.replace(part, "")
-    return sum(1 for ch in rest if ch.isalnum())
+    return sum(1 for ch in rest if ch.isalnum() and not ch.isdigit())
 
 
 def valid_unicode(text: str) -> str:

@@ -22,6 +22,11 @@ def follower_words(number: str) -> str:
     return f"{PREFIX}:ticket:{number}:follower-words"
 
 
+def praised(number: str, resident: str) -> str:
+    """Set once a resident's thanks for a ticket were recorded (they are passed on once)."""
+    return f"{PREFIX}:ticket:{number}:praised:{resident}"
+
+
 def ticket_sequence(day: str) -> str:
     return f"{PREFIX}:seq:ticket:{day}"
 

@@ -18,11 +18,13 @@ class Kind(StrEnum):
     TICKET_OPENED = "ticket_opened"  # resident: your request is ticket N
     LINKED = "linked"  # resident: your request joined the open ticket N
     STATUS_CHANGED = "status_changed"  # resident: N is now <status>
+    PLACED = "placed"  # resident: the place you named after opening N was added to it
     RESOLVED = "resolved"  # resident: N is done, here is the result; please rate 1-5
     NEW_TICKET = "new_ticket"  # worker: a ticket for your grid (accept / return)
     TAKEN = "taken"  # other workers of the grid: a colleague accepted N
     REOPENED = "reopened"  # worker: the resident was not satisfied with N
     CLOSED = "closed"  # worker: N was rated and closed
+    PRAISED = "praised"  # worker: the resident thanked you for N
     CANCELLED = "cancelled"  # worker: the resident withdrew N
     REMINDER = "reminder"  # worker: N is due soon
     OVERDUE = "overdue"  # worker: N is overdue and was escalated

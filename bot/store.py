@@ -295,6 +295,12 @@ class TicketStore:
             memberships = await pipe.execute()
         return sum(1 for flags in zip(*memberships) if any(flags))
 
+
+    async def latest_of(self, resident: str) -> Ticket | None:
+        """The newest ticket ``resident`` opened or follows."""
+        newest = await self.redis.zrevrange(keys.by_resident(resident), 0, 0)
+        return await self.get(newest[0]) if newest else None
+
     async def due_items(self, now: float, limit: int = 100) -> list[tuple[str, float]]:
         """Due items (``kind|number``) whose time has come, oldest first."""
         return [(m, float(s)) for m, s in await self.redis.zrangebyscore(keys.due(), "-inf", now, 0, limit, withscores=True)]

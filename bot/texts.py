@@ -169,6 +169,14 @@ def linked(number: str) -> str:
     return f"附近已有居民反映了同样的问题，您的诉求已并入工单 <b>{number}</b>，进展会同步通知您。"
 
 
+def placed(number: str, data: dict[str, Any]) -> str:
+    """The place a resident named right after opening a ticket without one was added to it."""
+    grid = esc(data.get("grid_name") or data.get("grid_id"))
+    if data["status"] == Status.ASSIGNED:
+        return f"📍 已补充位置：工单 <b>{number}</b> 属于{grid}，已派给网格员（已派单）。"
+    return f"📍 已补充位置：工单 <b>{number}</b> 属于{grid}，由指挥中心派单（待派单）。"
+
+
 def status_changed(number: str, data: dict[str, Any]) -> str:
     status = data["status"]
     label = status_label(status)
@@ -226,6 +234,45 @@ def empty_text() -> str:
     return "请用文字描述您遇到的问题。"
 
 
+SMALL_TALK_ANSWERS = {
+    "greeting": "您好！我是网格服务助手。请直接用文字说说您遇到的问题（什么事、在哪里），我会派给负责的网格员。",
+    "ask": "请直接说说您遇到的问题（什么事、在哪里），我来帮您提交。",
+    "thanks": "不客气！有新的问题随时告诉我。",
+    "ack": "好的。有新的问题随时告诉我。",
+    "closing": "好的，祝您生活愉快！有需要随时找我。",
+}
+
+
+def small_talk(kind: str, praised: Ticket | None = None, waiting: bool = False) -> str:
+    """The answer to a greeting, thanks, a nod or a goodbye (no ticket is opened for them). ``praised``: the
+    ticket the thanks were passed on for; ``waiting``: a question about the resident's request is still open."""
+    if waiting:
+        return f"{'不客气！' if kind == 'thanks' else '好的。'}您的诉求还差一步就能提交："
+    if praised is not None:
+        return f"不客气！已把您的感谢转达给处理工单 <b>{praised.number}</b> 的网格员。有新的问题随时告诉我。"
+    return SMALL_TALK_ANSWERS[kind]
+
+
+def web_command(command: str) -> str:
+    """A bot command typed into the web chat, where commands do nothing: whose it is, and what to do here."""
+    name = f"/{esc(command)}"
+    if command in ("join", "tasks", "report", "patrol"):
+        return (f"{name} 是网格员在 Telegram 或企业微信里用的命令。这里是居民反映问题的网页，不需要绑定。"
+                "网格员请在 Telegram 或企业微信里把这条命令发给网格服务机器人。")
+    if command in ("stats", "model", "retrain"):
+        return f"{name} 是管理员在 Telegram 里用的命令，网页上没有这个功能。"
+    if command == "my":
+        return "在网页上查看工单，请点页面上方的「我的工单」。"
+    if command == "cancel":
+        return "撤回工单：点页面上方的「我的工单」，再点要撤回的工单旁的「撤回」。"
+    return "网页上不需要输入命令：直接用文字描述您遇到的问题即可；查看工单请点「我的工单」。"
+
+
+def unknown_command(command: str) -> str:
+    return (f"没有 /{esc(command)} 这个命令。可用的命令：/start 使用说明，/my 我的工单，/cancel 工单号 撤回。"
+            "要反映问题，直接发文字即可。")
+
+
 def maybe_repeated() -> str:
     return "（系统恢复后补发：如果您已经收到过这条消息，请忽略本条。）"
 
@@ -256,6 +303,10 @@ def reopened(number: str, data: dict[str, Any]) -> str:
 
 def closed(number: str, data: dict[str, Any]) -> str:
     return f"工单 <b>{number}</b> 居民评价 {data.get('rating', '-')} 分，已关闭。"
+
+
+def praised(number: str) -> str:
+    return f"🌟 居民对工单 <b>{number}</b> 表示感谢，辛苦了！"
 
 
 def cancelled_by_resident(number: str) -> str:

@@ -23,6 +23,7 @@ from bot.ticket import AuditEntry, Ticket
 from bot.ticket_states import Action, target_of
 
 MAX_ATTEMPTS = 50
+REQUEST_MEMORY_SECONDS = 7 * 24 * 3600  # how long a request id remembers the ticket it opened or placed
 Decision = Callable[[TicketContext], Awaitable["Commit | Outcome"]]
 
 

@@ -24,13 +24,13 @@ from bot.outcome import Outcome, Refusal
 from bot.store import Change, Commit, DuplicateCandidate, TicketContext
 from bot.ticket import AuditEntry, Ticket, as_followed
 from bot.ticket_states import Action, Status, target_of
-from bot.ticket_steps import TicketSteps
+from bot.follow_up_steps import FollowUpSteps
+from bot.ticket_steps import REQUEST_MEMORY_SECONDS
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 DUPLICATE_WINDOW_SECONDS = 72 * 3600
 DUPLICATE_SIMILARITY = 0.5  # character-bigram Jaccard of normalised texts
 DUPLICATE_CANDIDATES = 50
-REQUEST_MEMORY_SECONDS = 7 * 24 * 3600
 NOTE_LIMIT = 1000
 
 
@@ -58,8 +58,9 @@ class Opened:
     repeated: bool = False  # the same request (request_id) had opened this ticket before
 
 
-class Tickets(TicketSteps):
-    """The ticket service used by every channel, the CLI and the scheduler."""
+class Tickets(FollowUpSteps):
+    """The ticket service used by every channel, the CLI and the scheduler (with the follow-ups of
+    :class:`bot.follow_up_steps.FollowUpSteps`: placing a ticket, passing on thanks)."""
 
     # -- opening ---------------------------------------------------------------------------------
 

@@ -54,6 +54,8 @@ async def show(message: Message, reply: IntakeReply, after_location: bool = Fals
         await message.answer(texts.earlier_request_unplaced(reply.earlier.number), reply_markup=ReplyKeyboardRemove())
     if reply.services:
         await message.answer(texts.emergency(reply.services, reply.hazards, reply.alert))
+    if reply.small_talk is not None:
+        await message.answer(texts.small_talk(reply.small_talk, reply.ticket, reply.waiting))
     if reply.kind == "ask_category":
         await message.answer(texts.ask_category(name for _, name in reply.options),
                              reply_markup=category_keyboard(reply.options))
@@ -65,6 +67,10 @@ async def show(message: Message, reply: IntakeReply, after_location: bool = Fals
         await message.answer(texts.out_of_area(reply.towns), reply_markup=location_keyboard())
     elif reply.kind == "nothing_pending":
         await message.answer(texts.nothing_pending(), reply_markup=ReplyKeyboardRemove())
+    elif reply.kind == "command":  # commands of this channel have their own handlers: this one is unknown
+        await message.answer(texts.unknown_command(reply.command or ""))
+    elif reply.kind == "empty":
+        await message.answer(texts.empty_text())
     elif after_location:
         await message.answer(texts.location_received(), reply_markup=ReplyKeyboardRemove())
 
@@ -110,15 +116,9 @@ async def photo(message: Message, intake: Intake, event_update: Update) -> None:
 
 
 async def request(message: Message, intake: Intake, event_update: Update) -> None:
-    text = (message.text or "").strip()
-    if not has_words(text):
-        await message.answer(texts.empty_text())
-        return
-    resident = key_of(message.from_user)
-    if await intake.waiting_step(resident) == "location":
-        await show(message, await intake.locate_by_address(resident, text, request_id(event_update)), True)
-        return
-    await show(message, await intake.submit(resident, text, request_id=request_id(event_update)))
+    """Any other text: the intake says whether it is small talk, an answer, a place or a request."""
+    reply = await intake.message(key_of(message.from_user), (message.text or "").strip(), request_id(event_update))
+    await show(message, reply, reply.answered)
 
 
 async def other_media(message: Message) -> None:

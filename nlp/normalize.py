@@ -78,6 +78,11 @@ def _char_table() -> dict[int, str]:
     return table
 
 
+def has_emoji(text: str) -> bool:
+    """Whether ``text`` holds an emoji (a pictograph, symbol or dingbat; not letters, punctuation or U+FFFD)."""
+    return _EMOJI_RE.search(text) is not None
+
+
 def normalize(text: str) -> str:
     """Return ``text`` normalised for classification (see module docstring)."""
     text = text.translate(_char_table())

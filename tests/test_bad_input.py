@@ -10,8 +10,10 @@ async def ticket_count(world: World) -> int:
     return sum((await world.service.domain.store.count_by_status()).values())
 
 
-async def test_emoji_only_and_blank_text_ask_for_words(world: World) -> None:
+async def test_emoji_alone_is_a_nod_and_blank_text_asks_for_words(world: World) -> None:
     await world.says(world.resident, "😀😀👍")
+    await world.sees(world.resident, "有新的问题随时告诉我")
+    await world.says(world.resident, "？？")
     await world.sees(world.resident, "请用文字描述")
     await world.says(world.resident, "   ")
     await world.server.wait_for_messages(world.resident.id, 2, predicate=lambda m: "请用文字描述" in m["text"], after=0)

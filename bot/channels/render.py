@@ -52,6 +52,8 @@ def render(note: Notification) -> Rendered:
             return Rendered(texts.linked(n))
         case Kind.STATUS_CHANGED:
             return Rendered(texts.status_changed(n, d))
+        case Kind.PLACED:
+            return Rendered(texts.placed(n, d))
         case Kind.RESOLVED if d.get("may_rate", True):
             return Rendered(texts.resolved(n, d.get("note", "")), rating_buttons(n), d.get("photo"))
         case Kind.RESOLVED:  # a follower (a neighbour who reported the same): told, not asked to rate
@@ -64,6 +66,8 @@ def render(note: Notification) -> Rendered:
             return Rendered(texts.taken(n))
         case Kind.CLOSED:
             return Rendered(texts.closed(n, d))
+        case Kind.PRAISED:
+            return Rendered(texts.praised(n))
         case Kind.CANCELLED:
             return Rendered(texts.cancelled_by_resident(n))
         case Kind.REMINDER:

@@ -60,6 +60,10 @@ def reply_json(reply: IntakeReply) -> dict[str, Any]:
         data["notice"] = texts.earlier_request_unplaced(reply.earlier.number)
     if reply.services:
         data["emergency"] = emergency_json(reply)
+    if reply.small_talk is not None:
+        data["answer"] = texts.small_talk(reply.small_talk, reply.ticket, reply.waiting)
+    elif reply.kind == "command":
+        data["answer"] = texts.web_command(reply.command or "")
     if reply.kind == "ask_category":
         data["question"] = texts.ask_category(name for _, name in reply.options)
         data["options"] = [{"code": code, "name": name} for code, name in reply.options] + [
@@ -150,17 +154,14 @@ def _request_id(request: web.Request) -> str | None:
 
 
 async def post_message(request: web.Request) -> web.Response:
+    """A text from the page: the intake says whether it is small talk, an answer, a place or a request."""
     text = _text_field(await _json_body(request), "text")
-    if not has_words(text):
-        return error(400, texts.empty_text())
     if len(text) > MAX_TEXT:
         return error(400, f"内容太长了，请控制在 {MAX_TEXT} 字以内。")
-    intake = request.app[INTAKE]
-    resident = request[RESIDENT]
-    request_id = _request_id(request)
-    if await intake.waiting_step(resident) == "location":
-        return web.json_response(reply_json(await intake.locate_by_address(resident, text, request_id)))
-    return web.json_response(reply_json(await intake.submit(resident, text, request_id=request_id)))
+    reply = await request.app[INTAKE].message(request[RESIDENT], text, _request_id(request))
+    if reply.kind == "empty":
+        return error(400, texts.empty_text())
+    return web.json_response(reply_json(reply))
 
 
 async def post_category(request: web.Request) -> web.Response:

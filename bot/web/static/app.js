@@ -65,6 +65,7 @@
     if (!reply.ok) { return; }
     if (reply.notice) { show(reply.notice); }
     if (reply.emergency) { emergency(reply.emergency); }
+    if (reply.answer) { show(reply.answer); }
     if (reply.question) { show(reply.question); }
     if (reply.kind === "ask_category") {
       chips(reply.options.map((o) => [o.name, async () => { say(o.name, "me"); handle(await api("/api/category", { code: o.code })); }]));
