@@ -216,8 +216,13 @@ def photo_lost() -> str:
 
 
 def photo_not_sent() -> str:
-    """Below a ticket whose photo Telegram refused: the message goes out without it."""
-    return "（居民附了照片，但未能随本消息发出，如需查看请联系管理员。）"
+    """Below a message whose photo Telegram refused: the message goes out without it."""
+    return "（本条消息附带的照片未能发出。）"
+
+
+def photo_of(number: str) -> str:
+    """The caption of a photo whose message is too long to be its caption (the message follows)."""
+    return f"工单 <b>{number}</b> 的照片，详情见下一条消息。"
 
 
 def photo_link_invalid() -> str:

@@ -16,9 +16,13 @@ import aiohttp
 import pytest
 from PIL import ExifTags, Image
 
+from bot import keys
+from bot.channels.render import render
+from bot.notifications import Notification
 from bot.photo_links import PhotoLinks, load_secret
 from bot.photos import MAX_EDGE
 from bot.tickets import NewRequest
+from tests.botapi.client import buttons
 from tests.conftest import CliResult, run_gridbot_inline
 from tests.telegram_harness import World
 from tests.test_web_chat import Browser, browser
@@ -119,15 +123,23 @@ def photo_bytes(world: World, message: dict[str, Any]) -> bytes:
 async def test_a_web_photo_reaches_the_grids_workers_as_an_upload_with_the_ticket_as_caption(world: World) -> None:
     async with browser(world) as web:
         number = await open_with_photo(world, web, camera_jpeg(3000, 2000))
-        receipt = (await web.listen(1))[0]
-    kept = stored_file(world, (await world.service.domain.tickets.get(number)).photo).read_bytes()
-    for worker in (world.worker, world.colleague):
-        offer = await world.sees(worker, "新工单", number, "井盖坏了")
+        async with web.http.get(f"{web.base}/api/tickets") as response:
+            listed = await response.text()
+    photo = (await world.service.domain.tickets.get(number)).photo
+    kept = stored_file(world, photo).read_bytes()
+    offers = {worker.id: await world.sees(worker, "新工单", number, "井盖坏了") for worker in (world.worker, world.colleague)}
+    for offer in offers.values():
         assert photo_bytes(world, offer) == kept and Image.open(io.BytesIO(photo_bytes(world, offer))).size == (1707, 2560)
-        assert [b["text"] for row in offer["reply_markup"]["inline_keyboard"] for b in row] == ["接单", "退回"]
+        assert buttons(offer) == ["接单", "退回"]
+    await world.presses(world.worker, offers[world.worker.id], "接单")  # the buttons work on a photo as on a text
+    await world.server.wait_for_edit(world.worker.id, offers[world.worker.id], lambda m: "办结" in buttons(m))
     uploads_sent = [r for r in world.server.requests if r.method == "sendPhoto"]
     assert uploads_sent and all(r.content_type == "multipart/form-data" for r in uploads_sent)
-    assert "/photos/" not in json.dumps(receipt, ensure_ascii=False)  # a resident never gets a link
+    to_resident = [render(Notification.from_fields(fields))
+                   for _, fields in await world.service.redis.xrange(keys.outbox("web"))]
+    assert [note.text for note in to_resident if number in note.text]  # the receipt, …
+    assert all(photo[4:] not in note.text for note in to_resident)  # … and a resident never gets a link
+    assert photo[4:] not in listed and "/photos/" not in listed
 
 
 async def test_a_supervisor_dispatching_an_unplaced_ticket_gets_its_photo(world: World) -> None:
@@ -138,6 +150,21 @@ async def test_a_supervisor_dispatching_an_unplaced_ticket_gets_its_photo(world:
     kept = stored_file(world, (await world.service.domain.tickets.get(number)).photo).read_bytes()
     notice = await world.sees(world.supervisor, "待派单", number)
     assert photo_bytes(world, notice) == kept
+    await world.presses(world.supervisor, notice, "派单")
+    choice = await world.sees(world.supervisor, "派给哪个网格", number)
+    await world.presses(world.supervisor, choice, buttons(choice)[0])
+    assert (await world.service.domain.tickets.get(number)).grid_id is not None
+
+
+async def test_a_text_too_long_for_a_caption_follows_its_photo(world: World) -> None:
+    caption = "西正路8号门口的井盖坏了，" + "晚上路过的人很多，" * 120 + "请尽快处理。"
+    async with browser(world) as web:
+        number = await open_with_photo(world, web, camera_jpeg(60, 40), caption)
+    kept = stored_file(world, (await world.service.domain.tickets.get(number)).photo).read_bytes()
+    offer = await world.sees(world.worker, "新工单", number, "请尽快处理")  # the whole text, with its buttons
+    assert "photo" not in offer and buttons(offer) == ["接单", "退回"]
+    photo = await world.sees(world.worker, number, "照片")
+    assert photo_bytes(world, photo) == kept and photo["message_id"] < offer["message_id"]
 
 
 async def test_a_lost_photo_file_degrades_to_the_text_with_a_note_and_holds_nothing_back(world: World) -> None:
@@ -146,7 +173,7 @@ async def test_a_lost_photo_file_degrades_to_the_text_with_a_note_and_holds_noth
     lost = await tickets.open(NewRequest("web:lost-photo-owner", PLACED, "municipal", location=grid,
                                          photo="web:" + "0" * 32 + ".jpg"))
     offer = await world.sees(world.worker, "新工单", lost.ticket.number, "照片文件已找不到")
-    assert "photo" not in offer and [b["text"] for b in offer["reply_markup"]["inline_keyboard"][0]] == ["接单", "退回"]
+    assert "photo" not in offer and buttons(offer) == ["接单", "退回"]
     later = await tickets.open(NewRequest("web:someone-else", "西正路8号路边的垃圾桶满了没人清", "sanitation",
                                           location=grid))
     await world.sees(world.worker, "新工单", later.ticket.number)
@@ -157,7 +184,7 @@ async def test_a_photo_telegram_refuses_degrades_to_the_text_with_a_note(world: 
     async with browser(world) as web:
         number = await open_with_photo(world, web, camera_jpeg(60, 40))
     for worker in (world.worker, world.colleague):
-        offer = await world.sees(worker, "新工单", number, "未能随本消息发出")
+        offer = await world.sees(worker, "新工单", number, "照片未能发出")
         assert "photo" not in offer
 
 

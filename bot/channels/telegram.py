@@ -89,16 +89,20 @@ class TelegramChannel:
         return DeliveryResult(Result.SENT)
 
     async def _send(self, chat_id: int, message: Rendered, note: Notification) -> None:
-        """The message with its photo (the text as caption); without it, and saying so, if the photo is
-        lost or Telegram refuses it: a photo never holds back the ticket itself."""
+        """The message with its photo: the text as its caption, or, too long for one, the photo first and
+        the text after it. Without the photo, and saying so, if it is lost or Telegram refuses it: a
+        photo never holds back the ticket itself."""
         markup = keyboard(message.buttons)
         photo, missing = await self._photo(message.photo)
+        fits = len(message.text) <= CAPTION_LIMIT
         if photo is not None:
             try:
-                await self.bot(SendPhotoWithCaption(chat_id=chat_id, photo=photo, reply_markup=markup,
-                                                    caption=texts.cut(message.text, CAPTION_LIMIT)),
+                await self.bot(SendPhotoWithCaption(chat_id=chat_id, photo=photo,
+                                                    caption=message.text if fits else texts.photo_of(note.number),
+                                                    reply_markup=markup if fits else None),
                                request_timeout=self.send_timeout)
-                return
+                if fits:
+                    return
             except (TelegramBadRequest, TelegramEntityTooLarge) as err:  # e.g. IMAGE_PROCESS_FAILED
                 log.warning("photo of notification %s for %s refused, sending the text: %s", note.kind, chat_id, err)
                 missing = texts.photo_not_sent()
