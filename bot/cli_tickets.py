@@ -9,6 +9,8 @@ from typing import Any
 from bot import admin_texts
 from bot.cli_support import CliError, print_json, run_async, table
 from bot.config import Settings
+from bot.photo_links import PhotoLinks, load_secret
+from bot.photos import PhotoStore
 from bot.runtime import Domain, build_domain, redis_connection
 from bot.ticket import AuditEntry, Ticket
 from bot.ticket_states import Status
@@ -55,6 +57,26 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
     }
 
 
+def photo_json(reference: str | None, photos: PhotoStore, links: PhotoLinks) -> dict[str, Any] | None:
+    """A ticket's photo for staff: its reference, and for a web upload its file, size and a signed link."""
+    if reference is None:
+        return None
+    stored = photos.find(reference)
+    return {"reference": reference, "path": str(stored.path) if stored else None,
+            "bytes": stored.size if stored else None, "url": links.url(stored.name) if stored else None}
+
+
+def photo_line(label: str, photo: dict[str, Any] | None) -> str | None:
+    """``  photo: web:….jpg  /path (12,345 bytes)`` and its link below (None when there is no photo)."""
+    if photo is None:
+        return None
+    if photo["path"] is None:
+        where = "(kept by Telegram, not stored here)" if photo["reference"].startswith("telegram:") \
+            else "(file missing)"
+        return f"  {label}: {photo['reference']}  {where}"
+    return f"  {label}: {photo['reference']}  {photo['path']} ({photo['bytes']:,} bytes)\n    link: {photo['url']}"
+
+
 def audit_json(entry: AuditEntry) -> dict[str, Any]:
     return {"at": entry.at, "actor": entry.actor, "action": entry.action, "from": entry.from_status,
             "to": entry.to_status, "note": entry.note}
@@ -94,14 +116,22 @@ async def show_ticket(args: argparse.Namespace, settings: Settings) -> int:
         if ticket is None:
             raise CliError(f"unknown ticket {args.number!r}")
         trail = await domain.store.audit(ticket.number)
+    photos = PhotoStore(settings.uploads_dir)
+    links = PhotoLinks(load_secret(settings.photo_link_key_path), settings.public_url)
+    photo = photo_json(ticket.photo, photos, links)
+    result_photo = photo_json(ticket.result_photo, photos, links)
     if args.json:
-        print_json({**ticket_json(ticket), "audit": [audit_json(e) for e in trail]})
+        print_json({**ticket_json(ticket), "photo": photo, "result_photo": result_photo,
+                    "audit": [audit_json(e) for e in trail]})
         return 0
     print(f"{ticket.number}  {ticket.status.label} ({ticket.status})  {ticket.category}"
           f"{'  URGENT' if ticket.urgent else ''}")
     print(f"  grid: {ticket.grid_id or '-'} {ticket.community or ''} {ticket.town or ''}")
     print(f"  worker: {ticket.worker or '-'}   deadline: {local_time(ticket.deadline_at)}")
     print(f"  text: {ticket.text}")
+    for line in (photo_line("photo", photo), photo_line("result photo", result_photo)):
+        if line is not None:
+            print(line)
     for e in trail:
         print(f"  {local_time(e.at)}  {e.actor:<18} {e.action:<13} {e.from_status or '-'} → {e.to_status or '-'}  {e.note}")
     return 0

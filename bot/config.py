@@ -93,6 +93,16 @@ class Settings(BaseSettings):
         return self.data_dir / "models"
 
     @property
+    def uploads_dir(self) -> Path:
+        """Residents' photos from the web chat (re-encoded, private)."""
+        return self.data_dir / "uploads"
+
+    @property
+    def photo_link_key_path(self) -> Path:
+        """The secret that signs staff links to photos (created on first use, ``0600``)."""
+        return self.data_dir / "photo-links.key"
+
+    @property
     def corpus_path(self) -> Path:
         return self.training_dir / "requests.csv"
 

@@ -32,6 +32,8 @@ from bot.escalation import DueWork
 from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.model_holder import ModelHolder, keep_out_of_gc
+from bot.photo_links import PhotoLinks, load_secret
+from bot.photos import PhotoStore
 from bot.rate_limit import SendLimits
 from bot.redis_server import EmbeddedRedis
 from bot.retrain import Retrainer
@@ -40,6 +42,7 @@ from bot.scheduler import Scheduler
 from bot.channels.web import InboxWakeups, WebChannel
 from bot.web.app import build_app
 from bot.web.chat import add_chat_routes
+from bot.web.staff_photos import add_photo_routes
 from handlers import admin, fallback, resident, supervisor, worker
 from handlers.middlewares import ResidentFloodLimit
 
@@ -84,7 +87,11 @@ class Service:
                         self.metrics)
         app = build_app(settings, self.models, self.redis, self.domain.store, self.clock, self.metrics)
         wakeups = InboxWakeups()
-        add_chat_routes(app, intake, self.domain.tickets, settings.data_dir / "uploads", wakeups)
+        photos = PhotoStore(settings.uploads_dir)
+        await asyncio.to_thread(photos.make_private)
+        add_chat_routes(app, intake, self.domain.tickets, photos, wakeups)
+        links = PhotoLinks(await asyncio.to_thread(load_secret, settings.photo_link_key_path), settings.public_url)
+        add_photo_routes(app, photos, links)
         self._spawn(wakeups.listen(self.redis, self._stop))
         web_consumer = f"{os.uname().nodename}-{os.getpid()}-{id(self):x}"
         idle_ms = int(settings.reclaim_idle_seconds * 1000)
@@ -92,7 +99,7 @@ class Service:
                                    metrics=self.metrics).run(self._stop))
         self._spawn(self.metrics.run(self._stop))
         if settings.bot_token is not None:
-            self._start_telegram(intake, app)
+            self._start_telegram(intake, app, photos)
         self._spawn(Scheduler(self.domain.store, DueWork(self.domain.tickets), self.clock).run(self._stop))
         self._spawn(self.models.listen(self.redis, self._stop))
         self._runner = web.AppRunner(app)
@@ -105,7 +112,7 @@ class Service:
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
             await self.bot.set_webhook(str(settings.webhook_url), secret_token=secret, drop_pending_updates=False)
 
-    def _start_telegram(self, intake: Intake, app: web.Application) -> None:
+    def _start_telegram(self, intake: Intake, app: web.Application, photos: PhotoStore) -> None:
         settings, domain = self.settings, self.domain
         assert settings.bot_token is not None and domain is not None and self.redis is not None
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api))
@@ -126,7 +133,7 @@ class Service:
         # A burst counts the sends beyond the first: at most `overall` go out at once, and 3 to one chat.
         overall, per_chat = settings.telegram_messages_per_second, settings.telegram_chat_messages_per_second
         limits = SendLimits(self.redis, "telegram", overall, max(0, int(overall) - 1), per_chat, 2)
-        channel = TelegramChannel(self.bot, settings.telegram_send_timeout_seconds)
+        channel = TelegramChannel(self.bot, photos, settings.telegram_send_timeout_seconds)
         self._spawn(OutboxDelivery(self.redis, channel, consumer, idle_ms, limits, self.metrics).run(self._stop))
         update_log = UpdateLog(self.redis)
         assert self.metrics is not None

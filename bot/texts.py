@@ -230,6 +230,32 @@ def photo_needs_caption() -> str:
     return "收到照片，请在照片说明里写上发生了什么、在哪里，再发一次。"
 
 
+def photo_missing() -> str:
+    return "请选择一张照片。"
+
+
+def caption_unreadable() -> str:
+    return "照片说明里有无法识别的文字，请重新输入后再发。"
+
+
+def caption_too_long(limit: int) -> str:
+    return f"说明太长了，请控制在 {limit} 字以内。"
+
+
+PHOTO_REFUSALS = {
+    "too_large": "照片太大了（最大 {max_mb} MB），请换一张或截图后再发。",
+    "not_a_photo": "只支持 JPEG、PNG、WebP 照片。",
+    "broken": "这张照片打不开（文件可能已损坏），请换一张 JPEG、PNG 或 WebP 照片再试。",
+    "too_many_pixels": "照片尺寸太大了（最多 {max_megapixels} 万像素），请缩小后再发。",
+}
+
+
+def photo_refused(reason: str, max_bytes: int, max_pixels: int) -> str:
+    """Why an uploaded photo was not accepted (``reason``: a :class:`bot.photos.PhotoRefusal`)."""
+    return PHOTO_REFUSALS.get(reason, "照片没能收下，请换一张再试。").format(
+        max_mb=max_bytes // (1024 * 1024), max_megapixels=max_pixels // 10_000)
+
+
 def empty_text() -> str:
     return "请用文字描述您遇到的问题。"
 
@@ -291,6 +317,26 @@ def new_ticket(number: str, data: dict[str, Any]) -> str:
     urgent = "🚨 <b>紧急</b> " if data.get("urgent") else ""
     return (f"{urgent}新工单 <b>{number}</b>\n类别：{esc(data['category_name'])}\n内容：{esc(data['text'])}\n"
             f"时限：{when(data['deadline_at'])} 前")
+
+
+def photo_lost() -> str:
+    """Below a ticket whose photo could not be found: the message goes out without it."""
+    return "（居民附了照片，但照片文件已找不到。）"
+
+
+def photo_not_sent() -> str:
+    """Below a message whose photo Telegram refused: the message goes out without it."""
+    return "（本条消息附带的照片未能发出。）"
+
+
+def photo_of(number: str) -> str:
+    """The caption of a photo whose message is too long to be its caption (the message follows)."""
+    return f"工单 <b>{number}</b> 的照片，详情见下一条消息。"
+
+
+def photo_link_invalid() -> str:
+    """A staff photo link that is wrong, expired, or names no photo (all the same answer)."""
+    return "找不到这张照片，或链接已过期。请向管理员索取新链接。"
 
 
 def taken(number: str) -> str:

@@ -77,9 +77,9 @@ def render(note: Notification) -> Rendered:
         case Kind.RECATEGORISED:
             return Rendered(texts.recategorised(n, d))
         case Kind.NEEDS_DISPATCH:
-            return Rendered(texts.needs_dispatch(n, d), supervisor_buttons(n))
+            return Rendered(texts.needs_dispatch(n, d), supervisor_buttons(n), d.get("ticket_photo"))
         case Kind.ESCALATED:
-            return Rendered(texts.escalated(n, d), supervisor_buttons(n))
+            return Rendered(texts.escalated(n, d), supervisor_buttons(n), d.get("ticket_photo"))
         case Kind.URGENT_ALERT:
-            return Rendered(texts.urgent_alert(n, d), supervisor_buttons(n))
+            return Rendered(texts.urgent_alert(n, d), supervisor_buttons(n), d.get("ticket_photo"))
     raise ValueError(f"no rendering for {note.kind}")

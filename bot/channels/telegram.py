@@ -16,13 +16,14 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.channels.render import Button, Rendered
 from bot.channels.telegram_methods import SendPhotoWithCaption, SendText
 from bot.delivery import DeliveryResult, Result
 from bot.notifications import Notification
+from bot.photos import PhotoStore, photo_name
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
@@ -60,25 +61,19 @@ def telegram_file(reference: str | None) -> str | None:
 
 
 class TelegramChannel:
-    """Sends notifications to Telegram chats."""
+    """Sends notifications to Telegram chats; a ticket's web photo goes with them as an upload."""
 
     name = "telegram"
     marks_sent = False  # the Bot API has no idempotency key
 
-    def __init__(self, bot: Bot, send_timeout: float = 15.0) -> None:
+    def __init__(self, bot: Bot, photos: PhotoStore, send_timeout: float = 15.0) -> None:
         self.bot = bot
+        self.photos = photos
         self.send_timeout = send_timeout
 
     async def deliver(self, chat_id: str, message: Rendered, note: Notification, dedupe_key: str) -> DeliveryResult:
-        markup = keyboard(message.buttons)
-        photo = telegram_file(message.photo)
         try:
-            if photo and len(message.text) <= CAPTION_LIMIT:
-                await self.bot(SendPhotoWithCaption(chat_id=int(chat_id), photo=photo, caption=message.text,
-                                                    reply_markup=markup), request_timeout=self.send_timeout)
-            else:
-                await self.bot(SendText(chat_id=int(chat_id), text=texts.cut(message.text), reply_markup=markup),
-                               request_timeout=self.send_timeout)
+            await self._send(int(chat_id), message, note)
         except TelegramRetryAfter as err:  # flood control: nothing was sent; wait as long as Telegram asks
             return DeliveryResult(Result.RETRY, float(err.retry_after))
         except (TelegramForbiddenError, TelegramMigrateToChat):  # blocked, or the chat is no more
@@ -92,3 +87,38 @@ class TelegramChannel:
             log.warning("notification %s for %s not sent, will retry: %s", note.kind, chat_id, err)
             return DeliveryResult(Result.RETRY)
         return DeliveryResult(Result.SENT)
+
+    async def _send(self, chat_id: int, message: Rendered, note: Notification) -> None:
+        """The message with its photo: the text as its caption, or, too long for one, the photo first and
+        the text after it. Without the photo, and saying so, if it is lost or Telegram refuses it: a
+        photo never holds back the ticket itself."""
+        markup = keyboard(message.buttons)
+        photo, missing = await self._photo(message.photo)
+        fits = len(message.text) <= CAPTION_LIMIT
+        if photo is not None:
+            try:
+                await self.bot(SendPhotoWithCaption(chat_id=chat_id, photo=photo,
+                                                    caption=message.text if fits else texts.photo_of(note.number),
+                                                    reply_markup=markup if fits else None),
+                               request_timeout=self.send_timeout)
+                if fits:
+                    return
+            except (TelegramBadRequest, TelegramEntityTooLarge) as err:  # e.g. IMAGE_PROCESS_FAILED
+                log.warning("photo of notification %s for %s refused, sending the text: %s", note.kind, chat_id, err)
+                missing = texts.photo_not_sent()
+        text = f"{message.text}\n{missing}" if missing else message.text
+        await self.bot(SendText(chat_id=chat_id, text=texts.cut(text), reply_markup=markup),
+                       request_timeout=self.send_timeout)
+
+    async def _photo(self, reference: str | None) -> tuple[str | BufferedInputFile | None, str]:
+        """What to send as the photo (a Telegram file id, or a stored photo's bytes to upload), and
+        else a note for the text when there was a photo that is lost."""
+        file_id = telegram_file(reference)
+        if file_id is not None or photo_name(reference) is None:
+            return file_id, ""
+        stored = self.photos.find(reference)
+        data = await self.photos.read(stored) if stored is not None else None
+        if stored is None or data is None:
+            log.warning("photo %s is missing; sending the text without it", reference)
+            return None, texts.photo_lost()
+        return BufferedInputFile(data, filename=stored.name), ""

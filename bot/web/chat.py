@@ -12,7 +12,6 @@ import asyncio
 import hashlib
 import json
 import secrets
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from bot import texts
 from bot.channels.web import InboxWakeups, inbox_key
 from bot.intake import Intake, IntakeReply, has_words
 from bot.outcome import Outcome, Refusal
+from bot.photos import PhotoRefusal, PhotoStore
 from bot.rate_limit import RateLimiter
 from bot.tickets import Tickets
 from bot.web.app import REDIS
@@ -31,15 +31,13 @@ COOKIE = "gb_session"
 SESSION_TTL = 30 * 24 * 3600
 MAX_TEXT = 2000
 KEEP_ALIVE_SECONDS = 15.0
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_TYPES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png", b"RIFF": ".webp"}
 
 # A ticket that is not the resident's is "not found", as an unknown number is: numbers cannot be probed.
 REFUSAL_STATUS = {Refusal.NOT_FOUND: 404, Refusal.WRONG_STATE: 409, Refusal.TAKEN: 409}
 
 INTAKE = web.AppKey("intake", Intake)
 TICKETS = web.AppKey("tickets", Tickets)
-UPLOADS = web.AppKey("uploads", Path)
+PHOTOS = web.AppKey("photos", PhotoStore)
 LIMITS = web.AppKey("limits", tuple)
 WAKEUPS = web.AppKey("wakeups", InboxWakeups)
 RESIDENT = web.RequestKey("resident", str)
@@ -188,39 +186,37 @@ async def post_location(request: web.Request) -> web.Response:
     return web.json_response(reply_json(await intake.locate_by_point(resident, lat, lon)))
 
 
+PHOTO_REFUSAL_STATUS = {PhotoRefusal.TOO_LARGE: 413, PhotoRefusal.TOO_MANY_PIXELS: 413,
+                        PhotoRefusal.NOT_A_PHOTO: 415, PhotoRefusal.BROKEN: 400}
+
+
 async def post_photo(request: web.Request) -> web.Response:
-    """A photo with a caption (multipart: ``photo``, ``caption``), size and type checked."""
+    """A photo with a caption (multipart: ``photo``, ``caption``); the photo is re-encoded before it is kept."""
+    photos = request.app[PHOTOS]
     try:
         form = await request.post()
     except UnicodeDecodeError:  # a caption that is not UTF-8 (a ValueError too, so caught first)
-        return error(400, "照片说明里有无法识别的文字，请重新输入后再发。")
+        return error(400, texts.caption_unreadable())
     except (ValueError, web.HTTPRequestEntityTooLarge):  # over the app's body limit, or a broken form
-        return error(413, "照片太大了（最大 5 MB）。")
+        return _photo_refused(photos, PhotoRefusal.TOO_LARGE)
     photo, caption = form.get("photo"), form.get("caption", "")
     caption = caption.strip() if isinstance(caption, str) else ""
     if not has_words(caption):
         return error(400, texts.photo_needs_caption())
     if len(caption) > MAX_TEXT:
-        return error(400, f"说明太长了，请控制在 {MAX_TEXT} 字以内。")
+        return error(400, texts.caption_too_long(MAX_TEXT))
     if photo is None or not hasattr(photo, "file"):
-        return error(400, "请选择一张照片。")
-    data = photo.file.read(MAX_PHOTO_BYTES + 1)
-    if len(data) > MAX_PHOTO_BYTES:
-        return error(413, "照片太大了（最大 5 MB）。")
-    suffix = next((s for magic, s in PHOTO_TYPES.items() if data.startswith(magic)), None)
-    if suffix is None or (suffix == ".webp" and data[8:12] != b"WEBP"):
-        return error(415, "只支持 JPEG、PNG、WebP 照片。")
-    name = f"{uuid.uuid4().hex}{suffix}"
-    uploads = request.app[UPLOADS]
-    await asyncio.to_thread(_save, uploads / name, data)
-    reply = await request.app[INTAKE].submit(request[RESIDENT], caption, photo=f"web:{name}",
+        return error(400, texts.photo_missing())
+    saved = await photos.save(photo.file.read(photos.max_bytes + 1))
+    if isinstance(saved, PhotoRefusal):
+        return _photo_refused(photos, saved)
+    reply = await request.app[INTAKE].submit(request[RESIDENT], caption, photo=saved.reference,
                                              request_id=_request_id(request))
     return web.json_response(reply_json(reply))
 
 
-def _save(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+def _photo_refused(photos: PhotoStore, refusal: PhotoRefusal) -> web.Response:
+    return error(PHOTO_REFUSAL_STATUS[refusal], texts.photo_refused(refusal, photos.max_bytes, photos.max_pixels))
 
 
 async def my_tickets(request: web.Request) -> web.Response:
@@ -278,12 +274,12 @@ async def events(request: web.Request) -> web.StreamResponse:
         wakeups.unregister(session_id, written)
 
 
-def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, uploads: Path,
+def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, photos: PhotoStore,
                     wakeups: InboxWakeups) -> None:
     """Mount the web chat (page, static files, API) on the app of :func:`bot.web.app.build_app`;
     ``wakeups`` must be listening (:meth:`InboxWakeups.listen`) for pages to update live."""
     redis = app[REDIS]
-    app[INTAKE], app[TICKETS], app[UPLOADS], app[WAKEUPS] = intake, tickets, uploads, wakeups
+    app[INTAKE], app[TICKETS], app[PHOTOS], app[WAKEUPS] = intake, tickets, photos, wakeups
     app[LIMITS] = (RateLimiter(redis, "web-session", 0.5, 20), RateLimiter(redis, "web-ip", 2, 60))
     app.middlewares.append(guard)
     static = Path(__file__).parent / "static"

@@ -135,17 +135,49 @@
   });
   input.addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); } });
 
+  // Phones take photos over 5 MB: such a photo (or one longer than 2560 px, which the server would
+  // shrink anyway) is redrawn on a canvas, longest edge at most 2560 px, as a JPEG of quality 0.85,
+  // then lower, then smaller, until it is under the limit. Returns the file to send, or null.
+  async function shrinkPhoto(file, limit, edge) {
+    const url = URL.createObjectURL(file);
+    try {
+      const image = new Image();
+      image.src = url;
+      try { await image.decode(); } catch (e) { return file.size <= limit ? file : null; }  // the server decides
+      const width = image.naturalWidth, height = image.naturalHeight;
+      if (file.size <= limit && Math.max(width, height) <= edge) { return file; }
+      let scale = Math.min(1, edge / Math.max(width, height));
+      for (let round = 0; round < 6; round++, scale *= 0.75) {
+        const canvas = document.createElement("canvas");
+        canvas.width = Math.max(1, Math.round(width * scale));
+        canvas.height = Math.max(1, Math.round(height * scale));
+        const context = canvas.getContext("2d");
+        context.fillStyle = "#fff";                  // transparent parts on white, as the server does
+        context.fillRect(0, 0, canvas.width, canvas.height);
+        context.drawImage(image, 0, 0, canvas.width, canvas.height);  // upright: browsers apply EXIF
+        for (let quality = 0.85; quality > 0.5; quality -= 0.1) {
+          const blob = await new Promise((done) => canvas.toBlob(done, "image/jpeg", quality));
+          if (blob && blob.size <= limit) { return new File([blob], "photo.jpg", { type: "image/jpeg" }); }
+        }
+      }
+      return null;
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  }
+
   photo.addEventListener("change", async () => {
     const file = photo.files[0];
     photo.value = "";
     if (!file) { return; }
-    if (file.size > 5 * 1024 * 1024) { show("照片太大了（最大 5 MB）。"); return; }
     const caption = input.value.trim() || window.prompt("请写一句说明：发生了什么、在哪里？") || "";
     if (!caption.trim()) { show("发照片时请附上文字说明。"); return; }
     input.value = "";
     say("🖼️ " + caption, "me");
+    const upload = await shrinkPhoto(file, 5 * 1024 * 1024, 2560);
+    if (!upload) { input.value = caption; show("这张照片太大，无法压缩到 5 MB 以内，请换一张。"); return; }
     const body = new FormData();
-    body.append("photo", file); body.append("caption", caption);
+    body.append("photo", upload); body.append("caption", caption);
     handle(await api("/api/photo", body, true));
   });
 
