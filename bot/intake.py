@@ -155,6 +155,16 @@ class Intake:
         draft = await self._load(resident)
         return draft.step if draft else None
 
+    async def pending(self, resident: str) -> IntakeReply | None:
+        """The question the resident's draft waits on, with its options, as it was asked (so a channel
+        can ask it again, e.g. a reloaded web page); None when nothing waits."""
+        draft = await self._load(resident)
+        if draft is None:
+            return None
+        if draft.step == STEP_CATEGORY:
+            return replace(self._ask_category(draft), services=())  # the numbers were given when it was asked
+        return IntakeReply("ask_location")
+
     async def _locate_and_open(self, resident: str, draft: Draft, location: Location,
                                request_id: str | None) -> IntakeReply:
         if location.grid_id is None and not draft.urgent:
