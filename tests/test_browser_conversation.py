@@ -7,12 +7,16 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
+import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from bot import texts
 from bot.ticket_states import Status
 from tests.telegram_harness import NUMBER, World
 from tests.test_browser import CHROMIUM_ARGS, chromium_path
+
+# Each drives Chromium for a few seconds, and stopping the service waits for the page's event stream to end.
+pytestmark = pytest.mark.slow
 
 PHONE = {"width": 390, "height": 844}
 LAMP = "西正路8号门口的路灯坏了好几天，晚上很黑"
