@@ -234,6 +234,16 @@ class Intake:
         outcome = await self.tickets.place(latest.number, resident, location, request_id)
         return IntakeReply("placed", outcome.ticket, grid_name=location.name) if outcome.ok else None
 
+    async def pending(self, resident: str) -> IntakeReply | None:
+        """The question the resident's draft waits on, with its options, as it was asked (so a channel
+        can ask it again, e.g. a reloaded web page); None when nothing waits."""
+        draft = await self._load(resident)
+        if draft is None:
+            return None
+        if draft.step == STEP_CATEGORY:
+            return replace(self._ask_category(draft), services=())  # the numbers were given when it was asked
+        return IntakeReply("ask_location")
+
     async def _locate_and_open(self, resident: str, draft: Draft, location: Location,
                                request_id: str | None) -> IntakeReply:
         if location.grid_id is None and not draft.urgent:
@@ -293,6 +303,12 @@ def valid_unicode(text: str) -> str:
     except UnicodeEncodeError:
         return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
     return text
+
+
+def says_nothing(text: str) -> bool:
+    """Whether :meth:`Intake.message` would answer ``text`` only with "please say it in words" (no
+    command, no small talk, no words): a channel may refuse it before keeping it in a conversation."""
+    return _COMMAND.match(text.strip()) is None and recognise(text) is None and not has_words(text)
 
 
 def has_words(text: str) -> bool:

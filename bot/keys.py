@@ -126,6 +126,11 @@ def draft(resident_id: str) -> str:
     return f"{PREFIX}:draft:{resident_id}"
 
 
+def web_conversation(session_id: str) -> str:
+    """A web session's conversation log (a capped stream): the resident's words and the bot's answers."""
+    return f"{PREFIX}:web:conversation:{session_id}"
+
+
 def request(request_id: str) -> str:
     """The ticket a request (e.g. one Telegram update) opened."""
     return f"{PREFIX}:request:{request_id}"

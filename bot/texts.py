@@ -135,6 +135,11 @@ def location_received() -> str:
     return "收到，正在为您提交……"
 
 
+def location_shared() -> str:
+    """What the web chat shows (and keeps) as the resident's turn when they sent their position."""
+    return "📍 已发送位置"
+
+
 def earlier_request_unplaced(number: str) -> str:
     return f"这条按新的诉求处理。上一条诉求已提交为工单 <b>{number}</b>，位置由工作人员确认。"
 
@@ -207,11 +212,40 @@ def own_words(ticket: Ticket) -> str:
     return ticket.text or "（与附近居民反映的是同一问题）"
 
 
+def ticket_grid(ticket: Ticket) -> str:
+    """Where a ticket is, in a list (plain text): its grid, or that the command centre places it."""
+    return ticket.grid_name or ticket.grid_id or "待指挥中心派单"
+
+
 def my_tickets(tickets: list[Ticket]) -> str:
     if not tickets:
         return "您还没有工单。直接发文字描述问题即可提交。"
     lines = [f"<b>{t.number}</b>　{t.status.label}　{esc(own_words(t)[:20])}" for t in tickets[:20]]
     return "您的工单：\n" + "\n".join(lines)
+
+
+def web_page() -> dict[str, str]:
+    """The web chat page's own words (the page loads them as /page-texts.js): plain text, where the
+    page fills in ``{name}``."""
+    return {
+        "sendLocation": SEND_LOCATION,
+        "skipLocation": SKIP_LOCATION,
+        "locationShared": location_shared(),
+        "noGeolocation": "此浏览器无法获取位置，请输入地址。",
+        "geolocationFailed": "没能获取位置，请输入地址。",
+        "addressPlaceholder": "或输入地址，如：西正路8号",
+        "textPlaceholder": "描述您遇到的问题……",
+        "networkError": "网络异常，请稍后再试。",
+        "somethingWrong": "出错了，请稍后再试。",
+        "rateLabel": "评分 {stars} 分",
+        "noTickets": my_tickets([]),
+        "ticketNumber": "工单号 {number}",
+        "withdraw": "撤回",
+        "withdrawLabel": "撤回 {number}",
+        "confirmWithdraw": "确定撤回工单 {number} 吗？撤回后网格员将不再处理。",
+        "confirmYes": "确定撤回",
+        "confirmNo": "不撤回",
+    }
 
 
 def cancel_usage() -> str:
@@ -254,6 +288,11 @@ def photo_refused(reason: str, max_bytes: int, max_pixels: int) -> str:
     """Why an uploaded photo was not accepted (``reason``: a :class:`bot.photos.PhotoRefusal`)."""
     return PHOTO_REFUSALS.get(reason, "照片没能收下，请换一张再试。").format(
         max_mb=max_bytes // (1024 * 1024), max_megapixels=max_pixels // 10_000)
+
+
+def photo_sent(caption: str) -> str:
+    """The resident's turn in the web chat when they sent a photo with ``caption`` (plain text)."""
+    return f"🖼️ {caption}"
 
 
 def empty_text() -> str:

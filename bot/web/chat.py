@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,15 @@ from redis.exceptions import RedisError
 
 from bot import texts
 from bot.channels.web import InboxWakeups, inbox_key
-from bot.intake import Intake, IntakeReply, has_words
+from bot.intake import Intake, IntakeReply, has_words, says_nothing
 from bot.outcome import Outcome, Refusal
 from bot.photos import PhotoRefusal, PhotoStore
 from bot.rate_limit import RateLimiter
+from bot.ticket import Ticket
+from bot.ticket_states import Action, target_of
 from bot.tickets import Tickets
 from bot.web.app import REDIS
+from bot.web.conversation import ConversationLog, Line
 
 COOKIE = "gb_session"
 SESSION_TTL = 30 * 24 * 3600
@@ -40,6 +44,7 @@ TICKETS = web.AppKey("tickets", Tickets)
 PHOTOS = web.AppKey("photos", PhotoStore)
 LIMITS = web.AppKey("limits", tuple)
 WAKEUPS = web.AppKey("wakeups", InboxWakeups)
+CONVERSATION = web.AppKey("conversation", ConversationLog)
 RESIDENT = web.RequestKey("resident", str)
 
 
@@ -84,6 +89,23 @@ def emergency_json(reply: IntakeReply) -> dict[str, Any]:
     return {"title": texts.emergency_call(),
             "numbers": [{"number": s, "label": texts.emergency_number(s)} for s in reply.services],
             "text": texts.emergency_details(reply.hazards, reply.alert)}
+
+
+# What the page shows of a reply, in this order, and how (app.js ``handle``): the answer kept for a reload.
+SHOWN = (("notice", ""), ("emergency", "alert emergency"), ("answer", ""), ("question", ""))
+
+
+def reply_lines(data: dict[str, Any]) -> list[Line]:
+    """The lines of a reply (:func:`reply_json`) that the page shows, as the conversation keeps them."""
+    return [Line(emergency_html(data[name]) if name == "emergency" else data[name], style)
+            for name, style in SHOWN if data.get(name)]
+
+
+def emergency_html(emergency: dict[str, Any]) -> str:
+    """The emergency answer as the page draws it (app.js ``emergency``): the numbers as ``tel:`` links."""
+    links = "、".join(f'<a class="call" href="tel:{n["number"]}">{texts.esc(n["label"])}</a>'
+                     for n in emergency["numbers"])
+    return f"<b>{texts.esc(emergency['title'])}{links}</b><div>{emergency['text']}</div>"
 
 
 def outcome_json(outcome: Outcome, number: str, done: str) -> web.Response:
@@ -151,39 +173,56 @@ def _request_id(request: web.Request) -> str | None:
     return f"{request[RESIDENT]}:{sent}"
 
 
+def _session_id(request: web.Request) -> str:
+    return request[RESIDENT].split(":", 1)[1]
+
+
+async def _converse(request: web.Request, said: str, reply_to: Callable[[], Awaitable[IntakeReply]]) -> web.Response:
+    """Keep the resident's turn, get the intake's reply to it, keep the answer, and send the reply."""
+    log, session_id = request.app[CONVERSATION], _session_id(request)
+    said_id = await log.said(session_id, said)
+    data = reply_json(await reply_to())
+    await log.answered(session_id, said_id, reply_lines(data))
+    return web.json_response(data)
+
+
 async def post_message(request: web.Request) -> web.Response:
     """A text from the page: the intake says whether it is small talk, an answer, a place or a request."""
     text = _text_field(await _json_body(request), "text")
     if len(text) > MAX_TEXT:
         return error(400, f"内容太长了，请控制在 {MAX_TEXT} 字以内。")
-    reply = await request.app[INTAKE].message(request[RESIDENT], text, _request_id(request))
-    if reply.kind == "empty":
+    intake, resident = request.app[INTAKE], request[RESIDENT]
+    if says_nothing(text):
         return error(400, texts.empty_text())
-    return web.json_response(reply_json(reply))
+    return await _converse(request, text, lambda: intake.message(resident, text, _request_id(request)))
 
 
 async def post_category(request: web.Request) -> web.Response:
     code = _text_field(await _json_body(request), "code")
-    return web.json_response(reply_json(await request.app[INTAKE].choose_category(request[RESIDENT], code)))
+    intake = request.app[INTAKE]
+    category = intake.taxonomy.get(code)
+    if category is None:  # no button sends that: answered, not kept
+        return web.json_response(reply_json(await intake.choose_category(request[RESIDENT], code)))
+    return await _converse(request, category.name, lambda: intake.choose_category(request[RESIDENT], code))
 
 
 async def post_location(request: web.Request) -> web.Response:
     body = await _json_body(request)
     intake, resident = request.app[INTAKE], request[RESIDENT]
     if body.get("skip"):
-        return web.json_response(reply_json(await intake.skip_location(resident)))
+        return await _converse(request, texts.SKIP_LOCATION, lambda: intake.skip_location(resident))
     if "address" in body:
         address = _text_field(body, "address")[:200]
         if not has_words(address):
             return error(400, "请输入地址，如：西正路8号。")
-        return web.json_response(reply_json(await intake.locate_by_address(resident, address)))
+        return await _converse(request, address, lambda: intake.locate_by_address(resident, address))
     try:
         lat, lon = float(body["lat"]), float(body["lon"])
     except (KeyError, TypeError, ValueError):
         return error(400, "位置格式不对。")
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return error(400, "位置格式不对。")
-    return web.json_response(reply_json(await intake.locate_by_point(resident, lat, lon)))
+    return await _converse(request, texts.location_shared(), lambda: intake.locate_by_point(resident, lat, lon))
 
 
 PHOTO_REFUSAL_STATUS = {PhotoRefusal.TOO_LARGE: 413, PhotoRefusal.TOO_MANY_PIXELS: 413,
@@ -210,9 +249,8 @@ async def post_photo(request: web.Request) -> web.Response:
     saved = await photos.save(photo.file.read(photos.max_bytes + 1))
     if isinstance(saved, PhotoRefusal):
         return _photo_refused(photos, saved)
-    reply = await request.app[INTAKE].submit(request[RESIDENT], caption, photo=saved.reference,
-                                             request_id=_request_id(request))
-    return web.json_response(reply_json(reply))
+    return await _converse(request, texts.photo_sent(caption), lambda: request.app[INTAKE].submit(
+        request[RESIDENT], caption, photo=saved.reference, request_id=_request_id(request)))
 
 
 def _photo_refused(photos: PhotoStore, refusal: PhotoRefusal) -> web.Response:
@@ -220,12 +258,31 @@ def _photo_refused(photos: PhotoStore, refusal: PhotoRefusal) -> web.Response:
 
 
 async def my_tickets(request: web.Request) -> web.Response:
+    """GET /api/tickets: the session's tickets, newest first, as the page lists them."""
     resident = request[RESIDENT]
     tickets = await request.app[TICKETS].seen_by(resident, limit=50)  # a follower's own words, never another's
     return web.json_response({"ok": True, "tickets": [
         {"number": t.number, "status": str(t.status), "status_label": t.status.label, "text": texts.own_words(t),
-         "category": t.category, "own": t.resident == resident}  # own: opened by this resident (may cancel)
+         "category": t.category, "own": t.resident == resident,  # own: opened by this resident (may cancel)
+         **_listed(request, t, resident)}
         for t in tickets]})
+
+
+def _listed(request: web.Request, ticket: Ticket, resident: str) -> dict[str, Any]:
+    """A list line's date, category, grid, and whether this resident may withdraw the ticket now."""
+    taxonomy = request.app[TICKETS].taxonomy
+    return {"date": texts.when(ticket.created_at), "category_name": taxonomy.name(ticket.category),
+            "grid": texts.ticket_grid(ticket),
+            "can_cancel": ticket.resident == resident and target_of(Action.CANCEL, ticket.status) is not None}
+
+
+async def conversation(request: web.Request) -> web.Response:
+    """GET /api/conversation: the session's conversation so far (its words, the answers and notifications)
+    and the question waiting for an answer, with its buttons: what a reloaded page shows again."""
+    history = await request.app[CONVERSATION].history(_session_id(request))
+    pending = await request.app[INTAKE].pending(request[RESIDENT])
+    return web.json_response({"ok": True, "entries": history.entries, "last_event_id": history.last_event_id,
+                              "pending": reply_json(pending) if pending else None})
 
 
 async def cancel(request: web.Request) -> web.Response:
@@ -280,13 +337,20 @@ def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, phot
     ``wakeups`` must be listening (:meth:`InboxWakeups.listen`) for pages to update live."""
     redis = app[REDIS]
     app[INTAKE], app[TICKETS], app[PHOTOS], app[WAKEUPS] = intake, tickets, photos, wakeups
+    app[CONVERSATION] = ConversationLog(redis, SESSION_TTL)
     app[LIMITS] = (RateLimiter(redis, "web-session", 0.5, 20), RateLimiter(redis, "web-ip", 2, 60))
     app.middlewares.append(guard)
     static = Path(__file__).parent / "static"
+    page_texts = f"window.GRIDBOT_TEXTS = {json.dumps(texts.web_page())};\n"
+
     async def index(request: web.Request) -> web.FileResponse:
         return web.FileResponse(static / "index.html")
 
+    async def texts_script(request: web.Request) -> web.Response:
+        return web.Response(text=page_texts, content_type="text/javascript")
+
     app.router.add_get("/", index)
+    app.router.add_get("/page-texts.js", texts_script)
     app.router.add_static("/static/", static)
     app.router.add_get("/api/session", session)
     app.router.add_post("/api/messages", post_message)
@@ -294,6 +358,7 @@ def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, phot
     app.router.add_post("/api/location", post_location)
     app.router.add_post("/api/photo", post_photo)
     app.router.add_get("/api/tickets", my_tickets)
+    app.router.add_get("/api/conversation", conversation)
     app.router.add_post("/api/tickets/{number}/cancel", cancel)
     app.router.add_post("/api/tickets/{number}/rate", rate)
     app.router.add_get("/api/events", events)

@@ -1,15 +1,25 @@
 // gridbot web chat: the same conversation as the Telegram bot, for browsers (WeChat's included).
-// No framework and no external resources: servers here have no internet access.
+// No framework and no external resources: servers here have no internet access. The words the page
+// writes itself come from bot/texts.py (web_page), loaded just before this file as /page-texts.js.
 "use strict";
 (function () {
+  const T = window.GRIDBOT_TEXTS;
   const log = document.getElementById("log");
+  const main = log.parentElement;
   const actions = document.getElementById("actions");
   const form = document.getElementById("composer");
   const input = document.getElementById("text");
   const photo = document.getElementById("photo");
+  const panel = document.getElementById("tickets");
+  const ticketList = document.getElementById("ticket-list");
   let csrf = "";
+  let restoredUpTo = "";                          // the newest notification the restored conversation showed
+  let openTickets = new Set();                    // list items the resident opened (kept when the list refreshes)
+  let confirming = "";                            // the ticket whose withdrawal waits for a yes or no
 
-  function scroll() { log.parentElement.scrollTop = log.parentElement.scrollHeight; }
+  function fill(template, values) { return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name])); }
+
+  function scroll() { main.scrollTop = main.scrollHeight; }
 
   function say(text, who) {                       // the resident's own words: always as text
     const div = document.createElement("div");
@@ -29,14 +39,24 @@
     return div;
   }
 
+  function element(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function button(label, onClick, ariaLabel) {
+    const b = element("button", "chip", label);
+    b.type = "button";
+    if (ariaLabel) { b.setAttribute("aria-label", ariaLabel); }
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
   function chips(list) {
-    actions.replaceChildren();
-    for (const [label, onClick] of list) {
-      const b = document.createElement("button");
-      b.type = "button"; b.className = "chip"; b.textContent = label;
-      b.addEventListener("click", () => { actions.replaceChildren(); onClick(); });
-      actions.appendChild(b);
-    }
+    actions.replaceChildren(...list.map(([label, onClick]) => button(label, () => { actions.replaceChildren(); onClick(); })));
+    scroll();                                     // the buttons end the conversation: in view, not below the fold
   }
 
   async function api(path, body, isForm) {
@@ -48,10 +68,11 @@
         options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body);
       }
     }
-    const response = await fetch(path, options);
-    const data = await response.json().catch(() => ({ ok: false, error: "网络异常，请稍后再试。" }));
-    if (!data.ok) { show(escapeText(data.error || "出错了，请稍后再试。"), "alert"); }
-    return data;
+    const response = await fetch(path, options).catch(() => null);
+    const data = response ? await response.json().catch(() => null) : null;
+    const reply = data || { ok: false, error: T.networkError };
+    if (!reply.ok) { show(escapeText(reply.error || T.somethingWrong), "alert"); }
+    return reply;
   }
 
   function newRequestId() {
@@ -61,23 +82,24 @@
 
   function escapeText(text) { const d = document.createElement("div"); d.textContent = text; return d.innerHTML; }
 
-  function handle(reply) {
+  function handle(reply) {                        // what the bot answered (the server keeps the same, bot/web/chat.py SHOWN)
     if (!reply.ok) { return; }
     if (reply.notice) { show(reply.notice); }
     if (reply.emergency) { emergency(reply.emergency); }
     if (reply.answer) { show(reply.answer); }
     if (reply.question) { show(reply.question); }
+    offer(reply);
+  }
+
+  function offer(reply) {                         // the buttons of the question that waits (also after a reload)
     if (reply.kind === "ask_category") {
-      chips(reply.options.map((o) => [o.name, async () => { say(o.name, "me"); handle(await api("/api/category", { code: o.code })); }]));
+      chips(reply.options.map((o) => [o.name, () => answer(o.name, "/api/category", { code: o.code })]));
     } else if (["ask_location", "location_not_found", "out_of_area"].includes(reply.kind)) {
-      chips([
-        ["发送位置", sendPosition],
-        ["不清楚位置，直接提交", async () => { say("不清楚位置", "me"); handle(await api("/api/location", { skip: true })); }],
-      ]);
-      input.placeholder = "或输入地址，如：西正路8号";
+      chips([[T.sendLocation, sendPosition], [T.skipLocation, () => answer(T.skipLocation, "/api/location", { skip: true })]]);
+      input.placeholder = T.addressPlaceholder;
     } else {
       actions.replaceChildren();
-      input.placeholder = "描述您遇到的问题……";
+      input.placeholder = T.textPlaceholder;
     }
   }
 
@@ -96,33 +118,40 @@
     div.append(call, details);
   }
 
+  async function answer(said, path, body) { say(said, "me"); handle(await api(path, body)); }
+
   function sendPosition() {
-    if (!navigator.geolocation) { show("此浏览器无法获取位置，请输入地址。"); return; }
-    navigator.geolocation.getCurrentPosition(async (p) => {
-      say("📍 已发送位置", "me");
-      handle(await api("/api/location", { lat: p.coords.latitude, lon: p.coords.longitude }));
-    }, () => { show("没能获取位置，请输入地址。"); handle({ ok: true, kind: "ask_location" }); }, { timeout: 10000 });
+    const failed = (text) => { show(escapeText(text)); offer({ kind: "ask_location" }); };
+    if (!navigator.geolocation) { failed(T.noGeolocation); return; }
+    navigator.geolocation.getCurrentPosition(
+      (p) => answer(T.locationShared, "/api/location", { lat: p.coords.latitude, lon: p.coords.longitude }),
+      () => failed(T.geolocationFailed), { timeout: 10000 });
   }
 
-  function notification(event) {
-    const data = JSON.parse(event.data);
+  function notify(data) {                         // a notification: its text, and its buttons (rating)
     const div = show(data.html);
     for (const row of data.buttons || []) {
-      const box = document.createElement("div");
-      box.className = "buttons";
+      const box = element("div", "buttons");
       for (const b of row) {
-        const btn = document.createElement("button");
-        btn.type = "button"; btn.className = "chip"; btn.textContent = b.text;
-        btn.setAttribute("aria-label", b.action === "rate" ? "评分 " + b.text + " 分" : b.text);
-        btn.addEventListener("click", async () => {
+        box.appendChild(button(b.text, async () => {
           if (b.action !== "rate") { return; }
           const r = await api("/api/tickets/" + encodeURIComponent(b.number) + "/rate", { stars: Number(b.arg) });
-          if (r.ok) { box.remove(); show(r.message); }  // server HTML, user text already escaped
-        });
-        box.appendChild(btn);
+          if (r.ok) { box.remove(); }             // the notification of the new state says it
+        }, b.action === "rate" ? fill(T.rateLabel, { stars: b.text }) : b.text));
       }
       div.appendChild(box);
     }
+  }
+
+  function isAfter(id, than) {                    // event-stream ids: "milliseconds-sequence"
+    const [ms, seq] = id.split("-").map(Number), [thanMs, thanSeq] = than.split("-").map(Number);
+    return ms > thanMs || (ms === thanMs && seq > thanSeq);
+  }
+
+  function onNotification(event) {
+    if (restoredUpTo && !isAfter(event.lastEventId, restoredUpTo)) { return; }  // shown with the conversation
+    notify(JSON.parse(event.data));
+    if (!panel.hidden) { loadTickets(); }         // a ticket's state changed: the list follows
   }
 
   form.addEventListener("submit", async (e) => {
@@ -181,28 +210,74 @@
     handle(await api("/api/photo", body, true));
   });
 
-  document.getElementById("mine").addEventListener("click", async () => {
+  function showTickets(open) {
+    panel.hidden = !open;
+    document.body.classList.toggle("tickets-open", open);
+    if (open) { panel.focus(); } else { document.getElementById("mine").focus(); }
+  }
+
+  async function loadTickets() {
     const data = await api("/api/tickets");
     if (!data.ok) { return; }
-    if (!data.tickets.length) { show("您还没有工单。"); return; }
-    const div = show("");
-    for (const t of data.tickets) {
-      const line = document.createElement("div");
-      line.textContent = t.number + "　" + t.status_label + "　" + t.text.slice(0, 20);
-      if (t.own && ["pending", "assigned", "accepted"].includes(t.status)) {
-        const b = document.createElement("button");
-        b.type = "button"; b.className = "chip"; b.textContent = "撤回";
-        b.setAttribute("aria-label", "撤回 " + t.number);
-        b.addEventListener("click", async () => { const r = await api("/api/tickets/" + t.number + "/cancel", {}); if (r.ok) { show(r.message); } });
-        line.appendChild(b);
-      }
-      div.appendChild(line);
-    }
-  });
+    openTickets = new Set([...ticketList.querySelectorAll("details[open]")].map((d) => d.dataset.number));
+    ticketList.replaceChildren(...(data.tickets.length ? data.tickets.map(ticketItem) : [element("li", "empty", T.noTickets)]));
+  }
 
-  api("/api/session").then((data) => {
+  function ticketItem(t) {                        // one line (date, category, grid, state); the rest on tap
+    const details = element("details");
+    details.dataset.number = t.number;
+    details.open = openTickets.has(t.number);
+    const summary = element("summary");
+    summary.append(element("span", "date", t.date), element("span", "category", t.category_name),
+      element("span", "grid", t.grid), element("span", "state " + t.status, t.status_label));
+    details.append(summary, element("p", "number", fill(T.ticketNumber, { number: t.number })), element("p", "text", t.text));
+    if (t.can_cancel) { details.appendChild(withdrawal(t.number)); }
+    const item = element("li", "ticket");
+    item.appendChild(details);
+    return item;
+  }
+
+  function withdrawal(number) {                   // 撤回, and then an in-page "are you sure?"
+    const box = element("div", "withdraw");
+    const offerWithdrawal = () => box.replaceChildren(button(T.withdraw, askToConfirm, fill(T.withdrawLabel, { number })));
+    function askToConfirm() {
+      confirming = number;
+      const dialog = element("div", "confirm");
+      const question = element("p", "", fill(T.confirmWithdraw, { number }));
+      question.id = "confirm-" + number;
+      dialog.setAttribute("role", "alertdialog");
+      dialog.setAttribute("aria-labelledby", question.id);
+      const no = button(T.confirmNo, () => { confirming = ""; offerWithdrawal(); });
+      const yes = button(T.confirmYes, async () => {
+        confirming = "";
+        const r = await api("/api/tickets/" + encodeURIComponent(number) + "/cancel", {});
+        if (r.ok) { loadTickets(); } else { offerWithdrawal(); }  // the notification of the new state says it
+      });
+      dialog.append(question, yes, no);
+      box.replaceChildren(dialog);
+      no.focus();
+    }
+    if (confirming === number) { askToConfirm(); } else { offerWithdrawal(); }
+    return box;
+  }
+
+  document.getElementById("mine").addEventListener("click", async () => { showTickets(true); await loadTickets(); });
+  document.getElementById("tickets-close").addEventListener("click", () => showTickets(false));
+
+  async function restore() {                      // after a reload: the conversation so far, from the server
+    const data = await api("/api/conversation");
+    if (!data.ok) { return; }
+    for (const entry of data.entries) {
+      if (entry.who === "me") { say(entry.text, "me"); } else if (entry.who === "bot") { show(entry.html, entry.cls); } else { notify(entry); }
+    }
+    restoredUpTo = data.last_event_id || "";
+    if (data.pending) { offer(data.pending); }    // its question is the last thing the bot said
+  }
+
+  api("/api/session").then(async (data) => {
     csrf = data.csrf;
+    await restore();
     const events = new EventSource("/api/events");   // reconnects by itself, resuming from Last-Event-ID
-    events.addEventListener("notification", notification);
+    events.addEventListener("notification", onNotification);
   });
 })();
