@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -14,7 +16,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.admin_helpers import free_port
+from tests.admin_helpers import free_port, health
+from tests.botapi.server import BotAPIServer
 from tests.telegram_harness import copy_models
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -130,3 +133,92 @@ async def test_unsafe_webhook_mode_refuses_to_start_naming_the_setting(serve, se
     assert told in running.lines[0]
     assert "my secret!" not in running.stderr  # a secret is never echoed
     assert not (running.data_dir / "redis").exists()  # nothing was started
+
+
+async def test_unreachable_bot_api_fails_fast_with_one_line(serve) -> None:
+    api = f"http://127.0.0.1:{free_port()}"  # nobody listens there
+    running = await serve(bot_token="123456:AAEtest", telegram_api=api)
+    began = await running.line("gridbot: starting")
+    assert await running.exit_status(15) == 1
+    assert time.monotonic() - began < 10, running.stderr
+    assert running.error_lines == [running.lines[-1]]
+    assert running.lines[-1].startswith(f"gridbot: error: cannot reach the Telegram Bot API at {api}: ")
+    assert "123456:AAEtest" not in running.stderr and "serving on" not in running.stderr
+    assert redis_servers(running.data_dir) == []
+
+
+async def test_rejected_token_fails_fast_with_one_line(serve, bot_api: BotAPIServer) -> None:
+    running = await serve(bot_token="123456:AAEnot-this-bot", telegram_api=bot_api.base_url)
+    began = await running.line("gridbot: starting")
+    assert await running.exit_status(15) == 1
+    assert time.monotonic() - began < 10, running.stderr
+    assert running.lines[-1] == (f"gridbot: error: the Telegram Bot API at {bot_api.base_url} rejected the token "
+                                 "(GRIDBOT_BOT_TOKEN): Unauthorized")
+    assert bot_api.calls["getMe"] == 1  # a rejected token is not retried
+    assert redis_servers(running.data_dir) == []
+
+
+async def test_busy_port_fails_promptly_with_one_line(serve) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        running = await serve(http_port=str(port))
+        began = await running.line("gridbot: starting")
+        assert await running.exit_status(15) == 1
+    assert time.monotonic() - began < 5, running.stderr
+    assert running.lines[-1].startswith(f"gridbot: error: port {port} on 127.0.0.1 is in use"), running.stderr
+    assert "GRIDBOT_HTTP_PORT" in running.lines[-1] and running.error_lines == [running.lines[-1]]
+    assert redis_servers(running.data_dir) == []
+
+
+async def test_a_model_that_does_not_load_is_one_line_and_stops_redis(serve, tmp_path: Path,
+                                                                     trained_models: Path) -> None:
+    data_dir = tmp_path / "damaged"
+    copy_models(trained_models, data_dir)
+    model_file = next((data_dir / "models").glob("*/model.pkl"))
+    model_file.write_bytes(model_file.read_bytes()[:100])  # as after a full disk
+    running = await serve(data_dir=data_dir)
+    assert await running.exit_status(30) == 1
+    assert running.error_lines == [running.lines[-1]], running.stderr
+    assert running.lines[-1] == f"gridbot: error: {model_file}: cannot be loaded (pickle data was truncated)"
+    assert (data_dir / "redis" / "redis.log").exists()  # Redis had started before the model failed to load
+    assert redis_servers(data_dir) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+async def test_a_signal_during_start_up_stops_it_and_its_redis(serve, bot_api: BotAPIServer,
+                                                              stop_with: signal.Signals) -> None:
+    bot_api.delay("setWebhook", 60)  # start-up hangs at its last step, with everything else started
+    running = await serve(bot_token=bot_api.token, telegram_api=bot_api.base_url, bot_mode="webhook",
+                          webhook_url="http://127.0.0.1:9/telegram/webhook", webhook_secret="s3cret-token")
+    await bot_api.wait_until(lambda: bot_api.calls["setWebhook"], timeout=60, what="setWebhook")
+    assert redis_servers(running.data_dir), "the embedded Redis should be running by now"
+    running.process.send_signal(stop_with)
+    assert await running.exit_status(5) == 0
+    assert "serving on" not in running.stderr and running.error_lines == []
+    assert running.lines[-1] == "gridbot: stopped before start-up finished"
+    assert redis_servers(running.data_dir) == []
+
+
+@pytest.mark.slow
+async def test_ctrl_c_while_the_first_model_trains_stops_at_once(serve) -> None:
+    running = await serve(with_model=False)
+    await running.line("training the default model")
+    running.process.send_signal(signal.SIGINT)
+    assert await running.exit_status(5) == 0
+    assert running.lines[-1] == "gridbot: stopped before start-up finished", running.stderr
+    assert redis_servers(running.data_dir) == []
+
+
+@pytest.mark.slow
+async def test_a_normal_start_says_serving_and_stops_on_sigterm(serve, bot_api: BotAPIServer) -> None:
+    running = await serve(bot_token=bot_api.token, telegram_api=bot_api.base_url)
+    await running.line("serving on")
+    port = int(running.lines[-1].rsplit(":", 1)[1])
+    assert health(port)["status"] == "ok" and bot_api.calls["getMe"] == 1
+    assert redis_servers(running.data_dir)
+    running.process.send_signal(signal.SIGTERM)
+    assert await running.exit_status(10) == 0
+    assert running.error_lines == [] and redis_servers(running.data_dir) == []
