@@ -1,5 +1,6 @@
-"""`gridbot serve` as an operator runs it: a start that cannot succeed fails fast, in one line, with
-exit status 1; a signal at any moment stops it; and no embedded redis-server is ever left behind."""
+"""`gridbot serve` as an operator runs it, as a real process (slow: ~4 s of imports each): a start that
+cannot succeed fails fast, in one line, with exit status 1; a signal at any moment stops it; and no
+embedded redis-server is ever left behind."""
 
 from __future__ import annotations
 
@@ -135,6 +136,7 @@ async def test_unsafe_webhook_mode_refuses_to_start_naming_the_setting(serve, se
     assert not (running.data_dir / "redis").exists()  # nothing was started
 
 
+@pytest.mark.slow
 async def test_unreachable_bot_api_fails_fast_with_one_line(serve) -> None:
     api = f"http://127.0.0.1:{free_port()}"  # nobody listens there
     running = await serve(bot_token="123456:AAEtest", telegram_api=api)
@@ -147,6 +149,7 @@ async def test_unreachable_bot_api_fails_fast_with_one_line(serve) -> None:
     assert redis_servers(running.data_dir) == []
 
 
+@pytest.mark.slow
 async def test_rejected_token_fails_fast_with_one_line(serve, bot_api: BotAPIServer) -> None:
     running = await serve(bot_token="123456:AAEnot-this-bot", telegram_api=bot_api.base_url)
     began = await running.line("gridbot: starting")
@@ -158,6 +161,7 @@ async def test_rejected_token_fails_fast_with_one_line(serve, bot_api: BotAPISer
     assert redis_servers(running.data_dir) == []
 
 
+@pytest.mark.slow
 async def test_busy_port_fails_promptly_with_one_line(serve) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -172,6 +176,7 @@ async def test_busy_port_fails_promptly_with_one_line(serve) -> None:
     assert redis_servers(running.data_dir) == []
 
 
+@pytest.mark.slow
 async def test_a_model_that_does_not_load_is_one_line_and_stops_redis(serve, tmp_path: Path,
                                                                      trained_models: Path) -> None:
     data_dir = tmp_path / "damaged"
@@ -217,8 +222,13 @@ async def test_a_normal_start_says_serving_and_stops_on_sigterm(serve, bot_api: 
     running = await serve(bot_token=bot_api.token, telegram_api=bot_api.base_url)
     await running.line("serving on")
     port = int(running.lines[-1].rsplit(":", 1)[1])
-    assert health(port)["status"] == "ok" and bot_api.calls["getMe"] == 1
+    assert (await asyncio.to_thread(health, port))["status"] == "ok" and bot_api.calls["getMe"] == 1
     assert redis_servers(running.data_dir)
+    # A second serve of the same data dir on the same port: refused at once, the first one unharmed.
+    second = await serve(data_dir=running.data_dir, http_port=str(port))
+    assert await second.exit_status(15) == 1
+    assert second.lines[-1].startswith(f"gridbot: error: port {port} on 127.0.0.1 is in use"), second.stderr
+    assert (await asyncio.to_thread(health, port))["status"] == "ok" and redis_servers(running.data_dir)
     running.process.send_signal(signal.SIGTERM)
     assert await running.exit_status(10) == 0
     assert running.error_lines == [] and redis_servers(running.data_dir) == []
