@@ -186,7 +186,7 @@ async def test_a_model_that_does_not_load_is_one_line_and_stops_redis(serve, tmp
     running = await serve(data_dir=data_dir)
     assert await running.exit_status(30) == 1
     assert running.error_lines == [running.lines[-1]], running.stderr
-    assert running.lines[-1] == f"gridbot: error: {model_file}: cannot be loaded (pickle data was truncated)"
+    assert running.lines[-1].startswith(f"gridbot: error: {model_file}: cannot be loaded ("), running.stderr
     assert (data_dir / "redis" / "redis.log").exists()  # Redis had started before the model failed to load
     assert redis_servers(data_dir) == []
 
@@ -221,7 +221,7 @@ async def test_ctrl_c_while_the_first_model_trains_stops_at_once(serve) -> None:
 async def test_a_normal_start_says_serving_and_stops_on_sigterm(serve, bot_api: BotAPIServer) -> None:
     running = await serve(bot_token=bot_api.token, telegram_api=bot_api.base_url)
     await running.line("serving on")
-    port = int(running.lines[-1].rsplit(":", 1)[1])
+    port = int(next(line for line in running.lines if "serving on" in line).rsplit(":", 1)[1])
     assert (await asyncio.to_thread(health, port))["status"] == "ok" and bot_api.calls["getMe"] == 1
     assert redis_servers(running.data_dir)
     # A second serve of the same data dir on the same port: refused at once, the first one unharmed.
