@@ -259,8 +259,8 @@ async def gridbot(server: BotAPIServer, processes: int, requests: list[tuple[str
                     try:
                         urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
                         break
-                    except OSError:
-                        time.sleep(0.1)
+                    except OSError:  # not yet: let the Bot API server on this loop answer its getMe
+                        await asyncio.sleep(0.1)
             worker_chat = lambda text: workers[grid_of[text]].id  # noqa: E731
             warm, burst_texts = texts[:warmup], texts[warmup : warmup + count]
             paced_texts = texts[warmup + count : warmup + count + int(rate * seconds)]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -10,6 +13,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TELEGRAM_API = "https://api.telegram.org"
+# Telegram's rule for setWebhook's secret_token, sent back in X-Telegram-Bot-Api-Secret-Token.
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+WEBHOOK_SECRET_RULE = "1–256 characters of A–Z a–z 0–9 _ -"
 
 
 class Settings(BaseSettings):
@@ -77,10 +83,23 @@ class Settings(BaseSettings):
             return [int(part) for part in parts]
         return value
 
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_telegram_accepts(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None  # an empty value is no secret: webhook mode then refuses to start
+        secret = value.get_secret_value()
+        if not WEBHOOK_SECRET.fullmatch(secret):  # the value itself is never echoed
+            found = f"is {len(secret)} characters long" if len(secret) > 256 else "has other characters"
+            raise ValueError(f"GRIDBOT_WEBHOOK_SECRET must be {WEBHOOK_SECRET_RULE} (Telegram's rule); it {found}")
+        return value
+
     @model_validator(mode="after")
-    def _webhook_needs_url(self) -> Settings:
-        if self.bot_mode == "webhook" and self.bot_token and not self.webhook_url:
-            raise ValueError("GRIDBOT_BOT_MODE=webhook needs GRIDBOT_WEBHOOK_URL")
+    def _webhook_is_safe(self) -> Settings:
+        if self.bot_mode == "webhook" and self.bot_token:
+            problem = webhook_problem(self.webhook_url, self.webhook_secret)
+            if problem is not None:
+                raise ValueError(problem)
         return self
 
     @property
@@ -117,3 +136,32 @@ class Settings(BaseSettings):
     @property
     def userdict_path(self) -> Path:
         return self.training_dir / "userdict.txt"
+
+
+def webhook_problem(url: str | None, secret: SecretStr | None) -> str | None:
+    """Why webhook mode must not start with this URL and secret, or None.
+
+    Without a secret anyone who reaches the webhook could pose as any Telegram user, admins included.
+    Telegram posts webhooks only to https; plain http is allowed on a loopback address, for a Bot API
+    server on the same machine (tests, a local ``telegram-bot-api``)."""
+    if not url:
+        return "GRIDBOT_BOT_MODE=webhook needs GRIDBOT_WEBHOOK_URL"
+    if secret is None:
+        return (f"GRIDBOT_BOT_MODE=webhook needs GRIDBOT_WEBHOOK_SECRET ({WEBHOOK_SECRET_RULE}), "
+                "so that only Telegram can post updates")
+    parts = urlsplit(url)
+    if not parts.hostname or parts.scheme not in ("https", "http"):
+        return f"GRIDBOT_WEBHOOK_URL must be an https:// address, not {url!r}"
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        return (f"GRIDBOT_WEBHOOK_URL must be https:// (Telegram posts webhooks only over https), not {url!r}; "
+                "http:// is accepted only on a loopback address")
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -7,8 +7,13 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.service import Service
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -17,31 +22,50 @@ def register(commands: argparse._SubParsersAction) -> None:
     serve.set_defaults(handler=run_serve)
 
 
-async def _serve(settings: Settings) -> None:
+async def _serve(settings: Settings) -> int:
+    # The handlers come first: a signal at any moment of the start stops what has started so far.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     from bot.service import Service  # aiogram and the model stack load only for `serve`
+    from bot.startup import failure_line, start_unless_stopped
 
     print("gridbot: starting (the first run trains the default model, ~10 s) …", file=sys.stderr)
     service = Service(settings)
-    await service.start(progress=lambda step: print(f"gridbot: training the default model: {step}", file=sys.stderr))
+    try:
+        if not await start_unless_stopped(service.start(progress=_training_progress(stop)), stop):
+            print("gridbot: stopped before start-up finished", file=sys.stderr)
+            return 0
+        _say_serving(settings, service)
+        await stop.wait()
+        return 0
+    except Exception as err:  # whatever failed the start, the operator gets one line and exit status 1
+        print(f"gridbot: error: {failure_line(err)}", file=sys.stderr)
+        return 1
+    finally:
+        await service.stop()
+
+
+def _training_progress(stop: asyncio.Event) -> Callable[[str], None]:
+    def show(step: str) -> None:
+        if not stop.is_set():  # a training abandoned by a signal runs on, unheard, until the process exits
+            print(f"gridbot: training the default model: {step}", file=sys.stderr)
+
+    return show
+
+
+def _say_serving(settings: Settings, service: Service) -> None:
     assert service.models is not None
     print(f"gridbot: model {service.models.metadata.version}; serving on "
           f"http://{settings.http_host}:{service.http_port}", file=sys.stderr)
     if settings.bot_token is None:
         print("gridbot: GRIDBOT_BOT_TOKEN is not set: running without Telegram", file=sys.stderr)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await service.stop()
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the service until stopped."""
+    """Run the service until SIGINT or SIGTERM; 1 when it could not start."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # aiogram logs a line per handled update at INFO: noise at hundreds of updates a second.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
-    asyncio.run(_serve(settings))
-    return 0
+    return asyncio.run(_serve(settings))

@@ -1,8 +1,10 @@
 """The running service: everything ``gridbot serve`` starts, wired in one place and stopped cleanly.
 
-Redis (embedded or GRIDBOT_REDIS_URL) → grid map (demo on first run) → classifier (trained on first
-run) → ticket domain → intake → Telegram (when a token is set: polling or webhook) → outbox delivery →
-scheduler → model-switch listener → HTTP server (health, metrics, webhook).
+HTTP port (bound, not yet listening) → Bot API check (when a token is set) → Redis (embedded or
+GRIDBOT_REDIS_URL) → grid map (demo on first run) → classifier (trained on first run) → ticket domain →
+intake → Telegram (polling or webhook) → outbox delivery → scheduler → model-switch listener → HTTP
+listening (health, metrics, web chat, webhook) → the webhook registered with Telegram. What fails
+first is cheapest to check: a busy port or a wrong token fails before Redis or the model start.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,6 +25,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_check import check_bot_api, register_webhook
 from bot.channels.telegram_fsm import CoalescedRedisStorage
 from bot.channels.telegram_updates import TelegramPoller, UpdateConsumer, UpdateLog, webhook_handler
 from bot.classifier_store import load_or_train_default
@@ -39,10 +43,12 @@ from bot.redis_server import EmbeddedRedis
 from bot.retrain import Retrainer
 from bot.runtime import Domain, build_domain, embedded_or_none, redis_client
 from bot.scheduler import Scheduler
+from bot.startup import StartupError, in_daemon_thread
 from bot.channels.web import InboxWakeups, WebChannel
 from bot.web.app import build_app
 from bot.web.chat import add_chat_routes
 from bot.web.staff_photos import add_photo_routes
+from bot.web.listen import bind_http, listen_failure
 from handlers import admin, fallback, resident, supervisor, worker
 from handlers.middlewares import ResidentFloodLimit
 
@@ -66,17 +72,25 @@ class Service:
     metrics: Metrics | None = None
     _embedded: EmbeddedRedis | None = None
     _runner: web.AppRunner | None = None
+    _sockets: list[socket.socket] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _background: set[asyncio.Task] = field(default_factory=set)
 
     async def start(self, progress: Callable[[str], None] | None = None) -> None:
-        """Start everything; ``progress`` hears the steps of training a first model, if one is needed."""
+        """Start everything; ``progress`` hears the steps of training a first model, if one is needed.
+
+        A failure raises (StartupError: the message is for the operator); after a failed or cancelled
+        start, ``stop`` stops what had started."""
         settings = self.settings
+        self._sockets = bind_http(settings.http_host, settings.http_port)
+        if settings.bot_token is not None:
+            self.bot = _telegram_bot(settings)
+            await check_bot_api(self.bot, settings.telegram_api)
         self._embedded = embedded_or_none(settings)
         self.redis = redis_client(settings, self._embedded.start() if self._embedded else settings.redis_url)
         self.domain = await build_domain(self.redis, settings, self.clock)
-        classifier, metadata = await asyncio.to_thread(load_or_train_default, settings, progress)
+        classifier, metadata = await in_daemon_thread(load_or_train_default, settings, progress)
         self.models = ModelHolder(classifier, metadata, settings.models_dir)
         await asyncio.to_thread(self.models.classify, "路灯坏了")  # builds lazy tables now, not on a resident's time
         grid_map = await self.domain.grids.current()
@@ -98,26 +112,34 @@ class Service:
         self._spawn(OutboxDelivery(self.redis, WebChannel(self.redis), web_consumer, idle_ms,
                                    metrics=self.metrics).run(self._stop))
         self._spawn(self.metrics.run(self._stop))
-        if settings.bot_token is not None:
+        if self.bot is not None:
             self._start_telegram(intake, app, photos)
         self._spawn(Scheduler(self.domain.store, DueWork(self.domain.tickets), self.clock).run(self._stop))
         self._spawn(self.models.listen(self.redis, self._stop))
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, settings.http_host, settings.http_port)
-        await site.start()
-        self.http_port = site._server.sockets[0].getsockname()[1] if site._server else settings.http_port  # type: ignore[union-attr]
+        await self._listen(app)
         keep_out_of_gc()
         if self.bot is not None and settings.bot_mode == "webhook":
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            await self.bot.set_webhook(str(settings.webhook_url), secret_token=secret, drop_pending_updates=False)
+            await register_webhook(self.bot, settings.telegram_api, str(settings.webhook_url), self._webhook_secret())
+
+    async def _listen(self, app: web.Application) -> None:
+        """Serve ``app`` on the sockets bound at the start."""
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        try:
+            for sock in self._sockets:
+                await web.SockSite(self._runner, sock).start()
+        except OSError as err:  # bound meanwhile by another process that listened first
+            raise StartupError(listen_failure(self.settings.http_host, self.settings.http_port, err)) from None
+        self.http_port = self._sockets[0].getsockname()[1]
+
+    def _webhook_secret(self) -> str:
+        secret = self.settings.webhook_secret
+        assert secret is not None, "Settings refuse webhook mode without GRIDBOT_WEBHOOK_SECRET"
+        return secret.get_secret_value()
 
     def _start_telegram(self, intake: Intake, app: web.Application, photos: PhotoStore) -> None:
         settings, domain = self.settings, self.domain
-        assert settings.bot_token is not None and domain is not None and self.redis is not None
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api))
-        self.bot = Bot(settings.bot_token.get_secret_value(), session=session,
-                       default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+        assert self.bot is not None and domain is not None and self.redis is not None
         self.dispatcher = Dispatcher(
             storage=CoalescedRedisStorage(self.redis),
             settings=settings, clock=self.clock, intake=intake, tickets=domain.tickets, store=domain.store,
@@ -143,13 +165,13 @@ class Service:
             poller = TelegramPoller(self.bot, update_log, consumer, self.poll_timeout, settings.poll_lease_seconds)
             self._spawn(poller.run(self._stop))
         else:
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            app.router.add_post(WEBHOOK_PATH, webhook_handler(update_log, secret))
+            app.router.add_post(WEBHOOK_PATH, webhook_handler(update_log, self._webhook_secret()))
 
     def _spawn(self, coro: object) -> None:
         self._tasks.append(asyncio.create_task(coro))  # type: ignore[arg-type]
 
     async def stop(self) -> None:
+        """Stop everything that was started, also after a failed or cancelled start."""
         self._stop.set()
         for task in self._tasks:
             task.cancel()
@@ -160,5 +182,14 @@ class Service:
             await self.bot.session.close()
         if self.redis is not None:
             await self.redis.aclose()
+        for sock in self._sockets:
+            sock.close()  # bound but never served (a server that served them has closed them already)
         if self._embedded is not None:
             self._embedded.stop()
+
+
+def _telegram_bot(settings: Settings) -> Bot:
+    assert settings.bot_token is not None
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api))
+    return Bot(settings.bot_token.get_secret_value(), session=session,
+               default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import time
@@ -32,3 +33,17 @@ def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
             pass
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+async def serving(port: int, timeout: float = 60) -> None:
+    """Wait until the gridbot on ``port`` is healthy, without blocking the event loop: a `serve` checks
+    the Bot API before it listens, and the test's Bot API server runs on this loop."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if (await asyncio.to_thread(health, port))["status"] == "ok":
+                return
+        except OSError:
+            pass
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"timed out waiting for gridbot to serve on port {port}")

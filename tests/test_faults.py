@@ -12,7 +12,7 @@ from bot.channels.telegram_updates import LEASE_KEY
 from bot.people import telegram_key
 from bot.texts import maybe_repeated
 from bot.redis_server import EmbeddedRedis
-from tests.admin_helpers import free_port, health, wait_for
+from tests.admin_helpers import free_port, serving
 from tests.conftest import ROOT
 from tests.telegram_harness import NUMBER, World, copy_models, start_world
 
@@ -74,7 +74,7 @@ async def test_kill_9_after_confirming_loses_nothing_and_duplicates_nothing(bot_
     texts = [f"西正路8号门口第{n}盏路灯坏了" if n % 2 else f"西正路8号旁边第{n}个井盖松了" for n in range(4)]
     for text in texts:
         process = serve(env)
-        wait_for(lambda: health(port)["status"] == "ok", 60, "gridbot to serve")
+        await serving(port)
         update_id = await bot_api.send_text(resident, text)
         for _ in range(500):  # the moment the update is safe in the stream (so confirmed next), kill -9
             if await redis.exists(f"gb:update:seen:{update_id}"):
@@ -84,7 +84,7 @@ async def test_kill_9_after_confirming_loses_nothing_and_duplicates_nothing(bot_
         process.wait(10)
     process = serve(env)  # the last restart works off whatever the killed ones left
     try:
-        wait_for(lambda: health(port)["status"] == "ok", 60, "gridbot to serve")
+        await serving(port)
 
         def receipt_numbers() -> list[str]:
             return [NUMBER.search(m["text"]).group(0) for m in bot_api.messages_to(resident.id) if "已受理" in m["text"]]
@@ -109,7 +109,7 @@ async def test_kill_9_while_telegram_takes_a_message_resends_it_flagged(bot_api,
                                                                        trained_models) -> None:
     env, port, resident, worker = await killable_setup(bot_api, redis, redis_url, tmp_path, trained_models)
     process = serve(env)
-    wait_for(lambda: health(port)["status"] == "ok", 60, "gridbot to serve")
+    await serving(port)
     bot_api.delay("sendMessage", 2.0)  # Telegram takes its time: the sends are in flight…
     await bot_api.send_text(resident, LAMP)
     await bot_api.wait_until(lambda: sum(r.method == "sendMessage" for r in bot_api.requests) >= 2, timeout=20,
@@ -120,7 +120,7 @@ async def test_kill_9_while_telegram_takes_a_message_resends_it_flagged(bot_api,
     bot_api.delay("sendMessage", 0)
     process = serve(env)
     try:
-        wait_for(lambda: health(port)["status"] == "ok", 60, "gridbot to serve")
+        await serving(port)
 
         def about_ticket(user) -> list[str]:  # type: ignore[no-untyped-def]
             return [m["text"] for m in bot_api.messages_to(user.id) if NUMBER.search(m.get("text") or "")]
