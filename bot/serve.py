@@ -9,6 +9,7 @@ import signal
 import sys
 
 from bot.config import Settings
+from bot.open_files import raise_soft_limit
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -43,5 +44,6 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # aiogram logs a line per handled update at INFO: noise at hundreds of updates a second.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    raise_soft_limit()  # each open page's event stream is a socket
     asyncio.run(_serve(settings))
     return 0

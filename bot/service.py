@@ -32,7 +32,9 @@ from bot.escalation import DueWork
 from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.model_holder import ModelHolder, keep_out_of_gc
+from bot.open_files import AcceptErrorThrottle
 from bot.rate_limit import SendLimits
+from bot.redis_memory import MemoryWatch
 from bot.redis_server import EmbeddedRedis
 from bot.retrain import Retrainer
 from bot.runtime import Domain, build_domain, embedded_or_none, redis_client
@@ -63,6 +65,7 @@ class Service:
     metrics: Metrics | None = None
     _embedded: EmbeddedRedis | None = None
     _runner: web.AppRunner | None = None
+    _accept_errors: AcceptErrorThrottle = field(default_factory=AcceptErrorThrottle)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _background: set[asyncio.Task] = field(default_factory=set)
@@ -70,6 +73,7 @@ class Service:
     async def start(self, progress: Callable[[str], None] | None = None) -> None:
         """Start everything; ``progress`` hears the steps of training a first model, if one is needed."""
         settings = self.settings
+        self._accept_errors.install(asyncio.get_running_loop())
         self._embedded = embedded_or_none(settings)
         self.redis = redis_client(settings, self._embedded.start() if self._embedded else settings.redis_url)
         self.domain = await build_domain(self.redis, settings, self.clock)
@@ -91,6 +95,7 @@ class Service:
         self._spawn(OutboxDelivery(self.redis, WebChannel(self.redis), web_consumer, idle_ms,
                                    metrics=self.metrics).run(self._stop))
         self._spawn(self.metrics.run(self._stop))
+        self._spawn(MemoryWatch(self.redis).run(self._stop))
         if settings.bot_token is not None:
             self._start_telegram(intake, app)
         self._spawn(Scheduler(self.domain.store, DueWork(self.domain.tickets), self.clock).run(self._stop))
@@ -155,3 +160,4 @@ class Service:
             await self.redis.aclose()
         if self._embedded is not None:
             self._embedded.stop()
+        self._accept_errors.uninstall(asyncio.get_running_loop())
