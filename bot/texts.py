@@ -309,8 +309,6 @@ def too_fast() -> str:
     return "您发送得太快了，多出的消息没有受理。请稍等片刻再发。"
 
 
-# -- the web chat's own refusals (a session, a request, a connection) ----------------------------------
-
 def session_expired() -> str:
     return "会话已过期，请刷新页面。"
 

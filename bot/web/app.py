@@ -11,9 +11,9 @@ from redis.exceptions import RedisError
 from bot.clock import Clock
 from bot.config import Settings
 from bot.metrics import Metrics
+from bot.store import TicketStore
 from bot.model_holder import ModelHolder
 from bot.redis_memory import read_memory
-from bot.store import TicketStore
 from bot.web.security import add_security_headers
 
 SETTINGS = web.AppKey("settings", Settings)
