@@ -11,11 +11,17 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.open_files import max_event_streams
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TELEGRAM_API = "https://api.telegram.org"
 # Telegram's rule for setWebhook's secret_token, sent back in X-Telegram-Bot-Api-Secret-Token.
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 WEBHOOK_SECRET_RULE = "1–256 characters of A–Z a–z 0–9 _ -"
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+_SIZE = re.compile(r"(\d+)\s*(b|k|kb|m|mb|g|gb)?", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1024, "m": 1000**2, "mb": 1024**2, "g": 1000**3, "gb": 1024**3}
+MIN_REDIS_MAXMEMORY = 32 * 1024**2
 
 
 class Settings(BaseSettings):
@@ -33,12 +39,23 @@ class Settings(BaseSettings):
     redis_sentinels: Annotated[list[tuple[str, int]], NoDecode] = Field(default_factory=list)
     redis_sentinel_master: str = "mymaster"
     redis_max_connections: int = Field(default=100, ge=8)
+    # The embedded Redis's memory limit, in Redis's notation (512mb, 2gb); see bot.redis_memory.
+    redis_maxmemory: int = 1024**3
     data_dir: Path = Path("./var")
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
     # The address residents and staff reach gridbot at: links in notices; https makes cookies Secure.
     public_url: str = "http://127.0.0.1:8080"
+    # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs); nobody else's ever is.
+    trusted_proxies: Annotated[tuple[IPNetwork, ...], NoDecode] = ()
+    # Web chat limits per client IP. Carrier NAT puts thousands of residents behind one address, so
+    # they are far above what a busy community needs, and far below what a script does.
+    web_sessions_per_ip_per_minute: int = Field(default=600, ge=1)
+    web_event_streams_per_session: int = Field(default=4, ge=1)
+    web_event_streams_per_ip: int = Field(default=1000, ge=1)
+    # Open event streams in all (one socket each); unset: half the open-files limit, at most 10000.
+    web_event_streams_total: int | None = Field(default=None, ge=1)
     training_dir: Path = PROJECT_ROOT / "training_data"
     # Operations knobs (README, Operations): how long a dead process's pending updates and
     # notifications wait before another process takes them, and how long a poller's lease lasts.
@@ -71,6 +88,40 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")) or len(value) < 10:
             raise ValueError(f"GRIDBOT_PUBLIC_URL must be an http:// or https:// address, not {value!r}")
         return value.rstrip("/")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _parse_proxies(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        networks = []
+        for part in (p.strip() for p in value.split(",") if p.strip()):
+            try:
+                networks.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                raise ValueError(f"GRIDBOT_TRUSTED_PROXIES must be comma-separated IP addresses or CIDR "
+                                 f"networks (such as 10.0.0.5,172.16.0.0/12), not {part!r}") from None
+        return tuple(networks)
+
+    @field_validator("redis_maxmemory", mode="before")
+    @classmethod
+    def _parse_size(cls, value: object) -> object:
+        if isinstance(value, str):
+            found = _SIZE.fullmatch(value.strip())
+            if found is None:
+                raise ValueError(f"GRIDBOT_REDIS_MAXMEMORY must be a size such as 512mb or 2gb, not {value!r}")
+            value = int(found.group(1)) * _SIZE_UNITS[(found.group(2) or "").lower()]
+        if isinstance(value, int) and value < MIN_REDIS_MAXMEMORY:
+            raise ValueError(f"GRIDBOT_REDIS_MAXMEMORY must be at least 32mb, not {value} bytes")
+        return value
+
+    @field_validator("web_event_streams_total")
+    @classmethod
+    def _streams_fit_open_files(cls, value: int | None) -> int | None:
+        if value is not None and value > max_event_streams():
+            raise ValueError(f"GRIDBOT_WEB_EVENT_STREAMS_TOTAL={value} is more than the open-files limit allows "
+                             f"(at most {max_event_streams()}: each stream is an open socket)")
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

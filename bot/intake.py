@@ -296,8 +296,10 @@ def _words_beyond(answer: str, place: str | None) -> int:
 
 
 def valid_unicode(text: str) -> str:
-    """``text`` with each lone UTF-16 surrogate replaced by U+FFFD. A JSON body can carry one (``\\ud800``),
-    but it is no character: Redis, the segmenter and every encoder refuse it."""
+    """``text`` with each lone UTF-16 surrogate replaced by U+FFFD, and without NUL characters. A JSON body
+    can carry a surrogate (``\\ud800``), but it is no character: Redis, the segmenter and every encoder
+    refuse it. A NUL says nothing and cuts the text short wherever it reaches C (logs, exports, terminals)."""
+    text = text.replace("\x00", "")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -106,6 +106,11 @@ def resident(resident_id: str) -> str:
     return f"{PREFIX}:resident:{resident_id}"
 
 
+def web_session(token: str) -> str:
+    """A web chat session (its CSRF token), named by the session's secret cookie value."""
+    return f"{PREFIX}:web:session:{token}"
+
+
 def grid_map_version() -> str:
     return f"{PREFIX}:gridmap:version"
 

@@ -16,6 +16,7 @@ from redis.exceptions import RedisError
 
 from bot import keys
 from bot.clock import Clock
+from bot.redis_memory import read_memory
 from bot.store import TicketStore
 from bot.ticket_states import OPEN_STATUSES
 
@@ -99,6 +100,8 @@ class Metrics:
         total = raw.get("requests_classified", 0)
         lines += [f'gridbot_classify_ms_bucket{{le="+Inf"}} {total:.0f}',
                   f"gridbot_classify_ms_sum {raw.get('classify_ms_sum', 0):.3f}", f"gridbot_classify_ms_count {total:.0f}"]
+        if (memory := await read_memory(self.redis)) is not None:
+            lines += memory.prometheus()
         return "\n".join(lines) + "\n"
 
 

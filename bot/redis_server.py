@@ -5,6 +5,11 @@ under an exclusive start lock, a process pings the server's socket and starts it
 answers. Each process holds a *shared* lock on ``users.lock`` while it uses the server; on leaving, a
 process that can take that lock exclusively is the last user and shuts the server down (saving the
 append-only file). The kernel drops the locks of a crashed process, so a crash never leaks a "user".
+
+The server holds residents' words and phone numbers: its directory (and the data dir) are private to
+the user running gridbot, and it is started with umask 077, so its files and socket are too. It runs
+with a memory limit and a policy that, when full, evicts only keys with a TTL (never a ticket or a
+stream; see :mod:`bot.redis_memory`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,11 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from bot.redis_memory import EMBEDDED_POLICY
+
+DEFAULT_MAXMEMORY = 1024**3
+PRIVATE_DIR = 0o700
 
 
 class EmbeddedRedisError(RuntimeError):
@@ -52,8 +62,10 @@ def _ping(socket_path: Path) -> bool:
 class EmbeddedRedis:
     """Start (or join) and stop the embedded Redis of one data dir."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.directory = (data_dir / "redis").resolve()
+    def __init__(self, data_dir: Path, maxmemory: int = DEFAULT_MAXMEMORY) -> None:
+        self.data_dir = data_dir.resolve()
+        self.directory = self.data_dir / "redis"
+        self.maxmemory = maxmemory
         # Unix socket paths are limited to ~108 bytes, so the socket lives in the temp dir, named by
         # the data dir it belongs to.
         digest = hashlib.sha1(str(self.directory).encode()).hexdigest()[:16]
@@ -66,7 +78,8 @@ class EmbeddedRedis:
 
     def start(self, timeout: float = 10.0) -> str:
         """Join the running server of this data dir or start it; returns the URL to connect to."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+        _make_private(self.data_dir)
+        _make_private(self.directory)
         with self._start_lock():
             if self._users_fd is None:
                 self._users_fd = os.open(self.directory / "users.lock", os.O_RDWR | os.O_CREAT, 0o600)
@@ -96,11 +109,14 @@ class EmbeddedRedis:
 
     def _launch(self, timeout: float) -> None:
         self.socket_path.unlink(missing_ok=True)
+        for path in self.directory.iterdir():  # files an older gridbot (or a looser umask) left readable
+            if path.is_file():
+                path.chmod(path.stat().st_mode & 0o700)
         args = [
             str(redis_server_binary()),
             "--port", "0",
             "--unixsocket", str(self.socket_path),
-            "--unixsocketperm", "700",
+            "--unixsocketperm", "600",
             "--dir", str(self.directory),
             "--appendonly", "yes",
             "--appendfsync", "everysec",
@@ -109,8 +125,10 @@ class EmbeddedRedis:
             "--pidfile", str(self.directory / "redis.pid"),
             "--logfile", str(self.directory / "redis.log"),
             "--save", "900 1",
+            "--maxmemory", str(self.maxmemory),
+            "--maxmemory-policy", EMBEDDED_POLICY,
         ]
-        result = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(args, capture_output=True, text=True, timeout=timeout, umask=0o077)
         if result.returncode != 0:
             raise EmbeddedRedisError(f"redis-server did not start: {result.stderr.strip() or result.stdout.strip()}")
         deadline = time.monotonic() + timeout
@@ -134,6 +152,14 @@ class EmbeddedRedis:
         while _ping(self.socket_path) and time.monotonic() < deadline:
             time.sleep(0.02)
         return True
+
+
+def _make_private(directory: Path) -> None:
+    """Create ``directory`` (and its parents) readable by this user only, or make it so."""
+    directory.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    mode = directory.stat().st_mode & 0o777
+    if mode & 0o077:
+        directory.chmod(mode & PRIVATE_DIR)
 
 
 class _FileLock:

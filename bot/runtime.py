@@ -40,7 +40,7 @@ def embedded_or_none(settings: Settings) -> EmbeddedRedis | None:
     """The data dir's embedded server, unless an external Redis (URL or Sentinel) is configured."""
     if settings.redis_url is not None or settings.redis_sentinels:
         return None
-    return EmbeddedRedis(settings.data_dir)
+    return EmbeddedRedis(settings.data_dir, settings.redis_maxmemory)
 
 
 @asynccontextmanager

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
+from bot.open_files import raise_soft_limit
 
 if TYPE_CHECKING:
     from bot.service import Service
@@ -68,4 +69,5 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # aiogram logs a line per handled update at INFO: noise at hundreds of updates a second.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    raise_soft_limit()  # each open page's event stream is a socket
     return asyncio.run(_serve(settings))

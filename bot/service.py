@@ -38,7 +38,9 @@ from bot.metrics import Metrics
 from bot.model_holder import ModelHolder, keep_out_of_gc
 from bot.photo_links import PhotoLinks, load_secret
 from bot.photos import PhotoStore
+from bot.open_files import AcceptErrorThrottle
 from bot.rate_limit import SendLimits
+from bot.redis_memory import MemoryWatch
 from bot.redis_server import EmbeddedRedis
 from bot.retrain import Retrainer
 from bot.runtime import Domain, build_domain, embedded_or_none, redis_client
@@ -73,6 +75,7 @@ class Service:
     _embedded: EmbeddedRedis | None = None
     _runner: web.AppRunner | None = None
     _sockets: list[socket.socket] = field(default_factory=list)
+    _accept_errors: AcceptErrorThrottle = field(default_factory=AcceptErrorThrottle)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _background: set[asyncio.Task] = field(default_factory=set)
@@ -87,6 +90,7 @@ class Service:
         if settings.bot_token is not None:
             self.bot = _telegram_bot(settings)
             await check_bot_api(self.bot, settings.telegram_api)
+        self._accept_errors.install(asyncio.get_running_loop())
         self._embedded = embedded_or_none(settings)
         self.redis = redis_client(settings, self._embedded.start() if self._embedded else settings.redis_url)
         self.domain = await build_domain(self.redis, settings, self.clock)
@@ -112,6 +116,7 @@ class Service:
         self._spawn(OutboxDelivery(self.redis, WebChannel(self.redis), web_consumer, idle_ms,
                                    metrics=self.metrics).run(self._stop))
         self._spawn(self.metrics.run(self._stop))
+        self._spawn(MemoryWatch(self.redis).run(self._stop))
         if self.bot is not None:
             self._start_telegram(intake, app, photos)
         self._spawn(Scheduler(self.domain.store, DueWork(self.domain.tickets), self.clock).run(self._stop))
@@ -186,6 +191,7 @@ class Service:
             sock.close()  # bound but never served (a server that served them has closed them already)
         if self._embedded is not None:
             self._embedded.stop()
+        self._accept_errors.uninstall(asyncio.get_running_loop())
 
 
 def _telegram_bot(settings: Settings) -> Bot:

@@ -508,5 +508,32 @@ def too_fast() -> str:
     return "您发送得太快了，多出的消息没有受理。请稍等片刻再发。"
 
 
+def session_expired() -> str:
+    return "会话已过期，请刷新页面。"
+
+
+def csrf_failed() -> str:
+    return "请求校验失败，请刷新页面后重试。"
+
+
+def too_many_sessions() -> str:
+    return "您所在的网络刚刚打开本页面的次数太多了，请过一两分钟再刷新。"
+
+
+def bad_request() -> str:
+    return "请求格式错误。"
+
+
+def body_too_large() -> str:
+    return "提交的内容太大了，请精简后再发。"
+
+
+def too_many_pages(cap: str) -> str:
+    """An event stream refused: ``cap`` is which limit it hit (session, client or total)."""
+    if cap == "session":
+        return "本页面在太多窗口里同时打开了，请关掉几个窗口后再刷新。"
+    return "现在访问的人太多，实时进展暂时连接不上，请稍后刷新页面；您的诉求不受影响。"
+
+
 def edited_message() -> str:
     return "修改后的消息不会更新已提交的诉求。如需补充或更正，请直接发送一条新消息。"

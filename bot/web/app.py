@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -11,6 +13,8 @@ from bot.config import Settings
 from bot.metrics import Metrics
 from bot.store import TicketStore
 from bot.model_holder import ModelHolder
+from bot.redis_memory import read_memory
+from bot.web.security import add_security_headers
 
 SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)
@@ -21,13 +25,17 @@ REDIS = web.AppKey("redis", Redis)
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 when Redis answers and a model is loaded; 503 otherwise. The body names the model."""
+    """200 when Redis answers and a model is loaded; 503 otherwise. The body names the model and says
+    how full Redis is (with a warning when it is filling)."""
     models = request.app[MODELS]
     try:
         redis_ok = bool(await request.app[REDIS].ping())
     except (RedisError, OSError):
         redis_ok = False
-    body = {"status": "ok" if redis_ok else "unavailable", "redis": redis_ok, "model": models.metadata.version}
+    body: dict[str, Any] = {"status": "ok" if redis_ok else "unavailable", "redis": redis_ok,
+                            "model": models.metadata.version}
+    if redis_ok and (memory := await read_memory(request.app[REDIS])) is not None:
+        body["redis_memory"] = memory.as_json()
     return web.json_response(body, status=200 if redis_ok else 503)
 
 
@@ -47,6 +55,7 @@ def build_app(settings: Settings, models: ModelHolder, redis: Redis, store: Tick
     app[METRICS] = metrics
     app[STORE] = store
     app[CLOCK] = clock
+    add_security_headers(app)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_page)
     return app

@@ -2,8 +2,9 @@
 
 A session is an anonymous random token in an HttpOnly cookie; the resident key is a hash of it, so
 the token never appears in tickets. Every POST needs the session's CSRF token in ``X-CSRF-Token``.
-Posts are rate-limited per session and per IP. Live updates arrive over server-sent events, resumable
-with ``Last-Event-ID`` after a reconnect.
+Posts are rate-limited per session and per client IP, and so is creating sessions per client IP. Live
+updates arrive over server-sent events, resumable with ``Last-Event-ID`` after a reconnect; open streams
+are capped per session, per client IP and in all.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,19 +23,24 @@ from redis.exceptions import RedisError
 from bot import texts
 from bot.channels.web import InboxWakeups, inbox_key
 from bot.intake import Intake, IntakeReply, has_words, says_nothing
+from bot.open_files import default_event_streams
 from bot.outcome import Outcome, Refusal
 from bot.photos import PhotoRefusal, PhotoStore
 from bot.rate_limit import RateLimiter
 from bot.ticket import Ticket
 from bot.ticket_states import Action, target_of
 from bot.tickets import Tickets
-from bot.web.app import REDIS
+from bot.web.app import REDIS, SETTINGS
+from bot.web.bodies import read_json_object
+from bot.web.client_ip import client_ip
 from bot.web.conversation import ConversationLog, Line
+from bot.web.event_streams import EventStreams, OpenStream
+from bot.web.sessions import SESSION_TTL, PostCheck, WebSessions
 
 COOKIE = "gb_session"
-SESSION_TTL = 30 * 24 * 3600
 MAX_TEXT = 2000
 KEEP_ALIVE_SECONDS = 15.0
+KEEP_SESSION_EVERY = 4  # keep-alives: an open page renews its session about once a minute
 
 # A ticket that is not the resident's is "not found", as an unknown number is: numbers cannot be probed.
 REFUSAL_STATUS = {Refusal.NOT_FOUND: 404, Refusal.WRONG_STATE: 409, Refusal.TAKEN: 409}
@@ -42,10 +48,23 @@ REFUSAL_STATUS = {Refusal.NOT_FOUND: 404, Refusal.WRONG_STATE: 409, Refusal.TAKE
 INTAKE = web.AppKey("intake", Intake)
 TICKETS = web.AppKey("tickets", Tickets)
 PHOTOS = web.AppKey("photos", PhotoStore)
-LIMITS = web.AppKey("limits", tuple)
 WAKEUPS = web.AppKey("wakeups", InboxWakeups)
 CONVERSATION = web.AppKey("conversation", ConversationLog)
+SESSIONS = web.AppKey("sessions", WebSessions)
+STREAMS = web.AppKey("event_streams", EventStreams)
 RESIDENT = web.RequestKey("resident", str)
+
+
+@dataclass(frozen=True)
+class WebLimits:
+    """The web chat's rate limits (shared by all processes through Redis)."""
+
+    posts_per_session: RateLimiter
+    posts_per_client: RateLimiter
+    sessions_per_client: RateLimiter
+
+
+LIMITS = web.AppKey("limits", WebLimits)
 
 
 def resident_of(session_token: str) -> str:
@@ -116,15 +135,17 @@ def outcome_json(outcome: Outcome, number: str, done: str) -> web.Response:
 
 
 async def session(request: web.Request) -> web.Response:
-    """GET /api/session: create (or resume) the anonymous session; returns its CSRF token."""
-    redis = request.app[REDIS]
-    token = request.cookies.get(COOKIE)
-    csrf = await redis.get(f"gb:web:session:{token}") if token else None
-    if csrf is None:
-        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-        await redis.set(f"gb:web:session:{token}", csrf, ex=SESSION_TTL)
+    """GET /api/session: resume the anonymous session, or create one (rate-limited per client IP);
+    returns its CSRF token."""
+    sessions, token = request.app[SESSIONS], request.cookies.get(COOKIE)
+    csrf = await sessions.csrf(token) if token else None
+    if token is None or csrf is None:
+        if not await request.app[LIMITS].sessions_per_client.try_acquire(client_ip(request)):
+            return error(429, texts.too_many_sessions())
+        token, csrf = await sessions.create()
     response = web.json_response({"ok": True, "csrf": csrf})
-    response.set_cookie(COOKIE, token, max_age=SESSION_TTL, httponly=True, samesite="Strict", path="/")
+    response.set_cookie(COOKIE, token, max_age=SESSION_TTL, httponly=True, samesite="Strict", path="/",
+                        secure=request.app[SETTINGS].public_is_https)
     return response
 
 
@@ -133,30 +154,22 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     """Sessions, CSRF and rate limits for /api/ (except creating the session)."""
     if not request.path.startswith("/api/") or request.path == "/api/session":
         return await handler(request)
-    token = request.cookies.get(COOKIE)
-    csrf = await request.app[REDIS].get(f"gb:web:session:{token}") if token else None
-    if csrf is None:
-        return error(401, "会话已过期，请刷新页面。")
+    token, sessions = request.cookies.get(COOKIE), request.app[SESSIONS]
     if request.method == "POST":
-        if request.headers.get("X-CSRF-Token") != csrf:
-            return error(403, "请求校验失败，请刷新页面后重试。")
-        per_session, per_ip = request.app[LIMITS]
-        if not (await per_session.try_acquire(token) and await per_ip.try_acquire(request.remote or "-")):
+        sent = request.headers.get("X-CSRF-Token", "")
+        check = await sessions.confirm_post(token, sent) if token else PostCheck.NO_SESSION
+        if check is PostCheck.NO_SESSION:
+            return error(401, texts.session_expired())
+        if check is PostCheck.BAD_CSRF:
+            return error(403, texts.csrf_failed())
+        limits = request.app[LIMITS]
+        if not (await limits.posts_per_session.try_acquire(token)
+                and await limits.posts_per_client.try_acquire(client_ip(request))):
             return error(429, texts.too_fast())
+    elif not token or await sessions.csrf(token) is None:
+        return error(401, texts.session_expired())
     request[RESIDENT] = resident_of(token)
     return await handler(request)
-
-
-async def _json_body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError, LookupError):  # LookupError: an unknown charset
-        raise web.HTTPBadRequest(text=json.dumps({"ok": False, "error": "请求格式错误。"}),
-                                 content_type="application/json") from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text=json.dumps({"ok": False, "error": "请求格式错误。"}),
-                                 content_type="application/json")
-    return body
 
 
 def _text_field(body: dict[str, Any], name: str) -> str:
@@ -188,7 +201,7 @@ async def _converse(request: web.Request, said: str, reply_to: Callable[[], Awai
 
 async def post_message(request: web.Request) -> web.Response:
     """A text from the page: the intake says whether it is small talk, an answer, a place or a request."""
-    text = _text_field(await _json_body(request), "text")
+    text = _text_field(await read_json_object(request), "text")
     if len(text) > MAX_TEXT:
         return error(400, f"内容太长了，请控制在 {MAX_TEXT} 字以内。")
     intake, resident = request.app[INTAKE], request[RESIDENT]
@@ -198,7 +211,7 @@ async def post_message(request: web.Request) -> web.Response:
 
 
 async def post_category(request: web.Request) -> web.Response:
-    code = _text_field(await _json_body(request), "code")
+    code = _text_field(await read_json_object(request), "code")
     intake = request.app[INTAKE]
     category = intake.taxonomy.get(code)
     if category is None:  # no button sends that: answered, not kept
@@ -207,7 +220,7 @@ async def post_category(request: web.Request) -> web.Response:
 
 
 async def post_location(request: web.Request) -> web.Response:
-    body = await _json_body(request)
+    body = await read_json_object(request)
     intake, resident = request.app[INTAKE], request[RESIDENT]
     if body.get("skip"):
         return await _converse(request, texts.SKIP_LOCATION, lambda: intake.skip_location(resident))
@@ -294,7 +307,7 @@ async def cancel(request: web.Request) -> web.Response:
 async def rate(request: web.Request) -> web.Response:
     number = request.match_info["number"].upper()
     try:
-        stars = int((await _json_body(request)).get("stars", 0))
+        stars = int((await read_json_object(request)).get("stars", 0))
     except (TypeError, ValueError, OverflowError):
         stars = 0
     outcome = await request.app[TICKETS].rate(number, request[RESIDENT], stars)
@@ -302,18 +315,36 @@ async def rate(request: web.Request) -> web.Response:
 
 
 async def events(request: web.Request) -> web.StreamResponse:
-    """Server-sent events: this session's notifications, from Last-Event-ID on (reconnects resume)."""
-    redis, wakeups = request.app[REDIS], request.app[WAKEUPS]
+    """Server-sent events: this session's notifications, from Last-Event-ID on (reconnects resume).
+    Refused with 429 past the caps on open streams (per session, per client IP, in all)."""
+    wakeups, streams = request.app[WAKEUPS], request.app[STREAMS]
     session_id = request[RESIDENT].split(":", 1)[1]
-    key = inbox_key(session_id)
+    written = wakeups.register(session_id)
+    stream = OpenStream(session_id, client_ip(request), lambda: request.transport is not None, written.set)
+    cap = streams.open(stream)
+    if cap is not None:
+        wakeups.unregister(session_id, written)
+        return error(429, texts.too_many_pages(cap.value))
+    try:
+        return await _send_events(request, stream, written)
+    finally:
+        streams.close(stream)
+        wakeups.unregister(session_id, written)
+
+
+async def _send_events(request: web.Request, stream: OpenStream, written: asyncio.Event) -> web.StreamResponse:
+    """Write the inbox to the page as it grows, until the page goes or ``stream`` is closed."""
+    redis, sessions, token = request.app[REDIS], request.app[SESSIONS], request.cookies[COOKIE]
+    key = inbox_key(stream.session)
     last = request.headers.get("Last-Event-ID") or "0"  # a new page shows the session's history
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                            "X-Accel-Buffering": "no"})
     await response.prepare(request)
     await response.write(b": connected\n\n")
-    written = wakeups.register(session_id)
+    keep_alives = 0
     try:
-        while True:
+        await sessions.keep_while_open(token)
+        while not stream.closed:
             written.clear()  # before reading: a write after the read wakes the wait below
             found = await redis.xread({key: last}, count=50)
             if found:
@@ -325,20 +356,33 @@ async def events(request: web.Request) -> web.StreamResponse:
                 await asyncio.wait_for(written.wait(), KEEP_ALIVE_SECONDS)
             except TimeoutError:
                 await response.write(b": keep-alive\n\n")
+                keep_alives += 1
+                if keep_alives % KEEP_SESSION_EVERY == 0:
+                    await sessions.keep_while_open(token)
     except (ConnectionResetError, RedisError):  # the page went away, or Redis restarts: it reconnects
-        return response
-    finally:
-        wakeups.unregister(session_id, written)
+        pass
+    return response
 
 
 def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, photos: PhotoStore,
                     wakeups: InboxWakeups) -> None:
     """Mount the web chat (page, static files, API) on the app of :func:`bot.web.app.build_app`;
     ``wakeups`` must be listening (:meth:`InboxWakeups.listen`) for pages to update live."""
-    redis = app[REDIS]
+    redis, settings = app[REDIS], app[SETTINGS]
     app[INTAKE], app[TICKETS], app[PHOTOS], app[WAKEUPS] = intake, tickets, photos, wakeups
     app[CONVERSATION] = ConversationLog(redis, SESSION_TTL)
-    app[LIMITS] = (RateLimiter(redis, "web-session", 0.5, 20), RateLimiter(redis, "web-ip", 2, 60))
+    app[SESSIONS] = WebSessions(redis)
+    per_minute = settings.web_sessions_per_ip_per_minute  # at most that many at once, then as many a minute
+    app[LIMITS] = WebLimits(RateLimiter(redis, "web-session", 0.5, 20), RateLimiter(redis, "web-ip", 2, 60),
+                            RateLimiter(redis, "web-new-session", per_minute / 60, per_minute - 1))
+    streams = EventStreams(settings.web_event_streams_per_session, settings.web_event_streams_per_ip,
+                           settings.web_event_streams_total or default_event_streams())
+    app[STREAMS] = streams
+
+    async def end_streams(app: web.Application) -> None:
+        streams.close_all()
+
+    app.on_shutdown.append(end_streams)
     app.middlewares.append(guard)
     static = Path(__file__).parent / "static"
     page_texts = f"window.GRIDBOT_TEXTS = {json.dumps(texts.web_page())};\n"
