@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import secrets
 import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -44,9 +45,10 @@ class ModelMetadata:
 
 
 def new_version(data_sha256: str, now: datetime | None = None) -> str:
-    """A sortable, unique-enough version name: UTC time plus the start of the data hash."""
+    """A sortable, unique version name: UTC time, the start of the data hash, and a random part (the
+    same data trained twice in one second, e.g. ``train`` then ``train --force``, gets two versions)."""
     now = now or datetime.now(timezone.utc)
-    return f"{now:%Y%m%d-%H%M%S}-{data_sha256[:8]}"
+    return f"{now:%Y%m%d-%H%M%S}-{data_sha256[:8]}-{secrets.token_hex(2)}"
 
 
 def save_model(root: Path, classifier: TextClassifier, metadata: ModelMetadata, *, make_current: bool = True) -> Path:
