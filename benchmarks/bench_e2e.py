@@ -49,7 +49,7 @@ from aiogram.client.telegram import TelegramAPIServer  # noqa: E402
 from aiogram.types import Message  # noqa: E402
 from redis import Redis  # noqa: E402
 
-from bot.redis_server import EmbeddedRedis  # noqa: E402
+from bot.infra.embedded_redis import EmbeddedRedis  # noqa: E402
 from tests.botapi.server import BotAPIServer  # noqa: E402
 
 
@@ -104,7 +104,7 @@ def confident_requests(count: int, models_dir: Path, grids: int) -> list[tuple[s
     by a street address of one of the demo map's first ``grids`` grids, in turn."""
     from nlp.artifact import load_model
 
-    from bot.grid_map import GridMap
+    from bot.grids.map import GridMap
 
     classifier, _ = load_model(models_dir)
     demo = GridMap.from_geojson((ROOT / "training_data" / "grids" / "demo.geojson").read_bytes())
@@ -289,8 +289,8 @@ async def gridbot(server: BotAPIServer, processes: int, requests: list[tuple[str
 
 
 async def main(count: int, warmup: int, rate: float, seconds: float, grids: int) -> dict[str, Any]:
-    from bot.classifier_store import load_or_train_default
-    from bot.config import Settings
+    from bot.model.store import load_or_train_default
+    from bot.app.config import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, data_dir=Path(tmp))

@@ -25,13 +25,13 @@ sys.path.insert(0, str(ROOT))
 from redis.asyncio import ConnectionPool, Redis  # noqa: E402
 from redis.asyncio.connection import UnixDomainSocketConnection  # noqa: E402
 
-from bot.clock import SystemClock  # noqa: E402
-from bot.grid_map import GridMap, Location  # noqa: E402
-from bot.grid_store import GridStore  # noqa: E402
-from bot.people import People  # noqa: E402
-from bot.redis_server import EmbeddedRedis  # noqa: E402
-from bot.store import TicketStore  # noqa: E402
-from bot.tickets import NewRequest, Tickets  # noqa: E402
+from bot.infra.clock import SystemClock  # noqa: E402
+from bot.grids.map import GridMap, Location  # noqa: E402
+from bot.grids.store import GridStore  # noqa: E402
+from bot.people.directory import People  # noqa: E402
+from bot.infra.embedded_redis import EmbeddedRedis  # noqa: E402
+from bot.tickets.store import TicketStore  # noqa: E402
+from bot.tickets.service import NewRequest, Tickets  # noqa: E402
 from nlp.taxonomy import load_taxonomy  # noqa: E402
 
 ROUND_TRIPS = [0]

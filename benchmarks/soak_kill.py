@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from redis import Redis  # noqa: E402
 
-from bot.redis_server import EmbeddedRedis  # noqa: E402
-from bot.texts import maybe_repeated  # noqa: E402
+from bot.infra.embedded_redis import EmbeddedRedis  # noqa: E402
+from bot.texts.messages import maybe_repeated  # noqa: E402
 from tests.botapi.server import BotAPIServer  # noqa: E402
 from tests.telegram_harness import NUMBER  # noqa: E402
 
@@ -71,8 +71,8 @@ async def inject_faults(server: BotAPIServer, rate: float, stop: asyncio.Event) 
 
 
 async def main(cycles: int, per_cycle: int, fault_rate: float = 0.0) -> dict[str, object]:
-    from bot.classifier_store import load_or_train_default
-    from bot.config import Settings
+    from bot.model.store import load_or_train_default
+    from bot.app.config import Settings
 
     rng = random.Random(3)
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,13 +8,13 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, Filter
 from aiogram.types import Message
 
-from bot import admin_texts
-from bot.clock import Clock
-from bot.config import Settings
-from bot.model_holder import ModelHolder
-from bot.retrain import Retrainer
-from bot.stats import collect
-from bot.store import TicketStore
+from bot.texts import admin as admin_texts
+from bot.infra.clock import Clock
+from bot.app.config import Settings
+from bot.model.holder import ModelHolder
+from bot.model.retrain import Retrainer
+from bot.tickets.stats import collect
+from bot.tickets.store import TicketStore
 
 ADMIN_COMMANDS = ("stats", "model", "retrain")
 

@@ -7,9 +7,9 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.magic_filter import MagicFilter
 
-from bot import texts
-from bot.outcome import Outcome
-from bot.people import telegram_key
+from bot.texts import messages as texts
+from bot.tickets.outcome import Outcome
+from bot.people.directory import telegram_key
 
 
 def key_of(user: User | None) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot import texts
-from bot.channels.telegram import TicketAction
+from bot.texts import messages as texts
+from bot.channels.telegram.channel import TicketAction
 from handlers.common import Matches
 
 

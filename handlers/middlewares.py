@@ -9,8 +9,8 @@ from aiogram import BaseMiddleware
 from aiogram.types import Message, TelegramObject
 from redis.asyncio import Redis
 
-from bot import texts
-from bot.rate_limit import RateLimiter
+from bot.texts import messages as texts
+from bot.infra.rate_limit import RateLimiter
 
 
 

@@ -15,10 +15,10 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot import texts
-from bot.channels.telegram import CategoryChoice, TicketAction
-from bot.intake import Intake, IntakeReply, has_words
-from bot.tickets import Tickets
+from bot.texts import messages as texts
+from bot.channels.telegram.channel import CategoryChoice, TicketAction
+from bot.intake.conversation import Intake, IntakeReply, has_words
+from bot.tickets.service import Tickets
 from handlers.common import Matches, answer_outcome, callback_message, key_of
 from nlp.taxonomy import Taxonomy
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
-from bot.channels.telegram import TicketAction
-from bot.grid_store import GridStore
-from bot.people import Level, People
-from bot.tickets import Tickets
+from bot.texts import messages as texts
+from bot.channels.telegram.channel import TicketAction
+from bot.grids.store import GridStore
+from bot.people.directory import Level, People
+from bot.tickets.service import Tickets
 from handlers.common import answer_outcome, callback_message, key_of
 from nlp.taxonomy import Taxonomy
 

@@ -8,14 +8,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot import texts
-from bot.channels.render import worker_buttons
-from bot.channels.telegram import TicketAction, keyboard
-from bot.people import People
-from bot.store import TicketStore
-from bot.tasks import open_tasks
-from bot.ticket_states import Action
-from bot.tickets import Tickets
+from bot.texts import messages as texts
+from bot.texts.render import worker_buttons
+from bot.channels.telegram.channel import TicketAction, keyboard
+from bot.people.directory import People
+from bot.tickets.store import TicketStore
+from bot.tickets.tasks import open_tasks
+from bot.tickets.states import Action
+from bot.tickets.service import Tickets
 from handlers.common import Matches, answer_outcome, callback_message, key_of
 
 

@@ -46,7 +46,7 @@ def run_gridbot(args: list[str], data_dir: Path, stdin: str | None = None) -> Cl
 
 def run_gridbot_inline(args: list[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> CliResult:
     """Run ``gridbot ARGS`` in this process (fast, for commands that need no model)."""
-    from bot.cli import main
+    from bot.cli.main import main
 
     monkeypatch.setenv("GRIDBOT_DATA_DIR", str(data_dir))
     out, err = io.StringIO(), io.StringIO()
@@ -104,7 +104,7 @@ def fresh_data_dir(tmp_path_factory: pytest.TempPathFactory) -> FreshDataDir:
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory):
     """A real redis-server (the embedded one gridbot ships with) for the whole test session."""
-    from bot.redis_server import EmbeddedRedis
+    from bot.infra.embedded_redis import EmbeddedRedis
 
     server = EmbeddedRedis(tmp_path_factory.mktemp("redis-data"))
     url = server.start()

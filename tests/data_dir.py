@@ -21,11 +21,11 @@ def open_tickets(data_dir: Path, *requests: Request) -> list[str]:
     """Open one ticket per request (in order) in the data dir; returns their numbers."""
     from redis.asyncio import Redis
 
-    from bot.config import Settings
-    from bot.grid_map import Location
-    from bot.redis_server import EmbeddedRedis
-    from bot.runtime import build_domain
-    from bot.tickets import NewRequest
+    from bot.app.config import Settings
+    from bot.grids.map import Location
+    from bot.infra.embedded_redis import EmbeddedRedis
+    from bot.app.runtime import build_domain
+    from bot.tickets.service import NewRequest
 
     async def open_all() -> list[str]:
         server = EmbeddedRedis(data_dir)

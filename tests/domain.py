@@ -7,16 +7,16 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from bot import keys
-from bot.clock import ManualClock
-from bot.escalation import DueWork
-from bot.grid_map import GridMap
-from bot.grid_store import GridStore
-from bot.notifications import Notification
-from bot.people import People
-from bot.scheduler import Scheduler
-from bot.store import TicketStore
-from bot.tickets import Tickets
+from bot.infra import keys
+from bot.infra.clock import ManualClock
+from bot.tickets.escalation import DueWork
+from bot.grids.map import GridMap
+from bot.grids.store import GridStore
+from bot.tickets.notifications import Notification
+from bot.people.directory import People
+from bot.tickets.scheduler import Scheduler
+from bot.tickets.store import TicketStore
+from bot.tickets.service import Tickets
 from nlp.taxonomy import load_taxonomy
 from tests.conftest import TRAINING_DIR
 

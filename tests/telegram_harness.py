@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.clock import ManualClock
-from bot.config import Settings
-from bot.people import Level, telegram_key
-from bot.service import Service
+from bot.infra.clock import ManualClock
+from bot.app.config import Settings
+from bot.people.directory import Level, telegram_key
+from bot.app.service import Service
 from tests.botapi.client import User
 from tests.botapi.server import BotAPIServer
 from tests.domain import START

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ticket_states import Status
+from bot.tickets.states import Status
 from tests.telegram_harness import World
 
 

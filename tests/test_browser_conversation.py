@@ -10,8 +10,8 @@ from typing import AsyncIterator
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from bot import texts
-from bot.ticket_states import Status
+from bot.texts import messages as texts
+from bot.tickets.states import Status
 from tests.telegram_harness import NUMBER, World
 from tests.test_browser import CHROMIUM_ARGS, chromium_path
 

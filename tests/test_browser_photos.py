@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from playwright.async_api import async_playwright, expect
 
-from bot.photos import MAX_EDGE, MAX_UPLOAD_BYTES
+from bot.photos.store import MAX_EDGE, MAX_UPLOAD_BYTES
 from tests.telegram_harness import NUMBER, World
 from tests.test_browser import CHROMIUM_ARGS, chromium_path
 

@@ -88,11 +88,11 @@ def test_tickets_list_and_show_with_the_audit_trail(data_dir: Path, imported: Pa
 
     from redis.asyncio import Redis
 
-    from bot.config import Settings
-    from bot.grid_map import Location
-    from bot.redis_server import EmbeddedRedis
-    from bot.runtime import build_domain
-    from bot.tickets import NewRequest
+    from bot.app.config import Settings
+    from bot.grids.map import Location
+    from bot.infra.embedded_redis import EmbeddedRedis
+    from bot.app.runtime import build_domain
+    from bot.tickets.service import NewRequest
 
     async def open_one() -> str:
         server = EmbeddedRedis(data_dir)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.coordinates import wgs84_to_gcj02
+from bot.grids.coordinates import wgs84_to_gcj02
 from tests.conftest import CliResult, run_gridbot_inline
 from tests.data_dir import Request, open_tickets
 from tests.domain import feature, square

@@ -162,7 +162,7 @@ async def test_requests_classified_at_the_same_moment_each_get_their_own_answer(
     request must still get the answer for its own text, in a batch or alone."""
     from nlp.artifact import load_model
 
-    from bot.model_holder import BATCH_FROM, ModelHolder
+    from bot.model.holder import BATCH_FROM, ModelHolder
 
     classifier, metadata = load_model(trained_small[0])
     holder = ModelHolder(classifier, metadata, trained_small[0])
@@ -180,7 +180,7 @@ async def test_a_message_that_cannot_be_classified_fails_alone_not_its_batch(
         trained_small: tuple[Path, dict], corpus_rows: list[dict[str, str]]) -> None:
     from nlp.artifact import load_model
 
-    from bot.model_holder import BATCH_FROM, ModelHolder
+    from bot.model.holder import BATCH_FROM, ModelHolder
 
     classifier, metadata = load_model(trained_small[0])
     holder = ModelHolder(classifier, metadata, trained_small[0])

@@ -10,8 +10,8 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
-from bot.concurrency import Coalescer, Lanes
-from bot.rate_limit import SendLimits
+from bot.infra.concurrency import Coalescer, Lanes
+from bot.infra.rate_limit import SendLimits
 
 
 async def test_calls_made_together_share_one_batch_and_each_gets_its_own_result() -> None:

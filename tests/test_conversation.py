@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.people import telegram_key
-from bot.ticket_states import Status
+from bot.people.directory import telegram_key
+from bot.tickets.states import Status
 from tests.telegram_harness import NUMBER, World
 from tests.test_bad_input import ticket_count
 from tests.test_web_chat import browser

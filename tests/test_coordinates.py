@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coordinates import Crs, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02
+from bot.grids.coordinates import Crs, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02
 
 
 def test_a_wgs84_position_in_beijing_gets_the_published_offset() -> None:

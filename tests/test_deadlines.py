@@ -4,11 +4,11 @@ import asyncio
 
 import pytest
 
-from bot.grid_map import Location
-from bot.notifications import Kind
-from bot.people import Level
-from bot.ticket_states import Status
-from bot.tickets import NewRequest
+from bot.grids.map import Location
+from bot.tickets.notifications import Kind
+from bot.people.directory import Level
+from bot.tickets.states import Status
+from bot.tickets.service import NewRequest
 from tests.domain import Domain, build_domain
 
 RESIDENT, WORKER = "telegram:1001", "telegram:2001"

@@ -7,10 +7,10 @@ import asyncio
 
 from redis.asyncio import Redis
 
-from bot import keys
-from bot.channels.render import Rendered
-from bot.delivery import RETRIES, DeliveryResult, OutboxDelivery, Result
-from bot.notifications import Kind, Notification
+from bot.infra import keys
+from bot.texts.render import Rendered
+from bot.channels.delivery import RETRIES, DeliveryResult, OutboxDelivery, Result
+from bot.tickets.notifications import Kind, Notification
 
 
 class FlakyChannel:

@@ -2,10 +2,10 @@
 
 import pytest
 
-from bot.channels.render import render
-from bot.grid_map import Location
-from bot.notifications import Kind
-from bot.tickets import NewRequest
+from bot.texts.render import render
+from bot.grids.map import Location
+from bot.tickets.notifications import Kind
+from bot.tickets.service import NewRequest
 from tests.domain import Domain, build_domain
 
 WORKER = "telegram:2001"

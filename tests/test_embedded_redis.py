@@ -5,13 +5,13 @@ import sys
 import textwrap
 from pathlib import Path
 
-from bot.redis_server import EmbeddedRedis, _ping
+from bot.infra.embedded_redis import EmbeddedRedis, _ping
 
 HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     import redis
-    from bot.redis_server import EmbeddedRedis
+    from bot.infra.embedded_redis import EmbeddedRedis
     server = EmbeddedRedis(Path(sys.argv[1]))
     client = redis.Redis.from_url(server.start())
     print(client.info("server")["process_id"], flush=True)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import async_playwright, expect
 
-from bot import texts
-from bot.alerts import Alert, Reached
-from bot.grid_map import Location
-from bot.notifications import Kind
-from bot.people import Level
-from bot.tickets import NewRequest
+from bot.texts import messages as texts
+from bot.tickets.alerts import Alert, Reached
+from bot.grids.map import Location
+from bot.tickets.notifications import Kind
+from bot.people.directory import Level
+from bot.tickets.service import NewRequest
 from nlp.urgency import FIRE, Hazard
 from tests.domain import Domain, build_domain
 from tests.telegram_harness import World

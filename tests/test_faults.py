@@ -8,10 +8,10 @@ import signal
 import subprocess
 import sys
 
-from bot.channels.telegram_updates import LEASE_KEY
-from bot.people import telegram_key
-from bot.texts import maybe_repeated
-from bot.redis_server import EmbeddedRedis
+from bot.channels.telegram.updates import LEASE_KEY
+from bot.people.directory import telegram_key
+from bot.texts.messages import maybe_repeated
+from bot.infra.embedded_redis import EmbeddedRedis
 from tests.admin_helpers import free_port, serving
 from tests.conftest import ROOT
 from tests.telegram_harness import NUMBER, World, copy_models, start_world

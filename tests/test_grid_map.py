@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.grid_map import GridMap, GridMapError
+from bot.grids.map import GridMap, GridMapError
 
 DEMO_MAP = Path(__file__).resolve().parent.parent / "training_data" / "grids" / "demo.geojson"
 

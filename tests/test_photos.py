@@ -16,12 +16,12 @@ import aiohttp
 import pytest
 from PIL import ExifTags, Image
 
-from bot import keys
-from bot.channels.render import render
-from bot.notifications import Notification
-from bot.photo_links import PhotoLinks, load_secret
-from bot.photos import MAX_EDGE
-from bot.tickets import NewRequest
+from bot.infra import keys
+from bot.texts.render import render
+from bot.tickets.notifications import Notification
+from bot.photos.links import PhotoLinks, load_secret
+from bot.photos.store import MAX_EDGE
+from bot.tickets.service import NewRequest
 from tests.botapi.client import buttons
 from tests.conftest import CliResult, run_gridbot_inline
 from tests.telegram_harness import World

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.render import render
-from bot.grid_map import Location
-from bot.notifications import Notification
-from bot.outcome import Refusal
-from bot.tickets import NewRequest
+from bot.texts.render import render
+from bot.grids.map import Location
+from bot.tickets.notifications import Notification
+from bot.tickets.outcome import Refusal
+from bot.tickets.service import NewRequest
 from tests.domain import Domain, build_domain
 from tests.telegram_harness import World
 from tests.test_web_chat import browser

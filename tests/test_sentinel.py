@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
-from bot.redis_server import redis_server_binary
-from bot.runtime import Domain, build_domain, redis_client
-from bot.tickets import NewRequest
+from bot.app.config import Settings
+from bot.infra.embedded_redis import redis_server_binary
+from bot.app.runtime import Domain, build_domain, redis_client
+from bot.tickets.service import NewRequest
 
 
 def request(resident: str, text: str) -> NewRequest:

@@ -11,8 +11,8 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
 from redis.asyncio import Redis
 
-from bot.channels.telegram_updates import GROUP, LEASE_KEY, OFFSET_KEY, STREAM, UpdateConsumer, UpdateLog
-from bot.streams import GroupReader, StreamLanes, trim_handled
+from bot.channels.telegram.updates import GROUP, LEASE_KEY, OFFSET_KEY, STREAM, UpdateConsumer, UpdateLog
+from bot.infra.streams import GroupReader, StreamLanes, trim_handled
 
 
 async def read_and_ack(redis: Redis, stream: str, group: str, read: int, ack: int) -> list[str]:

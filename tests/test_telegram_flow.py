@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from bot.people import telegram_key
-from bot.ticket_states import Status
+from bot.people.directory import telegram_key
+from bot.tickets.states import Status
 from tests.botapi.client import buttons, reply_keyboard
 from tests.telegram_harness import NUMBER, World
 

@@ -1,6 +1,6 @@
 """Message texts are safe: user text escaped, long texts cut below Telegram's limit."""
 
-from bot import texts
+from bot.texts import messages as texts
 
 
 def test_user_text_is_escaped() -> None:

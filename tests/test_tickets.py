@@ -5,13 +5,13 @@ import re
 
 import pytest
 
-from bot.grid_map import Location
-from bot.notifications import Kind, Notification
-from bot.outcome import Refusal
-from bot.people import Level
-from bot.ticket import NUMBER_PATTERN
-from bot.ticket_states import Action, Status, TRANSITIONS
-from bot.tickets import NewRequest
+from bot.grids.map import Location
+from bot.tickets.notifications import Kind, Notification
+from bot.tickets.outcome import Refusal
+from bot.people.directory import Level
+from bot.tickets.record import NUMBER_PATTERN
+from bot.tickets.states import Action, Status, TRANSITIONS
+from bot.tickets.service import NewRequest
 from tests.domain import Domain, build_domain
 
 RESIDENT, OTHER_RESIDENT = "telegram:1001", "telegram:1002"

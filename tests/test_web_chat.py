@@ -12,7 +12,7 @@ from typing import Any, AsyncIterator
 import aiohttp
 from PIL import Image
 
-from bot.ticket_states import Status
+from bot.tickets.states import Status
 from tests.botapi.client import TINY_JPEG
 from tests.telegram_harness import NUMBER, World
 

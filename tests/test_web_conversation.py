@@ -10,8 +10,8 @@ import re
 import aiohttp
 from redis.asyncio import Redis
 
-from bot import texts
-from bot.web.conversation import ConversationLog
+from bot.texts import messages as texts
+from bot.channels.web.conversation import ConversationLog
 from tests.telegram_harness import World
 from tests.test_web_chat import STATIC, Browser, browser
 

@@ -23,9 +23,9 @@ import aiohttp
 import pytest
 import redis as sync_redis
 
-from bot import keys
-from bot.redis_memory import MemoryWatch
-from bot.redis_server import EmbeddedRedis
+from bot.infra import keys
+from bot.infra.redis_memory import MemoryWatch
+from bot.infra.embedded_redis import EmbeddedRedis
 from tests.telegram_harness import World, start_world
 
 StartWorld = Callable[..., Awaitable[World]]
@@ -141,7 +141,7 @@ async def test_event_streams_are_capped_per_client_ip_and_in_all(serve: StartWor
 FEW_FILES_SERVER = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_NOFILE, (int(sys.argv[1]), int(sys.argv[1])))
-from bot.cli import main
+from bot.cli.main import main
 sys.exit(main(["serve"]))
 """
 
@@ -246,8 +246,8 @@ async def test_an_unused_session_lives_an_hour_and_its_first_post_keeps_it_a_mon
 def test_embedded_redis_has_a_memory_limit_and_evicts_no_ticket(tmp_path: Path, monkeypatch) -> None:
     """Filled past its limit with what expires (sessions, say), the embedded server drops those and keeps
     everything without a TTL (tickets, streams); it never grows past the limit."""
-    from bot.config import Settings
-    from bot.runtime import embedded_or_none
+    from bot.app.config import Settings
+    from bot.app.runtime import embedded_or_none
 
     monkeypatch.setenv("GRIDBOT_REDIS_MAXMEMORY", "32mb")
     server = embedded_or_none(Settings(_env_file=None, data_dir=tmp_path))

@@ -1,1 +1,1 @@
-"""Channels deliver notifications to people: Telegram, and the web chat."""
+"""Channels: delivery of the outbox, and one package per channel (Telegram, the web chat)."""

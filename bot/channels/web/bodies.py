@@ -1,0 +1,50 @@
+"""JSON request bodies of the web chat: size-limited before they are read, parsed without surprises.
+
+The app's own body limit is the photo upload's (megabytes); a JSON post is a few hundred bytes, so
+its routes refuse anything over :data:`JSON_BODY_LIMIT` before reading it whole. A body nested too
+deeply for the parser is a bad request like any other malformed one.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from bot.texts import messages as texts
+
+JSON_BODY_LIMIT = 16 * 1024  # 2000 characters of text, each escaped as \uXXXX, and room to spare
+
+
+def _error_body(message: str) -> dict[str, str]:
+    return {"text": json.dumps({"ok": False, "error": message}, ensure_ascii=False),
+            "content_type": "application/json"}
+
+
+def _too_large(limit: int, size: int) -> web.HTTPRequestEntityTooLarge:
+    return web.HTTPRequestEntityTooLarge(limit, size, **_error_body(texts.body_too_large()))
+
+
+async def _read_at_most(request: web.Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to be over ``limit`` bytes."""
+    if request.content_length is not None and request.content_length > limit:
+        raise _too_large(limit, request.content_length)
+    body = bytearray()
+    while chunk := await request.content.readany():
+        body += chunk
+        if len(body) > limit:
+            raise _too_large(limit, len(body))
+    return bytes(body)
+
+
+async def read_json_object(request: web.Request, limit: int = JSON_BODY_LIMIT) -> dict[str, Any]:
+    """The request's JSON object; 413 when over ``limit`` bytes, 400 for anything but a JSON object."""
+    raw = await _read_at_most(request, limit)
+    try:
+        body = json.loads(raw.decode(request.charset or "utf-8"))
+    except (ValueError, LookupError, RecursionError):  # bad JSON or UTF-8, an unknown charset, too deep
+        raise web.HTTPBadRequest(**_error_body(texts.bad_request())) from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(**_error_body(texts.bad_request()))
+    return body

@@ -1,0 +1,1 @@
+"""The `gridbot` command line: one module per command group."""

@@ -1,0 +1,215 @@
+"""``gridbot train``, ``gridbot eval`` and ``gridbot classify``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from typing import TYPE_CHECKING
+
+from nlp.artifact import ModelMetadata, load_model
+from nlp.dataset import MIN_ROWS_PER_LABEL, Dataset, read_labelled_csv
+from nlp.progress import TRAINING_STEPS
+from nlp.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+
+from bot.cli.support import CliError, print_json, step_progress, warn
+from bot.app.config import Settings
+
+if TYPE_CHECKING:
+    from nlp.classifier import Prediction, TextClassifier
+
+    from bot.model.store import Trained
+
+# The model stack (scikit-learn, scipy) is imported by the commands that use it, so that `--help` and
+# the other commands start fast.
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the classifier commands to the ``gridbot`` parser."""
+    train = commands.add_parser("train", help="train a classifier and save a new model version")
+    train.add_argument("--data", type=Path, help="UTF-8 CSV with columns text,label (default: shipped corpus)")
+    train.add_argument("--out", type=Path, help="models directory (default: DATA_DIR/models)")
+    train.add_argument("--force", action="store_true",
+                       help="make the new model current even if its held-out macro-F1 is lower than the current one's")
+    train.add_argument("--json", action="store_true", help="print the result as JSON")
+    train.set_defaults(handler=run_train)
+
+    ev = commands.add_parser("eval", help="evaluate a model on labelled data")
+    ev.add_argument("--data", type=Path, required=True, help="UTF-8 CSV with columns text,label")
+    ev.add_argument("--model", type=Path, help="model directory (default: the current model)")
+    ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    ev.set_defaults(handler=run_eval)
+
+    classify = commands.add_parser("classify", help="classify messages")
+    classify.add_argument("texts", nargs="*", metavar="TEXT", help="messages to classify")
+    classify.add_argument("--file", help="read one message per line from FILE ('-' for standard input)")
+    classify.add_argument("--model", type=Path, help="model directory (default: the current model)")
+    classify.add_argument("--json", action="store_true", help="one JSON object per line")
+    classify.set_defaults(handler=run_classify)
+
+
+def _taxonomy(settings: Settings) -> Taxonomy | None:
+    try:
+        return load_taxonomy(settings.taxonomy_path)
+    except TaxonomyError:
+        return None
+
+
+def _name(taxonomy: Taxonomy | None, code: str) -> str:
+    return taxonomy.name(code) if taxonomy else code
+
+
+def _model(settings: Settings, path: Path | None) -> tuple[TextClassifier, ModelMetadata]:
+    from bot.model.store import load_or_train_default
+
+    if path is not None:
+        return load_model(path)
+    with step_progress(TRAINING_STEPS, "training the default model") as progress:
+        return load_or_train_default(settings, progress)
+
+
+def _read_labelled(settings: Settings, path: Path, *, to_train: bool) -> Dataset:
+    """A labelled CSV whose labels are all categories of the taxonomy (and, to train, enough of each)."""
+    taxonomy = load_taxonomy(settings.taxonomy_path)
+    return read_labelled_csv(path, require_labels=to_train, categories=taxonomy.codes,
+                             categories_file=str(settings.taxonomy_path))
+
+
+def run_train(args: argparse.Namespace, settings: Settings) -> int:
+    """Train, print held-out metrics, save a versioned model; it becomes current if not worse (or --force)."""
+    from bot.model.store import train_and_save
+
+    dataset = _read_labelled(settings, args.data or settings.corpus_path, to_train=True)
+    out_dir = args.out or settings.models_dir
+    with step_progress(TRAINING_STEPS, "training") as progress:
+        trained = train_and_save(settings, dataset, out_dir, progress=progress, force=args.force)
+    result, metadata, verdict = trained.result, trained.metadata, trained.verdict
+    if args.json:
+        print_json({"version": metadata.version, "path": str(trained.path), "n_train": result.n_train,
+                    "n_test": result.n_test, "seconds": result.seconds, "metrics": result.metrics,
+                    "current": trained.current, "previous": verdict.old_version or None,
+                    "previous_macro_f1": verdict.old_macro_f1})
+        return 0
+    print(f"trained {metadata.version} on {result.n_train} messages in {result.seconds:.1f} s; saved to {trained.path}")
+    print(f"held-out split of {result.n_test} messages:")
+    _print_metrics(result.metrics, _taxonomy(settings))
+    print(_verdict_line(trained))
+    return 0
+
+
+def _verdict_line(trained: Trained) -> str:
+    """Whether the new model is now current, and against what."""
+    verdict, version = trained.verdict, trained.metadata.version
+    if verdict.old_macro_f1 is None:
+        return f"{version} is now the current model"
+    compared = f"held-out macro-F1: new {verdict.new_macro_f1:.4f}, {verdict.old_version} {verdict.old_macro_f1:.4f}"
+    if verdict.go_live:
+        return f"{version} is now the current model ({compared})"
+    if trained.current:
+        return f"{version} is now the current model although it scores lower (--force; {compared})"
+    return (f"{verdict.old_version} stays the current model: the new one scores lower ({compared}); "
+            f"to use {version} anyway, train again with --force")
+
+
+def run_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Score a model on a labelled CSV."""
+    from nlp.metrics import evaluate
+
+    dataset = _read_labelled(settings, args.data, to_train=False)
+    for label, count in dataset.thin_labels():
+        warn(f"{args.data}: only {count} row{'s' * (count > 1)} of {label!r} (at least {MIN_ROWS_PER_LABEL} "
+             f"make a score that means something)")
+    classifier, metadata = _model(settings, args.model)
+    labels = sorted(set(classifier.labels) | set(dataset.labels))
+    metrics = evaluate(dataset.labels, classifier.predict(dataset.texts), labels)
+    if args.json:
+        print_json(metrics)
+        return 0
+    print(f"model {metadata.version} on {args.data}:")
+    _print_metrics(metrics, _taxonomy(settings))
+    return 0
+
+
+def _print_metrics(metrics: dict[str, Any], taxonomy: Taxonomy | None) -> None:
+    print(f"  n={metrics['n']}  accuracy={metrics['accuracy']:.4f}  macro-F1={metrics['macro_f1']:.4f}")
+    urgency = metrics.get("urgency")
+    if urgency and urgency.get("recall") is not None:
+        print(f"  urgency: recall={urgency['recall']:.4f} on {urgency['urgent']} urgent, "
+              f"false urgent rate={urgency['false_urgent_rate']:.4f}")
+    print(f"  {'label':<14}{'name':<8}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}")
+    for label, scores in metrics["per_class"].items():
+        name = _name(taxonomy, label)
+        print(f"  {label:<14}{name:<8}{scores['precision']:>10.3f}{scores['recall']:>8.3f}"
+              f"{scores['f1']:>8.3f}{scores['support']:>9d}")
+    labels = metrics["confusion"]["labels"]
+    print("  confusion matrix (rows: true, columns: predicted, in label order above):")
+    for label, row in zip(labels, metrics["confusion"]["matrix"]):
+        print(f"  {label:<14}" + " ".join(f"{count:>4d}" for count in row))
+
+
+def _input_texts(args: argparse.Namespace) -> Iterator[str]:
+    if args.file is not None and args.texts:
+        raise CliError("give messages as arguments or with --file, not both")
+    if args.file is None:
+        if not args.texts:
+            raise CliError("nothing to classify: give TEXT arguments or --file FILE")
+        yield from args.texts
+        return
+    if args.file == "-":
+        yield from (line.rstrip("\r\n") for line in sys.stdin)
+        return
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"{path}: file not found")
+    try:
+        with open(path, encoding="utf-8-sig") as src:
+            for line in src:
+                yield line.rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+
+
+def prediction_json(text: str, prediction: Prediction, taxonomy: Taxonomy | None) -> dict[str, Any]:
+    """The JSON object ``classify --json`` prints for one message."""
+    return {
+        "text": text,
+        "category": prediction.category,
+        "name": _name(taxonomy, prediction.category),
+        "confidence": prediction.confidence,
+        "top": [{"category": c, "name": _name(taxonomy, c), "score": s} for c, s in prediction.top],
+        "urgent": prediction.urgent,
+        "emergency_numbers": list(prediction.urgency.services),
+    }
+
+
+def run_classify(args: argparse.Namespace, settings: Settings) -> int:
+    """Classify each message; one line (or JSON object) per message, in input order."""
+    texts = _input_texts(args)
+    first = next(texts, None)  # input errors surface before a model is trained or loaded
+    classifier, _ = _model(settings, args.model)
+    taxonomy = _taxonomy(settings)
+    status = 0
+    for number, text in enumerate(_chain(first, texts), 1):
+        if not text.strip():
+            status = 1
+            message = f"message {number} is empty"
+            print_json({"text": text, "error": message}, indent=None) if args.json else print(f"-\t{message}")
+            continue
+        prediction = classifier.classify(text)
+        if args.json:
+            print_json(prediction_json(text, prediction, taxonomy), indent=None)
+        else:
+            top = ", ".join(f"{c} {s:.2f}" for c, s in prediction.top)
+            urgent = f"\tURGENT call {'/'.join(prediction.urgency.services)}" if prediction.urgent else ""
+            print(f"{prediction.category}\t{_name(taxonomy, prediction.category)}\t{prediction.confidence:.2f}"
+                  f"\t[{top}]{urgent}\t{text}")
+    return status
+
+
+def _chain(first: str | None, rest: Iterable[str]) -> Iterator[str]:
+    if first is not None:
+        yield first
+    yield from rest

@@ -1,0 +1,1 @@
+"""Infrastructure under the domain: Redis keys and the embedded server, streams, concurrency, rate limits, metrics, the clock."""

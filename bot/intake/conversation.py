@@ -1,0 +1,318 @@
+"""From a resident's message to a ticket, the same for every channel.
+
+Every text a resident sends enters through :meth:`Intake.message`, which decides what it is: small talk
+(answered, and thanks for a just-resolved ticket passed on to its worker), a command meant for another
+channel, the answer to a pending question, the place of a ticket just opened without one, or a new
+request. Only a request opens a ticket.
+
+For a request the intake classifies the message and flags emergencies, then finds the grid. When it is
+unsure of the category it asks the resident to choose one. When it cannot find the grid it asks for a
+location or an address. Meanwhile the request waits as a draft in Redis, so nothing the resident said is lost between
+messages or process restarts. Urgent requests are never held up by a question: they are opened at once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+
+from redis.asyncio import Redis
+
+from nlp.classifier import Prediction
+from nlp.normalize import normalize
+from nlp.smalltalk import SmallTalk, recognise
+from nlp.taxonomy import Taxonomy
+
+from bot.infra import keys
+from bot.tickets.alerts import Alert
+from bot.infra.concurrency import coalesced_get
+from bot.grids.map import Location
+from bot.grids.store import GridStore
+from bot.infra.metrics import Metrics
+from bot.model.holder import ModelHolder
+from bot.tickets.record import Ticket
+from bot.tickets.states import Status
+from bot.tickets.service import NewRequest, Tickets
+
+CONFIDENT = 0.5  # below this calibrated probability the resident is asked to confirm the category
+# An answer to "where?" with this many letters beyond the place it names says more than where.
+NEW_REQUEST_WORDS = 6
+# Words that only say where something is (就在西正路8号门口附近): not "more than where".
+_WHERE_WORDS = ("就在", "位置", "地址", "附近", "门口", "旁边", "对面", "这里", "那里", "这边", "那边", "就是", "在",
+                "是", "号", "楼", "栋", "幢", "座", "单元", "室", "层")
+DRAFT_TTL_SECONDS = 24 * 3600
+# A shared location outside every grid and this far from all of them is outside the service area (nearer,
+# it is likely a gap between grids or a border, and a supervisor places it).
+OUT_OF_AREA_METRES = 1000.0
+# A message that only names a place, this soon after a ticket opened without one, is that ticket's place.
+PLACE_WINDOW_SECONDS = 10 * 60
+PLACE_MAX_LENGTH = 40  # longer messages are not only an address (and are not worth looking up twice)
+STEP_CATEGORY, STEP_LOCATION = "category", "location"
+_COMMAND = re.compile(r"/([A-Za-z][A-Za-z0-9_]{0,31})(?:@\w+)?(?:\s|$)")
+
+
+@dataclass
+class Draft:
+    """A request waiting for the resident's answer."""
+
+    text: str
+    step: str
+    category: str
+    confidence: float
+    options: list[str] = field(default_factory=list)
+    urgent: bool = False
+    services: list[str] = field(default_factory=list)
+    hazards: list[str] = field(default_factory=list)  # the dangers the words named (nlp.urgency.Hazard)
+    photo: str | None = None
+    chosen_by_resident: bool = False
+    stored: bool = False  # saved in Redis, so to be deleted once the ticket is open
+    # The message that started it: its ticket opens once, however often (or at once) it is answered.
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class IntakeReply:
+    """What the channel should tell the resident next."""
+
+    # "opened", "linked", "placed", "ask_category", "ask_location", "location_not_found", "out_of_area",
+    # "nothing_pending", "small_talk", "command", "empty"
+    kind: str
+    ticket: Ticket | None = None  # opened, linked or placed; for thanks: the ticket they were passed on for
+    options: tuple[tuple[str, str], ...] = ()  # (code, Chinese name) for ask_category
+    services: tuple[str, ...] = ()  # emergency numbers to show at once
+    hazards: tuple[str, ...] = ()  # the dangers named, for safety advice that fits
+    alert: Alert | None = None  # an urgent ticket: who was told of it
+    grid_name: str | None = None
+    address: str = ""
+    # The request that was waiting for its place, opened unplaced because the answer was a new request.
+    earlier: Ticket | None = None
+    towns: tuple[str, ...] = ()  # out_of_area: the towns the service covers
+    small_talk: str | None = None  # the message was small talk of this kind (nlp.smalltalk.SmallTalk)
+    command: str | None = None  # the message was this bot command (without the slash), not handled here
+    answered: bool = False  # the message answered the question about a waiting request
+
+    @property
+    def waiting(self) -> bool:
+        """A question about the resident's request is open (it is asked in this reply)."""
+        return self.kind in ("ask_category", "ask_location", "location_not_found", "out_of_area")
+
+
+class Intake:
+    """The resident conversation's domain side."""
+
+    def __init__(self, redis: Redis, models: ModelHolder, tickets: Tickets, grids: GridStore, taxonomy: Taxonomy,
+                 metrics: Metrics | None = None) -> None:
+        self.redis = redis
+        self.metrics = metrics
+        self.models = models
+        self.tickets = tickets
+        self.grids = grids
+        self.taxonomy = taxonomy
+        self._get = coalesced_get(redis)
+
+    async def message(self, resident: str, text: str, request_id: str | None = None) -> IntakeReply:
+        """Any text a resident sends, on any channel: say what it is and do what it asks (module docstring)."""
+        text = valid_unicode(text)
+        command = _COMMAND.match(text.strip())
+        if command is not None:
+            return IntakeReply("command", command=command.group(1).lower())
+        small_talk = recognise(text)
+        if small_talk is not None:
+            return await self._small_talk(resident, small_talk)
+        if not has_words(text):
+            return IntakeReply("empty")
+        if await self.waiting_step(resident) == STEP_LOCATION:
+            return replace(await self.locate_by_address(resident, text, request_id), answered=True)
+        placed = await self._place_latest(resident, text, request_id)
+        return placed or await self.submit(resident, text, request_id=request_id)
+
+    async def submit(self, resident: str, text: str, photo: str | None = None, request_id: str | None = None) -> IntakeReply:
+        """A new request in words (and maybe a photo)."""
+        text = valid_unicode(text)
+        started = time.perf_counter()
+        prediction: Prediction = await self.models.classify_together(text)
+        if self.metrics is not None:
+            self.metrics.observe_classification((time.perf_counter() - started) * 1000)
+        draft = Draft(
+            text=text, step=STEP_CATEGORY, category=prediction.category, confidence=prediction.confidence,
+            options=[code for code, _ in prediction.top], urgent=prediction.urgent,
+            services=list(prediction.urgency.services), hazards=list(prediction.urgency.hazards), photo=photo,
+            request_id=request_id or f"draft:{uuid.uuid4().hex}",
+        )
+        if prediction.confidence < CONFIDENT and not draft.urgent:
+            await self._save(resident, draft)
+            return self._ask_category(draft)
+        return await self._locate_and_open(resident, draft, await self._locate_text(text), request_id)
+
+    async def choose_category(self, resident: str, code: str, request_id: str | None = None) -> IntakeReply:
+        """The resident picked a category from the offered buttons."""
+        draft = await self._load(resident)
+        if draft is None or draft.step != STEP_CATEGORY:
+            return IntakeReply("nothing_pending")
+        if self.taxonomy.get(code) is None:
+            return self._ask_category(draft)
+        draft.category, draft.confidence, draft.chosen_by_resident = code, 1.0, True
+        return await self._locate_and_open(resident, draft, await self._locate_text(draft.text), request_id)
+
+    async def locate_by_point(self, resident: str, lat: float, lon: float, request_id: str | None = None) -> IntakeReply:
+        """The resident shared a location for the waiting request. Far outside the map it is not opened: the
+        resident is told where the service works, and the request keeps waiting for a place."""
+        draft = await self._load(resident)
+        if draft is None or draft.step != STEP_LOCATION:
+            return IntakeReply("nothing_pending")
+        grid_map = await self.grids.current()
+        location = grid_map.locate_point(lat, lon) if grid_map else Location()
+        if grid_map is not None and location.grid_id is None and not grid_map.is_near(lat, lon, OUT_OF_AREA_METRES):
+            return IntakeReply("out_of_area", towns=tuple(grid_map.towns()))
+        return await self._open(resident, draft, location, (lat, lon), request_id)
+
+    async def locate_by_address(self, resident: str, address: str, request_id: str | None = None) -> IntakeReply:
+        """The resident typed an address for the waiting request.
+
+        The answer may say more than where. A new request of another category (the resident moved on
+        without answering) is not taken for an address: the waiting request opens for a supervisor to
+        place, and the new one is handled as a request of its own. More words about the same matter
+        join the waiting request's text. Either way nothing the resident wrote is dropped."""
+        address = valid_unicode(address)
+        draft = await self._load(resident)
+        if draft is None or draft.step != STEP_LOCATION:
+            return IntakeReply("nothing_pending")
+        location = await self._locate_text(address)
+        if _words_beyond(address, location.matched) >= NEW_REQUEST_WORDS:
+            prediction = await self.models.classify_together(address)
+            if prediction.category != draft.category and prediction.confidence >= CONFIDENT:
+                earlier = await self._open(resident, draft, Location(), request_id=request_id)
+                return replace(await self.submit(resident, address, request_id=request_id), earlier=earlier.ticket)
+            draft.text = f"{draft.text}\n{address}"
+        if location.grid_id is None:
+            if draft.stored:
+                await self._save(resident, draft)  # keep what was added
+            return IntakeReply("location_not_found", address=address)
+        return await self._open(resident, draft, location, request_id=request_id)
+
+    async def skip_location(self, resident: str, request_id: str | None = None) -> IntakeReply:
+        """The resident cannot say where: open the ticket for a supervisor to place."""
+        draft = await self._load(resident)
+        if draft is None or draft.step != STEP_LOCATION:
+            return IntakeReply("nothing_pending")
+        return await self._open(resident, draft, Location(), request_id=request_id)
+
+    async def waiting_step(self, resident: str) -> str | None:
+        """What the resident's draft waits for (None: no draft)."""
+        draft = await self._load(resident)
+        return draft.step if draft else None
+
+    async def _small_talk(self, resident: str, kind: SmallTalk) -> IntakeReply:
+        """Answer small talk; a question still open about a request is asked again, and thanks with
+        nothing open are passed on for the resident's just-resolved ticket."""
+        draft = await self._load(resident)
+        if draft is not None:
+            question = self._ask_category(draft) if draft.step == STEP_CATEGORY else IntakeReply("ask_location")
+            return replace(question, small_talk=str(kind), services=())
+        praised = await self.tickets.praise(resident) if kind == SmallTalk.THANKS else None
+        return IntakeReply("small_talk", praised.ticket if praised and praised.ok else None, small_talk=str(kind))
+
+    async def _place_latest(self, resident: str, text: str, request_id: str | None) -> IntakeReply | None:
+        """When ``text`` only names a place, and the resident's newest ticket was opened moments ago without
+        one, that ticket gets the place (None: the text is something else)."""
+        if len(text) > PLACE_MAX_LENGTH:
+            return None
+        location = await self._locate_text(text)
+        if location.grid_id is None or _words_beyond(text, location.matched) > 0:
+            return None
+        if request_id is not None:  # this very message placed (or opened) it already: a resent post
+            before = await self.tickets.store.opened_for(request_id)
+            if before is not None:
+                return IntakeReply("placed", before, grid_name=before.grid_name)
+        latest = await self.tickets.store.latest_of(resident)
+        if (latest is None or latest.resident != resident or latest.status != Status.PENDING or latest.grid_id
+                or self.tickets.clock.now() - latest.created_at > PLACE_WINDOW_SECONDS):
+            return None
+        outcome = await self.tickets.place(latest.number, resident, location, request_id)
+        return IntakeReply("placed", outcome.ticket, grid_name=location.name) if outcome.ok else None
+
+    async def pending(self, resident: str) -> IntakeReply | None:
+        """The question the resident's draft waits on, with its options, as it was asked (so a channel
+        can ask it again, e.g. a reloaded web page); None when nothing waits."""
+        draft = await self._load(resident)
+        if draft is None:
+            return None
+        if draft.step == STEP_CATEGORY:
+            return replace(self._ask_category(draft), services=())  # the numbers were given when it was asked
+        return IntakeReply("ask_location")
+
+    async def _locate_and_open(self, resident: str, draft: Draft, location: Location,
+                               request_id: str | None) -> IntakeReply:
+        if location.grid_id is None and not draft.urgent:
+            draft.step = STEP_LOCATION
+            await self._save(resident, draft)
+            return IntakeReply("ask_location", services=tuple(draft.services), hazards=tuple(draft.hazards))
+        return await self._open(resident, draft, location, request_id=request_id)
+
+    async def _open(self, resident: str, draft: Draft, location: Location,
+                    coordinates: tuple[float, float] | None = None, request_id: str | None = None) -> IntakeReply:
+        request_id = draft.request_id or request_id
+        request = NewRequest(
+            resident=resident, text=draft.text, category=draft.category, confidence=draft.confidence,
+            urgent=draft.urgent, location=location if location.grid_id or location.community else None,
+            coordinates=coordinates, photo=draft.photo, request_id=request_id,
+        )
+        opened = await self.tickets.open(request)
+        if draft.stored:
+            await self.redis.delete(keys.draft(resident))
+        if draft.chosen_by_resident and not opened.linked:
+            await self.tickets.record_label(opened.ticket, draft.category, resident)
+        return IntakeReply("linked" if opened.linked else "opened", opened.ticket, services=tuple(draft.services),
+                           hazards=tuple(draft.hazards), alert=Alert.of(opened.ticket), grid_name=location.name)
+
+    async def _locate_text(self, text: str) -> Location:
+        grid_map = await self.grids.current()
+        return grid_map.locate_text(text) if grid_map else Location()
+
+    def _ask_category(self, draft: Draft) -> IntakeReply:
+        options = tuple((code, self.taxonomy.name(code)) for code in draft.options if code != "other")
+        return IntakeReply("ask_category", options=options, services=tuple(draft.services),
+                           hazards=tuple(draft.hazards))
+
+    async def _save(self, resident: str, draft: Draft) -> None:
+        draft.stored = True
+        await self.redis.set(keys.draft(resident), json.dumps(asdict(draft), ensure_ascii=False), ex=DRAFT_TTL_SECONDS)
+
+    async def _load(self, resident: str) -> Draft | None:
+        raw = await self._get(keys.draft(resident))
+        return Draft(**json.loads(raw)) if raw else None
+
+
+def _words_beyond(answer: str, place: str | None) -> int:
+    """How many letters ``answer`` has besides the place it names, its numbers (house, building, room) and
+    words that only say where."""
+    rest = normalize(answer)
+    for part in ((normalize(place),) if place else ()) + _WHERE_WORDS:
+        rest = rest.replace(part, "")
+    return sum(1 for ch in rest if ch.isalnum() and not ch.isdigit())
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with each lone UTF-16 surrogate replaced by U+FFFD, and without NUL characters. A JSON body
+    can carry a surrogate (``\\ud800``), but it is no character: Redis, the segmenter and every encoder
+    refuse it. A NUL says nothing and cuts the text short wherever it reaches C (logs, exports, terminals)."""
+    text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    return text
+
+
+def says_nothing(text: str) -> bool:
+    """Whether :meth:`Intake.message` would answer ``text`` only with "please say it in words" (no
+    command, no small talk, no words): a channel may refuse it before keeping it in a conversation."""
+    return _COMMAND.match(text.strip()) is None and recognise(text) is None and not has_words(text)
+
+
+def has_words(text: str) -> bool:
+    """Whether a message says anything in words (not only emoji, punctuation or spaces)."""
+    return any(ch.isalnum() for ch in normalize(text))

@@ -1,0 +1,1 @@
+"""The classifier in service: loading or training it, switching all processes, retraining behind a gate."""

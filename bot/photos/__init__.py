@@ -1,0 +1,1 @@
+"""Residents' and workers' photos: re-encoded and stored privately, reached by staff through signed links."""

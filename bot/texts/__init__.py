@@ -1,0 +1,1 @@
+"""Everything people read: all user-facing Chinese, and the channel-neutral rendering of notifications."""

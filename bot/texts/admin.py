@@ -1,0 +1,84 @@
+"""Chinese texts for admins: statistics, model information, retraining progress and results, and the
+command line's ticket list."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from nlp.artifact import ModelMetadata
+
+from bot.tickets.stats import Period, Stats
+from bot.texts.messages import esc
+from bot.tickets.record import Ticket
+
+if TYPE_CHECKING:  # the model stack loads only where retraining happens, not for every CLI command
+    from bot.model.retrain import RetrainResult
+
+URGENT_MARK = "🚨"
+LIST_TEXT_LIMIT = 30
+
+
+def not_admin() -> str:
+    return "抱歉，该命令仅限管理员使用。"
+
+
+def _top(counter: Counter[str], limit: int = 5) -> str:
+    return "、".join(f"{esc(k)} {v}" for k, v in counter.most_common(limit)) or "无"
+
+
+def _period(title: str, period: Period) -> str:
+    return (f"<b>{title}</b>：共 {period.total} 件\n　按状态：{_top(period.by_status, 6)}\n"
+            f"　按类别：{_top(period.by_category)}\n　按网格：{_top(period.by_grid)}")
+
+
+def stats(data: Stats) -> str:
+    return "\n".join([_period("今天", data.today), _period("近 7 天", data.week), f"超时未办结：{data.overdue} 件"])
+
+
+def ticket_list_header() -> tuple[str, ...]:
+    """The column names of ``gridbot tickets list``."""
+    return ("工单号", "状态", "紧急", "类别", "网格", "办理时限", "内容")
+
+
+def ticket_row(ticket: Ticket, category_name: str, deadline: str) -> tuple[str, ...]:
+    """One ticket as the cells of ``gridbot tickets list`` (plain text, the message on one short line)."""
+    text = " ".join(ticket.text.split())
+    if len(text) > LIST_TEXT_LIMIT:
+        text = text[: LIST_TEXT_LIMIT - 1] + "…"
+    return (ticket.number, ticket.status.label, URGENT_MARK if ticket.urgent else "", category_name,
+            ticket.grid_id or ticket.community or "-", deadline, text)
+
+
+def no_tickets() -> str:
+    return "没有符合条件的工单。"
+
+
+def model(metadata: ModelMetadata) -> str:
+    metrics = metadata.metrics
+    urgency = metrics.get("urgency") or {}
+    lines = [
+        f"当前模型：<b>{metadata.version}</b>（{metadata.created_at}）",
+        f"训练样本：{metadata.n_train} 条，类别 {len(metadata.labels)} 个",
+        f"留出集：准确率 {metrics.get('accuracy', 0):.3f}，macro-F1 {metrics.get('macro_f1', 0):.3f}",
+    ]
+    if urgency.get("recall") is not None:
+        lines.append(f"紧急识别：召回率 {urgency['recall']:.3f}，误报率 {urgency['false_urgent_rate']:.3f}")
+    return "\n".join(lines)
+
+
+def retrain_started() -> str:
+    return "已开始重新训练（语料 + 所有人工纠正），完成后会通知您。"
+
+
+def progress(text: str) -> str:
+    return f"⏳ {esc(text)}"
+
+
+def retrain_result(result: RetrainResult) -> str:
+    if result.busy:
+        return "已有一个训练任务在进行，请稍后再试。"
+    compare = f"留出集 macro-F1：新 {result.new_macro_f1:.4f} / 旧 {result.old_macro_f1:.4f}"
+    if result.switched:
+        return f"✅ 新模型 <b>{result.new_version}</b> 已上线（所有进程已切换）。\n{compare}\n纠正样本：{result.corrections} 条"
+    return f"⚠️ 新模型不如当前模型，未切换，继续使用 {result.old_version}。\n{compare}"

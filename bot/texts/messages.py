@@ -1,0 +1,539 @@
+"""Every Chinese text residents, workers, supervisors and admins see: functions from data to text.
+
+Texts are HTML (Telegram's parse mode and the web page both render it); anything a user typed is
+escaped here. Every text about a ticket carries its number.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from nlp.urgency import Hazard
+
+from bot.tickets.alerts import Alert, Reached
+from bot.tickets.record import Ticket
+from bot.tickets.states import STATUS_LABELS, Status
+
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+MESSAGE_LIMIT = 4096
+EMERGENCY_NAMES = {"110": "报警 110", "119": "火警 119", "120": "急救 120"}
+
+SEND_LOCATION = "发送位置"
+SKIP_LOCATION = "不清楚位置，直接提交"
+OTHER_CATEGORY = "其他"
+ACCEPT, RETURN, RESOLVE = "接单", "退回", "办结"
+DISPATCH, RECATEGORISE = "派单", "改类别"
+
+
+def esc(text: object) -> str:
+    """User-supplied text, safe inside HTML."""
+    return html.escape(str(text), quote=False)
+
+
+def cut(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """Shorten ``text`` below Telegram's limit without breaking an HTML entity or tag."""
+    if len(text) <= limit:
+        return text
+    cut_at = limit - 1
+    for opener in ("&", "<"):
+        start = text.rfind(opener, 0, cut_at)
+        if start != -1 and text.find(";" if opener == "&" else ">", start, cut_at) == -1:
+            cut_at = start
+    return text[:cut_at] + "…"
+
+
+def when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, LOCAL_TIME).strftime("%m月%d日 %H:%M")
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS[Status(status)]
+
+
+# -- residents -------------------------------------------------------------------------------------
+
+def welcome(categories: Iterable[str]) -> str:
+    return (
+        "您好！这里是<b>网格服务</b>。请直接用文字告诉我您遇到的问题，也可以发带说明的照片。\n"
+        f"我能受理：{'、'.join(categories)}。\n"
+        "我会判断问题类别，找到您所在的网格，派给负责的网格员，并把每一步进展告诉您。\n"
+        "遇到火灾、燃气泄漏、有人受伤等紧急情况，请先拨打 110 / 119 / 120。\n"
+        "常用命令：/my 我的工单，/cancel 工单号 撤回。\n"
+        "隐私说明：您的留言、位置和照片只用于处理工单，仅对负责的网格员和管理人员可见。"
+    )
+
+
+# What to do until help comes, per hazard the words named (nlp.urgency.Hazard).
+SAFETY_ADVICE = {
+    Hazard.GAS_LEAK: "燃气泄漏：不要开关电灯电器、不要点火，也不要在屋里打电话；打开门窗通风，马上离开，到室外安全处再打电话。",
+    Hazard.FIRE: "火灾：立即离开，随手关上身后的门；不要乘电梯；有烟时用湿毛巾捂住口鼻，弯腰低姿撤离。",
+    Hazard.LIVE_WIRE: "电线掉落、漏电：远离电线和积水，不要触碰电线，也不要用手拉触电的人。",
+    Hazard.WATER: "有人落水：不要贸然跳下去救，向落水者抛救生圈、绳子、木板等能漂浮的东西，同时呼救、打电话。",
+    Hazard.MEDICAL: "有人倒地：马上拨打 120；如果可能受了伤，不要搬动他；看看是否还有呼吸，按急救人员的电话指导做。",
+    Hazard.VIOLENCE: "暴力事件：先让自己到安全的地方，远离危险的人，再报警。",
+    Hazard.COLLAPSE: "倒塌：远离倒塌的地方，不要进去，小心再次坍塌。",
+    Hazard.TRAPPED: "被困：保持冷静；困在电梯里请按警铃，不要强行扒门。",
+    Hazard.SELF_HARM: "有人想轻生：尽量陪在他身边，不要让他一个人待着，把危险物品移开。",
+}
+DEFAULT_SAFETY_ADVICE = "请先确保自己的安全，到安全的地方再打电话。"
+
+
+def emergency_call() -> str:
+    return "⚠️ 这可能是紧急情况，请立即拨打："
+
+
+def emergency_number(service: str) -> str:
+    return EMERGENCY_NAMES[service]
+
+
+def safety_advice(hazards: Iterable[str]) -> list[str]:
+    """Short advice for each hazard named (a general line when none has its own)."""
+    advice = [SAFETY_ADVICE[Hazard(h)] for h in dict.fromkeys(hazards) if h in SAFETY_ADVICE]
+    return advice or [DEFAULT_SAFETY_ADVICE]
+
+
+def urgent_notified(alert: Alert) -> str:
+    """Who was told of the urgent ticket: only what happened."""
+    told = {
+        Reached.GRID: "本网格的网格员",
+        Reached.COMMUNITY: f"{esc(alert.community or '社区')}负责人",
+        Reached.TOWN: f"{esc(alert.town or '街道')}指挥中心",
+        Reached.ADMINS: "值班管理员",
+    }
+    if not alert.reached:
+        return "工单已记录，但现在没有工作人员能马上收到通知，请务必自己拨打上面的电话。"
+    return "已通知" + "和".join(told[r] for r in alert.reached) + "。"
+
+
+def emergency_details(hazards: Iterable[str], alert: Alert | None) -> str:
+    """What follows the numbers to call: safety advice, and who was told."""
+    lines = safety_advice(hazards) + ([urgent_notified(alert)] if alert is not None else [])
+    return "\n".join(lines)
+
+
+def emergency(services: Iterable[str], hazards: Iterable[str] = (), alert: Alert | None = None) -> str:
+    numbers = "、".join(emergency_number(s) for s in services)
+    return f"<b>{emergency_call()}{numbers}</b>\n{emergency_details(hazards, alert)}"
+
+
+def ask_category(options: Iterable[str]) -> str:
+    return f"想确认一下，您反映的问题属于哪一类？（可能是：{'、'.join(options)}）"
+
+
+def ask_location() -> str:
+    return (
+        "请告诉我问题发生的位置：点下方「发送位置」，或直接输入地址（如路名门牌、小区名）。\n"
+        f"如果说不清，可以点「{SKIP_LOCATION}」，由指挥中心派单。"
+    )
+
+
+def location_received() -> str:
+    return "收到，正在为您提交……"
+
+
+def location_shared() -> str:
+    """What the web chat shows (and keeps) as the resident's turn when they sent their position."""
+    return "📍 已发送位置"
+
+
+def earlier_request_unplaced(number: str) -> str:
+    return f"这条按新的诉求处理。上一条诉求已提交为工单 <b>{number}</b>，位置由工作人员确认。"
+
+
+def nothing_pending() -> str:
+    return "请先用文字描述遇到的问题，再发送位置。"
+
+
+def category_noted(name: str) -> str:
+    return f"好的，类别：{esc(name)}。"
+
+
+def location_not_found(address: str) -> str:
+    return f"没能根据「{esc(address)}」找到对应网格，请换个说法，或点「发送位置」。"
+
+
+def out_of_area(towns: Iterable[str]) -> str:
+    return (f"您发送的位置不在本服务区域内（本服务覆盖：{esc('、'.join(towns))}）。\n"
+            "如果问题发生在服务区域内，请直接输入地址（如路名门牌、小区名），或在问题现场重新发送位置。")
+
+
+def ticket_opened_from(number: str, data: dict[str, Any]) -> str:
+    grid = data.get("grid_name") or data.get("grid_id")
+    where = f"网格：{esc(grid)}" if grid else "网格：待指挥中心派单"
+    return (
+        f"✅ 已受理，工单号 <b>{number}</b>\n类别：{esc(data['category_name'])}\n{where}\n"
+        f"办理时限：{when(data['deadline_at'])} 前\n进展会随时通知您。"
+    )
+
+
+def linked(number: str) -> str:
+    return f"附近已有居民反映了同样的问题，您的诉求已并入工单 <b>{number}</b>，进展会同步通知您。"
+
+
+def placed(number: str, data: dict[str, Any]) -> str:
+    """The place a resident named right after opening a ticket without one was added to it."""
+    grid = esc(data.get("grid_name") or data.get("grid_id"))
+    if data["status"] == Status.ASSIGNED:
+        return f"📍 已补充位置：工单 <b>{number}</b> 属于{grid}，已派给网格员（已派单）。"
+    return f"📍 已补充位置：工单 <b>{number}</b> 属于{grid}，由指挥中心派单（待派单）。"
+
+
+def status_changed(number: str, data: dict[str, Any]) -> str:
+    status = data["status"]
+    label = status_label(status)
+    if status == Status.ACCEPTED:
+        who = f"网格员{esc(data['worker_name'])}" if data.get("worker_name") else "网格员"
+        return f"工单 <b>{number}</b>：{who}已接单，正在处理（{label}）。"
+    if status == Status.PENDING:
+        return f"工单 <b>{number}</b>：正在重新安排网格员（{label}）。"
+    if status == Status.ASSIGNED and data.get("rating"):
+        return f"工单 <b>{number}</b>：收到您的评价，已重新派给网格员处理（{label}）。"
+    if status == Status.CLOSED and data.get("rating"):
+        return f"工单 <b>{number}</b>：感谢您的评价（{data['rating']} 分），工单已关闭。"
+    return f"工单 <b>{number}</b>：状态更新为「{label}」。"
+
+
+def resolved(number: str, note: str) -> str:
+    return (f"工单 <b>{number}</b> 已办结（已办结）。\n处理结果：{esc(note)}\n"
+            "请为这次处理打分：1 很不满意 … 5 很满意（1–2 分会重新处理）。")
+
+
+def resolved_for_follower(number: str, note: str) -> str:
+    return f"您反映的问题（工单 <b>{number}</b>）已办结。\n处理结果：{esc(note)}"
+
+
+def own_words(ticket: Ticket) -> str:
+    """A resident's words on a ticket they see (``Tickets.seen_by``): a follower's own, or, when theirs
+    were not kept, a neutral line, never the words of the resident who opened it. Plain text."""
+    return ticket.text or "（与附近居民反映的是同一问题）"
+
+
+def ticket_grid(ticket: Ticket) -> str:
+    """Where a ticket is, in a list (plain text): its grid, or that the command centre places it."""
+    return ticket.grid_name or ticket.grid_id or "待指挥中心派单"
+
+
+def my_tickets(tickets: list[Ticket]) -> str:
+    if not tickets:
+        return "您还没有工单。直接发文字描述问题即可提交。"
+    lines = [f"<b>{t.number}</b>　{t.status.label}　{esc(own_words(t)[:20])}" for t in tickets[:20]]
+    return "您的工单：\n" + "\n".join(lines)
+
+
+def web_page() -> dict[str, str]:
+    """The web chat page's own words (the page loads them as /page-texts.js): plain text, where the
+    page fills in ``{name}``."""
+    return {
+        "sendLocation": SEND_LOCATION,
+        "skipLocation": SKIP_LOCATION,
+        "locationShared": location_shared(),
+        "noGeolocation": "此浏览器无法获取位置，请输入地址。",
+        "geolocationFailed": "没能获取位置，请输入地址。",
+        "addressPlaceholder": "或输入地址，如：西正路8号",
+        "textPlaceholder": "描述您遇到的问题……",
+        "networkError": "网络异常，请稍后再试。",
+        "somethingWrong": "出错了，请稍后再试。",
+        "rateLabel": "评分 {stars} 分",
+        "noTickets": my_tickets([]),
+        "ticketNumber": "工单号 {number}",
+        "withdraw": "撤回",
+        "withdrawLabel": "撤回 {number}",
+        "confirmWithdraw": "确定撤回工单 {number} 吗？撤回后网格员将不再处理。",
+        "confirmYes": "确定撤回",
+        "confirmNo": "不撤回",
+    }
+
+
+def cancel_usage() -> str:
+    return "请在命令后写工单号，例如：/cancel T20261124-0007"
+
+
+def cancelled(number: str) -> str:
+    return f"工单 <b>{number}</b> 已撤回。"
+
+
+def media_unsupported() -> str:
+    return "暂时只能处理文字和带文字说明的照片。请用文字描述问题，或发照片时附上说明。"
+
+
+def photo_needs_caption() -> str:
+    return "收到照片，请在照片说明里写上发生了什么、在哪里，再发一次。"
+
+
+def photo_missing() -> str:
+    return "请选择一张照片。"
+
+
+def caption_unreadable() -> str:
+    return "照片说明里有无法识别的文字，请重新输入后再发。"
+
+
+def caption_too_long(limit: int) -> str:
+    return f"说明太长了，请控制在 {limit} 字以内。"
+
+
+PHOTO_REFUSALS = {
+    "too_large": "照片太大了（最大 {max_mb} MB），请换一张或截图后再发。",
+    "not_a_photo": "只支持 JPEG、PNG、WebP 照片。",
+    "broken": "这张照片打不开（文件可能已损坏），请换一张 JPEG、PNG 或 WebP 照片再试。",
+    "too_many_pixels": "照片尺寸太大了（最多 {max_megapixels} 万像素），请缩小后再发。",
+}
+
+
+def photo_refused(reason: str, max_bytes: int, max_pixels: int) -> str:
+    """Why an uploaded photo was not accepted (``reason``: a :class:`bot.photos.store.PhotoRefusal`)."""
+    return PHOTO_REFUSALS.get(reason, "照片没能收下，请换一张再试。").format(
+        max_mb=max_bytes // (1024 * 1024), max_megapixels=max_pixels // 10_000)
+
+
+def photo_sent(caption: str) -> str:
+    """The resident's turn in the web chat when they sent a photo with ``caption`` (plain text)."""
+    return f"🖼️ {caption}"
+
+
+def empty_text() -> str:
+    return "请用文字描述您遇到的问题。"
+
+
+SMALL_TALK_ANSWERS = {
+    "greeting": "您好！我是网格服务助手。请直接用文字说说您遇到的问题（什么事、在哪里），我会派给负责的网格员。",
+    "ask": "请直接说说您遇到的问题（什么事、在哪里），我来帮您提交。",
+    "thanks": "不客气！有新的问题随时告诉我。",
+    "ack": "好的。有新的问题随时告诉我。",
+    "closing": "好的，祝您生活愉快！有需要随时找我。",
+}
+
+
+def small_talk(kind: str, praised: Ticket | None = None, waiting: bool = False) -> str:
+    """The answer to a greeting, thanks, a nod or a goodbye (no ticket is opened for them). ``praised``: the
+    ticket the thanks were passed on for; ``waiting``: a question about the resident's request is still open."""
+    if waiting:
+        return f"{'不客气！' if kind == 'thanks' else '好的。'}您的诉求还差一步就能提交："
+    if praised is not None:
+        return f"不客气！已把您的感谢转达给处理工单 <b>{praised.number}</b> 的网格员。有新的问题随时告诉我。"
+    return SMALL_TALK_ANSWERS[kind]
+
+
+def web_command(command: str) -> str:
+    """A bot command typed into the web chat, where commands do nothing: whose it is, and what to do here."""
+    name = f"/{esc(command)}"
+    if command in ("join", "tasks", "report", "patrol"):
+        return (f"{name} 是网格员在 Telegram 或企业微信里用的命令。这里是居民反映问题的网页，不需要绑定。"
+                "网格员请在 Telegram 或企业微信里把这条命令发给网格服务机器人。")
+    if command in ("stats", "model", "retrain"):
+        return f"{name} 是管理员在 Telegram 里用的命令，网页上没有这个功能。"
+    if command == "my":
+        return "在网页上查看工单，请点页面上方的「我的工单」。"
+    if command == "cancel":
+        return "撤回工单：点页面上方的「我的工单」，再点要撤回的工单旁的「撤回」。"
+    return "网页上不需要输入命令：直接用文字描述您遇到的问题即可；查看工单请点「我的工单」。"
+
+
+def unknown_command(command: str) -> str:
+    return (f"没有 /{esc(command)} 这个命令。可用的命令：/start 使用说明，/my 我的工单，/cancel 工单号 撤回。"
+            "要反映问题，直接发文字即可。")
+
+
+def maybe_repeated() -> str:
+    return "（系统恢复后补发：如果您已经收到过这条消息，请忽略本条。）"
+
+
+def group_chat() -> str:
+    return "为保护隐私，请私聊我提交诉求。"
+
+
+def rated(number: str, stars: int) -> str:
+    return f"已收到对工单 <b>{number}</b> 的评价：{stars} 分。"
+
+
+# -- workers -----------------------------------------------------------------------------------------
+
+def new_ticket(number: str, data: dict[str, Any]) -> str:
+    urgent = "🚨 <b>紧急</b> " if data.get("urgent") else ""
+    return (f"{urgent}新工单 <b>{number}</b>\n类别：{esc(data['category_name'])}\n内容：{esc(data['text'])}\n"
+            f"时限：{when(data['deadline_at'])} 前")
+
+
+def photo_lost() -> str:
+    """Below a ticket whose photo could not be found: the message goes out without it."""
+    return "（居民附了照片，但照片文件已找不到。）"
+
+
+def photo_not_sent() -> str:
+    """Below a message whose photo Telegram refused: the message goes out without it."""
+    return "（本条消息附带的照片未能发出。）"
+
+
+def photo_of(number: str) -> str:
+    """The caption of a photo whose message is too long to be its caption (the message follows)."""
+    return f"工单 <b>{number}</b> 的照片，详情见下一条消息。"
+
+
+def photo_link_invalid() -> str:
+    """A staff photo link that is wrong, expired, or names no photo (all the same answer)."""
+    return "找不到这张照片，或链接已过期。请向管理员索取新链接。"
+
+
+def taken(number: str) -> str:
+    return f"工单 <b>{number}</b> 已由同事接单。"
+
+
+def reopened(number: str, data: dict[str, Any]) -> str:
+    return f"工单 <b>{number}</b> 居民评价 {data.get('rating')} 分，不满意，已重新派单：{esc(data['text'])}"
+
+
+def closed(number: str, data: dict[str, Any]) -> str:
+    return f"工单 <b>{number}</b> 居民评价 {data.get('rating', '-')} 分，已关闭。"
+
+
+def praised(number: str) -> str:
+    return f"🌟 居民对工单 <b>{number}</b> 表示感谢，辛苦了！"
+
+
+def cancelled_by_resident(number: str) -> str:
+    return f"工单 <b>{number}</b> 已被居民撤回，无需处理。"
+
+
+def reminder(number: str, data: dict[str, Any]) -> str:
+    return f"⏰ 工单 <b>{number}</b> 将于 {when(data['deadline_at'])} 到期，请尽快处理。"
+
+
+def overdue(number: str) -> str:
+    return f"❗ 工单 <b>{number}</b> 已超时，已上报指挥中心。"
+
+
+def recategorised(number: str, data: dict[str, Any]) -> str:
+    return f"工单 <b>{number}</b> 的类别已改为「{esc(data['category_name'])}」。"
+
+
+def accepted_by_you(number: str) -> str:
+    return f"您已接单 <b>{number}</b>。处理完成后点「{RESOLVE}」。"
+
+
+def ask_return_reason(number: str) -> str:
+    return f"请说明退回工单 <b>{number}</b> 的原因（发送任一命令即放弃退回）："
+
+
+def returned(number: str) -> str:
+    return f"工单 <b>{number}</b> 已退回指挥中心。"
+
+
+def ask_result(number: str) -> str:
+    return f"请发送工单 <b>{number}</b> 的处理结果（文字，可附照片；发送任一命令即放弃办结）："
+
+
+def step_abandoned(number: str) -> str:
+    return f"已放弃：工单 <b>{number}</b> 保持原状态。要执行的命令请再发送一次。"
+
+
+def resolved_by_you(number: str) -> str:
+    return f"工单 <b>{number}</b> 已办结，已通知居民评价。"
+
+
+def tasks(tickets: list[Ticket]) -> str:
+    if not tickets:
+        return "您当前没有待办工单。"
+    lines = [f"<b>{t.number}</b>　{t.status.label}　{when(t.deadline_at)} 到期　{esc(t.text[:20])}" for t in tickets]
+    return "待办工单（按时限排序）：\n" + "\n".join(lines)
+
+
+def joined(grids: Iterable[str]) -> str:
+    return f"绑定成功，您负责的网格：{'、'.join(grids)}。新工单会发到这里。"
+
+
+def join_failed() -> str:
+    return "邀请码无效或已过期，请向管理员重新获取。用法：/join 邀请码"
+
+
+# -- supervisors ---------------------------------------------------------------------------------------
+
+def needs_dispatch(number: str, data: dict[str, Any]) -> str:
+    reason = f"\n退回原因：{esc(data['reason'])}" if data.get("reason") else ""
+    where = esc(data.get("community") or "位置不明")
+    return (f"待派单 <b>{number}</b>（{where}）\n类别：{esc(data['category_name'])}\n内容：{esc(data['text'])}{reason}")
+
+
+def escalated(number: str, data: dict[str, Any]) -> str:
+    return (f"❗ 超时上报 <b>{number}</b>（第 {data.get('level', 1)} 级）\n类别：{esc(data['category_name'])}\n"
+            f"内容：{esc(data['text'])}\n原时限：{when(data['deadline_at'])}")
+
+
+def urgent_alert(number: str, data: dict[str, Any]) -> str:
+    unplaced = "\n还没有网格员接收，请立即派单。" if data.get("status") == Status.PENDING else ""
+    return f"🚨 紧急工单 <b>{number}</b>（{esc(data.get('community') or '位置不明')}）：{esc(data['text'])}{unplaced}"
+
+
+def choose_grid(number: str) -> str:
+    return f"把工单 <b>{number}</b> 派给哪个网格？"
+
+
+def choose_category(number: str) -> str:
+    return f"工单 <b>{number}</b> 改为哪个类别？"
+
+
+def dispatched(number: str, grid_id: str) -> str:
+    return f"工单 <b>{number}</b> 已派给 {esc(grid_id)}。"
+
+
+def recategorised_done(number: str, name: str) -> str:
+    return f"工单 <b>{number}</b> 类别已改为「{esc(name)}」，并记为训练样本。"
+
+
+# -- refusals and admin ---------------------------------------------------------------------------------
+
+REFUSALS = {
+    "not_found": "找不到这个工单。",
+    "not_allowed": "这个操作不属于您，未做任何更改。",
+    "taken": "工单已由{detail}接单。",
+    "wrong_state": "工单状态已变化，此操作已失效。",
+    "bad_input": "输入有误，请重试。",
+    "no_workers": "该网格还没有网格员，请选择其他网格。",
+}
+
+
+def refusal(reason: str, number: str | None = None, detail: str = "") -> str:
+    text = REFUSALS.get(reason, "操作未完成。").format(detail=esc(detail) or "其他网格员")
+    return f"工单 {number}：{text}" if number else text
+
+
+def stale_button() -> str:
+    return "这个按钮已失效，未做任何更改。"
+
+
+def too_fast() -> str:
+    return "您发送得太快了，多出的消息没有受理。请稍等片刻再发。"
+
+
+def session_expired() -> str:
+    return "会话已过期，请刷新页面。"
+
+
+def csrf_failed() -> str:
+    return "请求校验失败，请刷新页面后重试。"
+
+
+def too_many_sessions() -> str:
+    return "您所在的网络刚刚打开本页面的次数太多了，请过一两分钟再刷新。"
+
+
+def bad_request() -> str:
+    return "请求格式错误。"
+
+
+def body_too_large() -> str:
+    return "提交的内容太大了，请精简后再发。"
+
+
+def too_many_pages(cap: str) -> str:
+    """An event stream refused: ``cap`` is which limit it hit (session, client or total)."""
+    if cap == "session":
+        return "本页面在太多窗口里同时打开了，请关掉几个窗口后再刷新。"
+    return "现在访问的人太多，实时进展暂时连接不上，请稍后刷新页面；您的诉求不受影响。"
+
+
+def edited_message() -> str:
+    return "修改后的消息不会更新已提交的诉求。如需补充或更正，请直接发送一条新消息。"

@@ -1,0 +1,85 @@
+"""Notifications → what a person sees: text plus buttons, independent of the channel that shows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.texts import messages as texts
+from bot.tickets.notifications import Kind, Notification
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button on a message: its label and the ticket action it stands for."""
+
+    text: str
+    action: str
+    number: str
+    arg: str = ""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message ready for a channel."""
+
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    photo: str | None = None
+
+
+def worker_buttons(number: str, accepted: bool = False) -> list[list[Button]]:
+    """接单 / 退回 on a new ticket; 办结 / 退回 once accepted."""
+    if accepted:
+        return [[Button(texts.RESOLVE, "resolve", number), Button(texts.RETURN, "return", number)]]
+    return [[Button(texts.ACCEPT, "accept", number), Button(texts.RETURN, "return", number)]]
+
+
+def supervisor_buttons(number: str) -> list[list[Button]]:
+    return [[Button(texts.DISPATCH, "grids", number), Button(texts.RECATEGORISE, "categories", number)]]
+
+
+def rating_buttons(number: str) -> list[list[Button]]:
+    return [[Button(str(stars), "rate", number, str(stars)) for stars in range(1, 6)]]
+
+
+def render(note: Notification) -> Rendered:
+    """How ``note`` reads, and which buttons it carries."""
+    n, d = note.number, note.data
+    match note.kind:
+        case Kind.TICKET_OPENED:
+            return Rendered(texts.ticket_opened_from(n, d))
+        case Kind.LINKED:
+            return Rendered(texts.linked(n))
+        case Kind.STATUS_CHANGED:
+            return Rendered(texts.status_changed(n, d))
+        case Kind.PLACED:
+            return Rendered(texts.placed(n, d))
+        case Kind.RESOLVED if d.get("may_rate", True):
+            return Rendered(texts.resolved(n, d.get("note", "")), rating_buttons(n), d.get("photo"))
+        case Kind.RESOLVED:  # a follower (a neighbour who reported the same): told, not asked to rate
+            return Rendered(texts.resolved_for_follower(n, d.get("note", "")), [], d.get("photo"))
+        case Kind.NEW_TICKET:
+            return Rendered(texts.new_ticket(n, d), worker_buttons(n), d.get("ticket_photo"))
+        case Kind.REOPENED:
+            return Rendered(texts.reopened(n, d), worker_buttons(n))
+        case Kind.TAKEN:
+            return Rendered(texts.taken(n))
+        case Kind.CLOSED:
+            return Rendered(texts.closed(n, d))
+        case Kind.PRAISED:
+            return Rendered(texts.praised(n))
+        case Kind.CANCELLED:
+            return Rendered(texts.cancelled_by_resident(n))
+        case Kind.REMINDER:
+            return Rendered(texts.reminder(n, d))
+        case Kind.OVERDUE:
+            return Rendered(texts.overdue(n))
+        case Kind.RECATEGORISED:
+            return Rendered(texts.recategorised(n, d))
+        case Kind.NEEDS_DISPATCH:
+            return Rendered(texts.needs_dispatch(n, d), supervisor_buttons(n), d.get("ticket_photo"))
+        case Kind.ESCALATED:
+            return Rendered(texts.escalated(n, d), supervisor_buttons(n), d.get("ticket_photo"))
+        case Kind.URGENT_ALERT:
+            return Rendered(texts.urgent_alert(n, d), supervisor_buttons(n), d.get("ticket_photo"))
+    raise ValueError(f"no rendering for {note.kind}")

@@ -1,0 +1,383 @@
+"""Tickets: opening a request, and every step residents, workers and supervisors take on it.
+
+Rules about who may do what live here, so every channel gets them. Each step reads the ticket,
+decides, and commits atomically with its audit entry and notifications; when another process changed
+the ticket in between, the step is decided again on the fresh ticket (optimistic concurrency).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from nlp.normalize import normalize
+from nlp.similarity import char_ngrams
+
+from bot.infra import keys
+from bot.tickets.alerts import Reached, encode_reached
+from bot.grids.map import Location
+from bot.tickets.notifications import Kind, Notification
+from bot.tickets.outcome import Outcome, Refusal
+from bot.tickets.store import Change, Commit, DuplicateCandidate, TicketContext
+from bot.tickets.record import AuditEntry, Ticket, as_followed
+from bot.tickets.states import Action, Status, target_of
+from bot.tickets.follow_up import FollowUpSteps
+from bot.tickets.steps import REQUEST_MEMORY_SECONDS
+
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+DUPLICATE_WINDOW_SECONDS = 72 * 3600
+DUPLICATE_SIMILARITY = 0.5  # character-bigram Jaccard of normalised texts
+DUPLICATE_CANDIDATES = 50
+NOTE_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """A resident's request, classified and located, ready to become a ticket."""
+
+    resident: str
+    text: str
+    category: str
+    confidence: float = 1.0
+    urgent: bool = False
+    location: Location | None = None
+    coordinates: tuple[float, float] | None = None
+    photo: str | None = None
+    request_id: str | None = None  # e.g. the Telegram update that carried it: the same id opens once
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What opening a request did: a new ticket, or a link to an open one (``linked``)."""
+
+    ticket: Ticket
+    linked: bool = False
+    repeated: bool = False  # the same request (request_id) had opened this ticket before
+
+
+class Tickets(FollowUpSteps):
+    """The ticket service used by every channel, the CLI and the scheduler (with the follow-ups of
+    :class:`bot.tickets.follow_up.FollowUpSteps`: placing a ticket, passing on thanks)."""
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    async def open(self, request: NewRequest) -> Opened:
+        """Open a ticket for ``request``, or link it to a very similar open ticket of the same grid."""
+        now = self.clock.now()
+        location = request.location if request.location and request.location.grid_id else None
+        day = datetime.fromtimestamp(now, LOCAL_TIME).strftime("%Y%m%d")
+        opening = await self.store.prepare_open(
+            day, location.grid_id if location else None, request.category, request.request_id,
+            candidates_since=now - DUPLICATE_WINDOW_SECONDS, max_candidates=DUPLICATE_CANDIDATES,
+        )
+        if opening.opened_before is not None:
+            existing = await self.store.get(opening.opened_before)
+            if existing is not None:
+                return Opened(existing, repeated=True)
+        number, workers, candidates = opening.number, opening.workers, opening.candidates
+        if candidates:
+            twin = self._twin(request, candidates, now - DUPLICATE_WINDOW_SECONDS)
+            if twin is not None:
+                linked = await self._link(twin, request, now)
+                if linked is not None:
+                    return Opened(linked, linked=True)
+        place = request.location
+        ticket = Ticket(
+            number=number,
+            status=Status.ASSIGNED if workers else Status.PENDING,
+            category=request.category,
+            text=request.text,
+            resident=request.resident,
+            created_at=now,
+            updated_at=now,
+            deadline_at=self.deadlines.deadline(request.category, request.urgent, now),
+            urgent=request.urgent,
+            confidence=request.confidence,
+            grid_id=location.grid_id if location else None,
+            grid_name=location.name if location else None,
+            community=place.community if place else None,
+            town=place.town if place else None,
+            locate_method=place.method if place and place.method else None,
+            location=f"{request.coordinates[0]:.6f},{request.coordinates[1]:.6f}" if request.coordinates else None,
+            photo=request.photo,
+        )
+        notes, reached = await self._opening_notes(ticket, workers)
+        if ticket.urgent:
+            ticket.alerted = encode_reached(reached)
+        entry = AuditEntry(now, request.resident, "open", None, ticket.status,
+                           note=f"{request.category} {request.confidence:.2f}" + (" urgent" if request.urgent else ""))
+        due = self.deadlines.schedule(ticket, now)
+        extra, claim = Change(), keys.request(request.request_id) if request.request_id is not None else None
+        if claim is not None:
+            extra.add("SET", claim, ticket.number, "EX", REQUEST_MEMORY_SECONDS)
+        committed = await self.store.commit(None, Commit(ticket, entry, notes, due_set=due, extra=extra, unclaimed=claim))
+        if not committed:
+            # The same request opened concurrently (a double tap, a retried post) and was first: that ticket.
+            existing = await self.store.opened_for(request.request_id) if request.request_id is not None else None
+            if existing is None:  # ticket numbers are unique, so this is a bug, not a race
+                raise RuntimeError(f"ticket {ticket.number} exists already")
+            return Opened(existing, repeated=True)
+        return Opened(ticket)
+
+    async def _opening_notes(self, ticket: Ticket, workers: list[str]) -> tuple[list[Notification], tuple[Reached, ...]]:
+        """Who hears of a new ticket: the resident, the grid's workers; the dispatchers when it has no
+        worker; and for an urgent one, at once, the first level above the grid that has anyone (and
+        which groups that alert reached)."""
+        notes = [Notification(ticket.resident, Kind.TICKET_OPENED, ticket.number, self.resident_summary(ticket))]
+        notes += [Notification(w, Kind.NEW_TICKET, ticket.number, self.summary(ticket)) for w in workers]
+        if not ticket.urgent:
+            if not workers:
+                notes += [Notification(s, Kind.NEEDS_DISPATCH, ticket.number, self.summary(ticket))
+                          for s in await self.routing.dispatchers(ticket)]
+            return notes, ()
+        level, above = await self.routing.above_grid(ticket)
+        notes += [Notification(s, Kind.URGENT_ALERT, ticket.number, self.summary(ticket)) for s in above]
+        reached = ((Reached.GRID,) if workers else ()) + ((level,) if level is not None else ())
+        return notes, reached
+
+    @staticmethod
+    def _twin(request: NewRequest, candidates: list[DuplicateCandidate], since: float) -> str | None:
+        """The open ticket (of the request's grid and category) that ``request`` repeats, if any:
+        a very similar text from another resident, opened since ``since`` (the store reads only the
+        newest ``DUPLICATE_CANDIDATES`` of those)."""
+        grams = _bigrams(normalize(request.text))
+        best: tuple[float, str] | None = None
+        recent = sorted((c for c in candidates if c.created_at >= since), key=lambda c: -c.created_at)
+        for candidate in recent:
+            if candidate.resident == request.resident:
+                continue
+            other = _bigrams(candidate.normalized_text)
+            if min(len(grams), len(other)) < DUPLICATE_SIMILARITY * max(len(grams), len(other)):
+                continue  # sizes this far apart cannot reach the threshold
+            shared = len(grams & other)
+            similarity = shared / (len(grams) + len(other) - shared)  # Jaccard, without building the union
+            if similarity >= DUPLICATE_SIMILARITY and (best is None or similarity > best[0]):
+                best = (similarity, candidate.number)
+        return best[1] if best else None
+
+    async def _link(self, twin: str, request: NewRequest, now: float) -> Ticket | None:
+        """Join ``request`` to the open ticket ``twin``, keeping the resident's own words for them alone.
+        An urgent request does not join a ticket that is not urgent: it opens its own, and alerts."""
+        resident = request.resident
+
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
+            if not ticket.is_open or (request.urgent and not ticket.urgent):
+                return Outcome.refused(Refusal.WRONG_STATE, ticket)
+            extra = Change()
+            extra.add("SADD", keys.followers(ticket.number), resident)
+            extra.add("HSET", keys.follower_words(ticket.number), resident, request.text)
+            extra.add("ZADD", keys.by_resident(resident), now, ticket.number)
+            entry = AuditEntry(now, resident, "link", ticket.status, ticket.status, note="duplicate request linked")
+            note = Notification(resident, Kind.LINKED, ticket.number, self.resident_summary(ticket))
+            return Commit(replace(ticket, updated_at=now), entry, [note], extra=extra)
+
+        outcome = await self.apply(twin, decide)
+        return outcome.ticket if outcome.ok else None
+
+    # -- workers -----------------------------------------------------------------------------------
+
+    async def accept(self, number: str, worker: str) -> Outcome:
+        """接单: a worker of the ticket's grid takes it; of simultaneous accepts exactly one wins."""
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
+            if ticket.status == Status.ACCEPTED and ticket.worker:
+                refusal = Refusal.WRONG_STATE if ticket.worker == worker else Refusal.TAKEN
+                return Outcome.refused(refusal, ticket, await self._name(ticket.worker))
+            if not self._works_in(ctx, ticket.grid_id):
+                return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
+            after = self._moved(ticket, Action.ACCEPT, worker=worker)
+            if after is None:
+                return Outcome.refused(Refusal.WRONG_STATE, ticket)
+            name = ctx.actor.name if ctx.actor and ctx.actor.name else worker.split(":", 1)[-1]
+            notes = self.to_residents(ctx, after, Kind.STATUS_CHANGED, worker_name=name)
+            notes += [Notification(w, Kind.TAKEN, after.number, self.summary(after))
+                      for w in ctx.grid_workers if w != worker]
+            return Commit(after, self._entry(worker, Action.ACCEPT, ticket, after), notes)
+
+        return await self.apply(number, decide, actor=worker)
+
+    async def return_to_supervisor(self, number: str, worker: str, reason: str) -> Outcome:
+        """退回: a worker hands the ticket back to the supervisors, with a reason."""
+        reason = reason.strip()[:NOTE_LIMIT]
+        if not reason:
+            return Outcome.refused(Refusal.BAD_INPUT, detail="reason")
+
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
+            if not self._works_in(ctx, ticket.grid_id) or (ticket.worker and ticket.worker != worker):
+                return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
+            after = self._moved(ticket, Action.RETURN, worker=None, return_reason=reason)
+            if after is None:
+                return Outcome.refused(Refusal.WRONG_STATE, ticket)
+            notes = [Notification(s, Kind.NEEDS_DISPATCH, after.number, self.summary(after, reason=reason))
+                     for s in await self.routing.dispatchers(after)]
+            notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED)
+            return Commit(after, self._entry(worker, Action.RETURN, ticket, after, reason), notes)
+
+        return await self.apply(number, decide, actor=worker)
+
+    async def resolve(self, number: str, worker: str, note: str, photo: str | None = None) -> Outcome:
+        """办结: the worker who accepted the ticket reports the result; the resident is asked to rate."""
+        note = note.strip()[:NOTE_LIMIT]
+        if not note:
+            return Outcome.refused(Refusal.BAD_INPUT, detail="note")
+
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
+            if ticket.worker != worker:
+                return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
+            after = self._moved(ticket, Action.RESOLVE, result_note=note, result_photo=photo)
+            if after is None:
+                return Outcome.refused(Refusal.WRONG_STATE, ticket)
+            notes = self.to_residents(ctx, after, Kind.RESOLVED, note=note, photo=photo)
+            now = self.clock.now()
+            return Commit(after, self._entry(worker, Action.RESOLVE, ticket, after, note), notes,
+                          due_set=self.deadlines.schedule(after, now), due_clear=self.deadlines.all_members(after))
+
+        return await self.apply(number, decide)
+
+    async def may_act(self, number: str, worker: str, action: Action) -> Outcome:
+        """Would ``worker`` be allowed to return / resolve ``number`` now? (Asked before asking for a
+        reason or a result note, so nobody types one in vain.) Changes nothing."""
+        ctx = await self.store.context(number.strip().upper(), worker)
+        if ctx is None:
+            return Outcome.refused(Refusal.NOT_FOUND)
+        ticket = ctx.ticket
+        if action == Action.RESOLVE:
+            allowed = ticket.worker == worker
+        else:
+            allowed = self._works_in(ctx, ticket.grid_id) and ticket.worker in (None, worker)
+        if not allowed:
+            return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
+        if target_of(action, ticket.status) is None:
+            return Outcome.refused(Refusal.WRONG_STATE, ticket)
+        return Outcome.done(ticket)
+
+    # -- residents ---------------------------------------------------------------------------------
+
+    async def rate(self, number: str, resident: str, stars: int) -> Outcome:
+        """The resident rates a resolved ticket: 1–2 reopen it for the grid, 3–5 close it."""
+        if stars not in range(1, 6):
+            return Outcome.refused(Refusal.BAD_INPUT, detail="stars")
+
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
+            if (refused := self.refusal_to_resident(ctx, resident)) is not None:
+                return refused
+            now = self.clock.now()
+            if stars <= 2:
+                after = self._moved(ticket, Action.REOPEN, rating=stars, worker=None,
+                                    deadline_at=self.deadlines.deadline(ticket.category, ticket.urgent, now),
+                                    escalation_level=0, reminded=False)
+                kind, action = Kind.REOPENED, Action.REOPEN
+            else:
+                after = self._moved(ticket, Action.CLOSE, rating=stars)
+                kind, action = Kind.CLOSED, Action.CLOSE
+            if after is None:
+                return Outcome.refused(Refusal.WRONG_STATE, ticket)
+            recipients = [ticket.worker] if ticket.worker else []
+            if action == Action.REOPEN:
+                recipients = sorted(set(recipients) | set(ctx.grid_workers))
+            notes = [Notification(w, kind, after.number, self.summary(after, rating=stars)) for w in recipients]
+            notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED, rating=stars)
+            return Commit(after, self._entry(resident, action, ticket, after, f"rating {stars}"), notes,
+                          due_set=self.deadlines.schedule(after, now), due_clear=self.deadlines.all_members(after))
+
+        return await self.apply(number, decide)
+
+    async def cancel(self, number: str, resident: str) -> Outcome:
+        """The resident withdraws an open ticket."""
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
+            if (refused := self.refusal_to_resident(ctx, resident)) is not None:
+                return refused
+            after = self._moved(ticket, Action.CANCEL)
+            if after is None:
+                return Outcome.refused(Refusal.WRONG_STATE, ticket)
+            notes = [Notification(w, Kind.CANCELLED, after.number, self.summary(after)) for w in ctx.handlers]
+            notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED)
+            return Commit(after, self._entry(resident, Action.CANCEL, ticket, after), notes,
+                          due_clear=self.deadlines.all_members(after))
+
+        return await self.apply(number, decide)
+
+    # -- supervisors -------------------------------------------------------------------------------
+
+    async def dispatch(self, number: str, supervisor: str, grid_id: str) -> Outcome:
+        """A supervisor routes a pending ticket to one of the grids of their area."""
+        grid_map = await self.grids.current()
+        grid = grid_map.get(grid_id) if grid_map else None
+        if grid is None:
+            return Outcome.refused(Refusal.BAD_INPUT, detail="grid")
+        workers = await self.people.workers_of_grid(grid_id)
+
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
+            if not (await self.routing.covers(supervisor, ticket.community, ticket.town)
+                    and await self.routing.covers(supervisor, grid.community, grid.town)):
+                return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
+            if not workers:
+                return Outcome.refused(Refusal.NO_WORKERS, ticket, grid_id)
+            after = self._moved(ticket, Action.ASSIGN, grid_id=grid.grid_id, grid_name=grid.name,
+                                community=grid.community,
+                                town=grid.town, locate_method="dispatch", return_reason=None)
+            if after is None:
+                return Outcome.refused(Refusal.WRONG_STATE, ticket)
+            notes = [Notification(w, Kind.NEW_TICKET, after.number, self.summary(after)) for w in workers]
+            notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED)
+            entry = self._entry(supervisor, Action.ASSIGN, ticket, after, f"dispatched to {grid.grid_id}")
+            return Commit(after, entry, notes, due_set=self.deadlines.schedule(after, self.clock.now()))
+
+        return await self.apply(number, decide)
+
+    async def recategorise(self, number: str, supervisor: str, category: str) -> Outcome:
+        """A supervisor corrects the category; the correction is kept as a training label."""
+        if self.taxonomy.get(category) is None:
+            return Outcome.refused(Refusal.BAD_INPUT, detail="category")
+
+        async def decide(ctx: TicketContext) -> Commit | Outcome:
+            ticket = ctx.ticket
+            if not await self.routing.covers(supervisor, ticket.community, ticket.town):
+                return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
+            if ticket.category == category:
+                return Outcome.refused(Refusal.WRONG_STATE, ticket)
+            now = self.clock.now()
+            after = replace(ticket, category=category, updated_at=now)
+            entry = AuditEntry(now, supervisor, "recategorise", ticket.status, ticket.status,
+                               note=f"{ticket.category} → {category}")
+            extra = Change()
+            label = {"text": ticket.text, "label": category, "by": supervisor, "at": now, "number": ticket.number,
+                     "urgent": ticket.urgent}
+            extra.add("HSET", keys.corrections(), ticket.number, json.dumps(label, ensure_ascii=False))
+            notes = [Notification(w, Kind.RECATEGORISED, after.number, self.summary(after)) for w in ctx.handlers]
+            return Commit(after, entry, notes, extra=extra)
+
+        return await self.apply(number, decide)
+
+    async def record_label(self, ticket: Ticket, category: str, by: str) -> None:
+        """Keep a person's category choice for ``ticket`` as a training label (later ones win)."""
+        label = {"text": ticket.text, "label": category, "by": by, "at": self.clock.now(), "number": ticket.number,
+                 "urgent": ticket.urgent}
+        await self.store.redis.hset(keys.corrections(), ticket.number, json.dumps(label, ensure_ascii=False))
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    async def get(self, number: str) -> Ticket | None:
+        return await self.store.get(number.strip().upper())
+
+    async def seen_by(self, resident: str, limit: int = 50) -> list[Ticket]:
+        """``resident``'s tickets, newest first, as they may see them: a ticket they follow (a neighbour
+        opened it) carries their own words, and none of the opener's words, photo, place or rating."""
+        tickets = await self.store.list(resident=resident, limit=limit)
+        words = await self.store.follower_words(resident, [t.number for t in tickets if t.resident != resident])
+        return [t if t.resident == resident else as_followed(t, words.get(t.number, "")) for t in tickets]
+
+
+@lru_cache(maxsize=4096)
+def _bigrams(normalized_text: str) -> frozenset[str]:
+    """Character bigrams of an open ticket's text; cached, as each new request of the grid compares with it."""
+    return frozenset(char_ngrams(normalized_text, 2))

@@ -1,0 +1,51 @@
+"""Figures for admins: tickets by state, category and grid, today and over 7 days, and overdue ones."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.infra import keys
+from bot.infra.clock import Clock
+from bot.tickets.store import TicketStore
+from bot.tickets.service import LOCAL_TIME
+
+DAY = 24 * 3600.0
+
+
+@dataclass
+class Period:
+    """Counts over one period."""
+
+    total: int = 0
+    by_status: Counter[str] = field(default_factory=Counter)
+    by_category: Counter[str] = field(default_factory=Counter)
+    by_grid: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class Stats:
+    today: Period
+    week: Period
+    overdue: int
+    open_by_status: dict[str, int]
+
+
+async def collect(store: TicketStore, clock: Clock) -> Stats:
+    """Stats of tickets created today (local time) and in the last 7 days."""
+    now = clock.now()
+    local_midnight = datetime.fromtimestamp(now, LOCAL_TIME).replace(hour=0, minute=0, second=0, microsecond=0)
+    today_start, week_start = local_midnight.timestamp(), now - 7 * DAY
+    numbers = await store.redis.zrangebyscore(keys.all_tickets(), week_start, "+inf")
+    today, week, overdue = Period(), Period(), 0
+    for ticket in await store.get_many(numbers):
+        periods = [week] + ([today] if ticket.created_at >= today_start else [])
+        for period in periods:
+            period.total += 1
+            period.by_status[ticket.status.label] += 1
+            period.by_category[ticket.category] += 1
+            period.by_grid[ticket.grid_id or "未定位"] += 1
+        if ticket.is_open and ticket.deadline_at < now:
+            overdue += 1
+    return Stats(today, week, overdue, await store.count_by_status())

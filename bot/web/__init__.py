@@ -1,1 +1,0 @@
-"""The HTTP side of gridbot: health, metrics, and (later) the web chat and the Telegram webhook."""
