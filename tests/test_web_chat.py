@@ -16,7 +16,7 @@ from bot.tickets.states import Status
 from tests.botapi.client import TINY_JPEG
 from tests.telegram_harness import NUMBER, World
 
-STATIC = Path(__file__).resolve().parent.parent / "bot" / "web" / "static"
+STATIC = Path(__file__).resolve().parent.parent / "bot" / "channels" / "web" / "static"
 
 
 class Browser:
