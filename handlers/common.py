@@ -24,7 +24,7 @@ async def answer_outcome(query: CallbackQuery, outcome: Outcome, number: str, do
     if outcome.ok:
         await query.answer(done_text)
     else:
-        await query.answer(texts.refusal(str(outcome.refusal), number, outcome.detail), show_alert=True)
+        await query.answer(texts.refusal(outcome.refusal, number, outcome.detail), show_alert=True)
 
 
 def callback_message(query: CallbackQuery) -> Message | None:
@@ -33,7 +33,7 @@ def callback_message(query: CallbackQuery) -> Message | None:
 
 
 class Matches(Filter):
-    """A magic filter (``F.text``, ``F.chat.type == "private"``) checked in the event loop.
+    """A magic filter (``F.text``, ``F.chat.type == ChatType.PRIVATE``) checked in the event loop.
 
     aiogram runs a plain (synchronous) filter in a worker thread: a thread hop per filter and update,
     which was the largest part of routing an update in bench_e2e's profile. Wrapped, it is a plain call.

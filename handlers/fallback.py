@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Message
 
 from bot.texts import messages as texts
-from bot.channels.telegram.channel import TicketAction
 from handlers.common import Matches
 
 
-
-async def unknown_action(query: CallbackQuery) -> None:
-    """A button of an action this version does not know (old message, forged data)."""
-    await query.answer(texts.stale_button(), show_alert=True)
-
-
-async def malformed(query: CallbackQuery) -> None:
-    """Callback data that is not ours at all."""
+async def stale_button(query: CallbackQuery) -> None:
+    """A button no handler took: of an action this version does not know (an old message), forged, or
+    not ours at all (such data does not parse as a
+    :class:`bot.channels.telegram.channel.TicketAction`)."""
     await query.answer(texts.stale_button(), show_alert=True)
 
 
@@ -30,7 +26,6 @@ async def group_message(message: Message) -> None:
 def build_router() -> Router:
     """A new router with this audience's handlers (one per dispatcher)."""
     router = Router(name="fallback")
-    router.message.register(group_message, Matches(F.chat.type != "private"))
-    router.callback_query.register(unknown_action, TicketAction.filter())
-    router.callback_query.register(malformed)
+    router.message.register(group_message, Matches(F.chat.type != ChatType.PRIVATE))
+    router.callback_query.register(stale_button)
     return router

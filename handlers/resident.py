@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import (
     CallbackQuery,
@@ -17,7 +18,9 @@ from aiogram.types import (
 
 from bot.texts import messages as texts
 from bot.channels.telegram.channel import CategoryChoice, TicketAction
-from bot.intake.conversation import Intake, IntakeReply, has_words
+from bot.intake.conversation import Intake, has_words
+from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
+from bot.texts.render import ButtonAction
 from bot.tickets.service import Tickets
 from handlers.common import Matches, answer_outcome, callback_message, key_of
 from nlp.taxonomy import Taxonomy
@@ -43,7 +46,8 @@ def location_keyboard() -> ReplyKeyboardMarkup:
 
 def category_keyboard(options: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup:
     rows = [[InlineKeyboardButton(text=name, callback_data=CategoryChoice(code=code).pack())] for code, name in options]
-    rows.append([InlineKeyboardButton(text=texts.OTHER_CATEGORY, callback_data=CategoryChoice(code="other").pack())])
+    other = CategoryChoice(code=OTHER_CATEGORY).pack()
+    rows.append([InlineKeyboardButton(text=texts.OTHER_CATEGORY, callback_data=other)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -56,27 +60,27 @@ async def show(message: Message, reply: IntakeReply, after_location: bool = Fals
         await message.answer(texts.emergency(reply.services, reply.hazards, reply.alert))
     if reply.small_talk is not None:
         await message.answer(texts.small_talk(reply.small_talk, reply.ticket, reply.waiting))
-    if reply.kind == "ask_category":
+    if reply.kind is ReplyKind.ASK_CATEGORY:
         await message.answer(texts.ask_category(name for _, name in reply.options),
                              reply_markup=category_keyboard(reply.options))
-    elif reply.kind == "ask_location":
+    elif reply.kind is ReplyKind.ASK_LOCATION:
         await message.answer(texts.ask_location(), reply_markup=location_keyboard())
-    elif reply.kind == "location_not_found":
+    elif reply.kind is ReplyKind.LOCATION_NOT_FOUND:
         await message.answer(texts.location_not_found(reply.address), reply_markup=location_keyboard())
-    elif reply.kind == "out_of_area":
+    elif reply.kind is ReplyKind.OUT_OF_AREA:
         await message.answer(texts.out_of_area(reply.towns), reply_markup=location_keyboard())
-    elif reply.kind == "nothing_pending":
+    elif reply.kind is ReplyKind.NOTHING_PENDING:
         await message.answer(texts.nothing_pending(), reply_markup=ReplyKeyboardRemove())
-    elif reply.kind == "command":  # commands of this channel have their own handlers: this one is unknown
+    elif reply.kind is ReplyKind.COMMAND:  # this channel's commands have their own handlers: this one is unknown
         await message.answer(texts.unknown_command(reply.command or ""))
-    elif reply.kind == "empty":
+    elif reply.kind is ReplyKind.EMPTY:
         await message.answer(texts.empty_text())
     elif after_location:
         await message.answer(texts.location_received(), reply_markup=ReplyKeyboardRemove())
 
 
 async def start(message: Message, taxonomy: Taxonomy) -> None:
-    await message.answer(texts.welcome(c.name for c in taxonomy.categories if c.code != "other"))
+    await message.answer(texts.welcome(c.name for c in taxonomy.categories if c.code != OTHER_CATEGORY))
 
 
 async def my_tickets(message: Message, tickets: Tickets) -> None:
@@ -90,7 +94,7 @@ async def cancel(message: Message, command: CommandObject, tickets: Tickets) -> 
         return
     outcome = await tickets.cancel(number, key_of(message.from_user))
     if not outcome.ok:
-        await message.answer(texts.refusal(str(outcome.refusal), number, outcome.detail))
+        await message.answer(texts.refusal(outcome.refusal, number, outcome.detail))
 
 
 async def location(message: Message, intake: Intake, event_update: Update) -> None:
@@ -129,7 +133,7 @@ async def category_chosen(query: CallbackQuery, callback_data: CategoryChoice, i
                           taxonomy: Taxonomy, event_update: Update) -> None:
     reply = await intake.choose_category(key_of(query.from_user), callback_data.code, request_id(event_update))
     message = callback_message(query)
-    if reply.kind == "nothing_pending" or message is None:
+    if reply.kind is ReplyKind.NOTHING_PENDING or message is None:
         await query.answer(texts.stale_button(), show_alert=True)
         return
     await query.answer(texts.category_noted(taxonomy.name(callback_data.code)))
@@ -149,7 +153,7 @@ async def rate(query: CallbackQuery, callback_data: TicketAction, tickets: Ticke
 def build_router() -> Router:
     """A new router with this audience's handlers (one per dispatcher)."""
     router = Router(name="resident")
-    router.message.filter(Matches(F.chat.type == "private"))
+    router.message.filter(Matches(F.chat.type == ChatType.PRIVATE))
     router.message.register(start, CommandStart())
     router.message.register(my_tickets, Command("my"))
     router.message.register(cancel, Command("cancel"))
@@ -158,7 +162,7 @@ def build_router() -> Router:
     router.message.register(photo, Matches(F.photo))
     router.message.register(request, Matches(F.text))
     router.message.register(other_media)
-    router.edited_message.register(edited, Matches(F.chat.type == "private"))
+    router.edited_message.register(edited, Matches(F.chat.type == ChatType.PRIVATE))
     router.callback_query.register(category_chosen, CategoryChoice.filter())
-    router.callback_query.register(rate, TicketAction.filter(F.action == "rate"))
+    router.callback_query.register(rate, TicketAction.filter(F.action == ButtonAction.RATE))
     return router

@@ -9,9 +9,10 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.texts import messages as texts
-from bot.texts.render import worker_buttons
+from bot.texts.render import ButtonAction, worker_buttons
 from bot.channels.telegram.channel import TicketAction, keyboard
 from bot.people.directory import People
+from bot.tickets.outcome import Refusal
 from bot.tickets.store import TicketStore
 from bot.tickets.tasks import open_tasks
 from bot.tickets.states import Action
@@ -81,11 +82,11 @@ async def step_abandoned(message: Message, state: FSMContext) -> None:
 async def return_reason(message: Message, tickets: Tickets, state: FSMContext) -> None:
     number = (await state.get_data())["number"]
     outcome = await tickets.return_to_supervisor(number, key_of(message.from_user), message.text or "")
-    if outcome.refusal is not None and str(outcome.refusal) == "bad_input":
+    if outcome.refusal is Refusal.BAD_INPUT:  # an empty reason: ask again
         await message.answer(texts.ask_return_reason(number))
         return
     await state.clear()
-    await message.answer(texts.returned(number) if outcome.ok else texts.refusal(str(outcome.refusal), number))
+    await message.answer(texts.returned(number) if outcome.ok else texts.refusal(outcome.refusal, number))
 
 
 async def result_note(message: Message, tickets: Tickets, state: FSMContext) -> None:
@@ -93,11 +94,11 @@ async def result_note(message: Message, tickets: Tickets, state: FSMContext) -> 
     note = message.text or message.caption or ""
     photo = f"telegram:{message.photo[-1].file_id}" if message.photo else None
     outcome = await tickets.resolve(number, key_of(message.from_user), note, photo)
-    if outcome.refusal is not None and str(outcome.refusal) == "bad_input":
+    if outcome.refusal is Refusal.BAD_INPUT:  # an empty note: ask again
         await message.answer(texts.ask_result(number))
         return
     await state.clear()
-    await message.answer(texts.resolved_by_you(number) if outcome.ok else texts.refusal(str(outcome.refusal), number))
+    await message.answer(texts.resolved_by_you(number) if outcome.ok else texts.refusal(outcome.refusal, number))
 
 
 def build_router() -> Router:
@@ -105,9 +106,9 @@ def build_router() -> Router:
     router = Router(name="worker")
     router.message.register(join, Command("join"))
     router.message.register(tasks, Command("tasks"))
-    router.callback_query.register(accept, TicketAction.filter(F.action == "accept"))
-    router.callback_query.register(return_pressed, TicketAction.filter(F.action == "return"))
-    router.callback_query.register(resolve_pressed, TicketAction.filter(F.action == "resolve"))
+    router.callback_query.register(accept, TicketAction.filter(F.action == ButtonAction.ACCEPT))
+    router.callback_query.register(return_pressed, TicketAction.filter(F.action == ButtonAction.RETURN))
+    router.callback_query.register(resolve_pressed, TicketAction.filter(F.action == ButtonAction.RESOLVE))
     router.message.register(step_abandoned, StateFilter(WorkerSteps.return_reason, WorkerSteps.result_note),
                             Matches(F.text.startswith("/")))
     router.message.register(return_reason, StateFilter(WorkerSteps.return_reason), Matches(F.text))

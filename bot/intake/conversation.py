@@ -9,6 +9,7 @@ For a request the intake classifies the message and flags emergencies, then find
 unsure of the category it asks the resident to choose one. When it cannot find the grid it asks for a
 location or an address. Meanwhile the request waits as a draft in Redis, so nothing the resident said is lost between
 messages or process restarts. Urgent requests are never held up by a question: they are opened at once.
+What the channel is told comes back as an :class:`bot.intake.replies.IntakeReply`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 import time
 import uuid
 from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
 
 from redis.asyncio import Redis
 
@@ -25,15 +27,16 @@ from nlp.classifier import Prediction
 from nlp.normalize import normalize
 from nlp.smalltalk import SmallTalk, recognise
 from nlp.taxonomy import Taxonomy
+from nlp.urgency import Hazard
 
 from bot.infra import keys
+from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
 from bot.tickets.alerts import Alert
 from bot.infra.concurrency import coalesced_get
 from bot.grids.map import Location
 from bot.grids.store import GridStore
 from bot.infra.metrics import Metrics
 from bot.model.holder import ModelHolder
-from bot.tickets.record import Ticket
 from bot.tickets.states import Status
 from bot.tickets.service import NewRequest, Tickets
 
@@ -50,8 +53,14 @@ OUT_OF_AREA_METRES = 1000.0
 # A message that only names a place, this soon after a ticket opened without one, is that ticket's place.
 PLACE_WINDOW_SECONDS = 10 * 60
 PLACE_MAX_LENGTH = 40  # longer messages are not only an address (and are not worth looking up twice)
-STEP_CATEGORY, STEP_LOCATION = "category", "location"
 _COMMAND = re.compile(r"/([A-Za-z][A-Za-z0-9_]{0,31})(?:@\w+)?(?:\s|$)")
+
+
+class Step(StrEnum):
+    """What a waiting request (a draft) needs from the resident before it can open."""
+
+    CATEGORY = "category"
+    LOCATION = "location"
 
 
 @dataclass
@@ -59,45 +68,22 @@ class Draft:
     """A request waiting for the resident's answer."""
 
     text: str
-    step: str
+    step: Step
     category: str
     confidence: float
     options: list[str] = field(default_factory=list)
     urgent: bool = False
     services: list[str] = field(default_factory=list)
-    hazards: list[str] = field(default_factory=list)  # the dangers the words named (nlp.urgency.Hazard)
+    hazards: list[Hazard] = field(default_factory=list)  # the dangers the words named
     photo: str | None = None
     chosen_by_resident: bool = False
     stored: bool = False  # saved in Redis, so to be deleted once the ticket is open
     # The message that started it: its ticket opens once, however often (or at once) it is answered.
     request_id: str | None = None
 
-
-@dataclass(frozen=True)
-class IntakeReply:
-    """What the channel should tell the resident next."""
-
-    # "opened", "linked", "placed", "ask_category", "ask_location", "location_not_found", "out_of_area",
-    # "nothing_pending", "small_talk", "command", "empty"
-    kind: str
-    ticket: Ticket | None = None  # opened, linked or placed; for thanks: the ticket they were passed on for
-    options: tuple[tuple[str, str], ...] = ()  # (code, Chinese name) for ask_category
-    services: tuple[str, ...] = ()  # emergency numbers to show at once
-    hazards: tuple[str, ...] = ()  # the dangers named, for safety advice that fits
-    alert: Alert | None = None  # an urgent ticket: who was told of it
-    grid_name: str | None = None
-    address: str = ""
-    # The request that was waiting for its place, opened unplaced because the answer was a new request.
-    earlier: Ticket | None = None
-    towns: tuple[str, ...] = ()  # out_of_area: the towns the service covers
-    small_talk: str | None = None  # the message was small talk of this kind (nlp.smalltalk.SmallTalk)
-    command: str | None = None  # the message was this bot command (without the slash), not handled here
-    answered: bool = False  # the message answered the question about a waiting request
-
-    @property
-    def waiting(self) -> bool:
-        """A question about the resident's request is open (it is asked in this reply)."""
-        return self.kind in ("ask_category", "ask_location", "location_not_found", "out_of_area")
+    def __post_init__(self) -> None:
+        self.step = Step(self.step)  # read back from JSON, they are strings
+        self.hazards = [Hazard(hazard) for hazard in self.hazards]
 
 
 class Intake:
@@ -118,13 +104,13 @@ class Intake:
         text = valid_unicode(text)
         command = _COMMAND.match(text.strip())
         if command is not None:
-            return IntakeReply("command", command=command.group(1).lower())
+            return IntakeReply(ReplyKind.COMMAND, command=command.group(1).lower())
         small_talk = recognise(text)
         if small_talk is not None:
             return await self._small_talk(resident, small_talk)
         if not has_words(text):
-            return IntakeReply("empty")
-        if await self.waiting_step(resident) == STEP_LOCATION:
+            return IntakeReply(ReplyKind.EMPTY)
+        if await self.waiting_step(resident) is Step.LOCATION:
             return replace(await self.locate_by_address(resident, text, request_id), answered=True)
         placed = await self._place_latest(resident, text, request_id)
         return placed or await self.submit(resident, text, request_id=request_id)
@@ -137,7 +123,7 @@ class Intake:
         if self.metrics is not None:
             self.metrics.observe_classification((time.perf_counter() - started) * 1000)
         draft = Draft(
-            text=text, step=STEP_CATEGORY, category=prediction.category, confidence=prediction.confidence,
+            text=text, step=Step.CATEGORY, category=prediction.category, confidence=prediction.confidence,
             options=[code for code, _ in prediction.top], urgent=prediction.urgent,
             services=list(prediction.urgency.services), hazards=list(prediction.urgency.hazards), photo=photo,
             request_id=request_id or f"draft:{uuid.uuid4().hex}",
@@ -150,8 +136,8 @@ class Intake:
     async def choose_category(self, resident: str, code: str, request_id: str | None = None) -> IntakeReply:
         """The resident picked a category from the offered buttons."""
         draft = await self._load(resident)
-        if draft is None or draft.step != STEP_CATEGORY:
-            return IntakeReply("nothing_pending")
+        if draft is None or draft.step != Step.CATEGORY:
+            return IntakeReply(ReplyKind.NOTHING_PENDING)
         if self.taxonomy.get(code) is None:
             return self._ask_category(draft)
         draft.category, draft.confidence, draft.chosen_by_resident = code, 1.0, True
@@ -161,12 +147,12 @@ class Intake:
         """The resident shared a location for the waiting request. Far outside the map it is not opened: the
         resident is told where the service works, and the request keeps waiting for a place."""
         draft = await self._load(resident)
-        if draft is None or draft.step != STEP_LOCATION:
-            return IntakeReply("nothing_pending")
+        if draft is None or draft.step != Step.LOCATION:
+            return IntakeReply(ReplyKind.NOTHING_PENDING)
         grid_map = await self.grids.current()
         location = grid_map.locate_point(lat, lon) if grid_map else Location()
         if grid_map is not None and location.grid_id is None and not grid_map.is_near(lat, lon, OUT_OF_AREA_METRES):
-            return IntakeReply("out_of_area", towns=tuple(grid_map.towns()))
+            return IntakeReply(ReplyKind.OUT_OF_AREA, towns=tuple(grid_map.towns()))
         return await self._open(resident, draft, location, (lat, lon), request_id)
 
     async def locate_by_address(self, resident: str, address: str, request_id: str | None = None) -> IntakeReply:
@@ -178,8 +164,8 @@ class Intake:
         join the waiting request's text. Either way nothing the resident wrote is dropped."""
         address = valid_unicode(address)
         draft = await self._load(resident)
-        if draft is None or draft.step != STEP_LOCATION:
-            return IntakeReply("nothing_pending")
+        if draft is None or draft.step != Step.LOCATION:
+            return IntakeReply(ReplyKind.NOTHING_PENDING)
         location = await self._locate_text(address)
         if _words_beyond(address, location.matched) >= NEW_REQUEST_WORDS:
             prediction = await self.models.classify_together(address)
@@ -190,17 +176,17 @@ class Intake:
         if location.grid_id is None:
             if draft.stored:
                 await self._save(resident, draft)  # keep what was added
-            return IntakeReply("location_not_found", address=address)
+            return IntakeReply(ReplyKind.LOCATION_NOT_FOUND, address=address)
         return await self._open(resident, draft, location, request_id=request_id)
 
     async def skip_location(self, resident: str, request_id: str | None = None) -> IntakeReply:
         """The resident cannot say where: open the ticket for a supervisor to place."""
         draft = await self._load(resident)
-        if draft is None or draft.step != STEP_LOCATION:
-            return IntakeReply("nothing_pending")
+        if draft is None or draft.step != Step.LOCATION:
+            return IntakeReply(ReplyKind.NOTHING_PENDING)
         return await self._open(resident, draft, Location(), request_id=request_id)
 
-    async def waiting_step(self, resident: str) -> str | None:
+    async def waiting_step(self, resident: str) -> Step | None:
         """What the resident's draft waits for (None: no draft)."""
         draft = await self._load(resident)
         return draft.step if draft else None
@@ -210,10 +196,10 @@ class Intake:
         nothing open are passed on for the resident's just-resolved ticket."""
         draft = await self._load(resident)
         if draft is not None:
-            question = self._ask_category(draft) if draft.step == STEP_CATEGORY else IntakeReply("ask_location")
-            return replace(question, small_talk=str(kind), services=())
+            question = self._ask_category(draft) if draft.step == Step.CATEGORY else IntakeReply(ReplyKind.ASK_LOCATION)
+            return replace(question, small_talk=kind, services=())
         praised = await self.tickets.praise(resident) if kind == SmallTalk.THANKS else None
-        return IntakeReply("small_talk", praised.ticket if praised and praised.ok else None, small_talk=str(kind))
+        return IntakeReply(ReplyKind.SMALL_TALK, praised.ticket if praised and praised.ok else None, small_talk=kind)
 
     async def _place_latest(self, resident: str, text: str, request_id: str | None) -> IntakeReply | None:
         """When ``text`` only names a place, and the resident's newest ticket was opened moments ago without
@@ -226,13 +212,13 @@ class Intake:
         if request_id is not None:  # this very message placed (or opened) it already: a resent post
             before = await self.tickets.store.opened_for(request_id)
             if before is not None:
-                return IntakeReply("placed", before, grid_name=before.grid_name)
+                return IntakeReply(ReplyKind.PLACED, before, grid_name=before.grid_name)
         latest = await self.tickets.store.latest_of(resident)
         if (latest is None or latest.resident != resident or latest.status != Status.PENDING or latest.grid_id
                 or self.tickets.clock.now() - latest.created_at > PLACE_WINDOW_SECONDS):
             return None
         outcome = await self.tickets.place(latest.number, resident, location, request_id)
-        return IntakeReply("placed", outcome.ticket, grid_name=location.name) if outcome.ok else None
+        return IntakeReply(ReplyKind.PLACED, outcome.ticket, grid_name=location.name) if outcome.ok else None
 
     async def pending(self, resident: str) -> IntakeReply | None:
         """The question the resident's draft waits on, with its options, as it was asked (so a channel
@@ -240,16 +226,16 @@ class Intake:
         draft = await self._load(resident)
         if draft is None:
             return None
-        if draft.step == STEP_CATEGORY:
+        if draft.step == Step.CATEGORY:
             return replace(self._ask_category(draft), services=())  # the numbers were given when it was asked
-        return IntakeReply("ask_location")
+        return IntakeReply(ReplyKind.ASK_LOCATION)
 
     async def _locate_and_open(self, resident: str, draft: Draft, location: Location,
                                request_id: str | None) -> IntakeReply:
         if location.grid_id is None and not draft.urgent:
-            draft.step = STEP_LOCATION
+            draft.step = Step.LOCATION
             await self._save(resident, draft)
-            return IntakeReply("ask_location", services=tuple(draft.services), hazards=tuple(draft.hazards))
+            return IntakeReply(ReplyKind.ASK_LOCATION, services=tuple(draft.services), hazards=tuple(draft.hazards))
         return await self._open(resident, draft, location, request_id=request_id)
 
     async def _open(self, resident: str, draft: Draft, location: Location,
@@ -265,16 +251,17 @@ class Intake:
             await self.redis.delete(keys.draft(resident))
         if draft.chosen_by_resident and not opened.linked:
             await self.tickets.record_label(opened.ticket, draft.category, resident)
-        return IntakeReply("linked" if opened.linked else "opened", opened.ticket, services=tuple(draft.services),
-                           hazards=tuple(draft.hazards), alert=Alert.of(opened.ticket), grid_name=location.name)
+        return IntakeReply(ReplyKind.LINKED if opened.linked else ReplyKind.OPENED, opened.ticket,
+                           services=tuple(draft.services), hazards=tuple(draft.hazards), alert=Alert.of(opened.ticket),
+                           grid_name=location.name)
 
     async def _locate_text(self, text: str) -> Location:
         grid_map = await self.grids.current()
         return grid_map.locate_text(text) if grid_map else Location()
 
     def _ask_category(self, draft: Draft) -> IntakeReply:
-        options = tuple((code, self.taxonomy.name(code)) for code in draft.options if code != "other")
-        return IntakeReply("ask_category", options=options, services=tuple(draft.services),
+        options = tuple((code, self.taxonomy.name(code)) for code in draft.options if code != OTHER_CATEGORY)
+        return IntakeReply(ReplyKind.ASK_CATEGORY, options=options, services=tuple(draft.services),
                            hazards=tuple(draft.hazards))
 
     async def _save(self, resident: str, draft: Draft) -> None:

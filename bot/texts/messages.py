@@ -12,9 +12,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from nlp.smalltalk import SmallTalk
 from nlp.urgency import Hazard
 
+from bot.photos.store import PhotoRefusal
 from bot.tickets.alerts import Alert, Reached
+from bot.tickets.outcome import Refusal
 from bot.tickets.record import Ticket
 from bot.tickets.states import STATUS_LABELS, Status
 
@@ -90,9 +93,9 @@ def emergency_number(service: str) -> str:
     return EMERGENCY_NAMES[service]
 
 
-def safety_advice(hazards: Iterable[str]) -> list[str]:
+def safety_advice(hazards: Iterable[Hazard]) -> list[str]:
     """Short advice for each hazard named (a general line when none has its own)."""
-    advice = [SAFETY_ADVICE[Hazard(h)] for h in dict.fromkeys(hazards) if h in SAFETY_ADVICE]
+    advice = [SAFETY_ADVICE[h] for h in dict.fromkeys(hazards) if h in SAFETY_ADVICE]
     return advice or [DEFAULT_SAFETY_ADVICE]
 
 
@@ -109,13 +112,13 @@ def urgent_notified(alert: Alert) -> str:
     return "已通知" + "和".join(told[r] for r in alert.reached) + "。"
 
 
-def emergency_details(hazards: Iterable[str], alert: Alert | None) -> str:
+def emergency_details(hazards: Iterable[Hazard], alert: Alert | None) -> str:
     """What follows the numbers to call: safety advice, and who was told."""
     lines = safety_advice(hazards) + ([urgent_notified(alert)] if alert is not None else [])
     return "\n".join(lines)
 
 
-def emergency(services: Iterable[str], hazards: Iterable[str] = (), alert: Alert | None = None) -> str:
+def emergency(services: Iterable[str], hazards: Iterable[Hazard] = (), alert: Alert | None = None) -> str:
     numbers = "、".join(emergency_number(s) for s in services)
     return f"<b>{emergency_call()}{numbers}</b>\n{emergency_details(hazards, alert)}"
 
@@ -277,15 +280,15 @@ def caption_too_long(limit: int) -> str:
 
 
 PHOTO_REFUSALS = {
-    "too_large": "照片太大了（最大 {max_mb} MB），请换一张或截图后再发。",
-    "not_a_photo": "只支持 JPEG、PNG、WebP 照片。",
-    "broken": "这张照片打不开（文件可能已损坏），请换一张 JPEG、PNG 或 WebP 照片再试。",
-    "too_many_pixels": "照片尺寸太大了（最多 {max_megapixels} 万像素），请缩小后再发。",
+    PhotoRefusal.TOO_LARGE: "照片太大了（最大 {max_mb} MB），请换一张或截图后再发。",
+    PhotoRefusal.NOT_A_PHOTO: "只支持 JPEG、PNG、WebP 照片。",
+    PhotoRefusal.BROKEN: "这张照片打不开（文件可能已损坏），请换一张 JPEG、PNG 或 WebP 照片再试。",
+    PhotoRefusal.TOO_MANY_PIXELS: "照片尺寸太大了（最多 {max_megapixels} 万像素），请缩小后再发。",
 }
 
 
-def photo_refused(reason: str, max_bytes: int, max_pixels: int) -> str:
-    """Why an uploaded photo was not accepted (``reason``: a :class:`bot.photos.store.PhotoRefusal`)."""
+def photo_refused(reason: PhotoRefusal, max_bytes: int, max_pixels: int) -> str:
+    """Why an uploaded photo was not accepted."""
     return PHOTO_REFUSALS.get(reason, "照片没能收下，请换一张再试。").format(
         max_mb=max_bytes // (1024 * 1024), max_megapixels=max_pixels // 10_000)
 
@@ -300,19 +303,19 @@ def empty_text() -> str:
 
 
 SMALL_TALK_ANSWERS = {
-    "greeting": "您好！我是网格服务助手。请直接用文字说说您遇到的问题（什么事、在哪里），我会派给负责的网格员。",
-    "ask": "请直接说说您遇到的问题（什么事、在哪里），我来帮您提交。",
-    "thanks": "不客气！有新的问题随时告诉我。",
-    "ack": "好的。有新的问题随时告诉我。",
-    "closing": "好的，祝您生活愉快！有需要随时找我。",
+    SmallTalk.GREETING: "您好！我是网格服务助手。请直接用文字说说您遇到的问题（什么事、在哪里），我会派给负责的网格员。",
+    SmallTalk.ASK: "请直接说说您遇到的问题（什么事、在哪里），我来帮您提交。",
+    SmallTalk.THANKS: "不客气！有新的问题随时告诉我。",
+    SmallTalk.ACK: "好的。有新的问题随时告诉我。",
+    SmallTalk.CLOSING: "好的，祝您生活愉快！有需要随时找我。",
 }
 
 
-def small_talk(kind: str, praised: Ticket | None = None, waiting: bool = False) -> str:
+def small_talk(kind: SmallTalk, praised: Ticket | None = None, waiting: bool = False) -> str:
     """The answer to a greeting, thanks, a nod or a goodbye (no ticket is opened for them). ``praised``: the
     ticket the thanks were passed on for; ``waiting``: a question about the resident's request is still open."""
     if waiting:
-        return f"{'不客气！' if kind == 'thanks' else '好的。'}您的诉求还差一步就能提交："
+        return f"{'不客气！' if kind is SmallTalk.THANKS else '好的。'}您的诉求还差一步就能提交："
     if praised is not None:
         return f"不客气！已把您的感谢转达给处理工单 <b>{praised.number}</b> 的网格员。有新的问题随时告诉我。"
     return SMALL_TALK_ANSWERS[kind]
@@ -486,17 +489,20 @@ def recategorised_done(number: str, name: str) -> str:
 # -- refusals and admin ---------------------------------------------------------------------------------
 
 REFUSALS = {
-    "not_found": "找不到这个工单。",
-    "not_allowed": "这个操作不属于您，未做任何更改。",
-    "taken": "工单已由{detail}接单。",
-    "wrong_state": "工单状态已变化，此操作已失效。",
-    "bad_input": "输入有误，请重试。",
-    "no_workers": "该网格还没有网格员，请选择其他网格。",
+    Refusal.NOT_FOUND: "找不到这个工单。",
+    Refusal.NOT_ALLOWED: "这个操作不属于您，未做任何更改。",
+    Refusal.TAKEN: "工单已由{detail}接单。",
+    Refusal.WRONG_STATE: "工单状态已变化，此操作已失效。",
+    Refusal.BAD_INPUT: "输入有误，请重试。",
+    Refusal.NO_WORKERS: "该网格还没有网格员，请选择其他网格。",
 }
+NOT_DONE = "操作未完成。"
 
 
-def refusal(reason: str, number: str | None = None, detail: str = "") -> str:
-    text = REFUSALS.get(reason, "操作未完成。").format(detail=esc(detail) or "其他网格员")
+def refusal(reason: Refusal | None, number: str | None = None, detail: str = "") -> str:
+    """Why a ticket step did not happen (``reason`` None: an outcome without one, which should not occur)."""
+    text = REFUSALS.get(reason, NOT_DONE) if reason is not None else NOT_DONE
+    text = text.format(detail=esc(detail) or "其他网格员")
     return f"工单 {number}：{text}" if number else text
 
 
@@ -528,9 +534,9 @@ def body_too_large() -> str:
     return "提交的内容太大了，请精简后再发。"
 
 
-def too_many_pages(cap: str) -> str:
-    """An event stream refused: ``cap`` is which limit it hit (session, client or total)."""
-    if cap == "session":
+def too_many_pages(per_session: bool) -> str:
+    """An event stream refused: over the cap of one session's pages (``per_session``), or a client's or all."""
+    if per_session:
         return "本页面在太多窗口里同时打开了，请关掉几个窗口后再刷新。"
     return "现在访问的人太多，实时进展暂时连接不上，请稍后刷新页面；您的诉求不受影响。"
 

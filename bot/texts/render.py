@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from bot.texts import messages as texts
 from bot.tickets.notifications import Kind, Notification
+
+
+class ButtonAction(StrEnum):
+    """What a button about a ticket does: the one list the renderer, the channels' button data and their
+    handlers share. The values are inside buttons on messages people already have: never change one."""
+
+    ACCEPT = "accept"  # 接单
+    RETURN = "return"  # 退回 (then the reason)
+    RESOLVE = "resolve"  # 办结 (then the result)
+    RATE = "rate"  # 1…5, the stars in ``arg``
+    GRIDS = "grids"  # 派单: show the grids it may go to
+    DISPATCH = "dispatch"  # one of those grids, in ``arg``
+    CATEGORIES = "categories"  # 改类别: show the other categories
+    RECATEGORISE = "recat"  # one of those categories, in ``arg``
 
 
 @dataclass(frozen=True)
@@ -13,7 +29,7 @@ class Button:
     """A button on a message: its label and the ticket action it stands for."""
 
     text: str
-    action: str
+    action: ButtonAction
     number: str
     arg: str = ""
 
@@ -30,16 +46,28 @@ class Rendered:
 def worker_buttons(number: str, accepted: bool = False) -> list[list[Button]]:
     """接单 / 退回 on a new ticket; 办结 / 退回 once accepted."""
     if accepted:
-        return [[Button(texts.RESOLVE, "resolve", number), Button(texts.RETURN, "return", number)]]
-    return [[Button(texts.ACCEPT, "accept", number), Button(texts.RETURN, "return", number)]]
+        first = Button(texts.RESOLVE, ButtonAction.RESOLVE, number)
+    else:
+        first = Button(texts.ACCEPT, ButtonAction.ACCEPT, number)
+    return [[first, Button(texts.RETURN, ButtonAction.RETURN, number)]]
 
 
 def supervisor_buttons(number: str) -> list[list[Button]]:
-    return [[Button(texts.DISPATCH, "grids", number), Button(texts.RECATEGORISE, "categories", number)]]
+    """派单 / 改类别 on a ticket a supervisor should act on."""
+    return [[Button(texts.DISPATCH, ButtonAction.GRIDS, number),
+             Button(texts.RECATEGORISE, ButtonAction.CATEGORIES, number)]]
 
 
 def rating_buttons(number: str) -> list[list[Button]]:
-    return [[Button(str(stars), "rate", number, str(stars)) for stars in range(1, 6)]]
+    """1…5 under a resolved ticket."""
+    return [[Button(str(stars), ButtonAction.RATE, number, str(stars)) for stars in range(1, 6)]]
+
+
+def choice_buttons(number: str, action: ButtonAction, options: Sequence[tuple[str, str]],
+                   per_row: int) -> list[list[Button]]:
+    """One button per ``(arg, label)`` option, ``per_row`` to a row (the grids to dispatch to, the categories)."""
+    buttons = [Button(label, action, number, arg) for arg, label in options]
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
 def render(note: Notification) -> Rendered:

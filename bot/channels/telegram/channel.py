@@ -19,7 +19,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import messages as texts
-from bot.texts.render import Button, Rendered
+from bot.texts.render import Button, ButtonAction, Rendered
 from bot.channels.telegram.methods import SendPhotoWithCaption, SendText
 from bot.channels.delivery import DeliveryResult, Result
 from bot.tickets.notifications import Notification
@@ -29,9 +29,10 @@ log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
 
 class TicketAction(CallbackData, prefix="t"):
-    """A button about a ticket: accept, return, resolve, rate, grids, dispatch, categories, recat."""
+    """A button about a ticket (``t:accept:T20261124-0007:``); data with an action not in
+    :class:`ButtonAction` does not parse, so no filter of a handler matches it."""
 
-    action: str
+    action: ButtonAction
     number: str
     arg: str = ""
 

@@ -22,7 +22,8 @@ from redis.exceptions import RedisError
 
 from bot.texts import messages as texts
 from bot.channels.web.inbox import InboxWakeups, inbox_key
-from bot.intake.conversation import Intake, IntakeReply, has_words, says_nothing
+from bot.intake.conversation import Intake, has_words, says_nothing
+from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
 from bot.infra.open_files import default_event_streams
 from bot.tickets.outcome import Outcome, Refusal
 from bot.photos.store import PhotoRefusal, PhotoStore
@@ -34,7 +35,7 @@ from bot.app.http import REDIS, SETTINGS
 from bot.channels.web.bodies import read_json_object
 from bot.app.client_ip import client_ip
 from bot.channels.web.conversation import ConversationLog, Line
-from bot.channels.web.event_streams import EventStreams, OpenStream
+from bot.channels.web.event_streams import EventStreams, OpenStream, StreamCap
 from bot.channels.web.sessions import SESSION_TTL, PostCheck, WebSessions
 
 COOKIE = "gb_session"
@@ -84,19 +85,19 @@ def reply_json(reply: IntakeReply) -> dict[str, Any]:
         data["emergency"] = emergency_json(reply)
     if reply.small_talk is not None:
         data["answer"] = texts.small_talk(reply.small_talk, reply.ticket, reply.waiting)
-    elif reply.kind == "command":
+    elif reply.kind is ReplyKind.COMMAND:
         data["answer"] = texts.web_command(reply.command or "")
-    if reply.kind == "ask_category":
+    if reply.kind is ReplyKind.ASK_CATEGORY:
         data["question"] = texts.ask_category(name for _, name in reply.options)
         data["options"] = [{"code": code, "name": name} for code, name in reply.options] + [
-            {"code": "other", "name": texts.OTHER_CATEGORY}]
-    elif reply.kind == "ask_location":
+            {"code": OTHER_CATEGORY, "name": texts.OTHER_CATEGORY}]
+    elif reply.kind is ReplyKind.ASK_LOCATION:
         data["question"] = texts.ask_location()
-    elif reply.kind == "location_not_found":
+    elif reply.kind is ReplyKind.LOCATION_NOT_FOUND:
         data["question"] = texts.location_not_found(reply.address)
-    elif reply.kind == "out_of_area":
+    elif reply.kind is ReplyKind.OUT_OF_AREA:
         data["question"] = texts.out_of_area(reply.towns)
-    elif reply.kind == "nothing_pending":
+    elif reply.kind is ReplyKind.NOTHING_PENDING:
         data["question"] = texts.nothing_pending()
     if reply.ticket is not None:
         data["number"] = reply.ticket.number
@@ -131,7 +132,7 @@ def outcome_json(outcome: Outcome, number: str, done: str) -> web.Response:
     if outcome.ok:
         return web.json_response({"ok": True, "message": done})
     return error(REFUSAL_STATUS.get(outcome.refusal, 403) if outcome.refusal else 403,
-                 texts.refusal(str(outcome.refusal), number, outcome.detail))
+                 texts.refusal(outcome.refusal, number, outcome.detail))
 
 
 async def session(request: web.Request) -> web.Response:
@@ -324,7 +325,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     cap = streams.open(stream)
     if cap is not None:
         wakeups.unregister(session_id, written)
-        return error(429, texts.too_many_pages(cap.value))
+        return error(429, texts.too_many_pages(per_session=cap is StreamCap.SESSION))
     try:
         return await _send_events(request, stream, written)
     finally:
