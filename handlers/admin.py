@@ -10,20 +10,21 @@ from aiogram.types import Message
 
 from bot.texts import admin as admin_texts
 from bot.infra.clock import Clock
-from bot.app.config import Settings
 from bot.model.holder import ModelHolder
 from bot.model.retrain import Retrainer
 from bot.tickets.stats import collect
+from bot.tickets.service import Tickets
 from bot.tickets.store import TicketStore
+from handlers.common import key_of
 
 ADMIN_COMMANDS = ("stats", "model", "retrain")
 
 
 class IsAdmin(Filter):
-    """The sender's Telegram id is in GRIDBOT_ADMIN_IDS."""
+    """The sender is an admin (GRIDBOT_ADMIN_IDS), as the domain's routing knows them."""
 
-    async def __call__(self, message: Message, settings: Settings) -> bool:
-        return message.from_user is not None and message.from_user.id in settings.admin_ids
+    async def __call__(self, message: Message, tickets: Tickets) -> bool:
+        return message.from_user is not None and tickets.routing.is_admin(key_of(message.from_user))
 
 
 async def refuse(message: Message) -> None:

@@ -3,44 +3,33 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery
 
 from bot.texts import messages as texts
-from bot.channels.telegram.channel import TicketAction
-from bot.grids.store import GridStore
-from bot.people.directory import Level, People
+from bot.texts.render import ButtonAction, choice_buttons
+from bot.channels.telegram.channel import TicketAction, keyboard
 from bot.tickets.service import Tickets
+from bot.tickets.supervision import Choices
 from handlers.common import answer_outcome, callback_message, key_of
 from nlp.taxonomy import Taxonomy
 
 
-
-def _choices(number: str, action: str, options: list[tuple[str, str]], per_row: int = 2) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(text=label, callback_data=TicketAction(action=action, number=number, arg=arg).pack())
-               for arg, label in options]
-    return InlineKeyboardMarkup(inline_keyboard=[buttons[i : i + per_row] for i in range(0, len(buttons), per_row)])
-
-
-async def show_grids(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets, people: People,
-                     grids: GridStore) -> None:
-    key, number = key_of(query.from_user), callback_data.number
-    ticket = await tickets.get(number)
-    grid_map = await grids.current()
-    if ticket is None or grid_map is None or not await tickets.routing.covers(key, ticket.community, ticket.town):
-        await query.answer(texts.refusal("not_allowed" if ticket else "not_found", number), show_alert=True)
+async def _offer(query: CallbackQuery, number: str, choices: Choices, question: str, action: ButtonAction,
+                 per_row: int) -> None:
+    """Ask which of ``choices`` (or say why there are none to make)."""
+    if not choices.outcome.ok:
+        await answer_outcome(query, choices.outcome, number, "")
         return
-    supervisor = await people.get_supervisor(key)
-    if supervisor is None:  # an admin: every grid
-        area = list(grid_map.grids)
-    elif supervisor.level == Level.TOWN:
-        area = list(grid_map.grids_in_town(supervisor.area))
-    else:
-        area = list(grid_map.grids_in_community(supervisor.area))
     await query.answer()
     message = callback_message(query)
     if message is not None:
-        await message.answer(texts.choose_grid(number),
-                             reply_markup=_choices(number, "dispatch", [(g.grid_id, g.name) for g in area]))
+        await message.answer(question, reply_markup=keyboard(choice_buttons(number, action, choices.options, per_row)))
+
+
+async def show_grids(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
+    number = callback_data.number
+    choices = await tickets.dispatch_choices(number, key_of(query.from_user))
+    await _offer(query, number, choices, texts.choose_grid(number), ButtonAction.DISPATCH, 2)
 
 
 async def dispatch(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
@@ -52,18 +41,10 @@ async def dispatch(query: CallbackQuery, callback_data: TicketAction, tickets: T
         await message.edit_text(texts.dispatched(number, grid_id))
 
 
-async def show_categories(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets,
-                          taxonomy: Taxonomy) -> None:
-    key, number = key_of(query.from_user), callback_data.number
-    ticket = await tickets.get(number)
-    if ticket is None or not await tickets.routing.covers(key, ticket.community, ticket.town):
-        await query.answer(texts.refusal("not_allowed" if ticket else "not_found", number), show_alert=True)
-        return
-    await query.answer()
-    message = callback_message(query)
-    if message is not None:
-        options = [(c.code, c.name) for c in taxonomy.categories if c.code != ticket.category]
-        await message.answer(texts.choose_category(number), reply_markup=_choices(number, "recat", options, 3))
+async def show_categories(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
+    number = callback_data.number
+    choices = await tickets.category_choices(number, key_of(query.from_user))
+    await _offer(query, number, choices, texts.choose_category(number), ButtonAction.RECATEGORISE, 3)
 
 
 async def recategorise(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets, taxonomy: Taxonomy) -> None:
@@ -79,8 +60,8 @@ async def recategorise(query: CallbackQuery, callback_data: TicketAction, ticket
 def build_router() -> Router:
     """A new router with this audience's handlers (one per dispatcher)."""
     router = Router(name="supervisor")
-    router.callback_query.register(show_grids, TicketAction.filter(F.action == "grids"))
-    router.callback_query.register(dispatch, TicketAction.filter(F.action == "dispatch"))
-    router.callback_query.register(show_categories, TicketAction.filter(F.action == "categories"))
-    router.callback_query.register(recategorise, TicketAction.filter(F.action == "recat"))
+    router.callback_query.register(show_grids, TicketAction.filter(F.action == ButtonAction.GRIDS))
+    router.callback_query.register(dispatch, TicketAction.filter(F.action == ButtonAction.DISPATCH))
+    router.callback_query.register(show_categories, TicketAction.filter(F.action == ButtonAction.CATEGORIES))
+    router.callback_query.register(recategorise, TicketAction.filter(F.action == ButtonAction.RECATEGORISE))
     return router

@@ -1,10 +1,34 @@
-"""Who hears about a ticket: its grid's workers, and the supervisors of its community or town."""
+"""Who hears about a ticket (its grid's workers, the supervisors of its community or town), and which
+part of the map a supervisor or an admin covers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from bot.grids.map import Grid, GridMap
 from bot.tickets.alerts import Reached
 from bot.people.directory import Level, People
 from bot.tickets.record import Ticket
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The part of the map one person supervises: a community, a town, or (``level`` None) everything."""
+
+    level: Level | None
+    area: str = ""
+
+    def covers(self, community: str | None, town: str | None) -> bool:
+        """May this person dispatch and recategorise a ticket of this community/town?"""
+        if self.level is None or (community is None and town is None):
+            return True  # unlocated tickets are every supervisor's to place
+        if self.level == Level.TOWN:
+            return town is None or self.area == town
+        return self.area == community
+
+    def grids(self, grid_map: GridMap) -> list[Grid]:
+        """The grids of ``grid_map`` this person may dispatch a ticket to, in file order."""
+        return [grid for grid in grid_map.grids if self.covers(grid.community, grid.town)]
 
 
 class Routing:
@@ -49,15 +73,18 @@ class Routing:
             return Reached.ADMINS, sorted(self.admin_keys)
         return None, []
 
+    def is_admin(self, key: str) -> bool:
+        """Is ``key`` one of the admins (GRIDBOT_ADMIN_IDS)?"""
+        return key in self.admin_keys
+
+    async def coverage(self, key: str) -> Coverage | None:
+        """What ``key`` supervises: everything for an admin, their area for a supervisor; None for anyone else."""
+        if self.is_admin(key):
+            return Coverage(None)
+        supervisor = await self.people.get_supervisor(key)
+        return Coverage(supervisor.level, supervisor.area) if supervisor is not None else None
+
     async def covers(self, key: str, community: str | None, town: str | None) -> bool:
         """May ``key`` dispatch and recategorise tickets of this community/town? (admins: always)."""
-        if key in self.admin_keys:
-            return True
-        supervisor = await self.people.get_supervisor(key)
-        if supervisor is None:
-            return False
-        if community is None and town is None:
-            return True  # unlocated tickets are every supervisor's to place
-        if supervisor.level == Level.TOWN:
-            return town is None or supervisor.area == town
-        return supervisor.area == community
+        coverage = await self.coverage(key)
+        return coverage is not None and coverage.covers(community, town)

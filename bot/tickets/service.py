@@ -25,6 +25,7 @@ from bot.tickets.store import Change, Commit, DuplicateCandidate, TicketContext
 from bot.tickets.record import AuditEntry, Ticket, as_followed
 from bot.tickets.states import Action, Status, target_of
 from bot.tickets.follow_up import FollowUpSteps
+from bot.tickets.supervision import SupervisorChoices
 from bot.tickets.steps import REQUEST_MEMORY_SECONDS
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
@@ -58,9 +59,10 @@ class Opened:
     repeated: bool = False  # the same request (request_id) had opened this ticket before
 
 
-class Tickets(FollowUpSteps):
+class Tickets(FollowUpSteps, SupervisorChoices):
     """The ticket service used by every channel, the CLI and the scheduler (with the follow-ups of
-    :class:`bot.tickets.follow_up.FollowUpSteps`: placing a ticket, passing on thanks)."""
+    :class:`bot.tickets.follow_up.FollowUpSteps`: placing a ticket, passing on thanks; and the checks
+    before a supervisor's step, :class:`bot.tickets.supervision.SupervisorChoices`)."""
 
     # -- opening ---------------------------------------------------------------------------------
 
