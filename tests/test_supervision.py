@@ -85,3 +85,10 @@ async def test_the_categories_offered_are_all_but_the_tickets_own(domain: Domain
 async def test_admins_are_known_to_the_routing(domain: Domain) -> None:
     assert domain.tickets.routing.is_admin(ADMIN) and not domain.tickets.routing.is_admin(TOWN_SUP)
 
+
+async def test_only_the_resident_who_opened_a_ticket_may_withdraw_it_while_it_is_open(domain: Domain) -> None:
+    number = await opened(domain, HX01)
+    ticket = await domain.tickets.get(number)
+    assert ticket.may_be_cancelled_by(RESIDENT) and not ticket.may_be_cancelled_by("telegram:1002")
+    await domain.tickets.cancel(number, RESIDENT)
+    assert not (await domain.tickets.get(number)).may_be_cancelled_by(RESIDENT)

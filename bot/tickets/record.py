@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from bot.tickets.states import Status
+from bot.tickets.states import Action, Status, target_of
 
 NUMBER_PATTERN = r"T\d{8}-\d{4,}"
 
@@ -81,6 +81,11 @@ class Ticket:
     @property
     def is_open(self) -> bool:
         return self.status in (Status.PENDING, Status.ASSIGNED, Status.ACCEPTED)
+
+    def may_be_cancelled_by(self, resident: str) -> bool:
+        """Could ``resident`` withdraw this ticket now? Only the resident who opened it, while its state
+        allows it (what :meth:`bot.tickets.service.Tickets.cancel` checks; a follower may not)."""
+        return self.resident == resident and target_of(Action.CANCEL, self.status) is not None
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(Ticket))

@@ -29,7 +29,6 @@ from bot.tickets.outcome import Outcome, Refusal
 from bot.photos.store import PhotoRefusal, PhotoStore
 from bot.infra.rate_limit import RateLimiter
 from bot.tickets.record import Ticket
-from bot.tickets.states import Action, target_of
 from bot.tickets.service import Tickets
 from bot.app.http import REDIS, SETTINGS
 from bot.channels.web.bodies import read_json_object
@@ -287,7 +286,7 @@ def _listed(request: web.Request, ticket: Ticket, resident: str) -> dict[str, An
     taxonomy = request.app[TICKETS].taxonomy
     return {"date": texts.when(ticket.created_at), "category_name": taxonomy.name(ticket.category),
             "grid": texts.ticket_grid(ticket),
-            "can_cancel": ticket.resident == resident and target_of(Action.CANCEL, ticket.status) is not None}
+            "can_cancel": ticket.may_be_cancelled_by(resident)}
 
 
 async def conversation(request: web.Request) -> web.Response:
