@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 from bot.texts import messages as texts
 from bot.channels.web.inbox import InboxWakeups, inbox_key
 from bot.intake.conversation import Intake, IntakeReply, has_words, says_nothing
+from bot.infra import decoded
 from bot.infra.open_files import default_event_streams
 from bot.tickets.outcome import Outcome, Refusal
 from bot.photos.store import PhotoRefusal, PhotoStore
@@ -346,9 +347,9 @@ async def _send_events(request: web.Request, stream: OpenStream, written: asynci
         await sessions.keep_while_open(token)
         while not stream.closed:
             written.clear()  # before reading: a write after the read wakes the wait below
-            found = await redis.xread({key: last}, count=50)
+            found = decoded.stream_entries(await redis.xread({key: last}, count=50))
             if found:
-                for entry_id, fields in found[0][1]:
+                for entry_id, fields in found:
                     last = entry_id
                     await response.write(f"id: {entry_id}\nevent: notification\ndata: {fields['event']}\n\n".encode())
                 continue
