@@ -156,9 +156,10 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     if not request.path.startswith("/api/") or request.path == "/api/session":
         return await handler(request)
     token, sessions = request.cookies.get(COOKIE), request.app[SESSIONS]
+    if not token:
+        return error(401, texts.session_expired())
     if request.method == "POST":
-        sent = request.headers.get("X-CSRF-Token", "")
-        check = await sessions.confirm_post(token, sent) if token else PostCheck.NO_SESSION
+        check = await sessions.confirm_post(token, request.headers.get("X-CSRF-Token", ""))
         if check is PostCheck.NO_SESSION:
             return error(401, texts.session_expired())
         if check is PostCheck.BAD_CSRF:
@@ -167,7 +168,7 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
         if not (await limits.posts_per_session.try_acquire(token)
                 and await limits.posts_per_client.try_acquire(client_ip(request))):
             return error(429, texts.too_fast())
-    elif not token or await sessions.csrf(token) is None:
+    elif await sessions.csrf(token) is None:
         return error(401, texts.session_expired())
     request[RESIDENT] = resident_of(token)
     return await handler(request)
