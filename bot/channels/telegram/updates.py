@@ -18,6 +18,7 @@ import asyncio
 import hmac
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any, cast
 
@@ -220,7 +221,7 @@ def _chat_of(update: Update) -> str:
     return f"user:{user.id}" if user is not None else f"update:{update.update_id}"
 
 
-def webhook_handler(log_: UpdateLog, secret: str):
+def webhook_handler(log_: UpdateLog, secret: str) -> Callable[[web.Request], Awaitable[web.Response]]:
     """aiohttp handler for /telegram/webhook: 200 only once the update is safely in the stream.
 
     Only a post carrying ``secret`` (Telegram sends it back as set by setWebhook) is taken: anyone else
