@@ -1,11 +1,11 @@
-# Two entry points: `make run` serves gridbot, `make test` runs every test.
+# Two entry points: `make run` serves gridbot, `make test` type-checks, lints and runs every test.
 # Both create the virtual environment and install everything on first use.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench clean
+.PHONY: run check test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/gridbot serve
 
-test: $(STAMP)
+# Static checks, configured in pyproject.toml: mypy over the package (its `files`), ruff over all Python.
+check: $(STAMP)
+	$(BIN)/python -m mypy
+	$(BIN)/python -m ruff check bot nlp handlers tests benchmarks scripts
+
+test: check
 	./scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -q
 

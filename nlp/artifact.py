@@ -13,7 +13,7 @@ import pickle
 import secrets
 import tempfile
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +47,7 @@ class ModelMetadata:
 def new_version(data_sha256: str, now: datetime | None = None) -> str:
     """A sortable, unique version name: UTC time, the start of the data hash, and a random part (the
     same data trained twice in one second, e.g. ``train`` then ``train --force``, gets two versions)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return f"{now:%Y%m%d-%H%M%S}-{data_sha256[:8]}-{secrets.token_hex(2)}"
 
 

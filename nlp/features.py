@@ -194,7 +194,7 @@ class NgramVectorizer(BaseEstimator, TransformerMixin):
                                shape=(len(docs), self.n_features_))
         matrix.sum_duplicates()
         if self.sublinear_tf:
-            matrix.data = 1.0 + np.log(matrix.data)
+            matrix.data = np.log(matrix.data, dtype=np.float32) + 1
         matrix.data *= self.idf_[matrix.indices]
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0

@@ -8,6 +8,7 @@ that mean what they say (and top-k scores that add up to at most 1), at the cost
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -54,7 +55,7 @@ class CalibratedLinearClassifier(BaseEstimator, ClassifierMixin):
     def _svc(self) -> LinearSVC:
         return LinearSVC(C=self.C, random_state=self.random_state)
 
-    def fit(self, X: object, y: np.ndarray) -> CalibratedLinearClassifier:
+    def fit(self, X: sp.csr_matrix, y: np.ndarray) -> CalibratedLinearClassifier:
         y = np.asarray(y)
         svc = self._svc().fit(X, y)
         self.classes_ = svc.classes_
@@ -67,7 +68,7 @@ class CalibratedLinearClassifier(BaseEstimator, ClassifierMixin):
         self.temperature_ = self._calibrate(X, y)
         return self
 
-    def _calibrate(self, X: object, y: np.ndarray) -> float:
+    def _calibrate(self, X: sp.csr_matrix, y: np.ndarray) -> float:
         """Fit the temperature on out-of-fold decision values of (a sample of) the training data."""
         rng = np.random.default_rng(self.random_state)
         idx = np.arange(len(y))
@@ -85,13 +86,13 @@ class CalibratedLinearClassifier(BaseEstimator, ClassifierMixin):
         y_index = np.searchsorted(self.classes_, y_sample)
         return fit_temperature(scores, y_index)
 
-    def decision_function(self, X: object) -> np.ndarray:
+    def decision_function(self, X: sp.csr_matrix) -> np.ndarray:
         return np.asarray(X @ self.feature_weights_) + self.intercept_
 
-    def predict_proba(self, X: object) -> np.ndarray:
+    def predict_proba(self, X: sp.csr_matrix) -> np.ndarray:
         return softmax(self.decision_function(X) / self.temperature_)
 
-    def predict(self, X: object) -> np.ndarray:
+    def predict(self, X: sp.csr_matrix) -> np.ndarray:
         return self.classes_[np.argmax(self.decision_function(X), axis=1)]
 
     def proba_one(self, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -35,7 +35,8 @@ def near_duplicate_pairs(texts: Sequence[str], n: int = 5, threshold: float = 0.
             cols.append(vocab.setdefault(gram, len(vocab)))
     incidence = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(texts), len(vocab)))
     sizes = np.asarray(incidence.sum(axis=1)).ravel()
-    shared = sp.triu(incidence @ incidence.T, k=1).tocoo()
+    # scipy-stubs type a spmatrix product as _spbase | ndarray, losing the spmatrix tocoo() overload
+    shared = sp.triu(incidence @ incidence.T, k=1).tocoo()  # type: ignore[misc]
     union = sizes[shared.row] + sizes[shared.col] - shared.data
     similarity = shared.data / union
     keep = similarity >= threshold

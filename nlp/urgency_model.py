@@ -6,6 +6,7 @@ A class-balanced logistic regression, since urgent messages are a small minority
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
@@ -16,7 +17,7 @@ class UrgencyModel(BaseEstimator, ClassifierMixin):
     def __init__(self, C: float = 10.0) -> None:
         self.C = C
 
-    def fit(self, X: object, y: np.ndarray) -> UrgencyModel:
+    def fit(self, X: sp.csr_matrix, y: np.ndarray) -> UrgencyModel:
         y = np.asarray(y, dtype=bool)
         if y.all() or not y.any():
             raise ValueError("urgency model needs both urgent and non-urgent examples")
@@ -26,7 +27,7 @@ class UrgencyModel(BaseEstimator, ClassifierMixin):
         self.bias_ = float(model.intercept_[0])
         return self
 
-    def probability(self, X: object) -> np.ndarray:
+    def probability(self, X: sp.csr_matrix) -> np.ndarray:
         """P(urgent) of each row of a feature matrix."""
         return 1.0 / (1.0 + np.exp(-(np.asarray(X @ self.weights_).ravel() + self.bias_)))
 
@@ -34,9 +35,9 @@ class UrgencyModel(BaseEstimator, ClassifierMixin):
         """P(urgent) of one sparse row given as column ids and weights (serving fast path)."""
         return float(1.0 / (1.0 + np.exp(-(float(weights @ self.weights_[ids]) + self.bias_))))
 
-    def predict_proba(self, X: object) -> np.ndarray:
+    def predict_proba(self, X: sp.csr_matrix) -> np.ndarray:
         p = self.probability(X)
         return np.column_stack([1.0 - p, p])
 
-    def predict(self, X: object) -> np.ndarray:
+    def predict(self, X: sp.csr_matrix) -> np.ndarray:
         return self.probability(X) >= 0.5

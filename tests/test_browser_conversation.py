@@ -4,8 +4,8 @@ a list that follows each ticket's state and asks before withdrawing."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect

@@ -30,7 +30,7 @@ def test_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_wrong_encoding_names_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    content = "text,label\n路灯坏了,municipal\n".encode("utf-8") + "噪音太大,noise\n".encode("gbk")
+    content = "text,label\n路灯坏了,municipal\n".encode() + "噪音太大,noise\n".encode("gbk")
     result, data = _train(tmp_path, monkeypatch, content)
     _assert_one_line_error(result, f"{data}:3", "not UTF-8")
 

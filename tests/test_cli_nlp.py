@@ -4,7 +4,7 @@ import asyncio
 import csv
 import json
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -195,6 +195,6 @@ async def test_a_message_that_cannot_be_classified_fails_alone_not_its_batch(
 
 def test_the_same_data_trained_twice_in_one_second_gets_two_versions() -> None:
     """`train` then `train --force` on the same file can land in the same second: each needs its own name."""
-    moment = datetime(2026, 12, 1, 19, 46, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 12, 1, 19, 46, 30, tzinfo=UTC)
     assert new_version("7f60a4a1" * 8, moment) != new_version("7f60a4a1" * 8, moment)
     assert new_version("7f60a4a1" * 8, moment).startswith("20261201-194630-7f60a4a1")

@@ -143,13 +143,13 @@ class Service:
         return secret.get_secret_value()
 
     def _start_telegram(self, intake: Intake, app: web.Application, photos: PhotoStore) -> None:
-        settings, domain = self.settings, self.domain
-        assert self.bot is not None and domain is not None and self.redis is not None
+        settings, domain, models = self.settings, self.domain, self.models
+        assert self.bot is not None and domain is not None and self.redis is not None and models is not None
         self.dispatcher = Dispatcher(
             storage=CoalescedRedisStorage(self.redis),
             settings=settings, clock=self.clock, intake=intake, tickets=domain.tickets, store=domain.store,
-            people=domain.people, grids=domain.grids, taxonomy=domain.taxonomy, models=self.models,
-            retrainer=Retrainer(self.redis, settings, self.models), background=self._background,
+            people=domain.people, grids=domain.grids, taxonomy=domain.taxonomy, models=models,
+            retrainer=Retrainer(self.redis, settings, models), background=self._background,
         )
         self.dispatcher.message.middleware(ResidentFloodLimit(self.redis, settings.resident_messages_per_minute))
         self.dispatcher.include_routers(admin.build_router(), worker.build_router(), supervisor.build_router(),

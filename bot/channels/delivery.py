@@ -23,6 +23,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from enum import StrEnum
 from typing import Protocol
 
@@ -149,17 +150,17 @@ class OutboxDelivery:
         by_chat: dict[str, list[Pending]] = {}
         for (entry_id, fields), sent, sending in zip(entries, markers[: len(entries)], markers[len(entries) :]):
             if sent is not None:  # sent before a crash, acknowledged not yet
-                self._lanes.start(entry_id, lambda e=entry_id: self.reader.ack(e), entry_id)
+                self._lanes.start(entry_id, partial(self.reader.ack, entry_id), entry_id)
                 continue
             try:
                 note = Notification.from_fields(fields)
             except (KeyError, ValueError) as err:
                 log.error("dropping malformed outbox entry %s: %s", entry_id, err)
-                self._lanes.start(entry_id, lambda e=entry_id: self.reader.ack(e), entry_id)
+                self._lanes.start(entry_id, partial(self.reader.ack, entry_id), entry_id)
                 continue
             by_chat.setdefault(note.recipient, []).append(Pending(entry_id, fields["id"], note, sending is not None))
         for recipient, pending in by_chat.items():
-            self._lanes.start(recipient, lambda p=pending: self._deliver_chat(p), *(item.entry_id for item in pending))
+            self._lanes.start(recipient, partial(self._deliver_chat, pending), *(item.entry_id for item in pending))
         return len(entries)
 
     async def _deliver_chat(self, pending: list[Pending]) -> None:

@@ -90,7 +90,7 @@ async def import_map(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(summary)
         return 0
-    print(f"imported {_count(summary['imported'], 'grid')}; the map now has {summary['grids']} grids in "
+    print(f"imported {_count(len(incoming.grids), 'grid')}; the map now has {summary['grids']} grids in "
           f"{summary['communities']} communities of {summary['towns']} towns (map version {outcome.version})")
     if outcome.dropped:
         print(f"dropped {_count(len(outcome.dropped), 'grid')}: {', '.join(outcome.dropped)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from bot.cli.support import CliError, print_json, run_async, telegram_id
 from bot.app.config import Settings
@@ -86,7 +87,8 @@ async def add_worker(args: argparse.Namespace, settings: Settings) -> int:
 async def list_workers(args: argparse.Namespace, settings: Settings) -> int:
     async with redis_connection(settings) as redis:
         workers = await (await build_domain(redis, settings)).people.workers()
-    rows = [{"telegram_id": int(w.key.split(":")[1]), "name": w.name, "grids": list(w.grids)} for w in workers]
+    rows: list[dict[str, Any]] = [{"telegram_id": int(w.key.split(":")[1]), "name": w.name, "grids": list(w.grids)}
+                                  for w in workers]
     if args.json:
         print_json(rows)
         return 0

@@ -62,9 +62,9 @@ def merged(current: GridMap | None, incoming: GridMap) -> GridMap:
     towns = set(incoming.towns())
     kept = [grid for grid in current.grids if grid.town not in towns]
     for grid in kept:
-        if incoming.get(grid.grid_id) is not None:
+        if (clash := incoming.get(grid.grid_id)) is not None:
             raise GridMapError(f"grid_id {grid.grid_id!r} is already a grid of {grid.town}, which --merge keeps "
-                               f"(the file's {grid.grid_id!r} is in {incoming.get(grid.grid_id).town})")
+                               f"(the file's {grid.grid_id!r} is in {clash.town})")
     return GridMap([*kept, *incoming.grids])
 
 

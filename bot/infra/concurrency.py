@@ -16,6 +16,8 @@ from typing import Generic, TypeVar
 
 from redis.asyncio import Redis
 
+from bot.infra import decoded
+
 A = TypeVar("A")
 R = TypeVar("R")
 log = logging.getLogger(__name__)
@@ -68,7 +70,7 @@ def coalesced_get(redis: Redis) -> Coalescer[str, str | None]:
     """GET whose concurrent calls share one MGET."""
 
     async def get_many(keys: list[str]) -> list[str | None]:
-        return await redis.mget(keys)
+        return decoded.optional_texts(await redis.mget(keys))
 
     return Coalescer(get_many)
 

@@ -14,7 +14,7 @@ from collections import Counter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.infra import keys
+from bot.infra import decoded, keys
 from bot.infra.clock import Clock
 from bot.infra.redis_memory import read_memory
 from bot.tickets.store import TicketStore
@@ -109,7 +109,7 @@ async def overdue_count(store: TicketStore, clock: Clock) -> int:
     """Open tickets whose deadline has passed."""
     now, overdue = clock.now(), 0
     for status in OPEN_STATUSES:
-        numbers = list(await store.redis.smembers(keys.by_status(status)))
+        numbers = list(decoded.text_set(await store.redis.smembers(keys.by_status(status))))
         async with store.redis.pipeline(transaction=False) as pipe:
             for number in numbers:
                 pipe.hget(keys.ticket(number), "deadline_at")

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
+from bot.infra import decoded
 from bot.infra.concurrency import Lanes
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class GroupReader:
             self._next_trim = now + TRIM_EVERY_SECONDS
             await trim_handled(self.redis, self.stream)
         response = await self.redis.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count, block_ms)
-        return Read(response[0][1] if response else [], reclaimed=False)
+        return Read(decoded.stream_entries(response), reclaimed=False)
 
     async def ack(self, *entry_ids: str) -> None:
         if entry_ids:

@@ -99,6 +99,6 @@ def load_or_train_default(settings: Settings, progress: Progress | None = None) 
 
 
 def _utc_now_iso() -> str:
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

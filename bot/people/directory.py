@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from redis.asyncio import Redis
 
-from bot.infra import keys
+from bot.infra import decoded, keys
 
 INVITE_TTL_SECONDS = 7 * 24 * 3600
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed by hand
@@ -99,15 +99,16 @@ class People:
         return True
 
     async def get_worker(self, key: str) -> Worker | None:
-        raw = await self.redis.hgetall(keys.worker(key))
+        raw = decoded.text_hash(await self.redis.hgetall(keys.worker(key)))
         return worker_from_hash(key, raw) if raw else None
 
     async def workers(self) -> list[Worker]:
-        found = [await self.get_worker(key) for key in sorted(await self.redis.smembers(keys.workers()))]
+        members = decoded.text_set(await self.redis.smembers(keys.workers()))
+        found = [await self.get_worker(key) for key in sorted(members)]
         return [w for w in found if w is not None]
 
     async def workers_of_grid(self, grid_id: str) -> list[str]:
-        return sorted(await self.redis.smembers(keys.grid_workers(grid_id)))
+        return sorted(decoded.text_set(await self.redis.smembers(keys.grid_workers(grid_id))))
 
     async def add_supervisor(self, key: str, level: Level, area: str, name: str = "") -> Supervisor:
         """Make ``key`` a supervisor of a community or town (one area per supervisor)."""
@@ -122,19 +123,20 @@ class People:
         return Supervisor(key, name, level, area)
 
     async def get_supervisor(self, key: str) -> Supervisor | None:
-        raw = await self.redis.hgetall(keys.supervisor(key))
+        raw = decoded.text_hash(await self.redis.hgetall(keys.supervisor(key)))
         if not raw:
             return None
         return Supervisor(key, raw.get("name", ""), Level(raw["level"]), raw["area"])
 
     async def supervisors(self) -> list[Supervisor]:
-        found = [await self.get_supervisor(key) for key in sorted(await self.redis.smembers(keys.supervisors()))]
+        members = decoded.text_set(await self.redis.smembers(keys.supervisors()))
+        found = [await self.get_supervisor(key) for key in sorted(members)]
         return [s for s in found if s is not None]
 
     async def supervisors_of(self, level: Level, area: str | None) -> list[str]:
         if not area:
             return []
-        return sorted(await self.redis.smembers(keys.area_supervisors(level, area)))
+        return sorted(decoded.text_set(await self.redis.smembers(keys.area_supervisors(level, area))))
 
     async def create_invite(self, grid_id: str, ttl: int = INVITE_TTL_SECONDS) -> str:
         """A one-time code binding whoever redeems it to ``grid_id``; expires after ``ttl`` seconds."""
@@ -145,7 +147,7 @@ class People:
 
     async def redeem_invite(self, code: str, key: str, name: str = "") -> Worker | None:
         """Use an invite code (once); None when it is unknown, used or expired."""
-        grid_id = await self.redis.getdel(keys.invite(code.strip().upper()))
+        grid_id = decoded.text(await self.redis.getdel(keys.invite(code.strip().upper())))
         if grid_id is None:
             return None
         return await self.add_worker(key, grid_id, name)

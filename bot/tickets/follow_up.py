@@ -7,6 +7,7 @@ conversation (:mod:`bot.intake.conversation`) decides when a message means one o
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from bot.infra import keys
 from bot.grids.map import Location
@@ -37,8 +38,9 @@ class FollowUpSteps(TicketSteps):
             if ticket.status != Status.PENDING or ticket.grid_id is not None:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
             now = self.clock.now()
-            place = {"grid_id": location.grid_id, "grid_name": location.name, "community": location.community,
-                     "town": location.town, "locate_method": location.method}
+            place: dict[str, Any] = {"grid_id": location.grid_id, "grid_name": location.name,
+                                     "community": location.community, "town": location.town,
+                                     "locate_method": location.method}
             after = self._moved(ticket, Action.ASSIGN, **place) if workers else replace(ticket, updated_at=now, **place)
             assert after is not None  # a pending ticket may always be assigned
             summary = self.summary(after)

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.infra import keys
+from bot.infra import decoded, keys
 from bot.infra.clock import Clock
 from bot.tickets.store import TicketStore
 from bot.tickets.service import LOCAL_TIME
@@ -37,7 +37,7 @@ async def collect(store: TicketStore, clock: Clock) -> Stats:
     now = clock.now()
     local_midnight = datetime.fromtimestamp(now, LOCAL_TIME).replace(hour=0, minute=0, second=0, microsecond=0)
     today_start, week_start = local_midnight.timestamp(), now - 7 * DAY
-    numbers = await store.redis.zrangebyscore(keys.all_tickets(), week_start, "+inf")
+    numbers = decoded.text_list(await store.redis.zrangebyscore(keys.all_tickets(), week_start, "+inf"))
     today, week, overdue = Period(), Period(), 0
     for ticket in await store.get_many(numbers):
         periods = [week] + ([today] if ticket.created_at >= today_start else [])

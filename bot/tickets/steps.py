@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from typing import Any
 
 from nlp.taxonomy import Taxonomy
 
@@ -60,7 +61,7 @@ class TicketSteps:
                 return Outcome.done(decision.after)
         raise RuntimeError(f"ticket {number}: too many concurrent changes")
 
-    def _moved(self, ticket: Ticket, action: Action, **changes: object) -> Ticket | None:
+    def _moved(self, ticket: Ticket, action: Action, **changes: Any) -> Ticket | None:
         target = target_of(action, ticket.status)
         if target is None:
             return None

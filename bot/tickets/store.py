@@ -9,6 +9,7 @@ simultaneous 接单 exactly one wins.
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from redis.asyncio import Redis
 
 from nlp.normalize import normalize
 
-from bot.infra import keys
+from bot.infra import decoded, keys
 from bot.tickets.notifications import Notification
 from bot.people.directory import Worker, worker_from_hash
 from bot.tickets.record import AuditEntry, Ticket, format_number
@@ -171,11 +172,11 @@ class TicketStore:
 
     async def opened_for(self, request_id: str) -> Ticket | None:
         """The ticket that request ``request_id`` opened (within the request memory), if any."""
-        number = await self.redis.get(keys.request(request_id))
+        number = decoded.text(await self.redis.get(keys.request(request_id)))
         return await self.get(number) if number else None
 
     async def get(self, number: str) -> Ticket | None:
-        raw = await self.redis.hgetall(keys.ticket(number))
+        raw = decoded.text_hash(await self.redis.hgetall(keys.ticket(number)))
         return Ticket.from_hash(raw) if raw else None
 
     async def context(self, number: str, actor: str | None = None) -> TicketContext | None:
@@ -215,7 +216,8 @@ class TicketStore:
         return {number: words for number, words in zip(numbers, found) if words is not None}
 
     async def audit(self, number: str) -> list[AuditEntry]:
-        return [AuditEntry.from_json(raw) for raw in await self.redis.lrange(keys.audit(number), 0, -1)]
+        entries = decoded.text_list(await self.redis.lrange(keys.audit(number), 0, -1))
+        return [AuditEntry.from_json(raw) for raw in entries]
 
     async def commit(self, before: Ticket | None, commit: Commit) -> bool:
         """Apply ``commit`` if the ticket is still at ``before``'s version (None: must not exist yet)."""
@@ -269,9 +271,9 @@ class TicketStore:
         else:
             source = keys.all_tickets()
         if status is not None and source == keys.all_tickets():
-            numbers = sorted(await self.redis.smembers(keys.by_status(status)), reverse=True)
+            numbers = sorted(decoded.text_set(await self.redis.smembers(keys.by_status(status))), reverse=True)
         else:
-            numbers = await self.redis.zrevrange(source, 0, -1)
+            numbers = decoded.text_list(await self.redis.zrevrange(source, 0, -1))
         tickets = []
         for batch_start in range(0, len(numbers), 200):
             for ticket in await self.get_many(numbers[batch_start : batch_start + 200]):
@@ -298,12 +300,14 @@ class TicketStore:
 
     async def latest_of(self, resident: str) -> Ticket | None:
         """The newest ticket ``resident`` opened or follows."""
-        newest = await self.redis.zrevrange(keys.by_resident(resident), 0, 0)
+        newest = decoded.text_list(await self.redis.zrevrange(keys.by_resident(resident), 0, 0))
         return await self.get(newest[0]) if newest else None
 
-    async def due_items(self, now: float, limit: int = 100) -> list[tuple[str, float]]:
+    async def due_items(self, now: float, limit: int = 100) -> builtins.list[tuple[str, float]]:
         """Due items (``kind|number``) whose time has come, oldest first."""
-        return [(m, float(s)) for m, s in await self.redis.zrangebyscore(keys.due(), "-inf", now, 0, limit, withscores=True)]
+        # builtins.list: inside this class, a bare ``list`` in an annotation names the method above
+        due = decoded.scored(await self.redis.zrangebyscore(keys.due(), "-inf", now, 0, limit, withscores=True))
+        return [(m, float(s)) for m, s in due]
 
     async def due_score(self, member: str) -> float | None:
         score = await self.redis.zscore(keys.due(), member)

@@ -98,18 +98,20 @@ class TelegramChannel:
         fits = len(message.text) <= CAPTION_LIMIT
         if photo is not None:
             try:
-                await self.bot(SendPhotoWithCaption(chat_id=chat_id, photo=photo,
-                                                    caption=message.text if fits else texts.photo_of(note.number),
-                                                    reply_markup=markup if fits else None),
-                               request_timeout=self.send_timeout)
+                await self._call(SendPhotoWithCaption(chat_id=chat_id, photo=photo,
+                                                      caption=message.text if fits else texts.photo_of(note.number),
+                                                      reply_markup=markup if fits else None))
                 if fits:
                     return
             except (TelegramBadRequest, TelegramEntityTooLarge) as err:  # e.g. IMAGE_PROCESS_FAILED
                 log.warning("photo of notification %s for %s refused, sending the text: %s", note.kind, chat_id, err)
                 missing = texts.photo_not_sent()
         text = f"{message.text}\n{missing}" if missing else message.text
-        await self.bot(SendText(chat_id=chat_id, text=texts.cut(text), reply_markup=markup),
-                       request_timeout=self.send_timeout)
+        await self._call(SendText(chat_id=chat_id, text=texts.cut(text), reply_markup=markup))
+
+    async def _call(self, method: SendText | SendPhotoWithCaption) -> None:
+        # aiogram annotates request_timeout as int, yet hands it to aiohttp as is, like its own float default
+        await self.bot(method, request_timeout=self.send_timeout)  # type: ignore[arg-type]
 
     async def _photo(self, reference: str | None) -> tuple[str | BufferedInputFile | None, str]:
         """What to send as the photo (a Telegram file id, or a stored photo's bytes to upload), and

@@ -6,8 +6,6 @@ reads would cost a round trip each.
 
 from __future__ import annotations
 
-from typing import cast
-
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
@@ -23,5 +21,4 @@ class CoalescedRedisStorage(RedisStorage):
         self._get = coalesced_get(redis)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        value = await self._get(self.key_builder.build(key, "state"))
-        return cast(str | None, value)
+        return await self._get(self.key_builder.build(key, "state"))

@@ -18,7 +18,9 @@ import asyncio
 import hmac
 import json
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any, cast
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
@@ -135,8 +137,9 @@ class TelegramPoller:
                     if not holding:  # another process polls
                         await asyncio.sleep(1.0)
                         continue
-                batch = await self.bot(GetUpdatesAsJSON(offset=offset, timeout=self.timeout),
-                                       request_timeout=self.timeout + 10)
+                poll = GetUpdatesAsJSON(offset=offset, timeout=self.timeout)
+                # It answers JSON objects; the aiogram generic it derives from still says list[Update].
+                batch = cast(list[dict[str, Any]], await self.bot(poll, request_timeout=self.timeout + 10))
                 # The next getUpdates confirms this batch: the offset moves only once it is in the stream,
                 # and the same step extends the lease (one round trip per poll).
                 holding, offset = await self.updates.append_polled(batch, self.owner, self.lease_seconds)
@@ -186,9 +189,9 @@ class UpdateConsumer:
                 update = Update.model_validate_json(fields["update"], context={"bot": self.bot})
             except (KeyError, ValueError) as err:  # cannot be handled, ever: drop it, loudly
                 log.error("dropping malformed update entry %s: %s", entry_id, err)
-                self._lanes.start(entry_id, lambda e=entry_id: self._finish((e, False)), entry_id)
+                self._lanes.start(entry_id, partial(self._finish, (entry_id, False)), entry_id)
                 continue
-            self._lanes.start(_chat_of(update), lambda e=entry_id, u=update: self._handle(e, u), entry_id)
+            self._lanes.start(_chat_of(update), partial(self._handle, entry_id, update), entry_id)
         return len(entries)
 
     async def _handle(self, entry_id: str, update: Update) -> None:
@@ -218,7 +221,7 @@ def _chat_of(update: Update) -> str:
     return f"user:{user.id}" if user is not None else f"update:{update.update_id}"
 
 
-def webhook_handler(log_: UpdateLog, secret: str):
+def webhook_handler(log_: UpdateLog, secret: str) -> Callable[[web.Request], Awaitable[web.Response]]:
     """aiohttp handler for /telegram/webhook: 200 only once the update is safely in the stream.
 
     Only a post carrying ``secret`` (Telegram sends it back as set by setWebhook) is taken: anyone else

@@ -8,7 +8,7 @@ deeply for the parser is a bad request like any other malformed one.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypedDict
 
 from aiohttp import web
 
@@ -17,7 +17,12 @@ from bot.texts import messages as texts
 JSON_BODY_LIMIT = 16 * 1024  # 2000 characters of text, each escaped as \uXXXX, and room to spare
 
 
-def _error_body(message: str) -> dict[str, str]:
+class _ErrorBody(TypedDict):
+    text: str
+    content_type: str
+
+
+def _error_body(message: str) -> _ErrorBody:
     return {"text": json.dumps({"ok": False, "error": message}, ensure_ascii=False),
             "content_type": "application/json"}
 

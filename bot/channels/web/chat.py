@@ -24,6 +24,7 @@ from bot.texts import messages as texts
 from bot.channels.web.inbox import InboxWakeups, inbox_key
 from bot.intake.conversation import Intake, has_words, says_nothing
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
+from bot.infra import decoded
 from bot.infra.open_files import default_event_streams
 from bot.tickets.outcome import Outcome, Refusal
 from bot.photos.store import PhotoRefusal, PhotoStore
@@ -155,9 +156,10 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     if not request.path.startswith("/api/") or request.path == "/api/session":
         return await handler(request)
     token, sessions = request.cookies.get(COOKIE), request.app[SESSIONS]
+    if not token:
+        return error(401, texts.session_expired())
     if request.method == "POST":
-        sent = request.headers.get("X-CSRF-Token", "")
-        check = await sessions.confirm_post(token, sent) if token else PostCheck.NO_SESSION
+        check = await sessions.confirm_post(token, request.headers.get("X-CSRF-Token", ""))
         if check is PostCheck.NO_SESSION:
             return error(401, texts.session_expired())
         if check is PostCheck.BAD_CSRF:
@@ -166,7 +168,7 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
         if not (await limits.posts_per_session.try_acquire(token)
                 and await limits.posts_per_client.try_acquire(client_ip(request))):
             return error(429, texts.too_fast())
-    elif not token or await sessions.csrf(token) is None:
+    elif await sessions.csrf(token) is None:
         return error(401, texts.session_expired())
     request[RESIDENT] = resident_of(token)
     return await handler(request)
@@ -346,9 +348,9 @@ async def _send_events(request: web.Request, stream: OpenStream, written: asynci
         await sessions.keep_while_open(token)
         while not stream.closed:
             written.clear()  # before reading: a write after the read wakes the wait below
-            found = await redis.xread({key: last}, count=50)
+            found = decoded.stream_entries(await redis.xread({key: last}, count=50))
             if found:
-                for entry_id, fields in found[0][1]:
+                for entry_id, fields in found:
                     last = entry_id
                     await response.write(f"id: {entry_id}\nevent: notification\ndata: {fields['event']}\n\n".encode())
                 continue

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.typing import EncodableT, FieldT
 
 from bot.infra import keys
 from bot.channels.web.inbox import inbox_key
@@ -80,7 +81,7 @@ class ConversationLog:
 
     async def _add(self, session_id: str, entries: list[dict[str, Any]], answers: str | None = None) -> list[str]:
         key = keys.web_conversation(session_id)
-        extra = {"answers": answers} if answers else {}
+        extra: dict[FieldT, EncodableT] = {"answers": answers} if answers else {}
         async with self.redis.pipeline(transaction=True) as pipe:
             for entry in entries:  # a lone surrogate is no character, so it is kept as intake keeps it (U+FFFD)
                 pipe.xadd(key, {"entry": valid_unicode(json.dumps(entry, ensure_ascii=False)), **extra},

@@ -11,7 +11,7 @@ from enum import Enum
 
 from redis.asyncio import Redis
 
-from bot.infra import keys
+from bot.infra import decoded, keys
 
 SESSION_TTL = 30 * 24 * 3600
 UNUSED_SESSION_TTL = 3600
@@ -61,7 +61,7 @@ class WebSessions:
 
     async def csrf(self, token: str) -> str | None:
         """The CSRF token of a live session, None when there is no such session (or it expired)."""
-        return await self.redis.get(keys.web_session(token))
+        return decoded.text(await self.redis.get(keys.web_session(token)))
 
     async def confirm_post(self, token: str, csrf: str) -> PostCheck:
         """Check a post's session and CSRF token; a good one renews the session for the full 30 days."""
