@@ -68,7 +68,8 @@ class UserSimulator(ChatWatcher):
         self.state.chats.register_user(user)
         return user
 
-    def group(self, title: str = "Test group", *, chat_id: int | None = None, supergroup: bool = False) -> dict[str, Any]:
+    def group(self, title: str = "Test group", *, chat_id: int | None = None,
+              supergroup: bool = False) -> dict[str, Any]:
         """Register a group (``supergroup=True``: ids like -100…) the bot is a member of."""
         if chat_id is None:
             n = next(self._group_ids)

@@ -50,7 +50,9 @@ class _StateView:
         self.path = path.split(".")
 
     def __get__(self, server: BotAPIServer | None, owner: type | None = None) -> Any:
-        value: Any = server.state if server is not None else None
+        if server is None:
+            return self
+        value: Any = server.state
         for name in self.path:
             value = getattr(value, name)
         return value
@@ -83,6 +85,7 @@ class BotAPIServer(UserSimulator):
     chats = _StateView("chats.chats")
     users = _StateView("chats.users")
     blocked_chats = _StateView("chats.blocked")
+    strict_chats = _StateView("chats.strict")
     allowed_updates = _StateView("allowed_updates")
     webhook_url = _StateView("webhook.url")
     webhook_secret = _StateView("webhook.secret")

@@ -7,12 +7,13 @@ it is called (the user's own message included), so a reply to what a test just s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from .reading import chat_id_of, describe_message
 from .state import State
 from .users import User
 
+T = TypeVar("T")
 _PREDICATE_ERRORS = (KeyError, TypeError, AttributeError, IndexError)
 
 Chat = int | User | dict[str, Any]
@@ -52,6 +53,13 @@ class ChatWatcher:
             return "  (no messages)"
         return "\n".join("  " + describe_message(m, self.state.bot_id) for m in messages)
 
+    async def _wait(self, check: Callable[[], T | None], timeout: float, failure: Callable[[], str]) -> T:
+        """``check()``'s first non-None value, re-checked on every server event; else AssertionError(failure())."""
+        result = await self.state.pulse.wait_for(check, timeout)
+        if result is None:
+            raise AssertionError(failure())
+        return result
+
     def edits_of(self, chat_id: int, message_id: int) -> list[dict[str, Any]]:
         return [e for e in self.state.edits if e["chat_id"] == chat_id and e["message_id"] == message_id]
 
@@ -75,14 +83,10 @@ class ChatWatcher:
             found = [m for m in self.messages_to(chat_id) if m["message_id"] > baseline and _matches(predicate, m)]
             return found[:count] if len(found) >= count else None
 
-        result = await self.state.pulse.wait_for(check, timeout)
-        if result is None:
-            raise AssertionError(
-                f"expected {count} new bot message(s) in chat {chat_id}"
-                f"{' matching the predicate' if predicate else ''} within {timeout}s "
-                f"(after message #{baseline}); recent messages:\n{self.describe_chat(chat_id)}"
-            )
-        return result
+        return await self._wait(check, timeout, lambda: (
+            f"expected {count} new bot message(s) in chat {chat_id}"
+            f"{' matching the predicate' if predicate else ''} within {timeout}s "
+            f"(after message #{baseline}); recent messages:\n{self.describe_chat(chat_id)}"))
 
     async def wait_for_edit(self, chat: Chat, message_id: int | dict[str, Any],
                             predicate: Callable[[dict[str, Any]], Any] | None = None,
@@ -103,25 +107,16 @@ class ChatWatcher:
                 return None
             return message if _matches(predicate, message) else None
 
-        result = await self.state.pulse.wait_for(check, timeout)
-        if result is None:
-            raise AssertionError(
-                f"message #{mid} in chat {chat_id} was not edited as expected within {timeout}s; "
-                f"edits: {[e['after'].get('text', e['after'].get('caption')) for e in self.edits_of(chat_id, mid)]}"
-                f"\nrecent messages:\n{self.describe_chat(chat_id)}"
-            )
-        return result
+        return await self._wait(check, timeout, lambda: (
+            f"message #{mid} in chat {chat_id} was not edited as expected within {timeout}s; "
+            f"edits: {[e['after'].get('text', e['after'].get('caption')) for e in self.edits_of(chat_id, mid)]}"
+            f"\nrecent messages:\n{self.describe_chat(chat_id)}"))
 
     async def wait_for_callback_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:
         """What the bot passed to answerCallbackQuery for ``query_id`` (text, show_alert, url, cache_time)."""
-        result = await self.state.pulse.wait_for(lambda: self.state.callback_answers.get(query_id), timeout)
-        if result is None:
-            raise AssertionError(f"callback query {query_id} was not answered within {timeout}s")
-        return result
+        return await self._wait(lambda: self.state.callback_answers.get(query_id), timeout,
+                                lambda: f"callback query {query_id} was not answered within {timeout}s")
 
     async def wait_until(self, condition: Callable[[], Any], timeout: float = 5.0, what: str = "condition") -> Any:
         """Wait until ``condition()`` is truthy (re-checked on every server event); return its value."""
-        result = await self.state.pulse.wait_for(lambda: condition() or None, timeout)
-        if result is None:
-            raise AssertionError(f"{what} not met within {timeout}s")
-        return result
+        return await self._wait(lambda: condition() or None, timeout, lambda: f"{what} not met within {timeout}s")

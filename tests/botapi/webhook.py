@@ -81,7 +81,7 @@ class WebhookDelivery:
                     await self._execute_answer(response)
                     return None
                 return f"Wrong response from the webhook: {response.status} {response.reason}"
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             entry["status"] = None
             return f"Connection failed: {type(exc).__name__}: {exc}"
 
