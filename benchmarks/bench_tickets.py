@@ -25,14 +25,11 @@ sys.path.insert(0, str(ROOT))
 from redis.asyncio import ConnectionPool, Redis  # noqa: E402
 from redis.asyncio.connection import UnixDomainSocketConnection  # noqa: E402
 
-from bot.infra.clock import SystemClock  # noqa: E402
-from bot.grids.map import GridMap, Location  # noqa: E402
-from bot.grids.store import GridStore  # noqa: E402
-from bot.people.directory import People  # noqa: E402
+from bot.app.config import Settings  # noqa: E402
+from bot.app.runtime import build_domain  # noqa: E402
+from bot.grids.map import Location  # noqa: E402
 from bot.infra.embedded_redis import EmbeddedRedis  # noqa: E402
-from bot.tickets.store import TicketStore  # noqa: E402
-from bot.tickets.service import NewRequest, Tickets  # noqa: E402
-from nlp.taxonomy import load_taxonomy  # noqa: E402
+from bot.tickets.service import NewRequest  # noqa: E402
 
 ROUND_TRIPS = [0]
 
@@ -76,11 +73,11 @@ async def main(count: int, concurrency: int) -> dict[str, Any]:
 
 async def run(redis: Redis, count: int, concurrency: int) -> dict[str, Any]:
     await redis.flushdb()
-    grid_map = GridMap.from_geojson((ROOT / "training_data" / "grids" / "demo.geojson").read_bytes())
-    grids, people, store = GridStore(redis), People(redis), TicketStore(redis)
-    await grids.import_map(grid_map)
-    taxonomy = load_taxonomy(ROOT / "training_data" / "categories.yaml")
-    tickets = Tickets(store, people, grids, taxonomy, SystemClock())
+    # wired as `gridbot serve` wires it, on the demo map (loaded into the empty Redis)
+    domain = await build_domain(redis, Settings(_env_file=None, training_dir=ROOT / "training_data", admin_ids=[]))
+    grid_map = await domain.grids.current()
+    assert grid_map is not None
+    people, taxonomy, tickets = domain.people, domain.taxonomy, domain.tickets
     # three workers in every grid of the demo map; requests spread over grids and categories
     workers_of = {g.grid_id: [f"telegram:{100 + 10 * n + i}" for i in range(3)] for n, g in enumerate(grid_map.grids)}
     for grid_id, keys_ in workers_of.items():

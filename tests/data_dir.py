@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.app.runtime import Domain
 
 
 @dataclass(frozen=True)
@@ -17,22 +23,27 @@ class Request:
     urgent: bool = False
 
 
+@asynccontextmanager
+async def data_dir_domain(data_dir: Path) -> AsyncIterator[Domain]:
+    """The domain a `gridbot` command builds on ``data_dir``: its embedded Redis, joined or started (and
+    stopped after, when this started it), as ``run_gridbot`` runs the command."""
+    from bot.app.config import Settings
+    from bot.app.runtime import build_domain, redis_connection
+
+    settings = Settings(_env_file=None, data_dir=data_dir, redis_url=None, redis_sentinels=[])
+    async with redis_connection(settings) as redis:
+        yield await build_domain(redis, settings)
+
+
 def open_tickets(data_dir: Path, *requests: Request) -> list[str]:
     """Open one ticket per request (in order) in the data dir; returns their numbers."""
-    from redis.asyncio import Redis
-
-    from bot.app.config import Settings
     from bot.grids.map import Location
-    from bot.infra.embedded_redis import EmbeddedRedis
-    from bot.app.runtime import build_domain
     from bot.tickets.service import NewRequest
 
     async def open_all() -> list[str]:
-        server = EmbeddedRedis(data_dir)
-        redis = Redis.from_url(server.start(), decode_responses=True)
-        try:
-            domain = await build_domain(redis, Settings(_env_file=None, data_dir=data_dir))
+        async with data_dir_domain(data_dir) as domain:
             grid_map = await domain.grids.current()
+            assert grid_map is not None
             numbers = []
             for number, request in enumerate(requests, 1):
                 location = Location.of_grid(grid_map.get(request.grid_id), "alias")
@@ -40,8 +51,5 @@ def open_tickets(data_dir: Path, *requests: Request) -> list[str]:
                                                               urgent=request.urgent, location=location))
                 numbers.append(opened.ticket.number)
             return numbers
-        finally:
-            await redis.aclose()
-            server.stop()
 
     return asyncio.run(open_all())

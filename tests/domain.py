@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
 
+from bot.app import runtime
+from bot.app.config import Settings
 from bot.infra import keys
 from bot.infra.clock import ManualClock
 from bot.tickets.escalation import DueWork
 from bot.grids.map import GridMap
 from bot.grids.store import GridStore
 from bot.tickets.notifications import Notification
-from bot.people.directory import People
 from bot.tickets.scheduler import Scheduler
 from bot.tickets.store import TicketStore
-from bot.tickets.service import Tickets
-from nlp.taxonomy import load_taxonomy
 from tests.conftest import TRAINING_DIR
 
 # 2026-11-24 09:00 in Asia/Shanghai
@@ -49,15 +49,11 @@ def two_community_map() -> dict[str, Any]:
 
 
 @dataclass
-class Domain:
-    """The ticket service and its collaborators, on a real Redis, with a manual clock."""
+class Domain(runtime.Domain):
+    """The domain objects of a gridbot process (built as `gridbot serve` builds them), with a manual clock
+    and the map they were given."""
 
-    redis: Redis
     clock: ManualClock
-    store: TicketStore
-    people: People
-    grids: GridStore
-    tickets: Tickets
     grid_map: GridMap
 
     async def outbox(self) -> list[Notification]:
@@ -72,11 +68,11 @@ class Domain:
         return Scheduler(TicketStore(self.redis), DueWork(self.tickets), self.clock)
 
 
-async def build_domain(redis: Redis, admin_keys: frozenset[str] = frozenset()) -> Domain:
+async def build_domain(redis: Redis, admin_ids: Sequence[int] = ()) -> Domain:
+    """Production's :func:`bot.app.runtime.build_domain` on the two-community map, at START."""
     clock = ManualClock(START)
-    store, people, grids = TicketStore(redis), People(redis), GridStore(redis)
     grid_map = GridMap.from_geojson(two_community_map())
-    await grids.import_map(grid_map)
-    taxonomy = load_taxonomy(TRAINING_DIR / "categories.yaml")
-    tickets = Tickets(store, people, grids, taxonomy, clock, admin_keys)
-    return Domain(redis, clock, store, people, grids, tickets, grid_map)
+    await GridStore(redis).import_map(grid_map)  # imported first, so the demo map is not loaded
+    settings = Settings(_env_file=None, training_dir=TRAINING_DIR, admin_ids=list(admin_ids))
+    domain = await runtime.build_domain(redis, settings, clock)
+    return Domain(**vars(domain), clock=clock, grid_map=grid_map)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +40,7 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from tests.botapi.app import serve
 from tests.botapi.client import TINY_JPEG, buttons, reply_keyboard
 from tests.botapi.server import SECRET_HEADER, BotAPIServer
 
@@ -133,12 +133,7 @@ async def polling(server: BotAPIServer, bot: Bot) -> AsyncIterator[Polling]:
 
 
 async def start_receiver(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-    await runner.setup()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    await web.SockSite(runner, sock).start()
+    runner, port = await serve(app, "127.0.0.1")
     return runner, f"http://127.0.0.1:{port}"
 
 

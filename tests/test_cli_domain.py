@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_gridbot
+from tests.data_dir import data_dir_domain
 from tests.domain import two_community_map
 
 
@@ -86,24 +87,15 @@ def test_unknown_ticket_is_a_one_line_error(data_dir: Path, imported: Path) -> N
 def test_tickets_list_and_show_with_the_audit_trail(data_dir: Path, imported: Path) -> None:
     import asyncio
 
-    from redis.asyncio import Redis
-
-    from bot.app.config import Settings
     from bot.grids.map import Location
-    from bot.infra.embedded_redis import EmbeddedRedis
-    from bot.app.runtime import build_domain
     from bot.tickets.service import NewRequest
 
     async def open_one() -> str:
-        server = EmbeddedRedis(data_dir)
-        redis = Redis.from_url(server.start(), decode_responses=True)
-        domain = await build_domain(redis, Settings(data_dir=data_dir))
-        location = Location("HD-01", "河东一网格", "河东社区", "新城街道", "alias", "滨河路")
-        opened = await domain.tickets.open(NewRequest("telegram:1", "滨河路路灯不亮", "municipal", location=location))
-        await domain.tickets.accept(opened.ticket.number, "telegram:7")
-        await redis.aclose()
-        server.stop()
-        return opened.ticket.number
+        async with data_dir_domain(data_dir) as domain:
+            location = Location("HD-01", "河东一网格", "河东社区", "新城街道", "alias", "滨河路")
+            opened = await domain.tickets.open(NewRequest("telegram:1", "滨河路路灯不亮", "municipal", location=location))
+            await domain.tickets.accept(opened.ticket.number, "telegram:7")
+            return opened.ticket.number
 
     number = asyncio.run(open_one())
     listed = json.loads(run_gridbot(["tickets", "list", "--status", "accepted", "--json"], data_dir).out)

@@ -11,7 +11,7 @@ from bot.texts import messages as texts
 from bot.tickets.alerts import Alert, Reached
 from bot.grids.map import Location
 from bot.tickets.notifications import Kind
-from bot.people.directory import Level
+from bot.people.directory import Level, telegram_key
 from bot.tickets.service import NewRequest
 from nlp.urgency import FIRE, Hazard
 from tests.domain import Domain, build_domain
@@ -19,7 +19,8 @@ from tests.telegram_harness import World
 from tests.test_browser import CHROMIUM_ARGS, chromium_path
 from tests.test_web_chat import browser
 
-RESIDENT, WORKER, ADMIN = "web:resident", "telegram:2001", "telegram:9001"
+ADMIN_ID = 9001
+RESIDENT, WORKER, ADMIN = "web:resident", "telegram:2001", telegram_key(ADMIN_ID)
 COMMUNITY_SUP, TOWN_SUP = "telegram:3001", "telegram:3002"
 HD01 = Location("HD-01", "河东一网格", "河东社区", "新城街道", "alias", "滨河路")
 HX01 = Location("HX-01", "河西一网格", "河西社区", "新城街道", "alias", "西湖大道")
@@ -40,7 +41,7 @@ async def answer(domain: Domain, location: Location) -> tuple[str, set[tuple[str
 
 @pytest.fixture
 async def domain(redis) -> Domain:
-    d = await build_domain(redis, admin_keys=frozenset({ADMIN}))
+    d = await build_domain(redis, admin_ids=[ADMIN_ID])
     await d.people.add_worker(WORKER, "HD-01", "李网格")
     await d.people.add_supervisor(COMMUNITY_SUP, Level.COMMUNITY, "河东社区", "陈主任")
     return d
