@@ -68,12 +68,12 @@ class Retrainer:
         self.models = models
 
     async def run(self, report: Report) -> RetrainResult:
-        if not await self.redis.set("gb:retrain:lock", "1", nx=True, ex=LOCK_SECONDS):
+        if not await self.redis.set(keys.retrain_lock(), "1", nx=True, ex=LOCK_SECONDS):
             return RetrainResult(switched=False, busy=True)
         try:
             return await self._run(report)
         finally:
-            await self.redis.delete("gb:retrain:lock")
+            await self.redis.delete(keys.retrain_lock())
 
     async def _run(self, report: Report) -> RetrainResult:
         extra = await corrections(self.redis)

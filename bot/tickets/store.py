@@ -73,6 +73,7 @@ class Commit:
 
 # One round trip for everything a step on a ticket needs to decide: the ticket, its followers, the
 # workers of its grid and the acting worker's record. KEYS: ticket, followers, actor's worker hash.
+# ARGV: what comes before and after the grid id in a grid's worker-set key (keys.grid_workers_affixes).
 # (The grid's worker-set key is derived inside the script, which Redis Cluster would not allow; see
 # README, Operations.)
 _READ_LUA = """
@@ -80,7 +81,7 @@ local ticket = redis.call('HGETALL', KEYS[1])
 if #ticket == 0 then return false end
 local grid = redis.call('HGET', KEYS[1], 'grid_id')
 local workers = {}
-if grid then workers = redis.call('SMEMBERS', 'gb:grid:' .. grid .. ':workers') end
+if grid then workers = redis.call('SMEMBERS', ARGV[1] .. grid .. ARGV[2]) end
 return {ticket, redis.call('SMEMBERS', KEYS[2]), workers, redis.call('HGETALL', KEYS[3])}
 """
 
@@ -157,7 +158,7 @@ class TicketStore:
         numbers are unique, not dense.)"""
         grid_keys = ([keys.grid_workers(grid_id), keys.open_in_grid(grid_id, category),
                       keys.open_in_grid_by_time(grid_id, category)] if grid_id
-                     else ["gb:none:workers", "gb:none:open", "gb:none:open-time"])
+                     else list(keys.no_grid()))
         sequence, opened_before, workers, numbers, values = await self._opening_script(
             keys=[keys.ticket_sequence(day), keys.request(request_id or "-"), *grid_keys],
             args=[candidates_since, max_candidates])
@@ -181,7 +182,8 @@ class TicketStore:
     async def context(self, number: str, actor: str | None = None) -> TicketContext | None:
         """The ticket, its followers, its grid's workers and ``actor``'s worker record, in one round trip."""
         actor_key = keys.worker(actor) if actor else keys.worker("-")
-        raw = await self._read_script(keys=[keys.ticket(number), keys.followers(number), actor_key])
+        raw = await self._read_script(keys=[keys.ticket(number), keys.followers(number), actor_key],
+                                      args=list(keys.grid_workers_affixes()))
         if not raw:
             return None
         ticket_flat, followers, workers, actor_flat = raw

@@ -21,8 +21,9 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from bot.texts import messages as texts
-from bot.channels.web.inbox import InboxWakeups, inbox_key
+from bot.channels.web.inbox import InboxWakeups
 from bot.intake.conversation import Intake, IntakeReply, has_words, says_nothing
+from bot.infra import keys
 from bot.infra.open_files import default_event_streams
 from bot.tickets.outcome import Outcome, Refusal
 from bot.photos.store import PhotoRefusal, PhotoStore
@@ -335,7 +336,7 @@ async def events(request: web.Request) -> web.StreamResponse:
 async def _send_events(request: web.Request, stream: OpenStream, written: asyncio.Event) -> web.StreamResponse:
     """Write the inbox to the page as it grows, until the page goes or ``stream`` is closed."""
     redis, sessions, token = request.app[REDIS], request.app[SESSIONS], request.cookies[COOKIE]
-    key = inbox_key(stream.session)
+    key = keys.web_inbox(stream.session)
     last = request.headers.get("Last-Event-ID") or "0"  # a new page shows the session's history
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                            "X-Accel-Buffering": "no"})
