@@ -11,12 +11,12 @@ import json
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from nlp.normalize import normalize
 from nlp.similarity import char_ngrams
 
 from bot.infra import keys
+from bot.infra.clock import LOCAL_TIME
 from bot.tickets.alerts import Reached, encode_reached
 from bot.grids.map import Location
 from bot.tickets.notifications import Kind, Notification
@@ -27,7 +27,6 @@ from bot.tickets.states import Action, Status, target_of
 from bot.tickets.follow_up import FollowUpSteps
 from bot.tickets.steps import REQUEST_MEMORY_SECONDS
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 DUPLICATE_WINDOW_SECONDS = 72 * 3600
 DUPLICATE_SIMILARITY = 0.5  # character-bigram Jaccard of normalised texts
 DUPLICATE_CANDIDATES = 50
