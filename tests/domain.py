@@ -9,7 +9,6 @@ from redis.asyncio import Redis
 
 from bot.infra import keys
 from bot.infra.clock import ManualClock
-from bot.tickets.escalation import DueWork
 from bot.grids.map import GridMap
 from bot.grids.store import GridStore
 from bot.tickets.notifications import Notification
@@ -69,7 +68,7 @@ class Domain:
 
     def scheduler(self) -> Scheduler:
         """A scheduler of its own, as another `gridbot serve` process would run."""
-        return Scheduler(TicketStore(self.redis), DueWork(self.tickets), self.clock)
+        return Scheduler(TicketStore(self.redis), self.tickets, self.clock)
 
 
 async def build_domain(redis: Redis, admin_keys: frozenset[str] = frozenset()) -> Domain:

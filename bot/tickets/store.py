@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from redis.asyncio import Redis
@@ -219,10 +219,11 @@ class TicketStore:
     async def audit(self, number: str) -> list[AuditEntry]:
         return [AuditEntry.from_json(raw) for raw in await self.redis.lrange(keys.audit(number), 0, -1)]
 
-    async def commit(self, before: Ticket | None, commit: Commit) -> bool:
-        """Apply ``commit`` if the ticket is still at ``before``'s version (None: must not exist yet)."""
-        after = commit.after
-        after.version = (before.version if before else 0) + 1
+    async def commit(self, before: Ticket | None, commit: Commit) -> Ticket | None:
+        """Apply ``commit`` if the ticket is still at ``before``'s version (None: must not exist yet).
+        Returns the ticket as written (``commit.after`` at its new version), or None when it changed in
+        between (or the commit's ``unclaimed`` key exists): nothing was written."""
+        after = replace(commit.after, version=(before.version if before else 0) + 1)
         change = Change()
         ticket_key = keys.ticket(after.number)
         change.key_index(ticket_key)  # the script checks KEYS[1]
@@ -247,10 +248,7 @@ class TicketStore:
         expected = str(before.version) if before else "-"
         guard = str(change.key_index(commit.unclaimed)) if commit.unclaimed else ""
         result = await self._commit_script(keys=change.keys, args=[expected, json.dumps(change.ops), guard])
-        ok = result in (b"ok", "ok")
-        if not ok:
-            after.version = before.version if before else 0
-        return ok
+        return after if result in (b"ok", "ok") else None
 
     async def list(
         self,
