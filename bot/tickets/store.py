@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from copy import copy
+from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
@@ -223,7 +224,8 @@ class TicketStore:
         """Apply ``commit`` if the ticket is still at ``before``'s version (None: must not exist yet).
         Returns the ticket as written (``commit.after`` at its new version), or None when it changed in
         between (or the commit's ``unclaimed`` key exists): nothing was written."""
-        after = replace(commit.after, version=(before.version if before else 0) + 1)
+        after = copy(commit.after)  # a shallow copy is enough (a ticket's fields are immutable values)
+        after.version = (before.version if before else 0) + 1
         change = Change()
         ticket_key = keys.ticket(after.number)
         change.key_index(ticket_key)  # the script checks KEYS[1]
