@@ -141,7 +141,8 @@ async def test_a_poller_moves_the_offset_only_while_it_holds_the_lease(redis: Re
     # taking the lease with no batch gives the offset to poll from
     await redis.delete(keys.poller_lease())
     assert await log.append_polled([], "process-c", 15) == (True, 880003)
-    texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in await redis.xrange(keys.telegram_updates())]
+    entries = await redis.xrange(keys.telegram_updates())
+    texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in entries]
     assert texts == ["第一条", "第二条"]
 
 
@@ -149,7 +150,8 @@ async def test_a_polled_update_without_an_id_is_skipped_and_the_rest_kept(redis:
     log = UpdateLog(redis)
     batch = [polled(870001, "第一条"), {"message": {"text": "无编号"}}, polled(870002, "第二条")]
     assert await log.append_polled(batch, "process-a", 15) == (True, 870003)
-    texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in await redis.xrange(keys.telegram_updates())]
+    entries = await redis.xrange(keys.telegram_updates())
+    texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in entries]
     assert texts == ["第一条", "第二条"]
 
 

@@ -135,7 +135,8 @@ class OutboxDelivery:
             return 0
         dedupe_keys = [fields.get("id", "") for _, fields in entries]
         if reclaimed:  # sent, or being sent, by a process that died before acknowledging?
-            markers = await self.redis.mget([keys.sent(k) for k in dedupe_keys] + [keys.sending(k) for k in dedupe_keys])
+            markers = await self.redis.mget([keys.sent(k) for k in dedupe_keys]
+                                            + [keys.sending(k) for k in dedupe_keys])
         else:
             markers = [None] * (2 * len(entries))
         by_chat: dict[str, list[Pending]] = {}

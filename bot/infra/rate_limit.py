@@ -89,7 +89,8 @@ class SendLimits:
         return [int(wait) for wait in answer]
 
     def _keys(self, chats: list[str]) -> list[str]:
-        return [key for chat in chats for key in (redis_keys.rate(self.name, "all"), redis_keys.rate(f"{self.name}-chat", chat))]
+        overall = redis_keys.rate(self.name, "all")
+        return [key for chat in chats for key in (overall, redis_keys.rate(f"{self.name}-chat", chat))]
 
     def _args(self) -> list[float | int]:
         return [int(time.time() * 1000), *self.args]

@@ -30,8 +30,9 @@ def _top(counter: Counter[str], limit: int = 5, name: Callable[[str], str] = str
 
 
 def _period(title: str, period: Period) -> str:
+    grids = _top(period.by_grid, name=lambda grid: grid or UNLOCATED)
     return (f"<b>{title}</b>：共 {period.total} 件\n　按状态：{_top(period.by_status, 6)}\n"
-            f"　按类别：{_top(period.by_category)}\n　按网格：{_top(period.by_grid, name=lambda grid: grid or UNLOCATED)}")
+            f"　按类别：{_top(period.by_category)}\n　按网格：{grids}")
 
 
 def stats(data: Stats) -> str:

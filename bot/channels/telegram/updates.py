@@ -91,7 +91,8 @@ class UpdateLog:
             return 0, False, None
         seen = [keys.update_seen(update_id) for update_id, _ in updates]
         payloads = [payload for _, payload in updates]
-        added, held, offset = await self._append(keys=[keys.telegram_updates(), keys.poller_offset(), keys.poller_lease(), *seen],
+        stream_keys = [keys.telegram_updates(), keys.poller_offset(), keys.poller_lease(), *seen]
+        added, held, offset = await self._append(keys=stream_keys,
                                                  args=[SEEN_TTL, next_offset, poller, lease_seconds, *payloads])
         return int(added), bool(held), int(offset) if offset else None
 

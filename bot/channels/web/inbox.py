@@ -50,8 +50,8 @@ class WebChannel:
         payload = {"kind": str(note.kind), "number": note.number, "html": message.text, "buttons": buttons,
                    "status": note.data.get("status")}
         await self._append(keys=[keys.sent(dedupe_key), keys.web_inbox(chat_id)],
-                           args=[json.dumps(payload, ensure_ascii=False), INBOX_LENGTH, SENT_MARKER_TTL, keys.web_inbox_written(),
-                                 chat_id])
+                           args=[json.dumps(payload, ensure_ascii=False), INBOX_LENGTH, SENT_MARKER_TTL,
+                                 keys.web_inbox_written(), chat_id])
         return DeliveryResult(Result.SENT)
 
 
