@@ -49,6 +49,7 @@ from aiogram.client.telegram import TelegramAPIServer  # noqa: E402
 from aiogram.types import Message  # noqa: E402
 from redis import Redis  # noqa: E402
 
+from bot.infra import keys  # noqa: E402
 from bot.infra.embedded_redis import EmbeddedRedis  # noqa: E402
 from tests.botapi.server import BotAPIServer  # noqa: E402
 
@@ -244,8 +245,8 @@ async def gridbot(server: BotAPIServer, processes: int, requests: list[tuple[str
         workers = {}  # one per grid, as the echo bot answers each user in their own chat
         for grid_id in sorted(set(grid_of.values())):
             worker = workers[grid_id] = server.user(f"网格员{grid_id}")
-            redis.hset(f"gb:worker:telegram:{worker.id}", mapping={"name": f"网格员{grid_id}", "grids": grid_id})
-            redis.sadd(f"gb:grid:{grid_id}:workers", f"telegram:{worker.id}")
+            redis.hset(keys.worker(f"telegram:{worker.id}"), mapping={"name": f"网格员{grid_id}", "grids": grid_id})
+            redis.sadd(keys.grid_workers(grid_id), f"telegram:{worker.id}")
         env = {**os.environ, "GRIDBOT_BOT_TOKEN": server.token, "GRIDBOT_TELEGRAM_API": server.base_url,
                "GRIDBOT_REDIS_URL": url, "GRIDBOT_DATA_DIR": str(data_dir),
                "GRIDBOT_TELEGRAM_MESSAGES_PER_SECOND": "100000", "GRIDBOT_TELEGRAM_CHAT_MESSAGES_PER_SECOND": "1000"}

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from redis import Redis  # noqa: E402
 
+from bot.infra import keys  # noqa: E402
 from bot.infra.embedded_redis import EmbeddedRedis  # noqa: E402
 from bot.texts.messages import maybe_repeated  # noqa: E402
 from tests.botapi.server import BotAPIServer  # noqa: E402
@@ -85,8 +86,8 @@ async def main(cycles: int, per_cycle: int, fault_rate: float = 0.0) -> dict[str
         redis = Redis.from_url(url, decode_responses=True)
         async with BotAPIServer() as server:
             worker = server.user("网格员")
-            redis.hset(f"gb:worker:telegram:{worker.id}", mapping={"name": "网格员", "grids": "GC-XY-01"})
-            redis.sadd("gb:grid:GC-XY-01:workers", f"telegram:{worker.id}")
+            redis.hset(keys.worker(f"telegram:{worker.id}"), mapping={"name": "网格员", "grids": "GC-XY-01"})
+            redis.sadd(keys.grid_workers("GC-XY-01"), f"telegram:{worker.id}")
             port = free_port()
             env = {**os.environ, "GRIDBOT_BOT_TOKEN": server.token, "GRIDBOT_TELEGRAM_API": server.base_url,
                    "GRIDBOT_REDIS_URL": url, "GRIDBOT_DATA_DIR": str(data_dir), "GRIDBOT_HTTP_PORT": str(port),
@@ -119,7 +120,7 @@ async def main(cycles: int, per_cycle: int, fault_rate: float = 0.0) -> dict[str
                 await asyncio.sleep(3)
                 stop_faults.set()
                 injected = await faults if faults else 0
-                tickets = sum(int(redis.scard(f"gb:idx:status:{s}")) for s in ("pending", "assigned", "accepted"))
+                tickets = sum(int(redis.scard(keys.by_status(s))) for s in ("pending", "assigned", "accepted"))
                 receipt_texts = [m["text"] for r in residents for m in server.messages_to(r.id)
                                  if "已受理" in (m.get("text") or "")]
                 offer_texts = [m["text"] for m in server.messages_to(worker.id) if "新工单" in (m.get("text") or "")]
@@ -127,7 +128,7 @@ async def main(cycles: int, per_cycle: int, fault_rate: float = 0.0) -> dict[str
                 offers = [NUMBER.search(t).group(0) for t in offer_texts]
                 plain_receipts = [NUMBER.search(t).group(0) for t in receipt_texts if maybe_repeated() not in t]
                 plain_offers = [NUMBER.search(t).group(0) for t in offer_texts if maybe_repeated() not in t]
-                per_resident = [len(redis.zrange(f"gb:idx:resident:telegram:{r.id}", 0, -1)) for r in residents]
+                per_resident = [len(redis.zrange(keys.by_resident(f"telegram:{r.id}"), 0, -1)) for r in residents]
                 return {
                     "cycles": cycles, "requests": len(texts), "seconds": round(time.perf_counter() - started, 1),
                     "send_calls": server.calls["sendMessage"], "injected_failures": injected,

@@ -10,6 +10,7 @@ from aiogram.types import Message, TelegramObject
 from redis.asyncio import Redis
 
 from bot.texts import messages as texts
+from bot.infra import keys
 from bot.infra.rate_limit import RateLimiter
 
 
@@ -29,7 +30,7 @@ class ResidentFloodLimit(BaseMiddleware):
                        event: TelegramObject, data: dict[str, Any]) -> Any:
         if isinstance(event, Message) and event.from_user is not None:
             if not await self.limiter.try_acquire(str(event.from_user.id)):
-                if await self.redis.set(f"gb:flood:told:{event.from_user.id}", "1", nx=True, ex=60):
+                if await self.redis.set(keys.flood_told(event.from_user.id), "1", nx=True, ex=60):
                     await event.answer(texts.too_fast())
                 return None
         return await handler(event, data)

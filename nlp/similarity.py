@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set as AbstractSet
 
 import numpy as np
 import scipy.sparse as sp
@@ -15,10 +15,15 @@ def char_ngrams(text: str, n: int = 5) -> set[str]:
     return {text[i : i + n] for i in range(len(text) - n + 1)}
 
 
-def jaccard(a: str, b: str, n: int = 5) -> float:
-    """Jaccard similarity of the character n-gram sets of two texts."""
-    grams_a, grams_b = char_ngrams(a, n), char_ngrams(b, n)
-    return len(grams_a & grams_b) / len(grams_a | grams_b)
+def set_jaccard(a: AbstractSet[str], b: AbstractSet[str], at_least: float = 0.0) -> float:
+    """Jaccard similarity of two sets, without building their union. With ``at_least``, sets whose
+    sizes alone keep them below it give 0.0 at once (their intersection is not computed): any value
+    under ``at_least`` may come back as 0.0."""
+    if min(len(a), len(b)) < at_least * max(len(a), len(b)):
+        return 0.0
+    shared = len(a & b)
+    union = len(a) + len(b) - shared
+    return shared / union if union else 1.0
 
 
 def near_duplicate_pairs(texts: Sequence[str], n: int = 5, threshold: float = 0.7) -> list[tuple[int, int, float]]:

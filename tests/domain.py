@@ -12,7 +12,6 @@ from bot.app import runtime
 from bot.app.config import Settings
 from bot.infra import keys
 from bot.infra.clock import ManualClock
-from bot.tickets.escalation import DueWork
 from bot.grids.map import GridMap
 from bot.grids.store import GridStore
 from bot.tickets.notifications import Notification
@@ -65,7 +64,7 @@ class Domain(runtime.Domain):
 
     def scheduler(self) -> Scheduler:
         """A scheduler of its own, as another `gridbot serve` process would run."""
-        return Scheduler(TicketStore(self.redis), DueWork(self.tickets), self.clock)
+        return Scheduler(TicketStore(self.redis), self.tickets, self.clock)
 
 
 async def build_domain(redis: Redis, admin_ids: Sequence[int] = ()) -> Domain:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.infra import keys
 from bot.tickets.states import Status
 from tests.telegram_harness import World
 
@@ -65,7 +66,7 @@ async def test_button_for_a_ticket_that_no_longer_exists(world: World) -> None:
     await world.says(world.resident, "西正路8号门口的路灯坏了")
     number = await world.ticket_number(world.resident)
     offer = await world.sees(world.worker, "新工单", number)
-    await world.service.redis.delete(f"gb:ticket:{number}")
+    await world.service.redis.delete(keys.ticket(number))
     answer = await world.presses(world.worker, offer, "接单")
     assert "找不到" in answer["text"]
 

@@ -5,6 +5,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from bot.infra import keys
 from bot.infra.embedded_redis import EmbeddedRedis, _ping
 
 HOLDER = textwrap.dedent("""
@@ -43,11 +44,12 @@ def test_data_survives_a_restart_through_the_append_only_file(tmp_path: Path) ->
     import redis
 
     server = EmbeddedRedis(tmp_path)
-    redis.Redis.from_url(server.start()).set("gb:probe", "kept")
+    probe = keys.web_session("probe")
+    redis.Redis.from_url(server.start()).set(probe, "kept")
     server.stop()
     assert (tmp_path / "redis" / "appendonly.aof").exists()
     client = redis.Redis.from_url(server.start())
-    assert client.get("gb:probe") == b"kept"
+    assert client.get(probe) == b"kept"
     client.close()
     server.stop()
 

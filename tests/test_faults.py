@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 
-from bot.channels.telegram.updates import LEASE_KEY
+from bot.infra import keys
 from bot.people.directory import telegram_key
 from bot.texts.messages import maybe_repeated
 from bot.infra.embedded_redis import EmbeddedRedis
@@ -40,10 +40,10 @@ async def test_blocked_chat_is_marked_unreachable_and_not_retried(world: World) 
     redis = world.service.redis
     key = telegram_key(world.colleague.id)
     for _ in range(50):
-        if await redis.hget(f"gb:resident:{key}", "unreachable") == "1":
+        if await redis.hget(keys.resident(key), "unreachable") == "1":
             break
         await asyncio.sleep(0.1)
-    assert await redis.hget(f"gb:resident:{key}", "unreachable") == "1"
+    assert await redis.hget(keys.resident(key), "unreachable") == "1"
     attempts = world.server.calls["sendMessage"]
     await asyncio.sleep(1.0)
     assert world.server.calls["sendMessage"] == attempts
@@ -58,8 +58,8 @@ async def killable_setup(bot_api, redis, redis_url, tmp_path, trained_models):  
     env = {**os.environ, "GRIDBOT_BOT_TOKEN": bot_api.token, "GRIDBOT_TELEGRAM_API": bot_api.base_url,
            "GRIDBOT_REDIS_URL": redis_url, "GRIDBOT_DATA_DIR": str(data_dir), "GRIDBOT_HTTP_PORT": str(port),
            "GRIDBOT_RECLAIM_IDLE_SECONDS": "1", "GRIDBOT_POLL_LEASE_SECONDS": "2"}
-    await redis.hset(f"gb:worker:{telegram_key(worker.id)}", mapping={"name": "李网格", "grids": "GC-XY-01"})
-    await redis.sadd("gb:grid:GC-XY-01:workers", telegram_key(worker.id))
+    await redis.hset(keys.worker(telegram_key(worker.id)), mapping={"name": "李网格", "grids": "GC-XY-01"})
+    await redis.sadd(keys.grid_workers("GC-XY-01"), telegram_key(worker.id))
     return env, port, resident, worker
 
 
@@ -77,7 +77,7 @@ async def test_kill_9_after_confirming_loses_nothing_and_duplicates_nothing(bot_
         await serving(port)
         update_id = await bot_api.send_text(resident, text)
         for _ in range(500):  # the moment the update is safe in the stream (so confirmed next), kill -9
-            if await redis.exists(f"gb:update:seen:{update_id}"):
+            if await redis.exists(keys.update_seen(update_id)):
                 break
             await asyncio.sleep(0.01)
         process.send_signal(signal.SIGKILL)
@@ -91,7 +91,7 @@ async def test_kill_9_after_confirming_loses_nothing_and_duplicates_nothing(bot_
 
         await bot_api.wait_until(lambda: len(set(receipt_numbers())) == len(texts), timeout=40,
                                  what="a receipt for every request")
-        assert await redis.scard("gb:idx:status:assigned") == len(texts)  # no request lost, none doubled
+        assert await redis.scard(keys.by_status("assigned")) == len(texts)  # no request lost, none doubled
         await bot_api.wait_until(lambda: len({NUMBER.search(m["text"]).group(0) for m in bot_api.messages_to(worker.id)
                                               if "新工单" in m["text"]}) == len(texts), timeout=20,
                                  what="the worker to hear of every ticket")
@@ -131,7 +131,7 @@ async def test_kill_9_while_telegram_takes_a_message_resends_it_flagged(bot_api,
             first, again = about_ticket(user)
             assert maybe_repeated() not in first and again.startswith(maybe_repeated())
             assert again.removeprefix(maybe_repeated()).strip() == first.strip()
-        assert await redis.scard("gb:idx:status:assigned") == 1
+        assert await redis.scard(keys.by_status("assigned")) == 1
         await asyncio.sleep(1.5)  # nothing further repeats
         assert len(about_ticket(resident)) == 2 and len(about_ticket(worker)) == 2
     finally:
@@ -201,7 +201,7 @@ async def test_a_stopped_process_hands_the_polling_lease_back(bot_api, redis, re
     try:
         await world.says(world.resident, LAMP)
         await world.ticket_number(world.resident)
-        assert await redis.get(LEASE_KEY) is not None
+        assert await redis.get(keys.poller_lease()) is not None
     finally:
         await world.service.stop()
-    assert await redis.get(LEASE_KEY) is None  # the next process polls at once, not a lease later
+    assert await redis.get(keys.poller_lease()) is None  # the next process polls at once, not a lease later

@@ -11,7 +11,8 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
 from redis.asyncio import Redis
 
-from bot.channels.telegram.updates import GROUP, LEASE_KEY, OFFSET_KEY, STREAM, UpdateConsumer, UpdateLog
+from bot.channels.telegram.updates import GROUP, UpdateConsumer, UpdateLog
+from bot.infra import keys
 from bot.infra.streams import GroupReader, StreamLanes, trim_handled
 
 
@@ -85,16 +86,16 @@ async def test_updates_a_dead_consumer_left_unacknowledged_are_handled_by_anothe
     recorder = Recorder()
     dispatcher, bot, handled = recorder.dispatcher, recorder.bot, recorder.handled
     try:
-        await GroupReader(redis, STREAM, GROUP, "setup").ensure_group()
+        await GroupReader(redis, keys.telegram_updates(), GROUP, "setup").ensure_group()
         await UpdateLog(redis).append([text_update(990001, "第一条"), text_update(990002, "第二条")])
-        await redis.xreadgroup(GROUP, "dead-process", {STREAM: ">"})  # read both, then died
+        await redis.xreadgroup(GROUP, "dead-process", {keys.telegram_updates(): ">"})  # read both, then died
 
         consumer = UpdateConsumer(redis, dispatcher, bot, "new-process", reclaim_idle_ms=0)
         await consumer.reader.ensure_group()
         assert await consumer.consume_once(block_ms=100) == 2
         await consumer._lanes._lanes.drain()
         assert handled == ["第一条", "第二条"]  # in order: one chat
-        assert (await redis.xpending(STREAM, GROUP))["pending"] == 0
+        assert (await redis.xpending(keys.telegram_updates(), GROUP))["pending"] == 0
     finally:
         await bot.session.close()
 
@@ -110,7 +111,7 @@ async def test_a_polled_update_aiogram_cannot_read_is_dropped_and_the_next_one_h
         assert await consumer.consume_once(block_ms=100) == 2
         await consumer._lanes._lanes.drain()
         assert handled == ["好的"]
-        assert (await redis.xpending(STREAM, GROUP))["pending"] == 0  # the broken one is not retried forever
+        assert (await redis.xpending(keys.telegram_updates(), GROUP))["pending"] == 0  # the broken one is not retried forever
     finally:
         await bot.session.close()
 
@@ -128,19 +129,20 @@ def polled(update_id: int, text: str) -> dict:
 async def test_a_poller_moves_the_offset_only_while_it_holds_the_lease(redis: Redis) -> None:
     log = UpdateLog(redis)
     assert await log.append_polled([polled(880001, "第一条")], "process-a", 15) == (True, 880002)
-    assert (await redis.get(OFFSET_KEY), await redis.get(LEASE_KEY)) == ("880002", "process-a")
-    assert 10 < await redis.ttl(LEASE_KEY) <= 15
+    assert (await redis.get(keys.poller_offset()), await redis.get(keys.poller_lease())) == ("880002", "process-a")
+    assert 10 < await redis.ttl(keys.poller_lease()) <= 15
 
-    await redis.set(LEASE_KEY, "process-b")  # a's poll took too long: b took the lease over
+    await redis.set(keys.poller_lease(), "process-b")  # a's poll took too long: b took the lease over
     assert await log.append_polled([polled(880002, "第二条")], "process-a", 15) == (False, None)
-    assert (await redis.get(OFFSET_KEY), await redis.get(LEASE_KEY)) == ("880002", "process-b")
+    assert (await redis.get(keys.poller_offset()), await redis.get(keys.poller_lease())) == ("880002", "process-b")
     # what a polled is in the stream all the same, once: b's getUpdates brings it again and changes nothing
     assert await log.append_polled([polled(880002, "第二条")], "process-b", 15) == (True, 880003)
-    assert await redis.get(OFFSET_KEY) == "880003"
+    assert await redis.get(keys.poller_offset()) == "880003"
     # taking the lease with no batch gives the offset to poll from
-    await redis.delete(LEASE_KEY)
+    await redis.delete(keys.poller_lease())
     assert await log.append_polled([], "process-c", 15) == (True, 880003)
-    texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in await redis.xrange(STREAM)]
+    entries = await redis.xrange(keys.telegram_updates())
+    texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in entries]
     assert texts == ["第一条", "第二条"]
 
 
@@ -148,7 +150,8 @@ async def test_a_polled_update_without_an_id_is_skipped_and_the_rest_kept(redis:
     log = UpdateLog(redis)
     batch = [polled(870001, "第一条"), {"message": {"text": "无编号"}}, polled(870002, "第二条")]
     assert await log.append_polled(batch, "process-a", 15) == (True, 870003)
-    texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in await redis.xrange(STREAM)]
+    entries = await redis.xrange(keys.telegram_updates())
+    texts = [Update.model_validate_json(fields["update"]).message.text for _, fields in entries]
     assert texts == ["第一条", "第二条"]
 
 

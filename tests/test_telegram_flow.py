@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 
+from bot.infra import keys
 from bot.people.directory import telegram_key
 from bot.tickets.states import Status
 from tests.botapi.client import buttons, reply_keyboard
@@ -243,7 +244,7 @@ async def test_supervisor_recategorises_and_the_label_is_kept(world: World) -> N
     await world.presses(world.supervisor, choice, "环境卫生")
     await world.sees(world.worker, number, "类别已改为「环境卫生」")
     assert (await world.service.domain.tickets.get(number)).category == "sanitation"
-    assert number in await world.service.redis.hkeys("gb:corrections")
+    assert number in await world.service.redis.hkeys(keys.corrections())
     forged = await world.server.press_raw(world.stranger, choice, noise)
     assert "不属于您" in (await world.server.wait_for_callback_answer(forged))["text"]
     assert (await world.service.domain.tickets.get(number)).category == "sanitation"

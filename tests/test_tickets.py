@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from bot.infra import keys
 from bot.grids.map import Location
 from bot.tickets.notifications import Kind, Notification
 from bot.tickets.outcome import Refusal
@@ -172,7 +173,7 @@ async def test_recategorisation_is_kept_as_a_training_label(domain: Domain) -> N
     assert (await domain.tickets.recategorise(number, WORKER, "sanitation")).refusal == Refusal.NOT_ALLOWED
     assert (await domain.tickets.recategorise(number, COMMUNITY_SUP, "sanitation")).ok
     import json
-    label = json.loads(await domain.redis.hget("gb:corrections", number))
+    label = json.loads(await domain.redis.hget(keys.corrections(), number))
     assert label == {"text": "滨河路垃圾桶满了没人收", "label": "sanitation", "by": COMMUNITY_SUP,
                      "at": label["at"], "number": number, "urgent": False}
 

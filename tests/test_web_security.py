@@ -258,7 +258,7 @@ def test_embedded_redis_has_a_memory_limit_and_evicts_no_ticket(tmp_path: Path, 
         client.xadd(keys.outbox("web"), {"event": "{}"})
         with client.pipeline(transaction=False) as pipe:
             for i in range(6000):  # 60 MB of sessions
-                pipe.set(f"gb:web:session:flood-{i}", "x" * 10_000, ex=3600)
+                pipe.set(keys.web_session(f"flood-{i}"), "x" * 10_000, ex=3600)
             pipe.execute()
         memory = client.info("memory")
         assert memory["maxmemory"] == 32 * 1024**2 and memory["used_memory"] < 1.1 * memory["maxmemory"]
@@ -426,7 +426,7 @@ def test_embedded_redis_files_are_readable_by_gridbot_only(tmp_path: Path) -> No
     server = EmbeddedRedis(data_dir)
     client = sync_redis.Redis.from_url(server.start())
     try:
-        client.set("gb:probe", "13800138000")
+        client.set(keys.web_session("probe"), "13800138000")
         client.save()
         assert _mode(server.socket_path) == 0o600
     finally:

@@ -32,7 +32,6 @@ from bot.model.store import load_or_train_default
 from bot.infra.clock import Clock, SystemClock
 from bot.app.config import Settings
 from bot.channels.delivery import OutboxDelivery
-from bot.tickets.escalation import DueWork
 from bot.intake.conversation import Intake
 from bot.infra.metrics import Metrics
 from bot.model.holder import ModelHolder, keep_out_of_gc
@@ -119,7 +118,7 @@ class Service:
         self._spawn(MemoryWatch(self.redis).run(self._stop))
         if self.bot is not None:
             self._start_telegram(intake, app, photos)
-        self._spawn(Scheduler(self.domain.store, DueWork(self.domain.tickets), self.clock).run(self._stop))
+        self._spawn(Scheduler(self.domain.store, self.domain.tickets, self.clock).run(self._stop))
         self._spawn(self.models.listen(self.redis, self._stop))
         await self._listen(app)
         keep_out_of_gc()

@@ -67,7 +67,7 @@ class Channel(Protocol):
     marks_sent: bool  # True: ``deliver`` sets the sent marker itself, atomically with the message
 
     async def deliver(self, chat_id: str, message: Rendered, note: Notification, dedupe_key: str) -> DeliveryResult:
-        """Send one message. A channel that stores it in Redis sets ``sent_marker(dedupe_key)`` with it."""
+        """Send one message. A channel that stores it in Redis sets ``keys.sent(dedupe_key)`` with it."""
         ...
 
 
@@ -79,14 +79,6 @@ class Delivered:
     dedupe_key: str
     recipient: str
     result: Result
-
-
-def sent_marker(dedupe_key: str) -> str:
-    return f"gb:sent:{dedupe_key}"
-
-
-def sending_marker(dedupe_key: str) -> str:
-    return f"gb:sending:{dedupe_key}"
 
 
 @dataclass(frozen=True)
@@ -144,7 +136,8 @@ class OutboxDelivery:
             return 0
         dedupe_keys = [fields.get("id", "") for _, fields in entries]
         if reclaimed:  # sent, or being sent, by a process that died before acknowledging?
-            markers = await self.redis.mget([sent_marker(k) for k in dedupe_keys] + [sending_marker(k) for k in dedupe_keys])
+            markers = await self.redis.mget([keys.sent(k) for k in dedupe_keys]
+                                            + [keys.sending(k) for k in dedupe_keys])
         else:
             markers = [None] * (2 * len(entries))
         by_chat: dict[str, list[Pending]] = {}
@@ -230,7 +223,7 @@ class OutboxDelivery:
                 async with self.redis.pipeline(transaction=False) as pipe:
                     if not self.channel.marks_sent:
                         for item in items:
-                            pipe.set(sending_marker(item.dedupe_key), "1", ex=SENT_MARKER_TTL)
+                            pipe.set(keys.sending(item.dedupe_key), "1", ex=SENT_MARKER_TTL)
                     if self.limits is not None:
                         self.limits.queue_admit(pipe, [item.note.recipient.partition(":")[2] for item in items])
                     results = await pipe.execute()
@@ -250,8 +243,8 @@ class OutboxDelivery:
         done = [item for batch in batches for item in batch]
         async with self.redis.pipeline(transaction=True) as pipe:
             for item in done:
-                pipe.set(sent_marker(item.dedupe_key), str(item.result), ex=SENT_MARKER_TTL)
-                pipe.delete(sending_marker(item.dedupe_key))
+                pipe.set(keys.sent(item.dedupe_key), str(item.result), ex=SENT_MARKER_TTL)
+                pipe.delete(keys.sending(item.dedupe_key))
                 if item.result == Result.UNREACHABLE:
                     pipe.hset(keys.resident(item.recipient), "unreachable", "1")
             pipe.xack(self.reader.stream, self.reader.group, *[item.entry_id for item in done])

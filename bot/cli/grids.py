@@ -11,6 +11,7 @@ from bot.grids.coordinates import Crs
 from bot.grids.importing import GridImporter, ImportOutcome, in_wgs84
 from bot.grids.map import GridMap, GridMapError
 from bot.app.runtime import build_domain, redis_connection
+from bot.texts.messages import listing
 
 IMPORT_HELP = """\
 Each Feature of the GeoJSON FeatureCollection is one grid (网格): a Polygon or MultiPolygon whose
@@ -124,7 +125,7 @@ async def list_grids(args: argparse.Namespace, settings: Settings) -> int:
         print_json(rows)
         return 0
     for row in rows:
-        print(f"{row['grid_id']}\t{row['name']}\t{row['community']}\t{row['town']}\t{'、'.join(row['aliases'])}")
+        print(f"{row['grid_id']}\t{row['name']}\t{row['community']}\t{row['town']}\t{listing(row['aliases'])}")
     return 0
 
 

@@ -14,7 +14,7 @@ from bot.photos.store import PhotoStore
 from bot.app.runtime import Domain, build_domain, redis_connection
 from bot.tickets.record import AuditEntry, Ticket
 from bot.tickets.states import Status
-from bot.tickets.service import LOCAL_TIME
+from bot.infra.clock import LOCAL_TIME
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # ticket numbers, dates shown, "today" in stats
 
 
 class Clock(Protocol):

@@ -1,4 +1,4 @@
-"""Every Redis key gridbot uses, built in one place. All keys start with ``gb:``."""
+"""Every Redis key and pub/sub channel gridbot uses, built in one place. All start with ``gb:``."""
 
 from __future__ import annotations
 
@@ -83,7 +83,20 @@ def workers() -> str:
 
 
 def grid_workers(grid_id: str) -> str:
-    return f"{PREFIX}:grid:{grid_id}:workers"
+    head, tail = grid_workers_affixes()
+    return f"{head}{grid_id}{tail}"
+
+
+def grid_workers_affixes() -> tuple[str, str]:
+    """What goes before and after the grid id in :func:`grid_workers`, for a script that learns the
+    grid only inside Redis (the ticket's ``grid_id``)."""
+    return f"{PREFIX}:grid:", ":workers"
+
+
+def no_grid() -> tuple[str, str, str]:
+    """Keys that never exist, read in place of a grid's workers and open tickets when opening a ticket
+    that has no grid."""
+    return f"{PREFIX}:none:workers", f"{PREFIX}:none:open", f"{PREFIX}:none:open-time"
 
 
 def supervisor(supervisor_id: str) -> str:
@@ -139,3 +152,65 @@ def web_conversation(session_id: str) -> str:
 def request(request_id: str) -> str:
     """The ticket a request (e.g. one Telegram update) opened."""
     return f"{PREFIX}:request:{request_id}"
+
+
+# -- delivery, channels and processes ----------------------------------------------------------------
+
+def sent(dedupe_key: str) -> str:
+    """Set once a notification was delivered (its outcome), so a redelivered entry is not sent twice."""
+    return f"{PREFIX}:sent:{dedupe_key}"
+
+
+def sending(dedupe_key: str) -> str:
+    """Set while a notification is being sent, so a crash mid-send is known as "in doubt"."""
+    return f"{PREFIX}:sending:{dedupe_key}"
+
+
+def web_inbox(session_id: str) -> str:
+    """A web session's inbox stream: the notifications its pages show live."""
+    return f"{PREFIX}:web:inbox:{session_id}"
+
+
+def web_inbox_written() -> str:
+    """The pub/sub channel on which a session id is published when its inbox was written."""
+    return f"{PREFIX}:web:inbox-written"
+
+
+def telegram_updates() -> str:
+    """The stream of received Telegram updates."""
+    return f"{PREFIX}:updates"
+
+
+def update_seen(update_id: int) -> str:
+    """Set once a Telegram update was appended to the stream (each is appended once)."""
+    return f"{PREFIX}:update:seen:{update_id}"
+
+
+def poller_lease() -> str:
+    """Which process may poll Telegram's getUpdates now."""
+    return f"{PREFIX}:poller:lease"
+
+
+def poller_offset() -> str:
+    """The getUpdates offset: past the last update in the stream."""
+    return f"{PREFIX}:poller:offset"
+
+
+def rate(limit: str, key: str) -> str:
+    """The state of one rate limit (``limit``) for one key (a chat, a session, ``all``)."""
+    return f"{PREFIX}:rate:{limit}:{key}"
+
+
+def flood_told(user_id: int | str) -> str:
+    """Set for a minute once a Telegram user was told to slow down."""
+    return f"{PREFIX}:flood:told:{user_id}"
+
+
+def model_channel() -> str:
+    """The pub/sub channel announcing a newly current model version to every process."""
+    return f"{PREFIX}:model:current"
+
+
+def retrain_lock() -> str:
+    """Held while one process retrains the model."""
+    return f"{PREFIX}:retrain:lock"

@@ -8,6 +8,7 @@ import time
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from bot.infra import keys as redis_keys
 from bot.infra.concurrency import Coalescer
 
 # Each request is checked against L limits at once. KEYS: L keys per request, request after request.
@@ -53,7 +54,7 @@ class RateLimiter:
         return await self._acquire(key)
 
     async def _acquire_many(self, keys: list[str]) -> list[bool]:
-        waits = await self._script(keys=[f"gb:rate:{self.name}:{key}" for key in keys],
+        waits = await self._script(keys=[redis_keys.rate(self.name, key) for key in keys],
                                    args=[int(time.time() * 1000), *self.args])
         return [int(wait) <= 0 for wait in waits]
 
@@ -88,7 +89,8 @@ class SendLimits:
         return [int(wait) for wait in answer]
 
     def _keys(self, chats: list[str]) -> list[str]:
-        return [key for chat in chats for key in (f"gb:rate:{self.name}:all", f"gb:rate:{self.name}-chat:{chat}")]
+        overall = redis_keys.rate(self.name, "all")
+        return [key for chat in chats for key in (overall, redis_keys.rate(f"{self.name}-chat", chat))]
 
     def _args(self) -> list[float | int]:
         return [int(time.time() * 1000), *self.args]

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
+from bot.infra import keys
 from bot.infra.concurrency import Coalescer
 from nlp.artifact import ModelMetadata, load_model
 from nlp.classifier import Prediction, TextClassifier
 
-MODEL_CHANNEL = "gb:model:current"
 # From this many messages at once, the vectorised batch path is cheaper per message than the
 # one-message path (measured on the default model: 4 at once ~250 µs each, 16 ~100 µs, one ~300-400 µs).
 BATCH_FROM = 4
@@ -75,14 +75,14 @@ class ModelHolder:
 
     async def publish(self, redis: Redis, version: str) -> None:
         """Tell every process (this one included) to switch to ``version``."""
-        await redis.publish(MODEL_CHANNEL, version)
+        await redis.publish(keys.model_channel(), version)
 
     async def listen(self, redis: Redis, stop: asyncio.Event) -> None:
         """Follow published model switches until ``stop`` is set."""
         while not stop.is_set():
             try:
                 async with redis.pubsub() as pubsub:
-                    await pubsub.subscribe(MODEL_CHANNEL)
+                    await pubsub.subscribe(keys.model_channel())
                     while not stop.is_set():
                         message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
                         if message and message.get("type") == "message":

@@ -23,6 +23,7 @@ from bot.model.store import save_trained, user_words
 from bot.app.config import Settings
 from bot.model.gate import judge
 from bot.model.holder import ModelHolder
+from bot.texts import admin as admin_texts
 
 LOCK_SECONDS = 1800
 Report = Callable[[str], Awaitable[None]]
@@ -68,20 +69,20 @@ class Retrainer:
         self.models = models
 
     async def run(self, report: Report) -> RetrainResult:
-        if not await self.redis.set("gb:retrain:lock", "1", nx=True, ex=LOCK_SECONDS):
+        if not await self.redis.set(keys.retrain_lock(), "1", nx=True, ex=LOCK_SECONDS):
             return RetrainResult(switched=False, busy=True)
         try:
             return await self._run(report)
         finally:
-            await self.redis.delete("gb:retrain:lock")
+            await self.redis.delete(keys.retrain_lock())
 
     async def _run(self, report: Report) -> RetrainResult:
         extra = await corrections(self.redis)
         dataset = with_corrections(read_labelled_csv(self.settings.corpus_path), extra)
-        await report(f"开始训练：语料 {len(dataset) - len(extra)} 条 + 纠正 {len(extra)} 条")
+        await report(admin_texts.retrain_training(len(dataset) - len(extra), len(extra)))
         words = user_words(self.settings)
         result = await asyncio.to_thread(train_with_heldout, dataset, user_words=words)
-        await report(f"训练完成（{result.seconds:.0f} 秒），正在与当前模型比较")
+        await report(admin_texts.retrain_comparing(result.seconds))
         verdict = judge(result.metrics, self.models.metadata)
         outcome = RetrainResult(switched=False, old_version=verdict.old_version,
                                 old_macro_f1=verdict.old_macro_f1 or 0.0, new_macro_f1=verdict.new_macro_f1,

@@ -38,13 +38,6 @@ class Routing:
         self.people = people
         self.admin_keys = admin_keys
 
-    async def grid_workers(self, ticket: Ticket) -> list[str]:
-        return await self.people.workers_of_grid(ticket.grid_id) if ticket.grid_id else []
-
-    async def handlers(self, ticket: Ticket) -> list[str]:
-        """The worker who accepted the ticket, else every worker of its grid."""
-        return [ticket.worker] if ticket.worker else await self.grid_workers(ticket)
-
     async def community_supervisors(self, ticket: Ticket) -> list[str]:
         return await self.people.supervisors_of(Level.COMMUNITY, ticket.community)
 

@@ -4,18 +4,20 @@ command line's ticket list."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from nlp.artifact import ModelMetadata
 
 from bot.tickets.stats import Period, Stats
-from bot.texts.messages import esc
+from bot.texts.messages import esc, listing
 from bot.tickets.record import Ticket
 
 if TYPE_CHECKING:  # the model stack loads only where retraining happens, not for every CLI command
     from bot.model.retrain import RetrainResult
 
 URGENT_MARK = "🚨"
+UNLOCATED = "未定位"  # the grid of tickets nobody has placed yet, in the stats
 LIST_TEXT_LIMIT = 30
 
 
@@ -23,13 +25,14 @@ def not_admin() -> str:
     return "抱歉，该命令仅限管理员使用。"
 
 
-def _top(counter: Counter[str], limit: int = 5) -> str:
-    return "、".join(f"{esc(k)} {v}" for k, v in counter.most_common(limit)) or "无"
+def _top(counter: Counter[str], limit: int = 5, name: Callable[[str], str] = str) -> str:
+    return listing(f"{esc(name(k))} {v}" for k, v in counter.most_common(limit)) or "无"
 
 
 def _period(title: str, period: Period) -> str:
+    grids = _top(period.by_grid, name=lambda grid: grid or UNLOCATED)
     return (f"<b>{title}</b>：共 {period.total} 件\n　按状态：{_top(period.by_status, 6)}\n"
-            f"　按类别：{_top(period.by_category)}\n　按网格：{_top(period.by_grid)}")
+            f"　按类别：{_top(period.by_category)}\n　按网格：{grids}")
 
 
 def stats(data: Stats) -> str:
@@ -69,6 +72,16 @@ def model(metadata: ModelMetadata) -> str:
 
 def retrain_started() -> str:
     return "已开始重新训练（语料 + 所有人工纠正），完成后会通知您。"
+
+
+def retrain_training(corpus: int, corrections: int) -> str:
+    """Retraining's first progress report: what it trains on."""
+    return f"开始训练：语料 {corpus} 条 + 纠正 {corrections} 条"
+
+
+def retrain_comparing(seconds: float) -> str:
+    """Retraining's second progress report: trained, now judged against the current model."""
+    return f"训练完成（{seconds:.0f} 秒），正在与当前模型比较"
 
 
 def progress(text: str) -> str:

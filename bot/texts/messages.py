@@ -10,18 +10,17 @@ import html
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from nlp.smalltalk import SmallTalk
 from nlp.urgency import Hazard
 
 from bot.photos.store import PhotoRefusal
+from bot.infra.clock import LOCAL_TIME
 from bot.tickets.alerts import Alert, Reached
 from bot.tickets.outcome import Refusal
 from bot.tickets.record import Ticket
 from bot.tickets.states import STATUS_LABELS, Status
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 MESSAGE_LIMIT = 4096
 EMERGENCY_NAMES = {"110": "报警 110", "119": "火警 119", "120": "急救 120"}
 
@@ -47,6 +46,11 @@ def cut(text: str, limit: int = MESSAGE_LIMIT) -> str:
         if start != -1 and text.find(";" if opener == "&" else ">", start, cut_at) == -1:
             cut_at = start
     return text[:cut_at] + "…"
+
+
+def listing(items: Iterable[str]) -> str:
+    """Items of a list in a sentence, with the Chinese enumeration comma."""
+    return "、".join(items)
 
 
 def when(timestamp: float) -> str:
@@ -119,7 +123,7 @@ def emergency_details(hazards: Iterable[Hazard], alert: Alert | None) -> str:
 
 
 def emergency(services: Iterable[str], hazards: Iterable[Hazard] = (), alert: Alert | None = None) -> str:
-    numbers = "、".join(emergency_number(s) for s in services)
+    numbers = listing(emergency_number(s) for s in services)
     return f"<b>{emergency_call()}{numbers}</b>\n{emergency_details(hazards, alert)}"
 
 
@@ -300,6 +304,20 @@ def photo_sent(caption: str) -> str:
 
 def empty_text() -> str:
     return "请用文字描述您遇到的问题。"
+
+
+def text_too_long(limit: int) -> str:
+    return f"内容太长了，请控制在 {limit} 字以内。"
+
+
+def address_needed() -> str:
+    """The web chat's answer to an address with no words in it."""
+    return "请输入地址，如：西正路8号。"
+
+
+def location_malformed() -> str:
+    """The web chat's answer to a shared position that is not a latitude and longitude."""
+    return "位置格式不对。"
 
 
 SMALL_TALK_ANSWERS = {

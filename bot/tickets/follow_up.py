@@ -83,6 +83,6 @@ class FollowUpSteps(TicketSteps):
             extra.add("SET", marker, "1", "EX", PRAISE_WINDOW_SECONDS)
             notes = [Notification(w, Kind.PRAISED, ticket.number, self.summary(ticket)) for w in ctx.handlers]
             entry = AuditEntry(now, resident, "praise", ticket.status, ticket.status, note="the resident said thanks")
-            return Commit(replace(ticket), entry, notes, extra=extra, unclaimed=marker)
+            return Commit(ticket, entry, notes, extra=extra, unclaimed=marker)
 
         return await self.apply(latest.number, decide)

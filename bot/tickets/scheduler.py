@@ -9,16 +9,16 @@ import asyncio
 import logging
 
 from bot.infra.clock import Clock
-from bot.tickets.escalation import DueWork
+from bot.tickets.escalation import DueSteps
 from bot.tickets.store import TicketStore
 
 log = logging.getLogger(__name__)
 
 
 class Scheduler:
-    """Polls the due set and hands each due item to :class:`DueWork`."""
+    """Polls the due set and hands each due item to the ticket service (:class:`DueSteps`)."""
 
-    def __init__(self, store: TicketStore, work: DueWork, clock: Clock, interval: float = 1.0) -> None:
+    def __init__(self, store: TicketStore, work: DueSteps, clock: Clock, interval: float = 1.0) -> None:
         self.store = store
         self.work = work
         self.clock = clock
@@ -29,7 +29,7 @@ class Scheduler:
         handled = 0
         for _ in range(100):  # bounded: a pass never spins on items it cannot clear
             items = await self.store.due_items(self.clock.now(), batch)
-            handled += sum([await self.work.handle(member) for member, _ in items])
+            handled += sum([await self.work.handle_due(member) for member, _ in items])
             if len(items) < batch:
                 break
         return handled

@@ -9,29 +9,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from nlp.normalize import normalize
-from nlp.similarity import char_ngrams
 
 from bot.infra import keys
+from bot.infra.clock import LOCAL_TIME
 from bot.tickets.alerts import Reached, encode_reached
 from bot.grids.map import Location
 from bot.tickets.notifications import Kind, Notification
 from bot.tickets.outcome import Outcome, Refusal
-from bot.tickets.store import Change, Commit, DuplicateCandidate, TicketContext
+from bot.tickets.duplicates import DUPLICATE_CANDIDATES, DUPLICATE_WINDOW_SECONDS, twin_of
+from bot.tickets.store import Change, Commit, OpeningContext, TicketContext
 from bot.tickets.record import AuditEntry, Ticket, as_followed
 from bot.tickets.states import Action, Status, target_of
+from bot.tickets.escalation import DueSteps
 from bot.tickets.follow_up import FollowUpSteps
 from bot.tickets.supervision import SupervisorChoices
 from bot.tickets.steps import REQUEST_MEMORY_SECONDS
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
-DUPLICATE_WINDOW_SECONDS = 72 * 3600
-DUPLICATE_SIMILARITY = 0.5  # character-bigram Jaccard of normalised texts
-DUPLICATE_CANDIDATES = 50
 NOTE_LIMIT = 1000
 
 
@@ -59,9 +53,10 @@ class Opened:
     repeated: bool = False  # the same request (request_id) had opened this ticket before
 
 
-class Tickets(FollowUpSteps, SupervisorChoices):
+class Tickets(FollowUpSteps, DueSteps, SupervisorChoices):
     """The ticket service used by every channel, the CLI and the scheduler (with the follow-ups of
-    :class:`bot.tickets.follow_up.FollowUpSteps`: placing a ticket, passing on thanks; and the checks
+    :class:`bot.tickets.follow_up.FollowUpSteps`: placing a ticket, passing on thanks; the steps deadlines
+    take, :class:`bot.tickets.escalation.DueSteps`: reminders, escalation, auto-close; and the checks
     before a supervisor's step, :class:`bot.tickets.supervision.SupervisorChoices`)."""
 
     # -- opening ---------------------------------------------------------------------------------
@@ -69,27 +64,35 @@ class Tickets(FollowUpSteps, SupervisorChoices):
     async def open(self, request: NewRequest) -> Opened:
         """Open a ticket for ``request``, or link it to a very similar open ticket of the same grid."""
         now = self.clock.now()
-        location = request.location if request.location and request.location.grid_id else None
+        opening = await self._prepare_open(request, now)
+        if opening.opened_before is not None and (before := await self.store.get(opening.opened_before)) is not None:
+            return Opened(before, repeated=True)
+        twin = twin_of(request.text, request.resident, opening.candidates, now - DUPLICATE_WINDOW_SECONDS)
+        if twin is not None and (linked := await self._link(twin, request, now)) is not None:
+            return Opened(linked, linked=True)
+        ticket = self._new_ticket(request, opening, now)
+        committed = await self.store.commit(None, await self._opening_commit(ticket, request, opening.workers, now))
+        if committed is None:
+            return await self._opened_concurrently(request, ticket)
+        return Opened(committed)
+
+    async def _prepare_open(self, request: NewRequest, now: float) -> OpeningContext:
+        """The new ticket's number, its grid's workers, the duplicate candidates, and the ticket the
+        same request opened before (one round trip)."""
+        grid_id = request.location.grid_id if request.location else None
         day = datetime.fromtimestamp(now, LOCAL_TIME).strftime("%Y%m%d")
-        opening = await self.store.prepare_open(
-            day, location.grid_id if location else None, request.category, request.request_id,
+        return await self.store.prepare_open(
+            day, grid_id, request.category, request.request_id,
             candidates_since=now - DUPLICATE_WINDOW_SECONDS, max_candidates=DUPLICATE_CANDIDATES,
         )
-        if opening.opened_before is not None:
-            existing = await self.store.get(opening.opened_before)
-            if existing is not None:
-                return Opened(existing, repeated=True)
-        number, workers, candidates = opening.number, opening.workers, opening.candidates
-        if candidates:
-            twin = self._twin(request, candidates, now - DUPLICATE_WINDOW_SECONDS)
-            if twin is not None:
-                linked = await self._link(twin, request, now)
-                if linked is not None:
-                    return Opened(linked, linked=True)
+
+    def _new_ticket(self, request: NewRequest, opening: OpeningContext, now: float) -> Ticket:
+        """The ticket ``request`` becomes: assigned when its grid has workers, else pending."""
         place = request.location
-        ticket = Ticket(
-            number=number,
-            status=Status.ASSIGNED if workers else Status.PENDING,
+        grid = place if place and place.grid_id else None
+        return Ticket(
+            number=opening.number,
+            status=Status.ASSIGNED if opening.workers else Status.PENDING,
             category=request.category,
             text=request.text,
             resident=request.resident,
@@ -98,31 +101,35 @@ class Tickets(FollowUpSteps, SupervisorChoices):
             deadline_at=self.deadlines.deadline(request.category, request.urgent, now),
             urgent=request.urgent,
             confidence=request.confidence,
-            grid_id=location.grid_id if location else None,
-            grid_name=location.name if location else None,
+            grid_id=grid.grid_id if grid else None,
+            grid_name=grid.name if grid else None,
             community=place.community if place else None,
             town=place.town if place else None,
             locate_method=place.method if place and place.method else None,
             location=f"{request.coordinates[0]:.6f},{request.coordinates[1]:.6f}" if request.coordinates else None,
             photo=request.photo,
         )
+
+    async def _opening_commit(self, ticket: Ticket, request: NewRequest, workers: list[str], now: float) -> Commit:
+        """What opening ``ticket`` writes: the ticket (an urgent one with whom its alert reached), its
+        audit entry, notifications and due items, and the request id's claim on it."""
         notes, reached = await self._opening_notes(ticket, workers)
         if ticket.urgent:
-            ticket.alerted = encode_reached(reached)
+            ticket = replace(ticket, alerted=encode_reached(reached))
         entry = AuditEntry(now, request.resident, "open", None, ticket.status,
                            note=f"{request.category} {request.confidence:.2f}" + (" urgent" if request.urgent else ""))
-        due = self.deadlines.schedule(ticket, now)
         extra, claim = Change(), keys.request(request.request_id) if request.request_id is not None else None
         if claim is not None:
             extra.add("SET", claim, ticket.number, "EX", REQUEST_MEMORY_SECONDS)
-        committed = await self.store.commit(None, Commit(ticket, entry, notes, due_set=due, extra=extra, unclaimed=claim))
-        if not committed:
-            # The same request opened concurrently (a double tap, a retried post) and was first: that ticket.
-            existing = await self.store.opened_for(request.request_id) if request.request_id is not None else None
-            if existing is None:  # ticket numbers are unique, so this is a bug, not a race
-                raise RuntimeError(f"ticket {ticket.number} exists already")
-            return Opened(existing, repeated=True)
-        return Opened(ticket)
+        return Commit(ticket, entry, notes, due_set=self.deadlines.schedule(ticket, now), extra=extra, unclaimed=claim)
+
+    async def _opened_concurrently(self, request: NewRequest, ticket: Ticket) -> Opened:
+        """The opening did not commit: the same request opened concurrently (a double tap, a retried
+        post) and was first, so that ticket is the answer."""
+        existing = await self.store.opened_for(request.request_id) if request.request_id is not None else None
+        if existing is None:  # ticket numbers are unique, so this is a bug, not a race
+            raise RuntimeError(f"ticket {ticket.number} exists already")
+        return Opened(existing, repeated=True)
 
     async def _opening_notes(self, ticket: Ticket, workers: list[str]) -> tuple[list[Notification], tuple[Reached, ...]]:
         """Who hears of a new ticket: the resident, the grid's workers; the dispatchers when it has no
@@ -139,26 +146,6 @@ class Tickets(FollowUpSteps, SupervisorChoices):
         notes += [Notification(s, Kind.URGENT_ALERT, ticket.number, self.summary(ticket)) for s in above]
         reached = ((Reached.GRID,) if workers else ()) + ((level,) if level is not None else ())
         return notes, reached
-
-    @staticmethod
-    def _twin(request: NewRequest, candidates: list[DuplicateCandidate], since: float) -> str | None:
-        """The open ticket (of the request's grid and category) that ``request`` repeats, if any:
-        a very similar text from another resident, opened since ``since`` (the store reads only the
-        newest ``DUPLICATE_CANDIDATES`` of those)."""
-        grams = _bigrams(normalize(request.text))
-        best: tuple[float, str] | None = None
-        recent = sorted((c for c in candidates if c.created_at >= since), key=lambda c: -c.created_at)
-        for candidate in recent:
-            if candidate.resident == request.resident:
-                continue
-            other = _bigrams(candidate.normalized_text)
-            if min(len(grams), len(other)) < DUPLICATE_SIMILARITY * max(len(grams), len(other)):
-                continue  # sizes this far apart cannot reach the threshold
-            shared = len(grams & other)
-            similarity = shared / (len(grams) + len(other) - shared)  # Jaccard, without building the union
-            if similarity >= DUPLICATE_SIMILARITY and (best is None or similarity > best[0]):
-                best = (similarity, candidate.number)
-        return best[1] if best else None
 
     async def _link(self, twin: str, request: NewRequest, now: float) -> Ticket | None:
         """Join ``request`` to the open ticket ``twin``, keeping the resident's own words for them alone.
@@ -378,8 +365,3 @@ class Tickets(FollowUpSteps, SupervisorChoices):
         words = await self.store.follower_words(resident, [t.number for t in tickets if t.resident != resident])
         return [t if t.resident == resident else as_followed(t, words.get(t.number, "")) for t in tickets]
 
-
-@lru_cache(maxsize=4096)
-def _bigrams(normalized_text: str) -> frozenset[str]:
-    """Character bigrams of an open ticket's text; cached, as each new request of the grid compares with it."""
-    return frozenset(char_ngrams(normalized_text, 2))

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.infra import decoded, keys
-from bot.infra.clock import Clock
+from bot.infra.clock import LOCAL_TIME, Clock
 from bot.tickets.store import TicketStore
-from bot.tickets.service import LOCAL_TIME
 
 DAY = 24 * 3600.0
 
@@ -21,7 +20,7 @@ class Period:
     total: int = 0
     by_status: Counter[str] = field(default_factory=Counter)
     by_category: Counter[str] = field(default_factory=Counter)
-    by_grid: Counter[str] = field(default_factory=Counter)
+    by_grid: Counter[str] = field(default_factory=Counter)  # grid id ("": none yet)
 
 
 @dataclass
@@ -45,7 +44,7 @@ async def collect(store: TicketStore, clock: Clock) -> Stats:
             period.total += 1
             period.by_status[ticket.status.label] += 1
             period.by_category[ticket.category] += 1
-            period.by_grid[ticket.grid_id or "未定位"] += 1
+            period.by_grid[ticket.grid_id or ""] += 1  # "": not placed yet
         if ticket.is_open and ticket.deadline_at < now:
             overdue += 1
     return Stats(today, week, overdue, await store.count_by_status())

@@ -1,7 +1,8 @@
 """The machinery every ticket step shares: read, decide, commit atomically, retry on a concurrent change.
 
-:class:`bot.tickets.service.Tickets` (what residents, workers and supervisors do) and
-:class:`bot.tickets.escalation.DueWork` (what deadlines do) are built on it.
+:class:`bot.tickets.service.Tickets` (what residents, workers and supervisors do) is built on it,
+with :class:`bot.tickets.follow_up.FollowUpSteps` and :class:`bot.tickets.escalation.DueSteps` (what
+deadlines do).
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ class TicketSteps:
             decision = await decide(ctx)
             if isinstance(decision, Outcome):
                 return decision
-            if await self.store.commit(ctx.ticket, decision):
-                return Outcome.done(decision.after)
+            if (committed := await self.store.commit(ctx.ticket, decision)) is not None:
+                return Outcome.done(committed)
         raise RuntimeError(f"ticket {number}: too many concurrent changes")
 
     def _moved(self, ticket: Ticket, action: Action, **changes: Any) -> Ticket | None:

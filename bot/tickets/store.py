@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +75,7 @@ class Commit:
 
 # One round trip for everything a step on a ticket needs to decide: the ticket, its followers, the
 # workers of its grid and the acting worker's record. KEYS: ticket, followers, actor's worker hash.
+# ARGV: what comes before and after the grid id in a grid's worker-set key (keys.grid_workers_affixes).
 # (The grid's worker-set key is derived inside the script, which Redis Cluster would not allow; see
 # README, Operations.)
 _READ_LUA = """
@@ -81,7 +83,7 @@ local ticket = redis.call('HGETALL', KEYS[1])
 if #ticket == 0 then return false end
 local grid = redis.call('HGET', KEYS[1], 'grid_id')
 local workers = {}
-if grid then workers = redis.call('SMEMBERS', 'gb:grid:' .. grid .. ':workers') end
+if grid then workers = redis.call('SMEMBERS', ARGV[1] .. grid .. ARGV[2]) end
 return {ticket, redis.call('SMEMBERS', KEYS[2]), workers, redis.call('HGETALL', KEYS[3])}
 """
 
@@ -158,7 +160,7 @@ class TicketStore:
         numbers are unique, not dense.)"""
         grid_keys = ([keys.grid_workers(grid_id), keys.open_in_grid(grid_id, category),
                       keys.open_in_grid_by_time(grid_id, category)] if grid_id
-                     else ["gb:none:workers", "gb:none:open", "gb:none:open-time"])
+                     else list(keys.no_grid()))
         sequence, opened_before, workers, numbers, values = await self._opening_script(
             keys=[keys.ticket_sequence(day), keys.request(request_id or "-"), *grid_keys],
             args=[candidates_since, max_candidates])
@@ -182,7 +184,8 @@ class TicketStore:
     async def context(self, number: str, actor: str | None = None) -> TicketContext | None:
         """The ticket, its followers, its grid's workers and ``actor``'s worker record, in one round trip."""
         actor_key = keys.worker(actor) if actor else keys.worker("-")
-        raw = await self._read_script(keys=[keys.ticket(number), keys.followers(number), actor_key])
+        raw = await self._read_script(keys=[keys.ticket(number), keys.followers(number), actor_key],
+                                      args=list(keys.grid_workers_affixes()))
         if not raw:
             return None
         ticket_flat, followers, workers, actor_flat = raw
@@ -219,9 +222,11 @@ class TicketStore:
         entries = decoded.text_list(await self.redis.lrange(keys.audit(number), 0, -1))
         return [AuditEntry.from_json(raw) for raw in entries]
 
-    async def commit(self, before: Ticket | None, commit: Commit) -> bool:
-        """Apply ``commit`` if the ticket is still at ``before``'s version (None: must not exist yet)."""
-        after = commit.after
+    async def commit(self, before: Ticket | None, commit: Commit) -> Ticket | None:
+        """Apply ``commit`` if the ticket is still at ``before``'s version (None: must not exist yet).
+        Returns the ticket as written (``commit.after`` at its new version), or None when it changed in
+        between (or the commit's ``unclaimed`` key exists): nothing was written."""
+        after = copy(commit.after)  # a shallow copy is enough (a ticket's fields are immutable values)
         after.version = (before.version if before else 0) + 1
         change = Change()
         ticket_key = keys.ticket(after.number)
@@ -247,10 +252,7 @@ class TicketStore:
         expected = str(before.version) if before else "-"
         guard = str(change.key_index(commit.unclaimed)) if commit.unclaimed else ""
         result = await self._commit_script(keys=change.keys, args=[expected, json.dumps(change.ops), guard])
-        ok = result in (b"ok", "ok")
-        if not ok:
-            after.version = before.version if before else 0
-        return ok
+        return after if result in (b"ok", "ok") else None
 
     async def list(
         self,

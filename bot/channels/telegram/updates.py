@@ -29,13 +29,13 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.channels.telegram.methods import GetUpdatesAsJSON
+from bot.infra import keys
 from bot.infra.concurrency import Coalescer
 from bot.infra.metrics import Metrics
 from bot.infra.streams import GroupReader, StreamLanes
 
 log = logging.getLogger(__name__)
 
-STREAM = "gb:updates"
 GROUP = "process"
 SEEN_TTL = 3 * 24 * 3600
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -63,7 +63,6 @@ redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4])
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
 return {added, 1, redis.call('GET', KEYS[2]) or ''}
 """
-LEASE_KEY, OFFSET_KEY = "gb:poller:lease", "gb:poller:offset"
 
 
 class UpdateLog:
@@ -92,9 +91,10 @@ class UpdateLog:
                    lease_seconds: int) -> tuple[int, bool, int | None]:
         if not updates and not poller:
             return 0, False, None
-        seen = [f"gb:update:seen:{update_id}" for update_id, _ in updates]
+        seen = [keys.update_seen(update_id) for update_id, _ in updates]
         payloads = [payload for _, payload in updates]
-        added, held, offset = await self._append(keys=[STREAM, OFFSET_KEY, LEASE_KEY, *seen],
+        stream_keys = [keys.telegram_updates(), keys.poller_offset(), keys.poller_lease(), *seen]
+        added, held, offset = await self._append(keys=stream_keys,
                                                  args=[SEEN_TTL, next_offset, poller, lease_seconds, *payloads])
         return int(added), bool(held), int(offset) if offset else None
 
@@ -154,8 +154,8 @@ class TelegramPoller:
         """Give up the polling lease (if held), so another process can poll at once."""
         redis = self.updates.redis
         try:
-            if await redis.get(LEASE_KEY) == self.owner:
-                await redis.delete(LEASE_KEY)
+            if await redis.get(keys.poller_lease()) == self.owner:
+                await redis.delete(keys.poller_lease())
         except (RedisError, OSError):
             pass
 
@@ -173,7 +173,7 @@ class UpdateConsumer:
         self.dispatcher = dispatcher
         self.bot = bot
         self.metrics = metrics
-        self.reader = GroupReader(redis, STREAM, GROUP, consumer, reclaim_idle_ms)
+        self.reader = GroupReader(redis, keys.telegram_updates(), GROUP, consumer, reclaim_idle_ms)
         self._lanes = StreamLanes(self.reader, IN_PROGRESS)
         self._finish: Coalescer[tuple[str, bool], None] = Coalescer(self._finish_many)  # (entry id, handled)
 
@@ -202,7 +202,7 @@ class UpdateConsumer:
         await self._finish((entry_id, True))
 
     async def _finish_many(self, finished: list[tuple[str, bool]]) -> list[None]:
-        await self.redis.xack(STREAM, GROUP, *[entry_id for entry_id, _ in finished])
+        await self.redis.xack(keys.telegram_updates(), GROUP, *[entry_id for entry_id, _ in finished])
         if self.metrics is not None:
             self.metrics.count("updates_received", sum(1 for _, handled in finished if handled))
         return [None] * len(finished)

@@ -21,10 +21,10 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from bot.texts import messages as texts
-from bot.channels.web.inbox import InboxWakeups, inbox_key
+from bot.channels.web.inbox import InboxWakeups
 from bot.intake.conversation import Intake, has_words, says_nothing
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
-from bot.infra import decoded
+from bot.infra import decoded, keys
 from bot.infra.open_files import default_event_streams
 from bot.tickets.outcome import Outcome, Refusal
 from bot.photos.store import PhotoRefusal, PhotoStore
@@ -123,8 +123,8 @@ def reply_lines(data: dict[str, Any]) -> list[Line]:
 
 def emergency_html(emergency: dict[str, Any]) -> str:
     """The emergency answer as the page draws it (app.js ``emergency``): the numbers as ``tel:`` links."""
-    links = "、".join(f'<a class="call" href="tel:{n["number"]}">{texts.esc(n["label"])}</a>'
-                     for n in emergency["numbers"])
+    links = texts.listing(f'<a class="call" href="tel:{n["number"]}">{texts.esc(n["label"])}</a>'
+                           for n in emergency["numbers"])
     return f"<b>{texts.esc(emergency['title'])}{links}</b><div>{emergency['text']}</div>"
 
 
@@ -205,7 +205,7 @@ async def post_message(request: web.Request) -> web.Response:
     """A text from the page: the intake says whether it is small talk, an answer, a place or a request."""
     text = _text_field(await read_json_object(request), "text")
     if len(text) > MAX_TEXT:
-        return error(400, f"内容太长了，请控制在 {MAX_TEXT} 字以内。")
+        return error(400, texts.text_too_long(MAX_TEXT))
     intake, resident = request.app[INTAKE], request[RESIDENT]
     if says_nothing(text):
         return error(400, texts.empty_text())
@@ -229,14 +229,14 @@ async def post_location(request: web.Request) -> web.Response:
     if "address" in body:
         address = _text_field(body, "address")[:200]
         if not has_words(address):
-            return error(400, "请输入地址，如：西正路8号。")
+            return error(400, texts.address_needed())
         return await _converse(request, address, lambda: intake.locate_by_address(resident, address))
     try:
         lat, lon = float(body["lat"]), float(body["lon"])
     except (KeyError, TypeError, ValueError):
-        return error(400, "位置格式不对。")
+        return error(400, texts.location_malformed())
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return error(400, "位置格式不对。")
+        return error(400, texts.location_malformed())
     return await _converse(request, texts.location_shared(), lambda: intake.locate_by_point(resident, lat, lon))
 
 
@@ -337,7 +337,7 @@ async def events(request: web.Request) -> web.StreamResponse:
 async def _send_events(request: web.Request, stream: OpenStream, written: asyncio.Event) -> web.StreamResponse:
     """Write the inbox to the page as it grows, until the page goes or ``stream`` is closed."""
     redis, sessions, token = request.app[REDIS], request.app[SESSIONS], request.cookies[COOKIE]
-    key = inbox_key(stream.session)
+    key = keys.web_inbox(stream.session)
     last = request.headers.get("Last-Event-ID") or "0"  # a new page shows the session's history
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                            "X-Accel-Buffering": "no"})

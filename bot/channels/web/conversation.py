@@ -16,7 +16,6 @@ from redis.asyncio import Redis
 from redis.typing import EncodableT, FieldT
 
 from bot.infra import keys
-from bot.channels.web.inbox import inbox_key
 from bot.intake.conversation import valid_unicode
 
 CONVERSATION_LENGTH = 200  # entries kept per session, and entries a reloaded page shows
@@ -68,7 +67,7 @@ class ConversationLog:
         """The conversation with the session's notifications in place, at most ``length`` entries."""
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.xrange(keys.web_conversation(session_id))
-            pipe.xrevrange(inbox_key(session_id), count=self.length)
+            pipe.xrevrange(keys.web_inbox(session_id), count=self.length)
             logged, notes = await pipe.execute()
         items: list[tuple[tuple[int, int], int, dict[str, Any]]] = []
         for entry_id, fields in logged:

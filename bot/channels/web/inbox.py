@@ -14,11 +14,11 @@ import logging
 from redis.asyncio import Redis
 
 from bot.texts.render import Rendered
-from bot.channels.delivery import SENT_MARKER_TTL, DeliveryResult, Result, sent_marker
+from bot.infra import keys
+from bot.channels.delivery import SENT_MARKER_TTL, DeliveryResult, Result
 from bot.tickets.notifications import Notification
 
 INBOX_LENGTH = 500
-WAKE_CHANNEL = "gb:web:inbox-written"
 log = logging.getLogger(__name__)
 
 
@@ -31,10 +31,6 @@ if redis.call('SET', KEYS[1], 'sent', 'NX', 'EX', ARGV[3]) then
 end
 return 1
 """
-
-
-def inbox_key(session_id: str) -> str:
-    return f"gb:web:inbox:{session_id}"
 
 
 class WebChannel:
@@ -53,9 +49,9 @@ class WebChannel:
                    for row in message.buttons]
         payload = {"kind": str(note.kind), "number": note.number, "html": message.text, "buttons": buttons,
                    "status": note.data.get("status")}
-        await self._append(keys=[sent_marker(dedupe_key), inbox_key(chat_id)],
-                           args=[json.dumps(payload, ensure_ascii=False), INBOX_LENGTH, SENT_MARKER_TTL, WAKE_CHANNEL,
-                                 chat_id])
+        await self._append(keys=[keys.sent(dedupe_key), keys.web_inbox(chat_id)],
+                           args=[json.dumps(payload, ensure_ascii=False), INBOX_LENGTH, SENT_MARKER_TTL,
+                                 keys.web_inbox_written(), chat_id])
         return DeliveryResult(Result.SENT)
 
 
@@ -93,7 +89,7 @@ class InboxWakeups:
         while not stop.is_set():
             try:
                 async with redis.pubsub() as pubsub:
-                    await pubsub.subscribe(WAKE_CHANNEL)
+                    await pubsub.subscribe(keys.web_inbox_written())
                     self.wake_all()  # anything written while not subscribed
                     while not stop.is_set():
                         message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
