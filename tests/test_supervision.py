@@ -9,7 +9,8 @@ from bot.tickets.outcome import Refusal
 from bot.tickets.service import NewRequest
 from tests.domain import Domain, build_domain
 
-RESIDENT, ADMIN, STRANGER = "telegram:1001", "telegram:9001", "telegram:2999"
+ADMIN_ID = 9001
+RESIDENT, ADMIN, STRANGER = "telegram:1001", f"telegram:{ADMIN_ID}", "telegram:2999"
 HEDONG_SUP, HEXI_SUP, TOWN_SUP = "telegram:3001", "telegram:3003", "telegram:3002"
 WORKERS = {"HD-01": "telegram:2001", "HD-02": "telegram:2002", "HX-01": "telegram:2003"}
 HX01 = Location("HX-01", "河西一网格", "河西社区", "新城街道", "alias", "西湖大道")
@@ -17,7 +18,7 @@ HX01 = Location("HX-01", "河西一网格", "河西社区", "新城街道", "ali
 
 @pytest.fixture
 async def domain(redis) -> Domain:
-    d = await build_domain(redis, admin_keys=frozenset({ADMIN}))
+    d = await build_domain(redis, admin_ids=[ADMIN_ID])
     for grid_id, worker in WORKERS.items():
         await d.people.add_worker(worker, grid_id, "网格员")
     await d.people.add_supervisor(HEDONG_SUP, Level.COMMUNITY, "河东社区", "陈主任")
