@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.cli.support import CliError, print_json, run_async, warn
+from bot.cli.support import CliError, print_json, print_rows, run_async, warn
 from bot.app.config import Settings
 from bot.grids.coordinates import Crs
 from bot.grids.importing import GridImporter, ImportOutcome, in_wgs84
@@ -121,11 +121,8 @@ async def list_grids(args: argparse.Namespace, settings: Settings) -> int:
     grids = grid_map.grids if grid_map else ()
     rows = [{"grid_id": g.grid_id, "name": g.name, "community": g.community, "town": g.town,
              "aliases": list(g.aliases)} for g in grids]
-    if args.json:
-        print_json(rows)
-        return 0
-    for row in rows:
-        print(f"{row['grid_id']}\t{row['name']}\t{row['community']}\t{row['town']}\t{listing(row['aliases'])}")
+    print_rows(rows, args.json,
+               lambda row: f"{row['grid_id']}\t{row['name']}\t{row['community']}\t{row['town']}\t{listing(row['aliases'])}")
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.support import CliError, print_json, run_async, telegram_id
+from bot.cli.support import CliError, print_json, print_rows, run_async, telegram_id
 from bot.app.config import Settings
 from bot.grids.map import GridMap
 from bot.people.directory import Level, looks_like_phone_number, telegram_key
@@ -89,11 +89,7 @@ async def list_workers(args: argparse.Namespace, settings: Settings) -> int:
         workers = await (await build_domain(redis, settings)).people.workers()
     rows: list[dict[str, Any]] = [{"telegram_id": int(w.key.split(":")[1]), "name": w.name, "grids": list(w.grids)}
                                   for w in workers]
-    if args.json:
-        print_json(rows)
-        return 0
-    for row in rows:
-        print(f"{row['telegram_id']}\t{row['name']}\t{','.join(row['grids'])}")
+    print_rows(rows, args.json, lambda row: f"{row['telegram_id']}\t{row['name']}\t{','.join(row['grids'])}")
     return 0
 
 
@@ -141,9 +137,5 @@ async def list_supervisors(args: argparse.Namespace, settings: Settings) -> int:
         supervisors = await (await build_domain(redis, settings)).people.supervisors()
     rows = [{"telegram_id": int(s.key.split(":")[1]), "name": s.name, "level": str(s.level), "area": s.area}
             for s in supervisors]
-    if args.json:
-        print_json(rows)
-        return 0
-    for row in rows:
-        print(f"{row['telegram_id']}\t{row['name']}\t{row['level']}\t{row['area']}")
+    print_rows(rows, args.json, lambda row: f"{row['telegram_id']}\t{row['name']}\t{row['level']}\t{row['area']}")
     return 0

@@ -36,6 +36,15 @@ def print_json(data: Any, stream: TextIO | None = None, *, indent: int | None = 
     print(json.dumps(data, ensure_ascii=False, indent=indent), file=stream or sys.stdout)
 
 
+def print_rows(rows: list[dict[str, Any]], as_json: bool, line: Callable[[dict[str, Any]], str]) -> None:
+    """Print a listing: as one JSON array with ``--json``, else one tab-separated ``line`` per row."""
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        print(line(row))
+
+
 @contextmanager
 def step_progress(steps: tuple[str, ...], label: str) -> Iterator[Callable[[str], None]]:
     """A progress bar over named steps on a terminal (stderr); silent when stderr is not a terminal."""
