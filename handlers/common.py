@@ -7,7 +7,7 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.magic_filter import MagicFilter
 
-from bot.texts import messages as texts
+from bot.texts import refusals as refusal_texts
 from bot.tickets.outcome import Outcome
 from bot.people.directory import telegram_key
 
@@ -24,7 +24,7 @@ async def answer_outcome(query: CallbackQuery, outcome: Outcome, number: str, do
     if outcome.ok:
         await query.answer(done_text)
     else:
-        await query.answer(texts.refusal(outcome.refusal, number, outcome.detail), show_alert=True)
+        await query.answer(refusal_texts.refusal(outcome.refusal, number, outcome.detail), show_alert=True)
 
 
 def callback_message(query: CallbackQuery) -> Message | None:

@@ -6,7 +6,8 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Message
 
-from bot.texts import messages as texts
+from bot.texts import refusals as refusal_texts
+from bot.texts import residents as resident_texts
 from handlers.common import Matches
 
 
@@ -14,13 +15,13 @@ async def stale_button(query: CallbackQuery) -> None:
     """A button no handler took: of an action this version does not know (an old message), forged, or
     not ours at all (such data does not parse as a
     :class:`bot.channels.telegram.channel.TicketAction`)."""
-    await query.answer(texts.stale_button(), show_alert=True)
+    await query.answer(refusal_texts.stale_button(), show_alert=True)
 
 
 async def group_message(message: Message) -> None:
     """Requests are private: in a group, ask to be messaged directly (once per command or mention)."""
     if message.text and (message.text.startswith("/") or "@" in message.text):
-        await message.answer(texts.group_chat())
+        await message.answer(resident_texts.group_chat())
 
 
 def build_router() -> Router:

@@ -9,7 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import Message, TelegramObject
 from redis.asyncio import Redis
 
-from bot.texts import messages as texts
+from bot.texts import refusals as refusal_texts
 from bot.infra import keys
 from bot.infra.rate_limit import RateLimiter
 
@@ -31,6 +31,6 @@ class ResidentFloodLimit(BaseMiddleware):
         if isinstance(event, Message) and event.from_user is not None:
             if not await self.limiter.try_acquire(str(event.from_user.id)):
                 if await self.redis.set(keys.flood_told(event.from_user.id), "1", nx=True, ex=60):
-                    await event.answer(texts.too_fast())
+                    await event.answer(refusal_texts.too_fast())
                 return None
         return await handler(event, data)

@@ -16,7 +16,9 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.texts import messages as texts
+from bot.texts import common as common_texts
+from bot.texts import refusals as refusal_texts
+from bot.texts import residents as resident_texts
 from bot.channels.telegram.channel import CategoryChoice, TicketAction
 from bot.intake.conversation import Intake, has_words
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
@@ -28,7 +30,7 @@ from nlp.taxonomy import Taxonomy
 
 
 async def edited(message: Message) -> None:
-    await message.answer(texts.edited_message())
+    await message.answer(refusal_texts.edited_message())
 
 
 def request_id(update: Update) -> str:
@@ -38,8 +40,8 @@ def request_id(update: Update) -> str:
 
 def location_keyboard() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text=texts.SEND_LOCATION, request_location=True)],
-                  [KeyboardButton(text=texts.SKIP_LOCATION)]],
+        keyboard=[[KeyboardButton(text=common_texts.SEND_LOCATION, request_location=True)],
+                  [KeyboardButton(text=common_texts.SKIP_LOCATION)]],
         resize_keyboard=True, one_time_keyboard=True,
     )
 
@@ -47,7 +49,7 @@ def location_keyboard() -> ReplyKeyboardMarkup:
 def category_keyboard(options: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup:
     rows = [[InlineKeyboardButton(text=name, callback_data=CategoryChoice(code=code).pack())] for code, name in options]
     other = CategoryChoice(code=OTHER_CATEGORY).pack()
-    rows.append([InlineKeyboardButton(text=texts.OTHER_CATEGORY, callback_data=other)])
+    rows.append([InlineKeyboardButton(text=common_texts.OTHER_CATEGORY, callback_data=other)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -55,46 +57,46 @@ async def show(message: Message, reply: IntakeReply, after_location: bool = Fals
     """Tell the resident what the intake needs next (the ticket itself arrives from the outbox)."""
     if reply.earlier is not None:  # the answer to "where?" was a new request
         after_location = False
-        await message.answer(texts.earlier_request_unplaced(reply.earlier.number), reply_markup=ReplyKeyboardRemove())
+        await message.answer(resident_texts.earlier_request_unplaced(reply.earlier.number), reply_markup=ReplyKeyboardRemove())
     if reply.services:
-        await message.answer(texts.emergency(reply.services, reply.hazards, reply.alert))
+        await message.answer(resident_texts.emergency(reply.services, reply.hazards, reply.alert))
     if reply.small_talk is not None:
-        await message.answer(texts.small_talk(reply.small_talk, reply.ticket, reply.waiting))
+        await message.answer(resident_texts.small_talk(reply.small_talk, reply.ticket, reply.waiting))
     if reply.kind is ReplyKind.ASK_CATEGORY:
-        await message.answer(texts.ask_category(name for _, name in reply.options),
+        await message.answer(resident_texts.ask_category(name for _, name in reply.options),
                              reply_markup=category_keyboard(reply.options))
     elif reply.kind is ReplyKind.ASK_LOCATION:
-        await message.answer(texts.ask_location(), reply_markup=location_keyboard())
+        await message.answer(resident_texts.ask_location(), reply_markup=location_keyboard())
     elif reply.kind is ReplyKind.LOCATION_NOT_FOUND:
-        await message.answer(texts.location_not_found(reply.address), reply_markup=location_keyboard())
+        await message.answer(resident_texts.location_not_found(reply.address), reply_markup=location_keyboard())
     elif reply.kind is ReplyKind.OUT_OF_AREA:
-        await message.answer(texts.out_of_area(reply.towns), reply_markup=location_keyboard())
+        await message.answer(resident_texts.out_of_area(reply.towns), reply_markup=location_keyboard())
     elif reply.kind is ReplyKind.NOTHING_PENDING:
-        await message.answer(texts.nothing_pending(), reply_markup=ReplyKeyboardRemove())
+        await message.answer(resident_texts.nothing_pending(), reply_markup=ReplyKeyboardRemove())
     elif reply.kind is ReplyKind.COMMAND:  # this channel's commands have their own handlers: this one is unknown
-        await message.answer(texts.unknown_command(reply.command or ""))
+        await message.answer(resident_texts.unknown_command(reply.command or ""))
     elif reply.kind is ReplyKind.EMPTY:
-        await message.answer(texts.empty_text())
+        await message.answer(resident_texts.empty_text())
     elif after_location:
-        await message.answer(texts.location_received(), reply_markup=ReplyKeyboardRemove())
+        await message.answer(resident_texts.location_received(), reply_markup=ReplyKeyboardRemove())
 
 
 async def start(message: Message, taxonomy: Taxonomy) -> None:
-    await message.answer(texts.welcome(c.name for c in taxonomy.categories if c.code != OTHER_CATEGORY))
+    await message.answer(resident_texts.welcome(c.name for c in taxonomy.categories if c.code != OTHER_CATEGORY))
 
 
 async def my_tickets(message: Message, tickets: Tickets) -> None:
-    await message.answer(texts.my_tickets(await tickets.seen_by(key_of(message.from_user), limit=20)))
+    await message.answer(resident_texts.my_tickets(await tickets.seen_by(key_of(message.from_user), limit=20)))
 
 
 async def cancel(message: Message, command: CommandObject, tickets: Tickets) -> None:
     number = (command.args or "").strip().upper()
     if not number:
-        await message.answer(texts.cancel_usage())
+        await message.answer(resident_texts.cancel_usage())
         return
     outcome = await tickets.cancel(number, key_of(message.from_user))
     if not outcome.ok:
-        await message.answer(texts.refusal(outcome.refusal, number, outcome.detail))
+        await message.answer(refusal_texts.refusal(outcome.refusal, number, outcome.detail))
 
 
 async def location(message: Message, intake: Intake, event_update: Update) -> None:
@@ -112,7 +114,7 @@ async def skip_location(message: Message, intake: Intake, event_update: Update) 
 async def photo(message: Message, intake: Intake, event_update: Update) -> None:
     caption = (message.caption or "").strip()
     if not has_words(caption):
-        await message.answer(texts.photo_needs_caption())
+        await message.answer(resident_texts.photo_needs_caption())
         return
     assert message.photo
     reference = f"telegram:{message.photo[-1].file_id}"
@@ -126,7 +128,7 @@ async def request(message: Message, intake: Intake, event_update: Update) -> Non
 
 
 async def other_media(message: Message) -> None:
-    await message.answer(texts.media_unsupported())
+    await message.answer(resident_texts.media_unsupported())
 
 
 async def category_chosen(query: CallbackQuery, callback_data: CategoryChoice, intake: Intake,
@@ -134,9 +136,9 @@ async def category_chosen(query: CallbackQuery, callback_data: CategoryChoice, i
     reply = await intake.choose_category(key_of(query.from_user), callback_data.code, request_id(event_update))
     message = callback_message(query)
     if reply.kind is ReplyKind.NOTHING_PENDING or message is None:
-        await query.answer(texts.stale_button(), show_alert=True)
+        await query.answer(refusal_texts.stale_button(), show_alert=True)
         return
-    await query.answer(texts.category_noted(taxonomy.name(callback_data.code)))
+    await query.answer(resident_texts.category_noted(taxonomy.name(callback_data.code)))
     await message.edit_reply_markup(reply_markup=None)
     await show(message, reply)
 
@@ -144,7 +146,7 @@ async def category_chosen(query: CallbackQuery, callback_data: CategoryChoice, i
 async def rate(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
     stars = int(callback_data.arg) if callback_data.arg.isdigit() else 0
     outcome = await tickets.rate(callback_data.number, key_of(query.from_user), stars)
-    await answer_outcome(query, outcome, callback_data.number, texts.rated(callback_data.number, stars))
+    await answer_outcome(query, outcome, callback_data.number, resident_texts.rated(callback_data.number, stars))
     message = callback_message(query)
     if outcome.ok and message is not None:
         await message.edit_reply_markup(reply_markup=None)
@@ -158,7 +160,7 @@ def build_router() -> Router:
     router.message.register(my_tickets, Command("my"))
     router.message.register(cancel, Command("cancel"))
     router.message.register(location, Matches(F.location))
-    router.message.register(skip_location, Matches(F.text == texts.SKIP_LOCATION))
+    router.message.register(skip_location, Matches(F.text == common_texts.SKIP_LOCATION))
     router.message.register(photo, Matches(F.photo))
     router.message.register(request, Matches(F.text))
     router.message.register(other_media)

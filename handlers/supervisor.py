@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
 
-from bot.texts import messages as texts
+from bot.texts import staff as staff_texts
 from bot.texts.render import ButtonAction, choice_buttons
 from bot.channels.telegram.channel import TicketAction, keyboard
 from bot.tickets.service import Tickets
@@ -29,28 +29,28 @@ async def _offer(query: CallbackQuery, number: str, choices: Choices, question: 
 async def show_grids(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
     number = callback_data.number
     choices = await tickets.dispatch_choices(number, key_of(query.from_user))
-    await _offer(query, number, choices, texts.choose_grid(number), ButtonAction.DISPATCH, 2)
+    await _offer(query, number, choices, staff_texts.choose_grid(number), ButtonAction.DISPATCH, 2)
 
 
 async def dispatch(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
     number, grid_id = callback_data.number, callback_data.arg
     outcome = await tickets.dispatch(number, key_of(query.from_user), grid_id)
-    await answer_outcome(query, outcome, number, texts.dispatched(number, grid_id))
+    await answer_outcome(query, outcome, number, staff_texts.dispatched(number, grid_id))
     message = callback_message(query)
     if outcome.ok and message is not None:
-        await message.edit_text(texts.dispatched(number, grid_id))
+        await message.edit_text(staff_texts.dispatched(number, grid_id))
 
 
 async def show_categories(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
     number = callback_data.number
     choices = await tickets.category_choices(number, key_of(query.from_user))
-    await _offer(query, number, choices, texts.choose_category(number), ButtonAction.RECATEGORISE, 3)
+    await _offer(query, number, choices, staff_texts.choose_category(number), ButtonAction.RECATEGORISE, 3)
 
 
 async def recategorise(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets, taxonomy: Taxonomy) -> None:
     number, code = callback_data.number, callback_data.arg
     outcome = await tickets.recategorise(number, key_of(query.from_user), code)
-    done = texts.recategorised_done(number, taxonomy.name(code))
+    done = staff_texts.recategorised_done(number, taxonomy.name(code))
     await answer_outcome(query, outcome, number, done)
     message = callback_message(query)
     if outcome.ok and message is not None:

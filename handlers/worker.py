@@ -8,7 +8,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.texts import messages as texts
+from bot.texts import refusals as refusal_texts
+from bot.texts import staff as staff_texts
 from bot.texts.render import ButtonAction, worker_buttons
 from bot.channels.telegram.channel import TicketAction, keyboard
 from bot.people.directory import People
@@ -31,17 +32,17 @@ class WorkerSteps(StatesGroup):
 async def join(message: Message, command: CommandObject, people: People) -> None:
     worker = await people.redeem_invite((command.args or "").strip(), key_of(message.from_user),
                                         message.from_user.full_name if message.from_user else "")
-    await message.answer(texts.joined(worker.grids) if worker else texts.join_failed())
+    await message.answer(staff_texts.joined(worker.grids) if worker else staff_texts.join_failed())
 
 
 async def tasks(message: Message, people: People, store: TicketStore) -> None:
-    await message.answer(texts.tasks(await open_tasks(store, people, key_of(message.from_user))))
+    await message.answer(staff_texts.tasks(await open_tasks(store, people, key_of(message.from_user))))
 
 
 async def accept(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
     number = callback_data.number
     outcome = await tickets.accept(number, key_of(query.from_user))
-    await answer_outcome(query, outcome, number, texts.accepted_by_you(number))
+    await answer_outcome(query, outcome, number, staff_texts.accepted_by_you(number))
     message = callback_message(query)
     if outcome.ok and message is not None:
         await message.edit_reply_markup(reply_markup=keyboard(worker_buttons(number, accepted=True)))
@@ -64,29 +65,29 @@ async def _ask(query: CallbackQuery, callback_data: TicketAction, tickets: Ticke
 
 async def return_pressed(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets, state: FSMContext) -> None:
     await _ask(query, callback_data, tickets, state, Action.RETURN, WorkerSteps.return_reason,
-               texts.ask_return_reason(callback_data.number))
+               staff_texts.ask_return_reason(callback_data.number))
 
 
 async def resolve_pressed(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets, state: FSMContext) -> None:
     await _ask(query, callback_data, tickets, state, Action.RESOLVE, WorkerSteps.result_note,
-               texts.ask_result(callback_data.number))
+               staff_texts.ask_result(callback_data.number))
 
 
 async def step_abandoned(message: Message, state: FSMContext) -> None:
     """A command while a reason or result is awaited: the worker changed their mind; nothing changes."""
     number = (await state.get_data()).get("number", "")
     await state.clear()
-    await message.answer(texts.step_abandoned(number))
+    await message.answer(staff_texts.step_abandoned(number))
 
 
 async def return_reason(message: Message, tickets: Tickets, state: FSMContext) -> None:
     number = (await state.get_data())["number"]
     outcome = await tickets.return_to_supervisor(number, key_of(message.from_user), message.text or "")
     if outcome.refusal is Refusal.BAD_INPUT:  # an empty reason: ask again
-        await message.answer(texts.ask_return_reason(number))
+        await message.answer(staff_texts.ask_return_reason(number))
         return
     await state.clear()
-    await message.answer(texts.returned(number) if outcome.ok else texts.refusal(outcome.refusal, number))
+    await message.answer(staff_texts.returned(number) if outcome.ok else refusal_texts.refusal(outcome.refusal, number))
 
 
 async def result_note(message: Message, tickets: Tickets, state: FSMContext) -> None:
@@ -95,10 +96,10 @@ async def result_note(message: Message, tickets: Tickets, state: FSMContext) -> 
     photo = f"telegram:{message.photo[-1].file_id}" if message.photo else None
     outcome = await tickets.resolve(number, key_of(message.from_user), note, photo)
     if outcome.refusal is Refusal.BAD_INPUT:  # an empty note: ask again
-        await message.answer(texts.ask_result(number))
+        await message.answer(staff_texts.ask_result(number))
         return
     await state.clear()
-    await message.answer(texts.resolved_by_you(number) if outcome.ok else texts.refusal(outcome.refusal, number))
+    await message.answer(staff_texts.resolved_by_you(number) if outcome.ok else refusal_texts.refusal(outcome.refusal, number))
 
 
 def build_router() -> Router:

@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from bot.texts import messages as texts
+from bot.texts import common as common_texts
+from bot.texts import residents as resident_texts
 from bot.tickets.states import Status
 from tests.telegram_harness import NUMBER, World
 from tests.test_browser import CHROMIUM_ARGS, chromium_path
@@ -22,7 +23,7 @@ PHONE = {"width": 390, "height": 844}
 LAMP = "西正路8号门口的路灯坏了好几天，晚上很黑"
 GARBAGE_NOWHERE = "我家楼下的垃圾好几天没人收了"  # names no place: asks where
 UNSURE = "小区里有人养鸡还很臭"  # the classifier is unsure of its category: asks which
-PAGE = texts.web_page()  # the page's own words
+PAGE = resident_texts.web_page()  # the page's own words
 
 
 @asynccontextmanager
@@ -77,7 +78,7 @@ async def test_a_reload_brings_back_the_conversation_and_the_where_question(worl
         await send(page, LAMP)
         await expect(receipts(page)).to_have_count(1, timeout=10_000)
         await send(page, GARBAGE_NOWHERE)
-        await expect(chips(page)).to_have_text([texts.SEND_LOCATION, texts.SKIP_LOCATION])
+        await expect(chips(page)).to_have_text([common_texts.SEND_LOCATION, common_texts.SKIP_LOCATION])
 
         await reload_and_compare(page)
         await expect(page.locator(".msg.me")).to_have_text([LAMP, GARBAGE_NOWHERE])
@@ -99,11 +100,11 @@ async def test_a_reload_brings_back_the_category_question_and_then_nothing_is_pe
 
         chosen = await chips(page).first.inner_text()
         await chips(page).first.click()
-        await expect(chips(page)).to_have_text([texts.SEND_LOCATION, texts.SKIP_LOCATION])
+        await expect(chips(page)).to_have_text([common_texts.SEND_LOCATION, common_texts.SKIP_LOCATION])
         await reload_and_compare(page)
         await expect(page.locator(".msg.me")).to_have_text([UNSURE, chosen])
 
-        await page.get_by_role("button", name=texts.SKIP_LOCATION).click()
+        await page.get_by_role("button", name=common_texts.SKIP_LOCATION).click()
         await expect(receipts(page)).to_have_count(1, timeout=10_000)
         first = NUMBER.search(await receipts(page).first.inner_text()).group(0)
         await reload_and_compare(page)
@@ -163,7 +164,7 @@ async def test_my_tickets_is_a_list_that_follows_each_state_and_asks_before_with
         ticket = await world.service.domain.tickets.get(number)
 
         await page.get_by_role("button", name="我的工单").click()
-        item = page.locator("#tickets li", has_text=texts.when(ticket.created_at))
+        item = page.locator("#tickets li", has_text=common_texts.when(ticket.created_at))
         await expect(item).to_have_count(1)
         for shown in (world.service.domain.taxonomy.name(ticket.category), ticket.grid_name, Status.ASSIGNED.label):
             await expect(item.locator("summary")).to_contain_text(shown)

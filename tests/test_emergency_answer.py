@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import async_playwright, expect
 
-from bot.texts import messages as texts
+from bot.texts import residents as resident_texts
 from bot.tickets.alerts import Alert, Reached
 from bot.grids.map import Location
 from bot.tickets.notifications import Kind
@@ -36,7 +36,7 @@ async def answer(domain: Domain, location: Location) -> tuple[str, set[tuple[str
     """What the resident is told at once, and who got which notification."""
     ticket = (await domain.tickets.open(fire(location))).ticket
     told = {(n.recipient, n.kind) for n in await domain.outbox()}
-    return texts.emergency((FIRE,), (Hazard.FIRE,), Alert.of(ticket)), told
+    return resident_texts.emergency((FIRE,), (Hazard.FIRE,), Alert.of(ticket)), told
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import sys
 
 from bot.infra import keys
 from bot.people.directory import telegram_key
-from bot.texts.messages import maybe_repeated
+from bot.texts.residents import maybe_repeated
 from bot.infra.embedded_redis import EmbeddedRedis
 from tests.admin_helpers import free_port, serving
 from tests.conftest import ROOT

@@ -10,7 +10,8 @@ import re
 import aiohttp
 from redis.asyncio import Redis
 
-from bot.texts import messages as texts
+from bot.texts import common as common_texts
+from bot.texts import residents as resident_texts
 from bot.channels.web.conversation import ConversationLog
 from tests.telegram_harness import World
 from tests.test_web_chat import STATIC, Browser, browser
@@ -74,7 +75,7 @@ async def test_the_category_question_comes_back_with_its_buttons(world: World) -
         assert shown(restored["entries"])[2] == ("me", chosen["name"])  # the button pressed, as the page showed it
         assert restored["pending"]["kind"] == "ask_location"
         await web.post("/api/location", {"skip": True})
-        assert shown((await conversation(web))["entries"])[4] == ("me", texts.SKIP_LOCATION)
+        assert shown((await conversation(web))["entries"])[4] == ("me", common_texts.SKIP_LOCATION)
 
 
 async def test_an_answer_comes_back_before_the_notifications_of_its_request(world: World) -> None:
@@ -110,7 +111,7 @@ async def test_my_tickets_gives_date_category_grid_state_and_who_may_withdraw(wo
         ticket = await domain.tickets.get(number)
         [line] = await listed(first)
         assert (line["date"], line["category_name"], line["grid"], line["status_label"], line["can_cancel"]) == (
-            texts.when(ticket.created_at), domain.taxonomy.name(ticket.category), ticket.grid_name,
+            common_texts.when(ticket.created_at), domain.taxonomy.name(ticket.category), ticket.grid_name,
             ticket.status.label, True)
         assert [(t["number"], t["can_cancel"]) for t in await listed(neighbour)] == [(number, False)]
 
@@ -124,6 +125,6 @@ async def test_the_page_gets_its_words_from_the_server(world: World) -> None:
         async with http.get(f"http://127.0.0.1:{world.service.http_port}/page-texts.js") as response:
             assert response.status == 200 and response.content_type == "text/javascript"
             script = await response.text()
-    assert json.loads(script.removeprefix("window.GRIDBOT_TEXTS = ").rstrip().rstrip(";")) == texts.web_page()
+    assert json.loads(script.removeprefix("window.GRIDBOT_TEXTS = ").rstrip().rstrip(";")) == resident_texts.web_page()
     used = set(re.findall(r"\bT\.(\w+)", (STATIC / "app.js").read_text(encoding="utf-8")))
-    assert used and used <= texts.web_page().keys(), used - texts.web_page().keys()
+    assert used and used <= resident_texts.web_page().keys(), used - resident_texts.web_page().keys()

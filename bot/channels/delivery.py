@@ -31,7 +31,7 @@ from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
 from bot.infra import keys
-from bot.texts import messages as texts
+from bot.texts import residents as resident_texts
 from bot.texts.render import Rendered, render
 from bot.infra.concurrency import Coalescer
 from bot.infra.metrics import Metrics
@@ -199,7 +199,7 @@ class OutboxDelivery:
 
     async def _send_with_retries(self, chat_id: str, item: Pending) -> DeliveryResult:
         plain = render(item.note)
-        flagged = replace(plain, text=f"{texts.maybe_repeated()}\n{plain.text}")
+        flagged = replace(plain, text=f"{resident_texts.maybe_repeated()}\n{plain.text}")
         in_doubt = item.in_doubt
         outcome = await self.channel.deliver(chat_id, flagged if in_doubt else plain, item.note, item.dedupe_key)
         for attempt in range(RETRIES):  # 429 waits what Telegram asks; 5xx and timeouts back off

@@ -11,7 +11,7 @@ from bot.grids.coordinates import Crs
 from bot.grids.importing import GridImporter, ImportOutcome, in_wgs84
 from bot.grids.map import GridMap, GridMapError
 from bot.app.runtime import build_domain, redis_connection
-from bot.texts.messages import listing
+from bot.texts.common import listing
 
 IMPORT_HELP = """\
 Each Feature of the GeoJSON FeatureCollection is one grid (网格): a Polygon or MultiPolygon whose

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from nlp.artifact import ModelMetadata
 
 from bot.tickets.stats import Period, Stats
-from bot.texts.messages import esc, listing
+from bot.texts.common import esc, listing
 from bot.tickets.record import Ticket
 
 if TYPE_CHECKING:  # the model stack loads only where retraining happens, not for every CLI command

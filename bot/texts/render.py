@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.texts import messages as texts
+from bot.texts import common as common_texts
+from bot.texts import residents as resident_texts
+from bot.texts import staff as staff_texts
 from bot.tickets.notifications import Kind, Notification
 
 
@@ -46,16 +48,16 @@ class Rendered:
 def worker_buttons(number: str, accepted: bool = False) -> list[list[Button]]:
     """接单 / 退回 on a new ticket; 办结 / 退回 once accepted."""
     if accepted:
-        first = Button(texts.RESOLVE, ButtonAction.RESOLVE, number)
+        first = Button(common_texts.RESOLVE, ButtonAction.RESOLVE, number)
     else:
-        first = Button(texts.ACCEPT, ButtonAction.ACCEPT, number)
-    return [[first, Button(texts.RETURN, ButtonAction.RETURN, number)]]
+        first = Button(common_texts.ACCEPT, ButtonAction.ACCEPT, number)
+    return [[first, Button(common_texts.RETURN, ButtonAction.RETURN, number)]]
 
 
 def supervisor_buttons(number: str) -> list[list[Button]]:
     """派单 / 改类别 on a ticket a supervisor should act on."""
-    return [[Button(texts.DISPATCH, ButtonAction.GRIDS, number),
-             Button(texts.RECATEGORISE, ButtonAction.CATEGORIES, number)]]
+    return [[Button(common_texts.DISPATCH, ButtonAction.GRIDS, number),
+             Button(common_texts.RECATEGORISE, ButtonAction.CATEGORIES, number)]]
 
 
 def rating_buttons(number: str) -> list[list[Button]]:
@@ -75,39 +77,39 @@ def render(note: Notification) -> Rendered:
     n, d = note.number, note.data
     match note.kind:
         case Kind.TICKET_OPENED:
-            return Rendered(texts.ticket_opened_from(n, d))
+            return Rendered(resident_texts.ticket_opened_from(n, d))
         case Kind.LINKED:
-            return Rendered(texts.linked(n))
+            return Rendered(resident_texts.linked(n))
         case Kind.STATUS_CHANGED:
-            return Rendered(texts.status_changed(n, d))
+            return Rendered(resident_texts.status_changed(n, d))
         case Kind.PLACED:
-            return Rendered(texts.placed(n, d))
+            return Rendered(resident_texts.placed(n, d))
         case Kind.RESOLVED if d.get("may_rate", True):
-            return Rendered(texts.resolved(n, d.get("note", "")), rating_buttons(n), d.get("photo"))
+            return Rendered(resident_texts.resolved(n, d.get("note", "")), rating_buttons(n), d.get("photo"))
         case Kind.RESOLVED:  # a follower (a neighbour who reported the same): told, not asked to rate
-            return Rendered(texts.resolved_for_follower(n, d.get("note", "")), [], d.get("photo"))
+            return Rendered(resident_texts.resolved_for_follower(n, d.get("note", "")), [], d.get("photo"))
         case Kind.NEW_TICKET:
-            return Rendered(texts.new_ticket(n, d), worker_buttons(n), d.get("ticket_photo"))
+            return Rendered(staff_texts.new_ticket(n, d), worker_buttons(n), d.get("ticket_photo"))
         case Kind.REOPENED:
-            return Rendered(texts.reopened(n, d), worker_buttons(n))
+            return Rendered(staff_texts.reopened(n, d), worker_buttons(n))
         case Kind.TAKEN:
-            return Rendered(texts.taken(n))
+            return Rendered(staff_texts.taken(n))
         case Kind.CLOSED:
-            return Rendered(texts.closed(n, d))
+            return Rendered(staff_texts.closed(n, d))
         case Kind.PRAISED:
-            return Rendered(texts.praised(n))
+            return Rendered(staff_texts.praised(n))
         case Kind.CANCELLED:
-            return Rendered(texts.cancelled_by_resident(n))
+            return Rendered(staff_texts.cancelled_by_resident(n))
         case Kind.REMINDER:
-            return Rendered(texts.reminder(n, d))
+            return Rendered(staff_texts.reminder(n, d))
         case Kind.OVERDUE:
-            return Rendered(texts.overdue(n))
+            return Rendered(staff_texts.overdue(n))
         case Kind.RECATEGORISED:
-            return Rendered(texts.recategorised(n, d))
+            return Rendered(staff_texts.recategorised(n, d))
         case Kind.NEEDS_DISPATCH:
-            return Rendered(texts.needs_dispatch(n, d), supervisor_buttons(n), d.get("ticket_photo"))
+            return Rendered(staff_texts.needs_dispatch(n, d), supervisor_buttons(n), d.get("ticket_photo"))
         case Kind.ESCALATED:
-            return Rendered(texts.escalated(n, d), supervisor_buttons(n), d.get("ticket_photo"))
+            return Rendered(staff_texts.escalated(n, d), supervisor_buttons(n), d.get("ticket_photo"))
         case Kind.URGENT_ALERT:
-            return Rendered(texts.urgent_alert(n, d), supervisor_buttons(n), d.get("ticket_photo"))
+            return Rendered(staff_texts.urgent_alert(n, d), supervisor_buttons(n), d.get("ticket_photo"))
     raise ValueError(f"no rendering for {note.kind}")

@@ -18,7 +18,8 @@ from aiogram.exceptions import (
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.texts import messages as texts
+from bot.texts import common as common_texts
+from bot.texts import staff as staff_texts
 from bot.texts.render import Button, ButtonAction, Rendered
 from bot.channels.telegram.methods import SendPhotoWithCaption, SendText
 from bot.channels.delivery import DeliveryResult, Result
@@ -99,15 +100,15 @@ class TelegramChannel:
         if photo is not None:
             try:
                 await self._call(SendPhotoWithCaption(chat_id=chat_id, photo=photo,
-                                                      caption=message.text if fits else texts.photo_of(note.number),
+                                                      caption=message.text if fits else staff_texts.photo_of(note.number),
                                                       reply_markup=markup if fits else None))
                 if fits:
                     return
             except (TelegramBadRequest, TelegramEntityTooLarge) as err:  # e.g. IMAGE_PROCESS_FAILED
                 log.warning("photo of notification %s for %s refused, sending the text: %s", note.kind, chat_id, err)
-                missing = texts.photo_not_sent()
+                missing = staff_texts.photo_not_sent()
         text = f"{message.text}\n{missing}" if missing else message.text
-        await self._call(SendText(chat_id=chat_id, text=texts.cut(text), reply_markup=markup))
+        await self._call(SendText(chat_id=chat_id, text=common_texts.cut(text), reply_markup=markup))
 
     async def _call(self, method: SendText | SendPhotoWithCaption) -> None:
         # aiogram annotates request_timeout as int, yet hands it to aiohttp as is, like its own float default
@@ -123,5 +124,5 @@ class TelegramChannel:
         data = await self.photos.read(stored) if stored is not None else None
         if stored is None or data is None:
             log.warning("photo %s is missing; sending the text without it", reference)
-            return None, texts.photo_lost()
+            return None, staff_texts.photo_lost()
         return BufferedInputFile(data, filename=stored.name), ""

@@ -12,7 +12,7 @@ from typing import Any, TypedDict
 
 from aiohttp import web
 
-from bot.texts import messages as texts
+from bot.texts import refusals as refusal_texts
 
 JSON_BODY_LIMIT = 16 * 1024  # 2000 characters of text, each escaped as \uXXXX, and room to spare
 
@@ -28,7 +28,7 @@ def _error_body(message: str) -> _ErrorBody:
 
 
 def _too_large(limit: int, size: int) -> web.HTTPRequestEntityTooLarge:
-    return web.HTTPRequestEntityTooLarge(limit, size, **_error_body(texts.body_too_large()))
+    return web.HTTPRequestEntityTooLarge(limit, size, **_error_body(refusal_texts.body_too_large()))
 
 
 async def _read_at_most(request: web.Request, limit: int) -> bytes:
@@ -49,7 +49,7 @@ async def read_json_object(request: web.Request, limit: int = JSON_BODY_LIMIT) -
     try:
         body = json.loads(raw.decode(request.charset or "utf-8"))
     except (ValueError, LookupError, RecursionError):  # bad JSON or UTF-8, an unknown charset, too deep
-        raise web.HTTPBadRequest(**_error_body(texts.bad_request())) from None
+        raise web.HTTPBadRequest(**_error_body(refusal_texts.bad_request())) from None
     if not isinstance(body, dict):
-        raise web.HTTPBadRequest(**_error_body(texts.bad_request()))
+        raise web.HTTPBadRequest(**_error_body(refusal_texts.bad_request()))
     return body

@@ -20,7 +20,9 @@ from typing import Any
 from aiohttp import web
 from redis.exceptions import RedisError
 
-from bot.texts import messages as texts
+from bot.texts import common as common_texts
+from bot.texts import refusals as refusal_texts
+from bot.texts import residents as resident_texts
 from bot.channels.web.inbox import InboxWakeups
 from bot.intake.conversation import Intake, has_words, says_nothing
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
@@ -80,25 +82,25 @@ def error(status: int, message: str) -> web.Response:
 def reply_json(reply: IntakeReply) -> dict[str, Any]:
     data: dict[str, Any] = {"ok": True, "kind": reply.kind}
     if reply.earlier is not None:
-        data["notice"] = texts.earlier_request_unplaced(reply.earlier.number)
+        data["notice"] = resident_texts.earlier_request_unplaced(reply.earlier.number)
     if reply.services:
         data["emergency"] = emergency_json(reply)
     if reply.small_talk is not None:
-        data["answer"] = texts.small_talk(reply.small_talk, reply.ticket, reply.waiting)
+        data["answer"] = resident_texts.small_talk(reply.small_talk, reply.ticket, reply.waiting)
     elif reply.kind is ReplyKind.COMMAND:
-        data["answer"] = texts.web_command(reply.command or "")
+        data["answer"] = resident_texts.web_command(reply.command or "")
     if reply.kind is ReplyKind.ASK_CATEGORY:
-        data["question"] = texts.ask_category(name for _, name in reply.options)
+        data["question"] = resident_texts.ask_category(name for _, name in reply.options)
         data["options"] = [{"code": code, "name": name} for code, name in reply.options] + [
-            {"code": OTHER_CATEGORY, "name": texts.OTHER_CATEGORY}]
+            {"code": OTHER_CATEGORY, "name": common_texts.OTHER_CATEGORY}]
     elif reply.kind is ReplyKind.ASK_LOCATION:
-        data["question"] = texts.ask_location()
+        data["question"] = resident_texts.ask_location()
     elif reply.kind is ReplyKind.LOCATION_NOT_FOUND:
-        data["question"] = texts.location_not_found(reply.address)
+        data["question"] = resident_texts.location_not_found(reply.address)
     elif reply.kind is ReplyKind.OUT_OF_AREA:
-        data["question"] = texts.out_of_area(reply.towns)
+        data["question"] = resident_texts.out_of_area(reply.towns)
     elif reply.kind is ReplyKind.NOTHING_PENDING:
-        data["question"] = texts.nothing_pending()
+        data["question"] = resident_texts.nothing_pending()
     if reply.ticket is not None:
         data["number"] = reply.ticket.number
     return data
@@ -106,9 +108,9 @@ def reply_json(reply: IntakeReply) -> dict[str, Any]:
 
 def emergency_json(reply: IntakeReply) -> dict[str, Any]:
     """The numbers to call as data (the page makes them ``tel:`` links), then advice and who was told."""
-    return {"title": texts.emergency_call(),
-            "numbers": [{"number": s, "label": texts.emergency_number(s)} for s in reply.services],
-            "text": texts.emergency_details(reply.hazards, reply.alert)}
+    return {"title": resident_texts.emergency_call(),
+            "numbers": [{"number": s, "label": resident_texts.emergency_number(s)} for s in reply.services],
+            "text": resident_texts.emergency_details(reply.hazards, reply.alert)}
 
 
 # What the page shows of a reply, in this order, and how (app.js ``handle``): the answer kept for a reload.
@@ -123,16 +125,16 @@ def reply_lines(data: dict[str, Any]) -> list[Line]:
 
 def emergency_html(emergency: dict[str, Any]) -> str:
     """The emergency answer as the page draws it (app.js ``emergency``): the numbers as ``tel:`` links."""
-    links = texts.listing(f'<a class="call" href="tel:{n["number"]}">{texts.esc(n["label"])}</a>'
+    links = common_texts.listing(f'<a class="call" href="tel:{n["number"]}">{common_texts.esc(n["label"])}</a>'
                            for n in emergency["numbers"])
-    return f"<b>{texts.esc(emergency['title'])}{links}</b><div>{emergency['text']}</div>"
+    return f"<b>{common_texts.esc(emergency['title'])}{links}</b><div>{emergency['text']}</div>"
 
 
 def outcome_json(outcome: Outcome, number: str, done: str) -> web.Response:
     if outcome.ok:
         return web.json_response({"ok": True, "message": done})
     return error(REFUSAL_STATUS.get(outcome.refusal, 403) if outcome.refusal else 403,
-                 texts.refusal(outcome.refusal, number, outcome.detail))
+                 refusal_texts.refusal(outcome.refusal, number, outcome.detail))
 
 
 async def session(request: web.Request) -> web.Response:
@@ -142,7 +144,7 @@ async def session(request: web.Request) -> web.Response:
     csrf = await sessions.csrf(token) if token else None
     if token is None or csrf is None:
         if not await request.app[LIMITS].sessions_per_client.try_acquire(client_ip(request)):
-            return error(429, texts.too_many_sessions())
+            return error(429, refusal_texts.too_many_sessions())
         token, csrf = await sessions.create()
     response = web.json_response({"ok": True, "csrf": csrf})
     response.set_cookie(COOKIE, token, max_age=SESSION_TTL, httponly=True, samesite="Strict", path="/",
@@ -157,19 +159,19 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
         return await handler(request)
     token, sessions = request.cookies.get(COOKIE), request.app[SESSIONS]
     if not token:
-        return error(401, texts.session_expired())
+        return error(401, refusal_texts.session_expired())
     if request.method == "POST":
         check = await sessions.confirm_post(token, request.headers.get("X-CSRF-Token", ""))
         if check is PostCheck.NO_SESSION:
-            return error(401, texts.session_expired())
+            return error(401, refusal_texts.session_expired())
         if check is PostCheck.BAD_CSRF:
-            return error(403, texts.csrf_failed())
+            return error(403, refusal_texts.csrf_failed())
         limits = request.app[LIMITS]
         if not (await limits.posts_per_session.try_acquire(token)
                 and await limits.posts_per_client.try_acquire(client_ip(request))):
-            return error(429, texts.too_fast())
+            return error(429, refusal_texts.too_fast())
     elif await sessions.csrf(token) is None:
-        return error(401, texts.session_expired())
+        return error(401, refusal_texts.session_expired())
     request[RESIDENT] = resident_of(token)
     return await handler(request)
 
@@ -205,10 +207,10 @@ async def post_message(request: web.Request) -> web.Response:
     """A text from the page: the intake says whether it is small talk, an answer, a place or a request."""
     text = _text_field(await read_json_object(request), "text")
     if len(text) > MAX_TEXT:
-        return error(400, texts.text_too_long(MAX_TEXT))
+        return error(400, resident_texts.text_too_long(MAX_TEXT))
     intake, resident = request.app[INTAKE], request[RESIDENT]
     if says_nothing(text):
-        return error(400, texts.empty_text())
+        return error(400, resident_texts.empty_text())
     return await _converse(request, text, lambda: intake.message(resident, text, _request_id(request)))
 
 
@@ -225,19 +227,19 @@ async def post_location(request: web.Request) -> web.Response:
     body = await read_json_object(request)
     intake, resident = request.app[INTAKE], request[RESIDENT]
     if body.get("skip"):
-        return await _converse(request, texts.SKIP_LOCATION, lambda: intake.skip_location(resident))
+        return await _converse(request, common_texts.SKIP_LOCATION, lambda: intake.skip_location(resident))
     if "address" in body:
         address = _text_field(body, "address")[:200]
         if not has_words(address):
-            return error(400, texts.address_needed())
+            return error(400, resident_texts.address_needed())
         return await _converse(request, address, lambda: intake.locate_by_address(resident, address))
     try:
         lat, lon = float(body["lat"]), float(body["lon"])
     except (KeyError, TypeError, ValueError):
-        return error(400, texts.location_malformed())
+        return error(400, resident_texts.location_malformed())
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return error(400, texts.location_malformed())
-    return await _converse(request, texts.location_shared(), lambda: intake.locate_by_point(resident, lat, lon))
+        return error(400, resident_texts.location_malformed())
+    return await _converse(request, resident_texts.location_shared(), lambda: intake.locate_by_point(resident, lat, lon))
 
 
 PHOTO_REFUSAL_STATUS = {PhotoRefusal.TOO_LARGE: 413, PhotoRefusal.TOO_MANY_PIXELS: 413,
@@ -250,26 +252,26 @@ async def post_photo(request: web.Request) -> web.Response:
     try:
         form = await request.post()
     except UnicodeDecodeError:  # a caption that is not UTF-8 (a ValueError too, so caught first)
-        return error(400, texts.caption_unreadable())
+        return error(400, resident_texts.caption_unreadable())
     except (ValueError, web.HTTPRequestEntityTooLarge):  # over the app's body limit, or a broken form
         return _photo_refused(photos, PhotoRefusal.TOO_LARGE)
     photo, caption = form.get("photo"), form.get("caption", "")
     caption = caption.strip() if isinstance(caption, str) else ""
     if not has_words(caption):
-        return error(400, texts.photo_needs_caption())
+        return error(400, resident_texts.photo_needs_caption())
     if len(caption) > MAX_TEXT:
-        return error(400, texts.caption_too_long(MAX_TEXT))
+        return error(400, resident_texts.caption_too_long(MAX_TEXT))
     if photo is None or not hasattr(photo, "file"):
-        return error(400, texts.photo_missing())
+        return error(400, resident_texts.photo_missing())
     saved = await photos.save(photo.file.read(photos.max_bytes + 1))
     if isinstance(saved, PhotoRefusal):
         return _photo_refused(photos, saved)
-    return await _converse(request, texts.photo_sent(caption), lambda: request.app[INTAKE].submit(
+    return await _converse(request, resident_texts.photo_sent(caption), lambda: request.app[INTAKE].submit(
         request[RESIDENT], caption, photo=saved.reference, request_id=_request_id(request)))
 
 
 def _photo_refused(photos: PhotoStore, refusal: PhotoRefusal) -> web.Response:
-    return error(PHOTO_REFUSAL_STATUS[refusal], texts.photo_refused(refusal, photos.max_bytes, photos.max_pixels))
+    return error(PHOTO_REFUSAL_STATUS[refusal], resident_texts.photo_refused(refusal, photos.max_bytes, photos.max_pixels))
 
 
 async def my_tickets(request: web.Request) -> web.Response:
@@ -277,7 +279,7 @@ async def my_tickets(request: web.Request) -> web.Response:
     resident = request[RESIDENT]
     tickets = await request.app[TICKETS].seen_by(resident, limit=50)  # a follower's own words, never another's
     return web.json_response({"ok": True, "tickets": [
-        {"number": t.number, "status": str(t.status), "status_label": t.status.label, "text": texts.own_words(t),
+        {"number": t.number, "status": str(t.status), "status_label": t.status.label, "text": resident_texts.own_words(t),
          "category": t.category, "own": t.resident == resident,  # own: opened by this resident (may cancel)
          **_listed(request, t, resident)}
         for t in tickets]})
@@ -286,8 +288,8 @@ async def my_tickets(request: web.Request) -> web.Response:
 def _listed(request: web.Request, ticket: Ticket, resident: str) -> dict[str, Any]:
     """A list line's date, category, grid, and whether this resident may withdraw the ticket now."""
     taxonomy = request.app[TICKETS].taxonomy
-    return {"date": texts.when(ticket.created_at), "category_name": taxonomy.name(ticket.category),
-            "grid": texts.ticket_grid(ticket),
+    return {"date": common_texts.when(ticket.created_at), "category_name": taxonomy.name(ticket.category),
+            "grid": resident_texts.ticket_grid(ticket),
             "can_cancel": ticket.may_be_cancelled_by(resident)}
 
 
@@ -303,7 +305,7 @@ async def conversation(request: web.Request) -> web.Response:
 async def cancel(request: web.Request) -> web.Response:
     number = request.match_info["number"].upper()
     outcome = await request.app[TICKETS].cancel(number, request[RESIDENT])
-    return outcome_json(outcome, number, texts.cancelled(number))
+    return outcome_json(outcome, number, resident_texts.cancelled(number))
 
 
 async def rate(request: web.Request) -> web.Response:
@@ -313,7 +315,7 @@ async def rate(request: web.Request) -> web.Response:
     except (TypeError, ValueError, OverflowError):
         stars = 0
     outcome = await request.app[TICKETS].rate(number, request[RESIDENT], stars)
-    return outcome_json(outcome, number, texts.rated(number, stars))
+    return outcome_json(outcome, number, resident_texts.rated(number, stars))
 
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -326,7 +328,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     cap = streams.open(stream)
     if cap is not None:
         wakeups.unregister(session_id, written)
-        return error(429, texts.too_many_pages(per_session=cap is StreamCap.SESSION))
+        return error(429, refusal_texts.too_many_pages(per_session=cap is StreamCap.SESSION))
     try:
         return await _send_events(request, stream, written)
     finally:
@@ -387,7 +389,7 @@ def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, phot
     app.on_shutdown.append(end_streams)
     app.middlewares.append(guard)
     static = Path(__file__).parent / "static"
-    page_texts = f"window.GRIDBOT_TEXTS = {json.dumps(texts.web_page())};\n"
+    page_texts = f"window.GRIDBOT_TEXTS = {json.dumps(resident_texts.web_page())};\n"
 
     async def index(request: web.Request) -> web.FileResponse:
         return web.FileResponse(static / "index.html")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.texts import messages as texts
+from bot.texts import staff as staff_texts
 from bot.photos.links import PhotoLinks
 from bot.photos.store import PhotoStore
 
@@ -35,7 +35,7 @@ async def staff_photo(request: web.Request) -> web.StreamResponse:
 
 
 def _not_found() -> web.Response:
-    return web.Response(status=404, text=texts.photo_link_invalid(), content_type="text/plain", charset="utf-8",
+    return web.Response(status=404, text=staff_texts.photo_link_invalid(), content_type="text/plain", charset="utf-8",
                         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
 
 

@@ -1,4 +1,4 @@
-"""Every Chinese text residents, workers, supervisors and admins see: functions from data to text.
+"""Every Chinese text a resident reads: welcome, emergencies, questions, receipts, status changes.
 
 Texts are HTML (Telegram's parse mode and the web page both render it); anything a user typed is
 escaped here. Every text about a ticket carries its number.
@@ -6,62 +6,18 @@ escaped here. Every text about a ticket carries its number.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 from nlp.smalltalk import SmallTalk
 from nlp.urgency import Hazard
 
 from bot.photos.store import PhotoRefusal
-from bot.infra.clock import LOCAL_TIME
 from bot.tickets.alerts import Alert, Reached
-from bot.tickets.outcome import Refusal
 from bot.tickets.record import Ticket
-from bot.tickets.states import STATUS_LABELS, Status
+from bot.tickets.states import Status
+from bot.texts.common import EMERGENCY_NAMES, SEND_LOCATION, SKIP_LOCATION, esc, listing, status_label, when
 
-MESSAGE_LIMIT = 4096
-EMERGENCY_NAMES = {"110": "报警 110", "119": "火警 119", "120": "急救 120"}
-
-SEND_LOCATION = "发送位置"
-SKIP_LOCATION = "不清楚位置，直接提交"
-OTHER_CATEGORY = "其他"
-ACCEPT, RETURN, RESOLVE = "接单", "退回", "办结"
-DISPATCH, RECATEGORISE = "派单", "改类别"
-
-
-def esc(text: object) -> str:
-    """User-supplied text, safe inside HTML."""
-    return html.escape(str(text), quote=False)
-
-
-def cut(text: str, limit: int = MESSAGE_LIMIT) -> str:
-    """Shorten ``text`` below Telegram's limit without breaking an HTML entity or tag."""
-    if len(text) <= limit:
-        return text
-    cut_at = limit - 1
-    for opener in ("&", "<"):
-        start = text.rfind(opener, 0, cut_at)
-        if start != -1 and text.find(";" if opener == "&" else ">", start, cut_at) == -1:
-            cut_at = start
-    return text[:cut_at] + "…"
-
-
-def listing(items: Iterable[str]) -> str:
-    """Items of a list in a sentence, with the Chinese enumeration comma."""
-    return "、".join(items)
-
-
-def when(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, LOCAL_TIME).strftime("%m月%d日 %H:%M")
-
-
-def status_label(status: str) -> str:
-    return STATUS_LABELS[Status(status)]
-
-
-# -- residents -------------------------------------------------------------------------------------
 
 def welcome(categories: Iterable[str]) -> str:
     return (
@@ -369,195 +325,3 @@ def group_chat() -> str:
 
 def rated(number: str, stars: int) -> str:
     return f"已收到对工单 <b>{number}</b> 的评价：{stars} 分。"
-
-
-# -- workers -----------------------------------------------------------------------------------------
-
-def new_ticket(number: str, data: dict[str, Any]) -> str:
-    urgent = "🚨 <b>紧急</b> " if data.get("urgent") else ""
-    return (f"{urgent}新工单 <b>{number}</b>\n类别：{esc(data['category_name'])}\n内容：{esc(data['text'])}\n"
-            f"时限：{when(data['deadline_at'])} 前")
-
-
-def photo_lost() -> str:
-    """Below a ticket whose photo could not be found: the message goes out without it."""
-    return "（居民附了照片，但照片文件已找不到。）"
-
-
-def photo_not_sent() -> str:
-    """Below a message whose photo Telegram refused: the message goes out without it."""
-    return "（本条消息附带的照片未能发出。）"
-
-
-def photo_of(number: str) -> str:
-    """The caption of a photo whose message is too long to be its caption (the message follows)."""
-    return f"工单 <b>{number}</b> 的照片，详情见下一条消息。"
-
-
-def photo_link_invalid() -> str:
-    """A staff photo link that is wrong, expired, or names no photo (all the same answer)."""
-    return "找不到这张照片，或链接已过期。请向管理员索取新链接。"
-
-
-def taken(number: str) -> str:
-    return f"工单 <b>{number}</b> 已由同事接单。"
-
-
-def reopened(number: str, data: dict[str, Any]) -> str:
-    return f"工单 <b>{number}</b> 居民评价 {data.get('rating')} 分，不满意，已重新派单：{esc(data['text'])}"
-
-
-def closed(number: str, data: dict[str, Any]) -> str:
-    return f"工单 <b>{number}</b> 居民评价 {data.get('rating', '-')} 分，已关闭。"
-
-
-def praised(number: str) -> str:
-    return f"🌟 居民对工单 <b>{number}</b> 表示感谢，辛苦了！"
-
-
-def cancelled_by_resident(number: str) -> str:
-    return f"工单 <b>{number}</b> 已被居民撤回，无需处理。"
-
-
-def reminder(number: str, data: dict[str, Any]) -> str:
-    return f"⏰ 工单 <b>{number}</b> 将于 {when(data['deadline_at'])} 到期，请尽快处理。"
-
-
-def overdue(number: str) -> str:
-    return f"❗ 工单 <b>{number}</b> 已超时，已上报指挥中心。"
-
-
-def recategorised(number: str, data: dict[str, Any]) -> str:
-    return f"工单 <b>{number}</b> 的类别已改为「{esc(data['category_name'])}」。"
-
-
-def accepted_by_you(number: str) -> str:
-    return f"您已接单 <b>{number}</b>。处理完成后点「{RESOLVE}」。"
-
-
-def ask_return_reason(number: str) -> str:
-    return f"请说明退回工单 <b>{number}</b> 的原因（发送任一命令即放弃退回）："
-
-
-def returned(number: str) -> str:
-    return f"工单 <b>{number}</b> 已退回指挥中心。"
-
-
-def ask_result(number: str) -> str:
-    return f"请发送工单 <b>{number}</b> 的处理结果（文字，可附照片；发送任一命令即放弃办结）："
-
-
-def step_abandoned(number: str) -> str:
-    return f"已放弃：工单 <b>{number}</b> 保持原状态。要执行的命令请再发送一次。"
-
-
-def resolved_by_you(number: str) -> str:
-    return f"工单 <b>{number}</b> 已办结，已通知居民评价。"
-
-
-def tasks(tickets: list[Ticket]) -> str:
-    if not tickets:
-        return "您当前没有待办工单。"
-    lines = [f"<b>{t.number}</b>　{t.status.label}　{when(t.deadline_at)} 到期　{esc(t.text[:20])}" for t in tickets]
-    return "待办工单（按时限排序）：\n" + "\n".join(lines)
-
-
-def joined(grids: Iterable[str]) -> str:
-    return f"绑定成功，您负责的网格：{'、'.join(grids)}。新工单会发到这里。"
-
-
-def join_failed() -> str:
-    return "邀请码无效或已过期，请向管理员重新获取。用法：/join 邀请码"
-
-
-# -- supervisors ---------------------------------------------------------------------------------------
-
-def needs_dispatch(number: str, data: dict[str, Any]) -> str:
-    reason = f"\n退回原因：{esc(data['reason'])}" if data.get("reason") else ""
-    where = esc(data.get("community") or "位置不明")
-    return (f"待派单 <b>{number}</b>（{where}）\n类别：{esc(data['category_name'])}\n内容：{esc(data['text'])}{reason}")
-
-
-def escalated(number: str, data: dict[str, Any]) -> str:
-    return (f"❗ 超时上报 <b>{number}</b>（第 {data.get('level', 1)} 级）\n类别：{esc(data['category_name'])}\n"
-            f"内容：{esc(data['text'])}\n原时限：{when(data['deadline_at'])}")
-
-
-def urgent_alert(number: str, data: dict[str, Any]) -> str:
-    unplaced = "\n还没有网格员接收，请立即派单。" if data.get("status") == Status.PENDING else ""
-    return f"🚨 紧急工单 <b>{number}</b>（{esc(data.get('community') or '位置不明')}）：{esc(data['text'])}{unplaced}"
-
-
-def choose_grid(number: str) -> str:
-    return f"把工单 <b>{number}</b> 派给哪个网格？"
-
-
-def choose_category(number: str) -> str:
-    return f"工单 <b>{number}</b> 改为哪个类别？"
-
-
-def dispatched(number: str, grid_id: str) -> str:
-    return f"工单 <b>{number}</b> 已派给 {esc(grid_id)}。"
-
-
-def recategorised_done(number: str, name: str) -> str:
-    return f"工单 <b>{number}</b> 类别已改为「{esc(name)}」，并记为训练样本。"
-
-
-# -- refusals and admin ---------------------------------------------------------------------------------
-
-REFUSALS = {
-    Refusal.NOT_FOUND: "找不到这个工单。",
-    Refusal.NOT_ALLOWED: "这个操作不属于您，未做任何更改。",
-    Refusal.TAKEN: "工单已由{detail}接单。",
-    Refusal.WRONG_STATE: "工单状态已变化，此操作已失效。",
-    Refusal.BAD_INPUT: "输入有误，请重试。",
-    Refusal.NO_WORKERS: "该网格还没有网格员，请选择其他网格。",
-}
-NOT_DONE = "操作未完成。"
-
-
-def refusal(reason: Refusal | None, number: str | None = None, detail: str = "") -> str:
-    """Why a ticket step did not happen (``reason`` None: an outcome without one, which should not occur)."""
-    text = REFUSALS.get(reason, NOT_DONE) if reason is not None else NOT_DONE
-    text = text.format(detail=esc(detail) or "其他网格员")
-    return f"工单 {number}：{text}" if number else text
-
-
-def stale_button() -> str:
-    return "这个按钮已失效，未做任何更改。"
-
-
-def too_fast() -> str:
-    return "您发送得太快了，多出的消息没有受理。请稍等片刻再发。"
-
-
-def session_expired() -> str:
-    return "会话已过期，请刷新页面。"
-
-
-def csrf_failed() -> str:
-    return "请求校验失败，请刷新页面后重试。"
-
-
-def too_many_sessions() -> str:
-    return "您所在的网络刚刚打开本页面的次数太多了，请过一两分钟再刷新。"
-
-
-def bad_request() -> str:
-    return "请求格式错误。"
-
-
-def body_too_large() -> str:
-    return "提交的内容太大了，请精简后再发。"
-
-
-def too_many_pages(per_session: bool) -> str:
-    """An event stream refused: over the cap of one session's pages (``per_session``), or a client's or all."""
-    if per_session:
-        return "本页面在太多窗口里同时打开了，请关掉几个窗口后再刷新。"
-    return "现在访问的人太多，实时进展暂时连接不上，请稍后刷新页面；您的诉求不受影响。"
-
-
-def edited_message() -> str:
-    return "修改后的消息不会更新已提交的诉求。如需补充或更正，请直接发送一条新消息。"
