@@ -100,4 +100,3 @@ class Metrics:
         if (memory := await read_memory(self.redis)) is not None:
             lines += memory.prometheus()
         return "\n".join(lines) + "\n"
-
