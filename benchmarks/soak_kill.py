@@ -35,7 +35,7 @@ from redis import Redis  # noqa: E402
 
 from bot.infra import keys  # noqa: E402
 from bot.infra.embedded_redis import EmbeddedRedis  # noqa: E402
-from bot.texts.messages import maybe_repeated  # noqa: E402
+from bot.texts.residents import maybe_repeated  # noqa: E402
 from tests.botapi.server import BotAPIServer  # noqa: E402
 from tests.telegram_harness import NUMBER  # noqa: E402
 

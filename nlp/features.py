@@ -7,7 +7,7 @@ Features are hashed, and the hashing is vectorised with numpy over a whole batch
 texts are hashed as n-grams in a few array operations, instead of building and looking up one Python
 string per feature (which cost over 100 µs a message). The hash is a fixed polynomial over code points,
 so it is the same in every process (Python's own ``hash`` is salted per process). Only buckets seen in at
-least ``min_df`` training documents get a column; ``column_of_bucket_`` maps a bucket to its column.
+least ``min_df`` training documents get a column; ``buckets_`` lists them in column order.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from redis.exceptions import RedisError
 from bot.infra.clock import Clock
 from bot.app.config import Settings
 from bot.infra.metrics import Metrics
+from bot.tickets.stats import overdue_count
 from bot.tickets.store import TicketStore
 from bot.model.holder import ModelHolder
 from bot.infra.redis_memory import read_memory
@@ -41,7 +42,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def metrics_page(request: web.Request) -> web.Response:
     """Prometheus text: updates, classifications, tickets by state, overdue, notifications, latency."""
-    text = await request.app[METRICS].render(request.app[STORE], request.app[CLOCK])
+    store = request.app[STORE]
+    overdue = await overdue_count(store, request.app[CLOCK])
+    text = await request.app[METRICS].render(await store.count_by_status(), overdue)
     return web.Response(text=text, content_type="text/plain", charset="utf-8")
 
 

@@ -1,1 +1,2 @@
-"""The grid map: GeoJSON import and validation, point-in-polygon and place names, the versioned map in Redis."""
+"""The grid map: GeoJSON import and validation, point-in-polygon and place names, GCJ-02 ⇄ WGS84, the
+versioned map in Redis."""

@@ -1,1 +1,2 @@
-"""Infrastructure under the domain: Redis keys and channels and the embedded server, streams, concurrency, rate limits, metrics, the clock and local time."""
+"""Infrastructure under the domain: Redis keys and channels, decoded replies, the embedded server and its
+memory alert, streams, concurrency, rate limits, metrics, the clock and local time, open-files limits."""

@@ -14,11 +14,8 @@ from collections import Counter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.infra import decoded, keys
-from bot.infra.clock import Clock
+from bot.infra import keys
 from bot.infra.redis_memory import read_memory
-from bot.tickets.store import TicketStore
-from bot.tickets.states import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +78,8 @@ class Metrics:
             except (RedisError, OSError):
                 log.warning("metrics flush failed; counts kept for the next one")
 
-    async def render(self, store: TicketStore, clock: Clock) -> str:
-        """Prometheus exposition text."""
+    async def render(self, tickets_by_status: dict[str, int], overdue: int) -> str:
+        """Prometheus exposition text, with the ticket figures the caller read (by state, and overdue)."""
         await self.flush()
         raw = {k: float(v) for k, v in (await self.redis.hgetall(keys.metrics())).items()}
         lines: list[str] = []
@@ -90,10 +87,10 @@ class Metrics:
             lines += [f"# HELP gridbot_{name}_total {help_text}", f"# TYPE gridbot_{name}_total counter",
                       f"gridbot_{name}_total {raw.get(name, 0):.0f}"]
         lines += ["# HELP gridbot_tickets Tickets by state", "# TYPE gridbot_tickets gauge"]
-        for status, count in (await store.count_by_status()).items():
+        for status, count in tickets_by_status.items():
             lines.append(f'gridbot_tickets{{state="{status}"}} {count}')
         lines += ["# HELP gridbot_tickets_overdue Open tickets past their deadline", "# TYPE gridbot_tickets_overdue gauge",
-                  f"gridbot_tickets_overdue {await overdue_count(store, clock)}"]
+                  f"gridbot_tickets_overdue {overdue}"]
         lines += ["# HELP gridbot_classify_ms Classification latency", "# TYPE gridbot_classify_ms histogram"]
         for bound in LATENCY_BUCKETS_MS:
             lines.append(f'gridbot_classify_ms_bucket{{le="{bound}"}} {raw.get(f"classify_ms_le_{bound}", 0):.0f}')
@@ -103,16 +100,3 @@ class Metrics:
         if (memory := await read_memory(self.redis)) is not None:
             lines += memory.prometheus()
         return "\n".join(lines) + "\n"
-
-
-async def overdue_count(store: TicketStore, clock: Clock) -> int:
-    """Open tickets whose deadline has passed."""
-    now, overdue = clock.now(), 0
-    for status in OPEN_STATUSES:
-        numbers = list(decoded.text_set(await store.redis.smembers(keys.by_status(status))))
-        async with store.redis.pipeline(transaction=False) as pipe:
-            for number in numbers:
-                pipe.hget(keys.ticket(number), "deadline_at")
-            deadlines = await pipe.execute()
-        overdue += sum(1 for d in deadlines if d is not None and float(d) < now)
-    return overdue

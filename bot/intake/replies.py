@@ -2,8 +2,8 @@
 
 A channel reads :class:`IntakeReply` and turns it into its own messages; it compares ``kind`` with
 :class:`ReplyKind` members, never with strings, so a misspelt kind fails at import (or in mypy), not by
-silently showing nothing. The members are strings with the same values as before, so the JSON the web
-page gets is unchanged.
+silently showing nothing. The members are strings, and their values are the ``kind`` the web page reads
+in its JSON.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ from nlp.artifact import ArtifactError, ModelMetadata, current_version, load_mod
 from nlp.classifier import TextClassifier
 from nlp.dataset import Dataset, read_labelled_csv
 from nlp.segment import read_userdict
-from nlp.training import Progress, TrainingResult, train_with_heldout
+from nlp.progress import Progress
+from nlp.training import TrainingResult, train_with_heldout
 
 from bot.app.config import Settings
 from bot.model.gate import Verdict, judge

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.infra import decoded, keys
 from bot.infra.clock import LOCAL_TIME, Clock
+from bot.tickets.states import OPEN_STATUSES
 from bot.tickets.store import TicketStore
 
 DAY = 24 * 3600.0
@@ -48,3 +49,16 @@ async def collect(store: TicketStore, clock: Clock) -> Stats:
         if ticket.is_open and ticket.deadline_at < now:
             overdue += 1
     return Stats(today, week, overdue, await store.count_by_status())
+
+
+async def overdue_count(store: TicketStore, clock: Clock) -> int:
+    """Open tickets whose deadline has passed."""
+    now, overdue = clock.now(), 0
+    for status in OPEN_STATUSES:
+        numbers = list(decoded.text_set(await store.redis.smembers(keys.by_status(status))))
+        async with store.redis.pipeline(transaction=False) as pipe:
+            for number in numbers:
+                pipe.hget(keys.ticket(number), "deadline_at")
+            deadlines = await pipe.execute()
+        overdue += sum(1 for d in deadlines if d is not None and float(d) < now)
+    return overdue

@@ -1,8 +1,8 @@
 """The machinery every ticket step shares: read, decide, commit atomically, retry on a concurrent change.
 
 :class:`bot.tickets.service.Tickets` (what residents, workers and supervisors do) is built on it,
-with :class:`bot.tickets.follow_up.FollowUpSteps` and :class:`bot.tickets.escalation.DueSteps` (what
-deadlines do).
+with :class:`bot.tickets.follow_up.FollowUpSteps`, :class:`bot.tickets.escalation.DueSteps` (what
+deadlines do) and :class:`bot.tickets.supervision.SupervisorChoices` (what a supervisor may be offered).
 """
 
 from __future__ import annotations

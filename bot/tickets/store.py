@@ -248,7 +248,7 @@ class TicketStore:
             change.add("ZADD", keys.due(), at, member)
         for note in commit.notifications:
             flat = [item for pair in note.to_fields(after.version).items() for item in pair]
-            change.add("XADD", keys.outbox(note.channel), "*", *flat)  # trimmed once delivered (bot/streams.py)
+            change.add("XADD", keys.outbox(note.channel), "*", *flat)  # trimmed once delivered (bot/infra/streams.py)
         expected = str(before.version) if before else "-"
         guard = str(change.key_index(commit.unclaimed)) if commit.unclaimed else ""
         result = await self._commit_script(keys=change.keys, args=[expected, json.dumps(change.ops), guard])

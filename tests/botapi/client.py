@@ -217,17 +217,6 @@ class UserSimulator(ChatWatcher):
             f"no inline button {button_text!r} on message #{current['message_id']}; buttons: {buttons(current)}"
         )
 
-    async def press_latest(self, user: User, button_text: str, *, chat_id: int | None = None) -> str:
-        """Press ``button_text`` on the newest bot message in the user's chat that has such a button."""
-        target = user.id if chat_id is None else chat_id
-        for message in reversed(self.messages_to(target)):
-            if button_text in buttons(message):
-                return await self.press(user, message, button_text)
-        raise AssertionError(
-            f"no bot message in chat {target} has an inline button {button_text!r}; recent:\n"
-            + self.describe_chat(target)
-        )
-
     async def press_raw(self, user: User, message: dict[str, Any] | int, data: str) -> str:
         """A callback query with arbitrary (possibly forged) ``data`` on ``message``."""
         current = self._current(message, user.id)

@@ -55,10 +55,6 @@ class Faults:
     def delay_of(self, method: str) -> float:
         return self._delays.get(method, 0.0)
 
-    def clear(self) -> None:
-        self._faults.clear()
-        self._delays.clear()
-
     def raise_next(self, method: str) -> None:
         """Raise the ApiError injected for this call of ``method``, if any."""
         queue = self._faults.get(method)

@@ -170,9 +170,6 @@ class BotAPIServer(UserSimulator):
         """
         self._faults.fail_next(self._api.canonical(method), status, times, retry_after, description)
 
-    def clear_faults(self) -> None:
-        self._faults.clear()
-
     def delay(self, method: str, seconds: float) -> None:
         """Every call of ``method`` waits ``seconds`` before being handled (0 turns it off)."""
         self._faults.delay(self._api.canonical(method), seconds)

@@ -43,10 +43,6 @@ class ChatWatcher:
         chat_id = user.id if chat is None else chat_id_of(chat)
         return [m for m in self.state.chats.in_order(chat_id) if m.get("from", {}).get("id") == user.id]
 
-    def last_message_to(self, chat: Chat) -> dict[str, Any] | None:
-        messages = self.messages_to(chat)
-        return messages[-1] if messages else None
-
     def describe_chat(self, chat: Chat, last: int = 10) -> str:
         messages = self.state.chats.in_order(chat_id_of(chat))[-last:]
         if not messages:

@@ -1,1 +1,2 @@
-"""The Telegram channel: Bot API calls, durable intake of updates, FSM storage, the start-up check."""
+"""The Telegram channel: notifications sent as Bot API calls, durable intake of updates, FSM storage,
+the start-up check."""

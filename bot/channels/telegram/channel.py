@@ -29,6 +29,7 @@ from bot.photos.store import PhotoStore, photo_name
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
 
+
 class TicketAction(CallbackData, prefix="t"):
     """A button about a ticket (``t:accept:T20261124-0007:``); data with an action not in
     :class:`ButtonAction` does not parse, so no filter of a handler matches it."""

@@ -23,7 +23,7 @@ CONVERSATION_LENGTH = 200  # entries kept per session, and entries a reloaded pa
 
 @dataclass(frozen=True)
 class Line:
-    """One thing the bot answered: HTML from bot/texts.py, and how it is shown ("" or "alert")."""
+    """One thing the bot answered: HTML from bot/texts/, and how it is shown ("" or "alert")."""
 
     html: str
     style: str = ""

@@ -1,6 +1,6 @@
 // gridbot web chat: the same conversation as the Telegram bot, for browsers (WeChat's included).
 // No framework and no external resources: servers here have no internet access. The words the page
-// writes itself come from bot/texts.py (web_page), loaded just before this file as /page-texts.js.
+// writes itself come from bot/texts/residents.py (web_page), loaded just before this file as /page-texts.js.
 "use strict";
 (function () {
   const T = window.GRIDBOT_TEXTS;
@@ -82,7 +82,7 @@
 
   function escapeText(text) { const d = document.createElement("div"); d.textContent = text; return d.innerHTML; }
 
-  function handle(reply) {                        // what the bot answered (the server keeps the same, bot/web/chat.py SHOWN)
+  function handle(reply) {                        // what the bot answered (the server keeps the same, bot/channels/web/chat.py SHOWN)
     if (!reply.ok) { return; }
     if (reply.notice) { show(reply.notice); }
     if (reply.emergency) { emergency(reply.emergency); }
