@@ -235,7 +235,7 @@ async def post_location(request: web.Request) -> web.Response:
         return await _converse(request, address, lambda: intake.locate_by_address(resident, address))
     try:
         lat, lon = float(body["lat"]), float(body["lon"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond any float
         return error(400, resident_texts.location_malformed())
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return error(400, resident_texts.location_malformed())
