@@ -243,7 +243,7 @@ async def post_location(request: web.Request) -> web.Response:
 
 
 PHOTO_REFUSAL_STATUS = {PhotoRefusal.TOO_LARGE: 413, PhotoRefusal.TOO_MANY_PIXELS: 413,
-                        PhotoRefusal.NOT_A_PHOTO: 415, PhotoRefusal.BROKEN: 400}
+                        PhotoRefusal.NOT_A_PHOTO: 415, PhotoRefusal.BROKEN: 400, PhotoRefusal.NO_ROOM: 507}
 
 
 async def post_photo(request: web.Request) -> web.Response:
