@@ -336,6 +336,32 @@ async def test_a_json_body_over_16_kb_is_refused_before_it_is_read(serve: StartW
             assert response.status == 200 and (await response.json())["kind"] == "opened"
 
 
+async def test_a_body_that_cannot_be_decoded_is_a_bad_request_on_every_route(serve: StartWorld) -> None:
+    """A Content-Encoding that does not decompress, an unknown charset, an unknown transfer encoding of a
+    form part: each is a malformed request (400 请求格式错误), not a server error."""
+    world = await serve()
+    part = b'--b\r\nContent-Disposition: form-data; name="caption"\r\n'
+    photo_bodies = [
+        (b"not gzip at all", "multipart/form-data; boundary=b", "gzip"),
+        (part + b"Content-Transfer-Encoding: rot13\r\n\r\nabc\r\n--b--\r\n", "multipart/form-data; boundary=b", None),
+        (part + b"Content-Type: text/plain; charset=bogus\r\n\r\nabc\r\n--b--\r\n", "multipart/form-data; boundary=b",
+         None),
+        (b"caption=abc", "application/x-www-form-urlencoded; charset=bogus", None),
+    ]
+    async with pages(world, 1) as (page,):
+        posts = [(route, b'{"text": "x"}', "application/json", "gzip") for route in MESSAGE_ROUTES]
+        posts += [("/api/photo", *body) for body in photo_bodies]
+        for route, body, content_type, encoding in posts:
+            # aiohttp drops the connection after a body it could not decode: each post on a new one
+            headers = {"X-CSRF-Token": page.csrf, "Content-Type": content_type, "Connection": "close"}
+            if encoding:
+                headers["Content-Encoding"] = encoding
+            async with page.http.post(f"{page.base}{route}", data=body, headers=headers) as response:
+                assert response.status == 400, (route, body, await response.text())
+                assert (await response.json())["error"] == "请求格式错误。"
+    assert sum((await world.service.domain.store.count_by_status()).values()) == 0
+
+
 async def test_nul_characters_are_stripped_from_what_residents_write(serve: StartWorld) -> None:
     world = await serve()
     tickets = world.service.domain.tickets

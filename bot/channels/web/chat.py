@@ -34,7 +34,7 @@ from bot.infra.rate_limit import RateLimiter
 from bot.tickets.record import Ticket
 from bot.tickets.service import Tickets
 from bot.app.http import REDIS, SETTINGS
-from bot.channels.web.bodies import read_json_object
+from bot.channels.web.bodies import UNDECODABLE, read_json_object
 from bot.app.client_ip import client_ip
 from bot.channels.web.conversation import ConversationLog, Line
 from bot.channels.web.event_streams import EventStreams, OpenStream, StreamCap
@@ -255,6 +255,8 @@ async def post_photo(request: web.Request) -> web.Response:
         return error(400, resident_texts.caption_unreadable())
     except (ValueError, web.HTTPRequestEntityTooLarge):  # over the app's body limit, or a broken form
         return _photo_refused(photos, PhotoRefusal.TOO_LARGE)
+    except UNDECODABLE:
+        return error(400, refusal_texts.bad_request())
     photo, caption = form.get("photo"), form.get("caption", "")
     caption = caption.strip() if isinstance(caption, str) else ""
     if not has_words(caption):
