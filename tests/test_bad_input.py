@@ -55,6 +55,13 @@ async def test_edited_message_is_explained_and_changes_nothing(world: World) -> 
     assert ticket.text == "西正路8号门口的路灯坏了" and await ticket_count(world) == 1
 
 
+async def test_a_ticket_number_with_markup_in_it_is_still_answered(world: World) -> None:
+    """What a resident types after /cancel comes back in the answer, which Telegram parses as HTML."""
+    await world.says(world.resident, "/cancel <script>")
+    answer = await world.sees(world.resident, "找不到这个工单")
+    assert "<SCRIPT>" in answer["text"]  # shown as typed (upper-cased as numbers are), not taken as markup
+
+
 async def test_group_messages_are_pointed_to_a_private_chat(world: World) -> None:
     group = world.server.group("小区群")
     await world.server.send_group_text(world.resident, group["id"], "/start")

@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 from PIL import Image
 
+from bot.texts import residents as resident_texts
 from bot.tickets.states import Status
 from tests.botapi.client import TINY_JPEG
 from tests.telegram_harness import NUMBER, World
@@ -195,6 +196,13 @@ async def test_bad_input_gets_clear_answers(world: World) -> None:
                 "X-CSRF-Token": web.csrf, "Content-Type": "application/json"}) as response:
             assert response.status == 400
     assert sum((await world.service.domain.store.count_by_status()).values()) == 0
+
+
+async def test_a_position_beyond_any_float_is_a_bad_request_not_a_crash(world: World) -> None:
+    async with browser(world) as web:
+        for body in ({"lat": 10**400, "lon": 113}, {"lat": 23, "lon": -(10**400)}):
+            status, reply = await web.post("/api/location", body)
+            assert status == 400 and reply["error"] == resident_texts.location_malformed(), (status, reply)
 
 
 async def test_text_that_is_not_valid_unicode_is_kept_readable_and_sinks_no_other_request(world: World) -> None:

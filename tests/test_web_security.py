@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -26,6 +27,7 @@ import redis as sync_redis
 from bot.infra import keys
 from bot.infra.redis_memory import MemoryWatch
 from bot.infra.embedded_redis import EmbeddedRedis
+from tests.botapi.client import TINY_JPEG
 from tests.telegram_harness import World, start_world
 
 StartWorld = Callable[..., Awaitable[World]]
@@ -334,6 +336,32 @@ async def test_a_json_body_over_16_kb_is_refused_before_it_is_read(serve: StartW
             assert response.status == 200 and (await response.json())["kind"] == "opened"
 
 
+async def test_a_body_that_cannot_be_decoded_is_a_bad_request_on_every_route(serve: StartWorld) -> None:
+    """A Content-Encoding that does not decompress, an unknown charset, an unknown transfer encoding of a
+    form part: each is a malformed request (400 请求格式错误), not a server error."""
+    world = await serve()
+    part = b'--b\r\nContent-Disposition: form-data; name="caption"\r\n'
+    photo_bodies = [
+        (b"not gzip at all", "multipart/form-data; boundary=b", "gzip"),
+        (part + b"Content-Transfer-Encoding: rot13\r\n\r\nabc\r\n--b--\r\n", "multipart/form-data; boundary=b", None),
+        (part + b"Content-Type: text/plain; charset=bogus\r\n\r\nabc\r\n--b--\r\n", "multipart/form-data; boundary=b",
+         None),
+        (b"caption=abc", "application/x-www-form-urlencoded; charset=bogus", None),
+    ]
+    async with pages(world, 1) as (page,):
+        posts = [(route, b'{"text": "x"}', "application/json", "gzip") for route in MESSAGE_ROUTES]
+        posts += [("/api/photo", *body) for body in photo_bodies]
+        for route, body, content_type, encoding in posts:
+            # aiohttp drops the connection after a body it could not decode: each post on a new one
+            headers = {"X-CSRF-Token": page.csrf, "Content-Type": content_type, "Connection": "close"}
+            if encoding:
+                headers["Content-Encoding"] = encoding
+            async with page.http.post(f"{page.base}{route}", data=body, headers=headers) as response:
+                assert response.status == 400, (route, body, await response.text())
+                assert (await response.json())["error"] == "请求格式错误。"
+    assert sum((await world.service.domain.store.count_by_status()).values()) == 0
+
+
 async def test_nul_characters_are_stripped_from_what_residents_write(serve: StartWorld) -> None:
     world = await serve()
     tickets = world.service.domain.tickets
@@ -438,6 +466,24 @@ def test_embedded_redis_files_are_readable_by_gridbot_only(tmp_path: Path) -> No
     assert set(files.values()) == {0o600}, files
 
 
+async def test_photos_are_refused_before_they_would_fill_the_disk(serve: StartWorld, tmp_path: Path) -> None:
+    """Uploads are rate-limited only as posts are, so a script could fill the disk that Redis writes the
+    tickets to: a photo that would leave less than GRIDBOT_UPLOADS_KEEP_FREE free is not kept."""
+    world = await serve(uploads_keep_free=shutil.disk_usage(tmp_path).free + 1024**4)  # as good as full
+    uploads = world.service.settings.uploads_dir
+    async with pages(world, 1) as (page,):
+        form = aiohttp.FormData()
+        form.add_field("photo", TINY_JPEG, filename="p.jpg", content_type="image/jpeg")
+        form.add_field("caption", "西正路8号门口的井盖丢了")
+        async with page.http.post(f"{page.base}/api/photo", data=form, headers={"X-CSRF-Token": page.csrf}) as response:
+            status, reply = response.status, await response.json()
+        assert status == 507 and "文字" in reply["error"], reply
+        assert list(uploads.iterdir()) == []
+        assert sum((await world.service.domain.store.count_by_status()).values()) == 0
+        status, reply = await page.post("/api/messages", {"text": "西正路8号门口的井盖丢了"})
+        assert status == 200 and reply["kind"] == "opened"  # words still get through
+
+
 # -- 8. trusted proxies ---------------------------------------------------------------------------------------
 
 async def test_forwarded_for_is_believed_only_from_a_trusted_proxy(serve: StartWorld) -> None:
@@ -470,6 +516,7 @@ async def test_posts_are_limited_per_client_behind_a_trusted_proxy(serve: StartW
     ("GRIDBOT_TRUSTED_PROXIES", "10.0.0.0/33"),
     ("GRIDBOT_REDIS_MAXMEMORY", "lots"),
     ("GRIDBOT_REDIS_MAXMEMORY", "1mb"),
+    ("GRIDBOT_UPLOADS_KEEP_FREE", "plenty"),
     ("GRIDBOT_WEB_EVENT_STREAMS_TOTAL", "1000000000"),
 ])
 def test_a_dangerous_setting_refuses_to_start(variable: str, value: str, redis_url: str, tmp_path: Path) -> None:

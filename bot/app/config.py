@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     redis_max_connections: int = Field(default=100, ge=8)
     # The embedded Redis's memory limit, in Redis's notation (512mb, 2gb); see bot.infra.redis_memory.
     redis_maxmemory: int = 1024**3
+    # Disk space web photo uploads always leave free (for Redis's files, in the same data dir): 1gb.
+    uploads_keep_free: int = Field(default=1024**3, ge=0)
     data_dir: Path = Path("./var")
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     http_host: str = "127.0.0.1"
@@ -106,14 +108,15 @@ class Settings(BaseSettings):
     @field_validator("redis_maxmemory", mode="before")
     @classmethod
     def _parse_size(cls, value: object) -> object:
-        if isinstance(value, str):
-            found = _SIZE.fullmatch(value.strip())
-            if found is None:
-                raise ValueError(f"GRIDBOT_REDIS_MAXMEMORY must be a size such as 512mb or 2gb, not {value!r}")
-            value = int(found.group(1)) * _SIZE_UNITS[(found.group(2) or "").lower()]
+        value = _size(value, "GRIDBOT_REDIS_MAXMEMORY")
         if isinstance(value, int) and value < MIN_REDIS_MAXMEMORY:
             raise ValueError(f"GRIDBOT_REDIS_MAXMEMORY must be at least 32mb, not {value} bytes")
         return value
+
+    @field_validator("uploads_keep_free", mode="before")
+    @classmethod
+    def _parse_keep_free(cls, value: object) -> object:
+        return _size(value, "GRIDBOT_UPLOADS_KEEP_FREE")
 
     @field_validator("web_event_streams_total")
     @classmethod
@@ -187,6 +190,16 @@ class Settings(BaseSettings):
     @property
     def userdict_path(self) -> Path:
         return self.training_dir / "userdict.txt"
+
+
+def _size(value: object, setting: str) -> object:
+    """A size given in Redis's notation (512mb, 2gb) as bytes; anything but a string as it is."""
+    if not isinstance(value, str):
+        return value
+    found = _SIZE.fullmatch(value.strip())
+    if found is None:
+        raise ValueError(f"{setting} must be a size such as 512mb or 2gb, not {value!r}")
+    return int(found.group(1)) * _SIZE_UNITS[(found.group(2) or "").lower()]
 
 
 def webhook_problem(url: str | None, secret: SecretStr | None) -> str | None:

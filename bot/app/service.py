@@ -104,7 +104,7 @@ class Service:
                         self.metrics)
         app = build_app(settings, self.models, self.redis, self.domain.store, self.clock, self.metrics)
         wakeups = InboxWakeups()
-        photos = PhotoStore(settings.uploads_dir)
+        photos = PhotoStore(settings.uploads_dir, keep_free=settings.uploads_keep_free)
         await asyncio.to_thread(photos.make_private)
         add_chat_routes(app, intake, self.domain.tickets, photos, wakeups)
         links = PhotoLinks(await asyncio.to_thread(load_secret, settings.photo_link_key_path), settings.public_url)

@@ -5,6 +5,8 @@ JPEG is refused, and so is one whose header promises more pixels than a phone ta
 bomb). What is stored is a new JPEG: turned upright as its EXIF orientation says, its longest edge at
 most ``max_edge`` pixels, and with no metadata at all (EXIF, GPS location, comments, colour profiles).
 Files are ``web:NAME`` references in tickets; the directory is ``0700`` and every file ``0600``.
+A photo is not kept when it would leave less than ``keep_free`` bytes free on the disk: uploads alone
+must never fill the disk that Redis (in the same data dir) writes its tickets to.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import io
 import os
 import re
+import shutil
 import struct
 import uuid
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_EDGE = 2560
 MAX_PIXELS = 50_000_000  # more than any phone's photo; Pillow's own bomb warning starts at 89 M
 JPEG_QUALITY = 85
+KEEP_FREE_BYTES = 1024**3  # GRIDBOT_UPLOADS_KEEP_FREE: room left for Redis, logs and the OS
 REENCODING_AT_ONCE = 2  # decoding a large photo takes a core and up to a few hundred MB
 REFERENCE_PREFIX = "web:"
 # Uploads stored before re-encoding kept their own type; they are still found and served.
@@ -42,6 +46,7 @@ class PhotoRefusal(StrEnum):
     NOT_A_PHOTO = "not_a_photo"  # not JPEG, PNG or WebP
     BROKEN = "broken"  # looks like one, but does not decode
     TOO_MANY_PIXELS = "too_many_pixels"  # a decompression bomb, or a panorama beyond MAX_PIXELS
+    NO_ROOM = "no_room"  # keeping it would leave less than keep_free bytes free on the disk
 
 
 @dataclass(frozen=True)
@@ -117,9 +122,10 @@ class PhotoStore:
     """The uploads directory: saves re-encoded photos and finds them again by reference."""
 
     def __init__(self, directory: Path, max_bytes: int = MAX_UPLOAD_BYTES, max_edge: int = MAX_EDGE,
-                 max_pixels: int = MAX_PIXELS) -> None:
+                 max_pixels: int = MAX_PIXELS, keep_free: int = KEEP_FREE_BYTES) -> None:
         self.directory = directory
         self.max_bytes, self.max_edge, self.max_pixels = max_bytes, max_edge, max_pixels
+        self.keep_free = keep_free
         self._reencoding = asyncio.Semaphore(REENCODING_AT_ONCE)
 
     async def save(self, data: bytes) -> StoredPhoto | PhotoRefusal:
@@ -131,7 +137,8 @@ class PhotoStore:
         if isinstance(clean, PhotoRefusal):
             return clean
         name = f"{uuid.uuid4().hex}.jpg"
-        await asyncio.to_thread(self._write, name, clean)
+        if not await asyncio.to_thread(self._write_if_room, name, clean):
+            return PhotoRefusal.NO_ROOM
         return StoredPhoto(REFERENCE_PREFIX + name, self.directory / name, len(clean))
 
     def find(self, reference: str | None) -> StoredPhoto | None:
@@ -161,6 +168,14 @@ class PhotoStore:
         """Create the directory ``0700``, or make it so (one from before uploads were private)."""
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(self.directory, 0o700)
+
+    def _write_if_room(self, name: str, data: bytes) -> bool:
+        """Write the photo unless that would leave less than ``keep_free`` bytes on the disk."""
+        self.make_private()
+        if shutil.disk_usage(self.directory).free - len(data) < self.keep_free:
+            return False
+        self._write(name, data)
+        return True
 
     def _write(self, name: str, data: bytes) -> None:
         """Write privately and atomically: a reader never sees half a photo, nobody else any."""

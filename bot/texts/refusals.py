@@ -25,7 +25,7 @@ def refusal(reason: Refusal | None, number: str | None = None, detail: str = "")
     """Why a ticket step did not happen (``reason`` None: an outcome without one, which should not occur)."""
     text = REFUSALS.get(reason, NOT_DONE) if reason is not None else NOT_DONE
     text = text.format(detail=esc(detail) or "其他网格员")
-    return f"工单 {number}：{text}" if number else text
+    return f"工单 {esc(number)}：{text}" if number else text  # a number may be typed (/cancel …)
 
 
 def stale_button() -> str:

@@ -244,6 +244,7 @@ PHOTO_REFUSALS = {
     PhotoRefusal.NOT_A_PHOTO: "只支持 JPEG、PNG、WebP 照片。",
     PhotoRefusal.BROKEN: "这张照片打不开（文件可能已损坏），请换一张 JPEG、PNG 或 WebP 照片再试。",
     PhotoRefusal.TOO_MANY_PIXELS: "照片尺寸太大了（最多 {max_megapixels} 万像素），请缩小后再发。",
+    PhotoRefusal.NO_ROOM: "暂时无法保存照片，请先用文字描述问题，照片稍后再发。",
 }
 
 

@@ -2,7 +2,8 @@
 
 The app's own body limit is the photo upload's (megabytes); a JSON post is a few hundred bytes, so
 its routes refuse anything over :data:`JSON_BODY_LIMIT` before reading it whole. A body nested too
-deeply for the parser is a bad request like any other malformed one.
+deeply for the parser is a bad request like any other malformed one, and so is a body aiohttp cannot
+decode (:data:`UNDECODABLE`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from aiohttp import web
 from bot.texts import refusals as refusal_texts
 
 JSON_BODY_LIMIT = 16 * 1024  # 2000 characters of text, each escaped as \uXXXX, and room to spare
+# What aiohttp raises reading a body it cannot decode: a Content-Encoding that does not decompress
+# (RequestPayloadError), an unknown charset (LookupError), a form part's unknown Content-Transfer-Encoding
+# (RuntimeError).
+UNDECODABLE = (web.RequestPayloadError, LookupError, RuntimeError)
 
 
 class _ErrorBody(TypedDict):
@@ -27,6 +32,11 @@ def _error_body(message: str) -> _ErrorBody:
             "content_type": "application/json"}
 
 
+def bad_request() -> web.HTTPBadRequest:
+    """400 请求格式错误, as JSON."""
+    return web.HTTPBadRequest(**_error_body(refusal_texts.bad_request()))
+
+
 def _too_large(limit: int, size: int) -> web.HTTPRequestEntityTooLarge:
     return web.HTTPRequestEntityTooLarge(limit, size, **_error_body(refusal_texts.body_too_large()))
 
@@ -36,10 +46,13 @@ async def _read_at_most(request: web.Request, limit: int) -> bytes:
     if request.content_length is not None and request.content_length > limit:
         raise _too_large(limit, request.content_length)
     body = bytearray()
-    while chunk := await request.content.readany():
-        body += chunk
-        if len(body) > limit:
-            raise _too_large(limit, len(body))
+    try:
+        while chunk := await request.content.readany():
+            body += chunk
+            if len(body) > limit:
+                raise _too_large(limit, len(body))
+    except web.RequestPayloadError:
+        raise bad_request() from None
     return bytes(body)
 
 
@@ -49,7 +62,7 @@ async def read_json_object(request: web.Request, limit: int = JSON_BODY_LIMIT) -
     try:
         body = json.loads(raw.decode(request.charset or "utf-8"))
     except (ValueError, LookupError, RecursionError):  # bad JSON or UTF-8, an unknown charset, too deep
-        raise web.HTTPBadRequest(**_error_body(refusal_texts.bad_request())) from None
+        raise bad_request() from None
     if not isinstance(body, dict):
-        raise web.HTTPBadRequest(**_error_body(refusal_texts.bad_request()))
+        raise bad_request()
     return body

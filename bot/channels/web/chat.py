@@ -34,7 +34,7 @@ from bot.infra.rate_limit import RateLimiter
 from bot.tickets.record import Ticket
 from bot.tickets.service import Tickets
 from bot.app.http import REDIS, SETTINGS
-from bot.channels.web.bodies import read_json_object
+from bot.channels.web.bodies import UNDECODABLE, read_json_object
 from bot.app.client_ip import client_ip
 from bot.channels.web.conversation import ConversationLog, Line
 from bot.channels.web.event_streams import EventStreams, OpenStream, StreamCap
@@ -235,7 +235,7 @@ async def post_location(request: web.Request) -> web.Response:
         return await _converse(request, address, lambda: intake.locate_by_address(resident, address))
     try:
         lat, lon = float(body["lat"]), float(body["lon"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond any float
         return error(400, resident_texts.location_malformed())
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return error(400, resident_texts.location_malformed())
@@ -243,7 +243,7 @@ async def post_location(request: web.Request) -> web.Response:
 
 
 PHOTO_REFUSAL_STATUS = {PhotoRefusal.TOO_LARGE: 413, PhotoRefusal.TOO_MANY_PIXELS: 413,
-                        PhotoRefusal.NOT_A_PHOTO: 415, PhotoRefusal.BROKEN: 400}
+                        PhotoRefusal.NOT_A_PHOTO: 415, PhotoRefusal.BROKEN: 400, PhotoRefusal.NO_ROOM: 507}
 
 
 async def post_photo(request: web.Request) -> web.Response:
@@ -255,6 +255,8 @@ async def post_photo(request: web.Request) -> web.Response:
         return error(400, resident_texts.caption_unreadable())
     except (ValueError, web.HTTPRequestEntityTooLarge):  # over the app's body limit, or a broken form
         return _photo_refused(photos, PhotoRefusal.TOO_LARGE)
+    except UNDECODABLE:
+        return error(400, refusal_texts.bad_request())
     photo, caption = form.get("photo"), form.get("caption", "")
     caption = caption.strip() if isinstance(caption, str) else ""
     if not has_words(caption):
