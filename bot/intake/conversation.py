@@ -52,7 +52,7 @@ DRAFT_TTL_SECONDS = 24 * 3600
 OUT_OF_AREA_METRES = 1000.0
 # A message that only names a place, this soon after a ticket opened without one, is that ticket's place.
 PLACE_WINDOW_SECONDS = 10 * 60
-PLACE_MAX_LENGTH = 40  # longer messages are not only an address (and are not worth looking up twice)
+PLACE_MAX_LENGTH = 40  # longer messages are not only an address (they are looked up only to open a ticket)
 _COMMAND = re.compile(r"/([A-Za-z][A-Za-z0-9_]{0,31})(?:@\w+)?(?:\s|$)")
 
 
@@ -112,12 +112,18 @@ class Intake:
             return IntakeReply(ReplyKind.EMPTY)
         if await self.waiting_step(resident) is Step.LOCATION:
             return replace(await self.locate_by_address(resident, text, request_id), answered=True)
-        placed = await self._place_latest(resident, text, request_id)
-        return placed or await self.submit(resident, text, request_id=request_id)
+        # A short text is looked up once: as the place of a just-opened ticket, else as the new request's.
+        location = await self._locate_text(text) if len(text) <= PLACE_MAX_LENGTH else None
+        placed = await self._place_latest(resident, text, location, request_id) if location is not None else None
+        return placed or await self._submit(resident, text, None, request_id, location)
 
     async def submit(self, resident: str, text: str, photo: str | None = None, request_id: str | None = None) -> IntakeReply:
         """A new request in words (and maybe a photo)."""
-        text = valid_unicode(text)
+        return await self._submit(resident, valid_unicode(text), photo, request_id)
+
+    async def _submit(self, resident: str, text: str, photo: str | None, request_id: str | None,
+                      location: Location | None = None) -> IntakeReply:
+        """:meth:`submit`, with the text's place already looked up when ``location`` is given."""
         started = time.perf_counter()
         prediction: Prediction = await self.models.classify_together(text)
         if self.metrics is not None:
@@ -131,7 +137,9 @@ class Intake:
         if prediction.confidence < CONFIDENT and not draft.urgent:
             await self._save(resident, draft)
             return self._ask_category(draft)
-        return await self._locate_and_open(resident, draft, await self._locate_text(text), request_id)
+        if location is None:
+            location = await self._locate_text(text)
+        return await self._locate_and_open(resident, draft, location, request_id)
 
     async def choose_category(self, resident: str, code: str, request_id: str | None = None) -> IntakeReply:
         """The resident picked a category from the offered buttons."""
@@ -201,12 +209,10 @@ class Intake:
         praised = await self.tickets.praise(resident) if kind == SmallTalk.THANKS else None
         return IntakeReply(ReplyKind.SMALL_TALK, praised.ticket if praised and praised.ok else None, small_talk=kind)
 
-    async def _place_latest(self, resident: str, text: str, request_id: str | None) -> IntakeReply | None:
-        """When ``text`` only names a place, and the resident's newest ticket was opened moments ago without
-        one, that ticket gets the place (None: the text is something else)."""
-        if len(text) > PLACE_MAX_LENGTH:
-            return None
-        location = await self._locate_text(text)
+    async def _place_latest(self, resident: str, text: str, location: Location,
+                            request_id: str | None) -> IntakeReply | None:
+        """When ``text`` only names a place (``location``: where the map puts it), and the resident's newest
+        ticket was opened moments ago without one, that ticket gets the place (None: the text is something else)."""
         if location.grid_id is None or _words_beyond(text, location.matched) > 0:
             return None
         if request_id is not None:  # this very message placed (or opened) it already: a resent post
