@@ -1,7 +1,6 @@
 """The local WeChat + WeCom API server behaves like the real APIs where gridbot depends on it.
 
-Calls go over real HTTP (aiohttp, and gridbot's own WeixinApi client where it matters); the
-simulator's callbacks are checked against a tiny receiver that uses gridbot's MessageCrypto.
+Calls go over real HTTP (aiohttp, and gridbot's own WeixinApi client where it matters).
 """
 
 from __future__ import annotations
@@ -9,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -17,7 +15,9 @@ import pytest
 
 from tests.botapi.media import TINY_JPEG
 from tests.wxapi import WxAPIServer
-from tests.wxapi.errors import WxError
+from tests.wxapi.calls import api_call as call
+from tests.wxapi.calls import button_card as card
+from tests.wxapi.calls import wechat_token, wecom_token
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -28,9 +28,8 @@ UPDATE_CARD = "/cgi-bin/message/update_template_card"
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[WxAPIServer]:
-    async with WxAPIServer() as started:
-        yield started
+def server(wx_api: WxAPIServer) -> WxAPIServer:
+    return wx_api
 
 
 @pytest.fixture
@@ -39,36 +38,8 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
         yield session
 
 
-async def call(http: aiohttp.ClientSession, url: str, path: str, payload: dict[str, Any] | None = None,
-               **query: str) -> dict[str, Any]:
-    method = "POST" if payload is not None else "GET"
-    async with http.request(method, url + path, params=query,
-                            data=None if payload is None else json.dumps(payload, ensure_ascii=False).encode()) as r:
-        assert r.status == 200, await r.text()
-        return await r.json(content_type=None)
-
-
-async def wechat_token(server: WxAPIServer, http: aiohttp.ClientSession, force: bool = False) -> str:
-    answer = await call(http, server.wechat_url, "/cgi-bin/stable_token", {
-        "grant_type": "client_credential", "appid": server.account.app_id, "secret": server.account.secret,
-        "force_refresh": force})
-    return str(answer["access_token"])
-
-
-async def wecom_token(server: WxAPIServer, http: aiohttp.ClientSession) -> str:
-    answer = await call(http, server.wecom_url, "/cgi-bin/gettoken", corpid=server.app.corp_id,
-                        corpsecret=server.app.secret)
-    assert answer["errcode"] == 0
-    return str(answer["access_token"])
-
-
 def text(openid: str, content: str) -> dict[str, Any]:
     return {"touser": openid, "msgtype": "text", "text": {"content": content}}
-
-
-def card(task_id: str, title: str = "新工单 T1", keys: tuple[str, ...] = ("accept:T1", "return:T1")) -> dict[str, Any]:
-    return {"card_type": "button_interaction", "main_title": {"title": title}, "task_id": task_id,
-            "button_list": [{"text": key.split(":")[0], "key": key} for key in keys]}
 
 
 # --------------------------------------------------------------------------- tokens
@@ -360,172 +331,3 @@ async def test_random_faults_fail_a_share_of_sends(server, http) -> None:
     failed = [s for s in statuses if s != 0]
     assert 15 <= len(failed) <= 45 and set(failed) == {-1, 502}
     assert len(server.sent("o1")) == 100 - len(failed)
-
-
-# --------------------------------------------------------------------------- the simulator
-
-
-class Receiver:
-    """A stand-in for gridbot's /wechat and /wecom: checks signatures, decrypts with gridbot's crypto,
-    keeps the fields, and answers a passive text reply (encrypted when the post was)."""
-
-    def __init__(self, server: WxAPIServer) -> None:
-        from bot.channels.weixin.crypto import MessageCrypto
-
-        account, app = server.account, server.app
-        self.wechat = MessageCrypto(account.token, account.aes_key, account.app_id) if account.aes_key else None
-        self.wecom = MessageCrypto(app.token, app.aes_key, app.corp_id)
-        self.account, self.app = account, app
-        self.got: list[dict[str, str]] = []
-        self.bodies: list[dict[str, str]] = []
-
-    async def handle_wechat(self, request: Any) -> Any:
-        from aiohttp import web
-
-        from bot.channels.weixin import xml
-        from bot.channels.weixin.crypto import signature_ok
-
-        q = request.query
-        if not signature_ok(q["signature"], self.account.token, q["timestamp"], q["nonce"]):
-            return web.Response(status=403)
-        if request.method == "GET":
-            return web.Response(text=q["echostr"])
-        outer = xml.parse(await request.read())
-        self.bodies.append(outer)
-        if q.get("encrypt_type") != "aes":
-            self.got.append(outer)
-            return web.Response(text=xml.build({"MsgType": "text", "Content": "收到"}))
-        assert self.wechat is not None
-        assert signature_ok(q["msg_signature"], self.account.token, q["timestamp"], q["nonce"], outer["Encrypt"])
-        self.got.append(xml.parse(self.wechat.decrypt(outer["Encrypt"]).encode()))
-        reply = xml.build({"MsgType": "text", "Content": "收到"})
-        return web.Response(text=self.wechat.reply_envelope(reply, q["timestamp"], q["nonce"]))
-
-    async def handle_wecom(self, request: Any) -> Any:
-        from aiohttp import web
-
-        from bot.channels.weixin import xml
-        from bot.channels.weixin.crypto import signature_ok
-
-        q = request.query
-        encrypted = q["echostr"] if request.method == "GET" else xml.parse(await request.read())["Encrypt"]
-        if not signature_ok(q["msg_signature"], self.app.token, q["timestamp"], q["nonce"], encrypted):
-            return web.Response(status=403)
-        plain = self.wecom.decrypt(encrypted)
-        if request.method == "GET":
-            return web.Response(text=plain)
-        self.got.append(xml.parse(plain.encode()))
-        return web.Response(text="success")
-
-
-@asynccontextmanager
-async def receiving(server: WxAPIServer) -> AsyncIterator[tuple[Receiver, str]]:
-    """A Receiver for ``server``'s account and app, served on a free port: (receiver, its base URL)."""
-    from aiohttp import web
-
-    from tests.botapi.app import serve
-
-    found = Receiver(server)
-    app = web.Application()
-    app.router.add_route("*", "/wechat", found.handle_wechat)
-    app.router.add_route("*", "/wecom", found.handle_wecom)
-    runner, port = await serve(app, "127.0.0.1")
-    try:
-        yield found, f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
-
-
-@pytest.fixture
-async def receiver(server: WxAPIServer) -> AsyncIterator[tuple[Receiver, str]]:
-    async with receiving(server) as started:
-        yield started
-
-
-async def test_an_encrypted_message_decrypts_to_the_same_fields_and_the_reply_is_read(server, receiver) -> None:
-    found, url = receiver
-    resident = server.wechat_user(url)
-    posted = await resident.text("路灯坏了，在幸福路")
-    assert posted.ok and posted.reply == {"MsgType": "text", "Content": "收到"}
-    assert found.bodies[0].keys() == {"ToUserName", "Encrypt"}  # safe mode: nothing else in the clear
-    message = found.got[0]
-    assert message["Content"] == "路灯坏了，在幸福路" and message["FromUserName"] == resident.openid
-    assert message["MsgType"] == "text" and message["ToUserName"] == server.account.original_id
-    assert {k: str(v) for k, v in posted.fields.items()} == message
-    assert posted.query["encrypt_type"] == "aes" and posted.query["openid"] == resident.openid
-
-
-@pytest.mark.parametrize("mode", ["plain", "compatible"])
-async def test_plain_and_compatible_modes_post_the_fields_in_the_clear(mode) -> None:
-    from tests.wxapi import OfficialAccount
-
-    async with WxAPIServer(OfficialAccount.random(mode)) as server, receiving(server) as (found, url):
-        posted = await server.wechat_user(url).text("你好")
-        assert posted.ok and found.got[0]["Content"] == "你好" and found.bodies[0]["Content"] == "你好"
-        assert ("Encrypt" in found.bodies[0]) is (mode == "compatible")
-        assert posted.reply == {"MsgType": "text", "Content": "收到"}
-
-
-async def test_every_message_type_carries_what_wechat_sends(server, receiver) -> None:
-    found, url = receiver
-    resident = server.wechat_user(url)
-    await resident.voice("m-voice", recognition="垃圾没人收")
-    await resident.voice("m-voice-2")
-    await resident.image("m-image")
-    await resident.location(23.0205, 113.7518, "东莞市莞城街道")
-    await resident.subscribe()
-    await resident.click("my_tickets")
-    await resident.menu_choice("rate:5", "5")
-    await resident.location_event(23.02, 113.75)
-    voice, bare_voice, image, location, subscribe, click, choice, report = found.got
-    assert voice["Recognition"] == "垃圾没人收" and "Recognition" not in bare_voice
-    assert image["MediaId"] == "m-image" and image["PicUrl"].startswith("http")
-    assert (location["Location_X"], location["Location_Y"], location["Label"]) == ("23.0205", "113.7518", "东莞市莞城街道")
-    assert (subscribe["Event"], click["Event"], click["EventKey"]) == ("subscribe", "CLICK", "my_tickets")
-    assert (choice["Content"], choice["bizmsgmenuid"]) == ("5", "rate:5")
-    assert (report["Event"], report["Latitude"]) == ("LOCATION", "23.02")
-    times = [int(m["CreateTime"]) for m in found.got]
-    assert times == sorted(set(times))  # two events of one user are never one
-    assert len({m.get("MsgId") for m in (voice, bare_voice, image, location, choice)}) == 5
-
-
-async def test_a_repost_is_the_same_message_and_a_message_opens_the_window(server, receiver) -> None:
-    found, url = receiver
-    resident = server.wechat_user(url)
-    with pytest.raises(WxError):
-        server.state.followers.check_custom(resident.openid)
-    posted = await resident.text("第一次")
-    again = await resident.repost(posted)
-    assert again.ok and again.sent == posted.sent and found.got[0] == found.got[1]
-    server.state.followers.check_custom(resident.openid)  # the window is open now
-
-
-async def test_verification_and_wecom_callbacks(server, receiver) -> None:
-    found, url = receiver
-    assert (await server.wechat_user(url).verify("echo123")).body == "echo123"
-    worker = server.wecom_member(url, "zhangsan")
-    assert (await worker.verify("wecom-echo")).body == "wecom-echo"
-    await worker.text("/join ABC123")
-    await worker.card_event("accept:T1", "T1-1", "code-1")
-    joined, pressed = found.got
-    assert (joined["Content"], joined["FromUserName"], joined["AgentID"]) == ("/join ABC123", "zhangsan",
-                                                                              str(server.app.agent_id))
-    assert (pressed["Event"], pressed["EventKey"], pressed["TaskId"], pressed["ResponseCode"]) == (
-        "template_card_event", "accept:T1", "T1-1", "code-1")
-    forged = await server.wechat_user(url).raw("<xml/>", {"signature": "0" * 40, "timestamp": "1", "nonce": "2"})
-    assert forged.status == 403
-
-
-async def test_a_member_presses_a_card_button_with_a_fresh_response_code(server, receiver, http) -> None:
-    found, url = receiver
-    worker = server.wecom_member(url, "zhangsan")
-    token = await wecom_token(server, http)
-    await call(http, server.wecom_url, APP_SEND, {"touser": "zhangsan", "msgtype": "template_card",
-               "agentid": server.app.agent_id, "template_card": card("T1-1")}, access_token=token)
-    await worker.press("T1-1", "accept:T1")
-    code = found.got[-1]["ResponseCode"]
-    update = {"agentid": server.app.agent_id, "response_code": code, "button": {"replace_name": "已接单"}}
-    assert (await call(http, server.wecom_url, UPDATE_CARD, update, access_token=token))["errcode"] == 0
-    assert server.card("zhangsan", "T1-1")["replace_name"] == "已接单"
-    with pytest.raises(AssertionError):
-        await worker.press("T1-1", "accept:T1")  # the buttons are gone
