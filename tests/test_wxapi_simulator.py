@@ -15,7 +15,7 @@ from bot.channels.weixin import xml
 from bot.channels.weixin.crypto import MessageCrypto, signature_ok
 from tests.botapi.app import serve
 from tests.wxapi import OfficialAccount, WxAPIServer
-from tests.wxapi.calls import api_call, button_card, wecom_token
+from tests.wxapi.calls import api_call, button_card, wechat_token, wecom_token
 from tests.wxapi.errors import WxError
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -172,10 +172,26 @@ async def _press_and_update(server, http, found, url) -> None:
     token = await wecom_token(server, http)
     await api_call(http, server.wecom_url, APP_SEND, {"touser": "zhangsan", "msgtype": "template_card",
                "agentid": server.app.agent_id, "template_card": button_card("T1-1")}, access_token=token)
-    await worker.press("T1-1", "accept:T1")
+    await worker.press(server.cards_of("zhangsan")[0], "accept")  # by the button's text
+    assert found.got[-1]["EventKey"] == "accept:T1"
     code = found.got[-1]["ResponseCode"]
     update = {"agentid": server.app.agent_id, "response_code": code, "button": {"replace_name": "已接单"}}
     assert (await api_call(http, server.wecom_url, UPDATE_CARD, update, access_token=token))["errcode"] == 0
     assert server.card("zhangsan", "T1-1")["replace_name"] == "已接单"
     with pytest.raises(AssertionError):
         await worker.press("T1-1", "accept:T1")  # the buttons are gone
+
+
+async def test_a_resident_picks_a_choice_of_a_customer_service_menu(server, receiver) -> None:
+    found, url = receiver
+    resident = server.wechat_user(url)
+    await resident.text("办结了吗")
+    menu = {"touser": resident.openid, "msgtype": "msgmenu", "msgmenu": {
+        "head_content": "请评价", "list": [{"id": f"rate:{n}", "content": str(n)} for n in range(1, 6)]}}
+    async with aiohttp.ClientSession() as http:
+        token = await wechat_token(server, http)
+        assert (await api_call(http, server.wechat_url, "/cgi-bin/message/custom/send", menu,
+                               access_token=token))["errcode"] == 0
+    entry = await server.wait_for(resident, lambda e: e["msgtype"] == "msgmenu")
+    await resident.choose(entry, "4")
+    assert (found.got[-1]["Content"], found.got[-1]["bizmsgmenuid"]) == ("4", "rate:4")

@@ -55,6 +55,7 @@ class _Random:
     errors: tuple[int | str, ...]
     paths: frozenset[str]
     rng: random.Random
+    hold: float
 
 
 @dataclass
@@ -79,10 +80,11 @@ class Faults:
         self.faults.append(fault)
         return fault
 
-    def randomly(self, share: float, errors: tuple[int | str, ...] = (-1,),
-                 paths: frozenset[str] = SEND_PATHS, seed: int | None = None) -> None:
-        """From now on ``share`` (0…1) of the calls of ``paths`` fail with one of ``errors``; 0 stops it."""
-        self._random = _Random(share, errors, paths, random.Random(seed)) if share > 0 else None
+    def randomly(self, share: float, errors: tuple[int | str, ...] = (-1,), paths: frozenset[str] = SEND_PATHS,
+                 seed: int | None = None, hold: float = DEFAULT_HOLD) -> None:
+        """From now on ``share`` (0…1) of the calls of ``paths`` fail with one of ``errors`` (a
+        ``timeout`` held ``hold`` seconds); 0 stops it."""
+        self._random = _Random(share, errors, paths, random.Random(seed), hold) if share > 0 else None
 
     def clear(self) -> None:
         self.faults.clear()
@@ -102,5 +104,5 @@ class Faults:
         if chance is not None and path in chance.paths and chance.rng.random() < chance.share:
             error = chance.rng.choice(chance.errors)
             self.injected.append((api, path, error, recipients))
-            return Fault(path, error, None, None, api, DEFAULT_HOLD, delivered=error == "timeout")
+            return Fault(path, error, None, None, api, chance.hold, delivered=error == "timeout")
         return None

@@ -245,12 +245,25 @@ class WxAPIServer:
             raise AssertionError(f"{userid} has no card {task_id!r}")
         return entry
 
-    def press(self, userid: str, task_id: str, key: str) -> str:
-        """``userid`` presses the button ``key`` of card ``task_id``: the callback's fresh ResponseCode."""
+    def cards_of(self, userid: str) -> list[Entry]:
+        """The template cards ``userid`` got, oldest first (each as it looks now)."""
+        return [e for e in self.sent(f"wecom:{userid.removeprefix('wecom:')}") if e["msgtype"] == "template_card"]
+
+    def press(self, userid: str, task_id: str, button: str) -> str:
+        """``userid`` presses a button (its key, or else its text) of card ``task_id``: the fresh
+        ResponseCode WeCom puts in the callback. An AssertionError if the member cannot press it."""
         entry = self.card(userid, task_id)
         if entry["replace_name"] is not None:
             raise AssertionError(f"card {task_id!r} of {userid} shows {entry['replace_name']!r}: no buttons")
-        keys = [b.get("key") for b in entry["card"].get("button_list") or []]
-        if key not in keys:
-            raise AssertionError(f"card {task_id!r} has no button {key!r} (has {keys})")
+        self.button_key(entry, button)
         return self.state.cards.new_code(task_id, entry["to"])
+
+    @staticmethod
+    def button_key(entry: Entry, button: str) -> str:
+        """The key of the card's button whose key (or else text) is ``button``."""
+        buttons = entry["card"].get("button_list") or []
+        for field in ("key", "text"):
+            found = [b.get("key") for b in buttons if b.get(field) == button]
+            if found:
+                return str(found[0])
+        raise AssertionError(f"card {entry.get('task_id')!r} has no button {button!r}: {buttons}")

@@ -19,7 +19,7 @@ import itertools
 import secrets
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
@@ -27,6 +27,7 @@ from bot.channels.weixin.crypto import MessageCrypto
 
 from .accounts import OfficialAccount, WeComApp
 from .posting import Posted, Poster
+from .reading import menu_choices
 from .xmlmsg import Value, xml_of
 
 if TYPE_CHECKING:
@@ -124,6 +125,13 @@ class OfficialAccountUser(_Sender):
         """A press on a customer-service menu (msgmenu) choice: a text with its ``bizmsgmenuid``."""
         return await self.send(self.fields("text", Content=content, MsgId=next(_MSG_IDS), bizmsgmenuid=str(menu_id)))
 
+    async def choose(self, entry: dict[str, Any], content: str) -> Posted:
+        """Press the choice ``content`` of a customer-service menu (msgmenu) this user got."""
+        for menu_id, label in menu_choices(entry):
+            if label == content:
+                return await self.menu_choice(menu_id, label)
+        raise AssertionError(f"no choice {content!r} in {menu_choices(entry)}")
+
     async def location_event(self, lat: float, lon: float, precision: float = 30.0) -> Posted:
         """The automatic location report (GCJ-02); it does not open the 48-hour window."""
         return await self.send(self.fields("event", Event="LOCATION", Latitude=lat, Longitude=lon,
@@ -194,11 +202,15 @@ class WeComMember(_Sender):
         return await self.send(self.fields("event", Event="template_card_event", EventKey=event_key,
                                            TaskId=task_id, CardType=card_type, ResponseCode=code))
 
-    async def press(self, task_id: str, key: str) -> Posted:
-        """Press button ``key`` of the card ``task_id`` this member got (needs ``server``)."""
+    async def press(self, card: str | dict[str, Any], button: str) -> Posted:
+        """Press a button (its key, or else its text) of a card this member got: ``card`` is its task
+        id or its entry in ``server.sent`` (needs ``server``, for the card and a fresh response code)."""
         if self.server is None:
             raise RuntimeError("press needs the WxAPIServer (for the card and a response code)")
-        return await self.card_event(key, task_id, self.server.press(self.userid, task_id, key))
+        task_id = card if isinstance(card, str) else str(card["task_id"])
+        code = self.server.press(self.userid, task_id, button)
+        key = self.server.button_key(self.server.card(self.userid, task_id), button)
+        return await self.card_event(key, task_id, code)
 
     async def raw(self, body: bytes | str, query: dict[str, str] | None = None) -> Posted:
         data = body.encode() if isinstance(body, str) else body
