@@ -41,7 +41,10 @@ def new_openid() -> str:
 
 
 class _Sender:
-    """CreateTime and MsgId the way WeChat numbers them."""
+    """What a follower and a member both send; CreateTime and MsgId the way WeChat numbers them."""
+
+    poster: Poster
+    pic_url = "http://mmbiz.qpic.cn/mmbiz_jpg/{}/0"
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self.clock = clock
@@ -50,6 +53,37 @@ class _Sender:
     def create_time(self) -> int:
         self._last = max(int(self.clock()), self._last + 1)
         return self._last
+
+    def fields(self, msg_type: str, **fields: Value) -> dict[str, Value]:
+        raise NotImplementedError
+
+    def plain_query(self) -> dict[str, str]:
+        """A signed query for :meth:`raw` posts."""
+        raise NotImplementedError
+
+    async def send(self, fields: dict[str, Value]) -> Posted:
+        raise NotImplementedError
+
+    async def repost(self, posted: Posted) -> Posted:
+        """The platform's retry of a post it got no answer for: the same bytes, the same query."""
+        return await self.poster.repost(posted)
+
+    async def text(self, content: str, msg_id: int | None = None) -> Posted:
+        return await self.send(self.fields("text", Content=content, MsgId=msg_id or next(_MSG_IDS)))
+
+    async def image(self, media_id: str, pic_url: str = "") -> Posted:
+        pic = pic_url or self.pic_url.format(media_id[:12])
+        return await self.send(self.fields("image", PicUrl=pic, MediaId=media_id, MsgId=next(_MSG_IDS)))
+
+    async def location(self, lat: float, lon: float, label: str = "") -> Posted:
+        """A location message; (lat, lon) in GCJ-02, as WeChat's map picker gives them."""
+        return await self.send(self.fields("location", Location_X=lat, Location_Y=lon, Scale=15, Label=label,
+                                           MsgId=next(_MSG_IDS)))
+
+    async def raw(self, body: bytes | str, query: dict[str, str] | None = None) -> Posted:
+        """Post ``body`` as it is; ``query`` default: a valid signature (forged posts pass their own)."""
+        data = body.encode() if isinstance(body, str) else body
+        return await self.poster.request("POST", query if query is not None else self.plain_query(), data)
 
 
 class OfficialAccountUser(_Sender):
@@ -83,6 +117,9 @@ class OfficialAccountUser(_Sender):
         body = xml_of({**outer, "Encrypt": encrypted})
         return body.encode(), self.poster.signed(encrypted, openid=self.openid, encrypt_type="aes")
 
+    def plain_query(self) -> dict[str, str]:
+        return self.poster.signed(openid=self.openid)
+
     async def send(self, fields: dict[str, Value], *, opens_window: bool = True) -> Posted:
         """Post one message or event (``fields`` as :meth:`fields` builds them)."""
         if opens_window and self.server is not None:
@@ -90,25 +127,9 @@ class OfficialAccountUser(_Sender):
         body, query = self.body_and_query(fields)
         return await self.poster.request("POST", query, body, fields)
 
-    async def repost(self, posted: Posted) -> Posted:
-        """WeChat's retry of a message it got no answer for: the same bytes, the same query."""
-        return await self.poster.repost(posted)
-
-    async def text(self, content: str, msg_id: int | None = None) -> Posted:
-        return await self.send(self.fields("text", Content=content, MsgId=msg_id or next(_MSG_IDS)))
-
     async def voice(self, media_id: str, recognition: str | None = None) -> Posted:
         extra: dict[str, Value] = {} if recognition is None else {"Recognition": recognition}
         return await self.send(self.fields("voice", MediaId=media_id, Format="amr", MsgId=next(_MSG_IDS), **extra))
-
-    async def image(self, media_id: str, pic_url: str = "") -> Posted:
-        pic = pic_url or f"http://mmbiz.qpic.cn/mmbiz_jpg/{media_id[:12]}/0"
-        return await self.send(self.fields("image", PicUrl=pic, MediaId=media_id, MsgId=next(_MSG_IDS)))
-
-    async def location(self, lat: float, lon: float, label: str = "") -> Posted:
-        """A location message; (lat, lon) in GCJ-02, as WeChat's map picker gives them."""
-        return await self.send(self.fields("location", Location_X=lat, Location_Y=lon, Scale=15, Label=label,
-                                           MsgId=next(_MSG_IDS)))
 
     async def subscribe(self) -> Posted:
         return await self.send(self.fields("event", Event="subscribe", EventKey=""))
@@ -137,11 +158,6 @@ class OfficialAccountUser(_Sender):
         return await self.send(self.fields("event", Event="LOCATION", Latitude=lat, Longitude=lon,
                                            Precision=precision), opens_window=False)
 
-    async def raw(self, body: bytes | str, query: dict[str, str] | None = None) -> Posted:
-        """Post ``body`` as it is; ``query`` default: a valid plain signature (forged posts pass their own)."""
-        data = body.encode() if isinstance(body, str) else body
-        return await self.poster.request("POST", query if query is not None else self.poster.signed(openid=self.openid), data)
-
     async def verify(self, echostr: str = "") -> Posted:
         """The GET with which the admin console checks the server URL; gridbot answers ``echostr``."""
         query = self.poster.signed(echostr=echostr or secrets.token_hex(8))
@@ -150,6 +166,8 @@ class OfficialAccountUser(_Sender):
 
 class WeComMember(_Sender):
     """A member of the WeCom app, as WeCom's servers post for them (always encrypted)."""
+
+    pic_url = "https://wework.qpic.cn/wwpic/{}/0"
 
     def __init__(self, base_url: str, app: WeComApp, userid: str | None = None, *,
                  server: WxAPIServer | None = None, path: str = "/wecom",
@@ -173,23 +191,12 @@ class WeComMember(_Sender):
         body = xml_of({"ToUserName": self.app.corp_id, "AgentID": self.app.agent_id, "Encrypt": encrypted})
         return body.encode(), self.poster.signed(encrypted, plain_signature=False)
 
+    def plain_query(self) -> dict[str, str]:
+        return self.poster.signed("", plain_signature=False)
+
     async def send(self, fields: dict[str, Value]) -> Posted:
         body, query = self.body_and_query(fields)
         return await self.poster.request("POST", query, body, fields)
-
-    async def repost(self, posted: Posted) -> Posted:
-        return await self.poster.repost(posted)
-
-    async def text(self, content: str, msg_id: int | None = None) -> Posted:
-        return await self.send(self.fields("text", Content=content, MsgId=msg_id or next(_MSG_IDS)))
-
-    async def image(self, media_id: str, pic_url: str = "") -> Posted:
-        pic = pic_url or f"https://wework.qpic.cn/wwpic/{media_id[:12]}/0"
-        return await self.send(self.fields("image", PicUrl=pic, MediaId=media_id, MsgId=next(_MSG_IDS)))
-
-    async def location(self, lat: float, lon: float, label: str = "") -> Posted:
-        return await self.send(self.fields("location", Location_X=lat, Location_Y=lon, Scale=15, Label=label,
-                                           MsgId=next(_MSG_IDS)))
 
     async def click(self, key: str) -> Posted:
         """A press on the app's own menu."""
@@ -197,7 +204,10 @@ class WeComMember(_Sender):
 
     async def card_event(self, event_key: str, task_id: str, response_code: str | None = None,
                          card_type: str = "button_interaction") -> Posted:
-        """A ``template_card_event`` callback as WeCom posts it when a card button is pressed."""
+        """A ``template_card_event`` callback as WeCom posts it when a card button is pressed.
+
+        Without ``response_code`` the callback carries one the server never issued (a forged press:
+        updating a card with it answers 40098); :meth:`press` gets a real one."""
         code = response_code or secrets.token_urlsafe(24)
         return await self.send(self.fields("event", Event="template_card_event", EventKey=event_key,
                                            TaskId=task_id, CardType=card_type, ResponseCode=code))
@@ -211,10 +221,6 @@ class WeComMember(_Sender):
         code = self.server.press(self.userid, task_id, button)
         key = self.server.button_key(self.server.card(self.userid, task_id), button)
         return await self.card_event(key, task_id, code)
-
-    async def raw(self, body: bytes | str, query: dict[str, str] | None = None) -> Posted:
-        data = body.encode() if isinstance(body, str) else body
-        return await self.poster.request("POST", query if query is not None else self.poster.signed("", plain_signature=False), data)
 
     async def verify(self, echostr: str = "") -> Posted:
         """URL verification: ``echostr`` encrypted and signed; gridbot must answer it decrypted."""

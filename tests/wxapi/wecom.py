@@ -4,7 +4,9 @@
   wrong secret 40001.
 - ``POST /cgi-bin/message/send`` {touser "a|b", msgtype text|markdown|image|template_card, agentid}
   → {errcode 0, invaliduser, msgid, response_code (interactive cards)}; another agentid 40056; unknown
-  members listed in ``invaliduser``, all unknown 81013; over the per-member limit 45009.
+  members listed in ``invaliduser``, all unknown 81013; over the per-member limit 45009. A card's
+  ``task_id`` is the app's for good: sending it again is 40058 ``task_id exist`` (also after a
+  ``timeout`` fault delivered it: a retry of a card must be told apart from a new card).
 - ``POST /cgi-bin/message/update_template_card`` {userids | atall, agentid, response_code,
   button: {replace_name} | template_card: {…}}: applied to the recipients' cards; a response code
   unknown, used or expired is 40098.
