@@ -123,6 +123,20 @@ async def test_customer_messages_need_the_48_hour_window_and_keep_to_the_quota(s
     assert unknown["errcode"] == 40003
 
 
+async def test_the_window_closes_48_hours_after_the_last_message_on_the_test_clock(server, http) -> None:
+    now = [1_700_000_000.0]
+    server.use_clock(lambda: now[0])
+    server.user_messaged("o1")
+    old = await wechat_token(server, http)
+    now[0] += 48 * 3600 - 1
+    assert (await call(http, server.wechat_url, CUSTOM, text("o1", "x"), access_token=old))["errcode"] == 42001
+    token = await wechat_token(server, http)  # the expired token is replaced without force
+    assert token != old
+    assert (await call(http, server.wechat_url, CUSTOM, text("o1", "还在"), access_token=token))["errcode"] == 0
+    now[0] += 2
+    assert (await call(http, server.wechat_url, CUSTOM, text("o1", "过期"), access_token=token))["errcode"] == 45015
+
+
 async def test_customer_message_types_are_checked(server, http) -> None:
     token = await wechat_token(server, http)
     server.user_messaged("o1")

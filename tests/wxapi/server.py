@@ -106,6 +106,12 @@ class WxAPIServer:
         """The same as ``GRIDBOT_*`` environment variables."""
         return {**self.account.env(self.wechat_url), **self.app.env(self.wecom_url)}
 
+    def use_clock(self, clock: Callable[[], float]) -> None:
+        """Tell time by ``clock`` from now on (e.g. a test's ``ManualClock.now``, so that the 48-hour
+        window, token lifetimes and rate limits move with gridbot's clock)."""
+        state = self.state
+        state.clock = state.tokens.clock = state.followers.clock = state.members.clock = state.cards.clock = clock
+
     # ---- people ---------------------------------------------------------------------------
 
     def user_messaged(self, openid: str) -> None:
