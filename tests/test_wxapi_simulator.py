@@ -4,6 +4,7 @@ verifies signatures and decrypts with gridbot's own MessageCrypto (as /wechat an
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,7 +15,7 @@ from aiohttp import web
 from bot.channels.weixin import xml
 from bot.channels.weixin.crypto import MessageCrypto, signature_ok
 from tests.botapi.app import serve
-from tests.wxapi import OfficialAccount, WxAPIServer
+from tests.wxapi import OfficialAccount, Retry, WxAPIServer
 from tests.wxapi.calls import api_call, button_card, wechat_token, wecom_token
 from tests.wxapi.errors import WxError
 
@@ -39,6 +40,7 @@ class Receiver:
         self.account, self.app = account, app
         self.got: list[dict[str, str]] = []
         self.bodies: list[dict[str, str]] = []
+        self.delays: list[float] = []  # seconds to stall the next answers (a slow gridbot)
 
     async def handle_wechat(self, request: web.Request) -> web.Response:
         q = request.query
@@ -48,6 +50,8 @@ class Receiver:
             return web.Response(text=q["echostr"])
         outer = xml.parse(await request.read())
         self.bodies.append(outer)
+        if self.delays:
+            await asyncio.sleep(self.delays.pop(0))
         if q.get("encrypt_type") != "aes":
             self.got.append(outer)
             return web.Response(text=xml.build({"MsgType": "text", "Content": "收到"}))
@@ -195,3 +199,15 @@ async def test_a_resident_picks_a_choice_of_a_customer_service_menu(server, rece
     entry = await server.wait_for(resident, lambda e: e["msgtype"] == "msgmenu")
     await resident.choose(entry, "4")
     assert (found.got[-1]["Content"], found.got[-1]["bizmsgmenuid"]) == ("4", "rate:4")
+
+
+async def test_with_retry_a_post_without_an_answer_is_posted_again_as_it_was(server, receiver) -> None:
+    found, url = receiver
+    found.delays = [1.0]
+    resident = server.wechat_user(url, retry=Retry(wait=0.3, times=3))
+    posted = await resident.text("第一次没回")
+    assert posted.ok and posted.attempts == 2
+    assert len(found.bodies) == 2 and found.bodies[0] == found.bodies[1]  # the very same envelope
+    nobody = server.wechat_user("http://127.0.0.1:9", retry=Retry(wait=0.3, times=2))
+    unanswered = await nobody.text("没人")
+    assert (unanswered.status, unanswered.attempts) == (0, 3)

@@ -16,10 +16,10 @@ One job per module:
 """
 
 from .accounts import OfficialAccount, WeComApp
-from .posting import Posted
+from .posting import Posted, Retry
 from .reading import card_text, menu_choices, text_of
 from .server import WxAPIServer
 from .simulator import OfficialAccountUser, WeComMember
 
-__all__ = ["OfficialAccount", "OfficialAccountUser", "Posted", "WeComApp", "WeComMember", "WxAPIServer",
+__all__ = ["OfficialAccount", "OfficialAccountUser", "Posted", "Retry", "WeComApp", "WeComMember", "WxAPIServer",
            "card_text", "menu_choices", "text_of"]

@@ -7,10 +7,11 @@ its signature checked (an AssertionError if wrong: gridbot signed it badly) and 
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
@@ -33,10 +34,21 @@ class Posted:
     query: dict[str, str] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)  # the message before encryption
     method: str = "POST"
+    attempts: int = 1  # with a Retry: how many times it was posted (status 0: never answered)
 
     @property
     def ok(self) -> bool:
         return self.status == 200
+
+
+@dataclass(frozen=True)
+class Retry:
+    """WeChat's patience: ``wait`` seconds for an answer (5 on the real platform), then the same post
+    again, up to ``times`` more times, ``pause`` seconds apart. A 5xx answer counts as none."""
+
+    wait: float = 5.0
+    times: int = 3
+    pause: float = 0.0
 
 
 def nonce() -> str:
@@ -65,23 +77,38 @@ class Poster:
         return {**query, **extra}
 
     async def request(self, method: str, query: dict[str, str], body: bytes = b"",
-                      fields: dict[str, Any] | None = None) -> Posted:
+                      fields: dict[str, Any] | None = None, timeout: float | None = None) -> Posted:
         """Send it; time the answer; decrypt a passive reply."""
         started = time.perf_counter()
         if self.session is not None:
-            status, text = await self._send(self.session, method, query, body)
+            status, text = await self._send(self.session, method, query, body, timeout)
         else:
             async with aiohttp.ClientSession() as session:
-                status, text = await self._send(session, method, query, body)
+                status, text = await self._send(session, method, query, body, timeout)
         elapsed = time.perf_counter() - started
         reply = self.read_reply(text) if status == 200 and method == "POST" else None
         return Posted(status, text, elapsed, reply, body, dict(query), dict(fields or {}), method)
 
     async def _send(self, session: aiohttp.ClientSession, method: str, query: dict[str, str],
-                    body: bytes) -> tuple[int, str]:
+                    body: bytes, timeout: float | None) -> tuple[int, str]:
         headers = {"Content-Type": "text/xml"} if method == "POST" else {}
-        async with session.request(method, self.url, params=query, data=body or None, headers=headers) as answer:
+        async with session.request(method, self.url, params=query, data=body or None, headers=headers,
+                                   timeout=aiohttp.ClientTimeout(total=timeout)) as answer:
             return answer.status, await answer.text()
+
+    async def deliver(self, query: dict[str, str], body: bytes, fields: dict[str, Any], retry: Retry) -> Posted:
+        """POST as WeChat does: again while no answer comes (or a 5xx); the last answer, or status 0."""
+        started = time.perf_counter()
+        for attempt in range(1, retry.times + 2):
+            try:
+                posted = await self.request("POST", query, body, fields, timeout=retry.wait)
+                if posted.status < 500 or attempt > retry.times:
+                    return replace(posted, attempts=attempt)
+            except (TimeoutError, aiohttp.ClientError):
+                pass
+            if attempt <= retry.times:
+                await asyncio.sleep(retry.pause)
+        return Posted(0, "", time.perf_counter() - started, None, body, dict(query), dict(fields), attempts=attempt)
 
     async def repost(self, posted: Posted) -> Posted:
         """WeChat's retry: the very same body and query again."""

@@ -11,6 +11,8 @@ Official Account posts go to ``/wechat`` with ``signature, timestamp, nonce, ope
 ``/wecom`` always encrypted with ``msg_signature, timestamp, nonce``. With a ``server``, a user's message
 (also subscribe and menu clicks, not LOCATION reports) opens the 48-hour window there first, as it
 does on WeChat. CreateTime rises by at least a second per post, so two events are never one.
+With ``retry=Retry()`` a post that gets no answer within 5 seconds (or a 5xx) is posted again, the
+same bytes, up to 3 more times, as WeChat does; ``Posted.attempts`` says how many it took.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import aiohttp
 from bot.channels.weixin.crypto import MessageCrypto
 
 from .accounts import OfficialAccount, WeComApp
-from .posting import Posted, Poster
+from .posting import Posted, Poster, Retry
 from .reading import menu_choices
 from .xmlmsg import Value, xml_of
 
@@ -46,9 +48,16 @@ class _Sender:
     poster: Poster
     pic_url = "http://mmbiz.qpic.cn/mmbiz_jpg/{}/0"
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], retry: Retry | None) -> None:
         self.clock = clock
+        self.retry = retry
         self._last = 0
+
+    async def post(self, fields: dict[str, Value], body: bytes, query: dict[str, str]) -> Posted:
+        """One post, or with ``retry`` as many as WeChat would make."""
+        if self.retry is not None:
+            return await self.poster.deliver(query, body, fields, self.retry)
+        return await self.poster.request("POST", query, body, fields)
 
     def create_time(self) -> int:
         self._last = max(int(self.clock()), self._last + 1)
@@ -91,8 +100,9 @@ class OfficialAccountUser(_Sender):
 
     def __init__(self, base_url: str, account: OfficialAccount, openid: str | None = None, *,
                  server: WxAPIServer | None = None, path: str = "/wechat",
-                 session: aiohttp.ClientSession | None = None, clock: Callable[[], float] = time.time) -> None:
-        super().__init__(clock)
+                 session: aiohttp.ClientSession | None = None, clock: Callable[[], float] = time.time,
+                 retry: Retry | None = None) -> None:
+        super().__init__(clock, retry)
         self.account, self.openid, self.server = account, openid or new_openid(), server
         crypto = MessageCrypto(account.token, account.aes_key, account.app_id) if account.aes_key else None
         self.poster = Poster(base_url, path, account.token, crypto, session, clock)
@@ -125,7 +135,7 @@ class OfficialAccountUser(_Sender):
         if opens_window and self.server is not None:
             self.server.user_messaged(self.openid)
         body, query = self.body_and_query(fields)
-        return await self.poster.request("POST", query, body, fields)
+        return await self.post(fields, body, query)
 
     async def voice(self, media_id: str, recognition: str | None = None) -> Posted:
         extra: dict[str, Value] = {} if recognition is None else {"Recognition": recognition}
@@ -171,8 +181,9 @@ class WeComMember(_Sender):
 
     def __init__(self, base_url: str, app: WeComApp, userid: str | None = None, *,
                  server: WxAPIServer | None = None, path: str = "/wecom",
-                 session: aiohttp.ClientSession | None = None, clock: Callable[[], float] = time.time) -> None:
-        super().__init__(clock)
+                 session: aiohttp.ClientSession | None = None, clock: Callable[[], float] = time.time,
+                 retry: Retry | None = None) -> None:
+        super().__init__(clock, retry)
         self.app, self.userid, self.server = app, userid or "u" + secrets.token_hex(5), server
         self.poster = Poster(base_url, path, app.token, MessageCrypto(app.token, app.aes_key, app.corp_id),
                              session, clock)
@@ -196,7 +207,7 @@ class WeComMember(_Sender):
 
     async def send(self, fields: dict[str, Value]) -> Posted:
         body, query = self.body_and_query(fields)
-        return await self.poster.request("POST", query, body, fields)
+        return await self.post(fields, body, query)
 
     async def click(self, key: str) -> Posted:
         """A press on the app's own menu."""
