@@ -214,3 +214,15 @@ def model_channel() -> str:
 def retrain_lock() -> str:
     """Held while one process retrains the model."""
     return f"{PREFIX}:retrain:lock"
+
+
+# -- WeChat Official Account ---------------------------------------------------------------------
+
+def wechat_photo(resident_id: str) -> str:
+    """A WeChat resident's photo waiting for the words that describe it (WeChat sends no captions)."""
+    return f"{PREFIX}:wechat:photo:{resident_id}"
+
+
+def wechat_place(resident_id: str) -> str:
+    """Where a WeChat resident last said they are (a location message or event): "lat,lon" in WGS84."""
+    return f"{PREFIX}:wechat:place:{resident_id}"
