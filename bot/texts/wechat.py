@@ -1,14 +1,12 @@
 """The Chinese a resident reads only on the WeChat Official Account (公众号): where WeChat differs from
 Telegram (no reply keyboard, no caption on a photo, the account's menu, typed choices), the ticket page a
-template message links to, and what ``gridbot wechat menu`` prints.
+template message links to.
 
 Texts are HTML like every text of bot/texts/ (the channel turns them into WeChat text with
 ``bot.channels.weixin.markup.plain``); anything a user typed is escaped here.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from bot.texts.common import SKIP_LOCATION, esc
 
@@ -104,21 +102,8 @@ def ticket_page_labels() -> dict[str, str]:
             "footer": "本页只显示工单状态。详细内容请在公众号里回复「我的工单」查看。"}
 
 
-def menu_created(buttons: Iterable[str]) -> str:
-    """``gridbot wechat menu``: what the account's menu now holds."""
-    return f"公众号菜单已创建：{'、'.join(buttons)}"
 
 
-def menu_file_problem(path: str, problem: str) -> str:
-    return f"菜单文件 {path} 有误：{problem}"
-
-
-def menu_not_configured() -> str:
-    return "未配置公众号（GRIDBOT_WECHAT_TOKEN、GRIDBOT_WECHAT_APP_ID、GRIDBOT_WECHAT_APP_SECRET）"
-
-
-def menu_refused(errcode: int, errmsg: str) -> str:
-    return f"微信拒绝了菜单（{errcode}：{errmsg}）"
 
 
 def place_kept() -> str:

@@ -3,6 +3,9 @@ its outbox delivery, wired to the service's parts (``ChannelContext``)."""
 
 from __future__ import annotations
 
+import aiohttp
+from redis.asyncio import Redis
+
 from bot.channels.delivery import OutboxDelivery
 from bot.channels.wechat.channel import WeChatChannel
 from bot.channels.wechat.conversation import CHANNEL, ResidentConversation
@@ -24,14 +27,14 @@ from bot.photos.links import PhotoLinks, load_secret
 MESSAGES_PER_SECOND, PER_FOLLOWER_PER_SECOND = 50.0, 1.0
 
 
-def wechat_api(ctx: ChannelContext) -> WeixinApi:
-    """The Official Account's API client, its access token shared through Redis."""
-    settings = ctx.settings
+def wechat_api(settings: Settings, redis: Redis, session: aiohttp.ClientSession) -> WeixinApi:
+    """The Official Account's API client, its access token shared through Redis (by every process and
+    command of one Redis)."""
     assert settings.wechat_app_id is not None and settings.wechat_app_secret is not None
-    fetch = wechat_token_fetcher(ctx.session, settings.wechat_api, settings.wechat_app_id,
+    fetch = wechat_token_fetcher(session, settings.wechat_api, settings.wechat_app_id,
                                  settings.wechat_app_secret.get_secret_value(), settings.weixin_send_timeout_seconds)
-    tokens = AccessTokens(ctx.redis, CHANNEL, fetch)
-    return WeixinApi(ctx.session, settings.wechat_api, tokens, settings.weixin_send_timeout_seconds)
+    tokens = AccessTokens(redis, CHANNEL, fetch)
+    return WeixinApi(session, settings.wechat_api, tokens, settings.weixin_send_timeout_seconds)
 
 
 def message_crypto(settings: Settings) -> MessageCrypto | None:
@@ -46,7 +49,7 @@ def start_wechat(ctx: ChannelContext) -> None:
     """Mount ``/wechat`` and the ticket pages, and run the inbound consumer and the outbox delivery."""
     settings = ctx.settings
     assert settings.wechat_token is not None
-    api = wechat_api(ctx)
+    api = wechat_api(settings, ctx.redis, ctx.session)
     messages = CustomMessages(api)
     secret = load_secret(settings.data_dir / KEY_FILE)  # a few bytes, once at start
     page = TicketPage(PhotoLinks(secret, settings.public_url, LINK_TTL_SECONDS, path=PATH), ctx.domain.tickets)
