@@ -8,7 +8,7 @@ import pytest
 from bot.people.directory import telegram_key
 from bot.tickets.states import Status
 from tests.botapi.client import buttons
-from tests.wechat_harness import WeChatWorld, wechat, wx_api  # noqa: F401  (fixtures)
+from tests.wechat_harness import WeChatWorld
 from tests.wxapi.reading import menu_choices
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

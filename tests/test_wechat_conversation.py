@@ -9,7 +9,7 @@ import pytest
 
 from bot.grids.coordinates import wgs84_to_gcj02
 from bot.photos.store import photo_name
-from tests.wechat_harness import WeChatWorld, wechat, wx_api  # noqa: F401  (fixtures)
+from tests.wechat_harness import WeChatWorld
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -12,7 +12,7 @@ import pytest
 
 from bot.infra import keys
 from bot.people.directory import telegram_key
-from tests.wechat_harness import WeChatWorld, start_wechat_world, wechat, wx_api  # noqa: F401  (fixtures)
+from tests.wechat_harness import WeChatWorld, start_wechat_world
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -79,7 +79,7 @@ async def test_busy_then_success_sends_exactly_one_plain_message(wechat: WeChatW
     assert wechat.wx.faults.injected
 
 
-async def test_a_send_without_an_answer_is_retried_flagged(bot_api, wx_api, redis, redis_url: str,  # noqa: F811
+async def test_a_send_without_an_answer_is_retried_flagged(bot_api, wx_api, redis, redis_url: str,
                                                          tmp_path: Path, trained_models: Path) -> None:
     wechat = await start_wechat_world(bot_api, wx_api, redis_url, tmp_path / "var", trained_models,
                                       weixin_send_timeout_seconds=0.5)
@@ -89,12 +89,11 @@ async def test_a_send_without_an_answer_is_retried_flagged(bot_api, wx_api, redi
         await accept(wechat, number)
         await wechat.sees(wechat.resident, number, "已接单", REPEAT_NOTE)
     finally:
-        await wechat.http.close()
-        await wechat.world.service.stop()
+        await wechat.close()
 
 
 async def test_without_a_template_a_refused_notice_marks_the_resident_unreachable(
-        bot_api, wx_api, redis, redis_url: str, tmp_path: Path, trained_models: Path) -> None:  # noqa: F811
+        bot_api, wx_api, redis, redis_url: str, tmp_path: Path, trained_models: Path) -> None:
     wechat = await start_wechat_world(bot_api, wx_api, redis_url, tmp_path / "var", trained_models,
                                       wechat_template_id=None)
     try:
@@ -109,8 +108,7 @@ async def test_without_a_template_a_refused_notice_marks_the_resident_unreachabl
         assert await redis_client.hget(keys.resident(wechat.resident.key), "unreachable") == "1"
         assert all(entry["kind"] != "template" for entry in wx_api.sent(wechat.resident.key))
     finally:
-        await wechat.http.close()
-        await wechat.world.service.stop()
+        await wechat.close()
 
 
 async def test_a_token_revoked_midway_is_refreshed_and_the_message_sent(wechat: WeChatWorld) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.channels.weixin.crypto import signature
 from bot.infra import keys
-from tests.wechat_harness import WeChatWorld, wechat, wx_api  # noqa: F401  (fixtures)
+from tests.wechat_harness import WeChatWorld
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from bot.channels.weixin.crypto import MessageCrypto, signature
 from bot.channels.weixin.xml import build
@@ -133,6 +132,10 @@ class WeChatWorld:
         """How many messages ``follower`` got so far (for ``after=``)."""
         return len(self.wx.sent(follower.key))
 
+    async def close(self) -> None:
+        await self.http.close()
+        await self.world.service.stop()
+
     async def ticket_number(self, follower: Follower, after: int = 0) -> str:
         opened = await self.sees(follower, "已受理", after=after)
         found = NUMBER.search(self.wx.text_of(opened))
@@ -147,20 +150,3 @@ async def start_wechat_world(bot_api: BotAPIServer, wx: WxAPIServer, redis_url: 
     http = aiohttp.ClientSession()
     return WeChatWorld(world, wx, http, Follower("o" + secrets.token_urlsafe(20)), mode)
 
-
-@pytest.fixture
-async def wx_api():
-    """A fresh local WeChat + WeCom API server; its Official Account has an EncodingAESKey, so every
-    mode (plain, compatible, safe) can be posted."""
-    async with WxAPIServer(OfficialAccount.random("safe")) as server:
-        yield server
-
-
-@pytest.fixture
-async def wechat(bot_api, wx_api, redis, redis_url: str, tmp_path: Path, trained_models: Path):
-    """gridbot serving the Official Account (and Telegram, for the workers), people in place."""
-    running = await start_wechat_world(bot_api, wx_api, redis_url, tmp_path / "var", trained_models)
-    yield running
-    await running.http.close()
-    await running.world.service.stop()
-    assert not wx_api.internal_errors, wx_api.internal_errors[0]

@@ -32,7 +32,7 @@ def how_to_report() -> str:
 
 def ask_location() -> str:
     return ("请告诉我问题发生的位置：点输入框旁的「+」→「位置」发送位置，或直接输入地址（如路名门牌、小区名）。\n"
-            f"如果说不清，请回复「跳过」，由指挥中心派单。")
+            "如果说不清，请回复「跳过」，由指挥中心派单。")
 
 
 def location_not_found(address: str) -> str:

@@ -13,6 +13,7 @@ nothing more. The work is done by the stream's consumer, well after the answer.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from aiohttp import web
 from redis.exceptions import RedisError
@@ -65,7 +66,7 @@ class WeChatEndpoint:
             return _refused(503, "storage unavailable")
         return web.Response(text=SUCCESS)
 
-    def _opened(self, query: "web.MultiDictProxy[str]", envelope: dict[str, str]) -> dict[str, str] | None:
+    def _opened(self, query: Mapping[str, str], envelope: dict[str, str]) -> dict[str, str] | None:
         """The message fields; None when no signature verifies, {} when a verified body holds no message."""
         timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
         encrypted = envelope.get("Encrypt")

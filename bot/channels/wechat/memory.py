@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from bot.infra import keys
+from bot.infra import decoded, keys
 
 PHOTO_TTL_SECONDS = 10 * 60
 PLACE_TTL_SECONDS = 30 * 60
@@ -27,7 +27,7 @@ class ResidentMemory:
         await self.redis.set(keys.wechat_photo(resident), reference, ex=PHOTO_TTL_SECONDS)
 
     async def photo(self, resident: str) -> str | None:
-        return await self.redis.get(keys.wechat_photo(resident))
+        return decoded.text(await self.redis.get(keys.wechat_photo(resident)))
 
     async def forget_photo(self, resident: str) -> None:
         await self.redis.delete(keys.wechat_photo(resident))
@@ -38,7 +38,7 @@ class ResidentMemory:
 
     async def place(self, resident: str) -> tuple[float, float] | None:
         """The remembered (lat, lon), if any."""
-        raw = await self.redis.get(keys.wechat_place(resident))
+        raw = decoded.text(await self.redis.get(keys.wechat_place(resident)))
         if not raw:
             return None
         lat, _, lon = raw.partition(",")
