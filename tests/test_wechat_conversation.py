@@ -4,12 +4,14 @@ text, voice, image then text, location (GCJ-02), the account's events and menu, 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
 from bot.grids.coordinates import wgs84_to_gcj02
+from bot.infra import keys
 from bot.photos.store import photo_name
-from tests.wechat_harness import WeChatWorld
+from tests.wechat_harness import WeChatWorld, start_wechat_world
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -131,3 +133,19 @@ async def test_an_emergency_gets_the_numbers_at_once(wechat: WeChatWorld) -> Non
     await wechat.says(wechat.resident, "西正路8号楼道里燃气泄漏了，味道很大")
     await wechat.sees(wechat.resident, "119")
     await wechat.ticket_number(wechat.resident)
+
+
+async def test_a_flood_is_not_handled_and_told_once(bot_api, wx_api, redis, redis_url: str, tmp_path: Path,
+                                                     trained_models: Path) -> None:
+    wechat = await start_wechat_world(bot_api, wx_api, redis_url, tmp_path / "var", trained_models,
+                                      resident_messages_per_minute=2)
+    try:
+        for street in ("西正路", "光明路", "北正路", "可园路", "罗沙路"):
+            await wechat.says(wechat.resident, f"{street}的路灯坏了好几天")
+        await wechat.sees(wechat.resident, "发送得太快")
+        await asyncio.sleep(0.5)
+        texts = wechat.wx.texts_of(wechat.resident.key)
+        assert len([t for t in texts if "太快" in t]) == 1
+        assert await wechat.world.service.redis.zcard(keys.all_tickets()) == 3  # one, and a burst of 2 more
+    finally:
+        await wechat.close()

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 
+from redis.asyncio import Redis
+
 from bot.channels.wechat.memory import ResidentMemory
 from bot.channels.wechat.messages import CATEGORY_ITEM, CustomMessages, Outgoing, Text, parse_item
 from bot.channels.wechat.photos import WeChatPhotos
@@ -19,6 +21,8 @@ from bot.channels.wechat.replies import category_choices, reply_messages
 from bot.channels.wechat.typed import Command, chosen_category, skips_location, typed_command, typed_stars
 from bot.channels.weixin.inbound import dedupe_id
 from bot.grids.coordinates import gcj02_to_wgs84
+from bot.infra import keys
+from bot.infra.rate_limit import RateLimiter
 from bot.photos.store import PhotoRefusal
 from bot.intake.conversation import Intake, Step
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
@@ -37,6 +41,22 @@ SILENT_EVENTS = frozenset({"unsubscribe", "TEMPLATESENDJOBFINISH", "MASSSENDJOBF
 _TAKES_PHOTO = frozenset({ReplyKind.OPENED, ReplyKind.LINKED, ReplyKind.ASK_CATEGORY, ReplyKind.ASK_LOCATION})
 
 
+class FloodLimit:
+    """At most N messages a minute from one resident, as on Telegram (handlers/middlewares.py), shared
+    by all processes; the resident is told to slow down once a minute."""
+
+    def __init__(self, redis: Redis, per_minute: int) -> None:
+        self.redis = redis
+        self.limiter = RateLimiter(redis, "resident", per_minute / 60, per_minute)
+
+    async def admits(self, resident: str) -> bool:
+        return await self.limiter.try_acquire(resident)
+
+    async def tell(self, resident: str) -> bool:
+        """Whether to tell the resident now (not yet this minute)."""
+        return bool(await self.redis.set(keys.flood_told(resident), "1", nx=True, ex=60))
+
+
 def resident_key(openid: str) -> str:
     """The recipient key of an Official Account follower."""
     return f"{CHANNEL}:{openid}"
@@ -45,20 +65,28 @@ def resident_key(openid: str) -> str:
 class ResidentConversation:
     """Handles the inbound stream's entries (the Official Account's messages and events)."""
 
-    def __init__(self, intake: Intake, memory: ResidentMemory, photos: WeChatPhotos, messages: CustomMessages) -> None:
+    def __init__(self, intake: Intake, memory: ResidentMemory, photos: WeChatPhotos, messages: CustomMessages,
+                 flood: FloodLimit) -> None:
         self.intake = intake
         self.tickets = intake.tickets
         self.memory = memory
         self.photos = photos
         self.messages = messages
+        self.flood = flood
 
     async def handle(self, fields: dict[str, str]) -> None:
-        """One message or event: do what it asks, then answer it."""
+        """One message or event: do what it asks, then answer it. A resident's messages over the flood
+        limit are not handled (events are not counted: WeChat reports a follower's place every few seconds)."""
         openid = fields.get("FromUserName", "")
         if not openid:
             log.warning("dropping a WeChat message without a sender: %.200s", fields)
             return
-        answers = await self.respond(resident_key(openid), fields, f"{CHANNEL}:{dedupe_id(fields)}")
+        resident = resident_key(openid)
+        if fields.get("MsgType") != "event" and not await self.flood.admits(resident):
+            if await self.flood.tell(resident):
+                await self.messages.answer(openid, [Text(refusal_texts.too_fast())])
+            return
+        answers = await self.respond(resident, fields, f"{CHANNEL}:{dedupe_id(fields)}")
         await self.messages.answer(openid, answers)
 
     async def respond(self, resident: str, fields: dict[str, str], request_id: str) -> list[Outgoing]:

@@ -8,7 +8,7 @@ from redis.asyncio import Redis
 
 from bot.channels.delivery import OutboxDelivery
 from bot.channels.wechat.channel import WeChatChannel
-from bot.channels.wechat.conversation import CHANNEL, ResidentConversation
+from bot.channels.wechat.conversation import CHANNEL, FloodLimit, ResidentConversation
 from bot.channels.wechat.endpoint import WeChatEndpoint
 from bot.channels.wechat.memory import ResidentMemory
 from bot.channels.wechat.messages import CustomMessages
@@ -56,7 +56,9 @@ def start_wechat(ctx: ChannelContext) -> None:
     page.add_routes(ctx.app)
     WeChatEndpoint(settings.wechat_token.get_secret_value(), message_crypto(settings),
                    InboundLog(ctx.redis, CHANNEL)).add_routes(ctx.app)
-    conversation = ResidentConversation(ctx.intake, ResidentMemory(ctx.redis), WeChatPhotos(api, ctx.photos), messages)
+    flood = FloodLimit(ctx.redis, settings.resident_messages_per_minute)
+    conversation = ResidentConversation(ctx.intake, ResidentMemory(ctx.redis), WeChatPhotos(api, ctx.photos), messages,
+                                        flood)
     idle_ms = int(settings.reclaim_idle_seconds * 1000)
     ctx.spawn(InboundConsumer(ctx.redis, CHANNEL, ctx.consumer, conversation.handle, idle_ms).run(ctx.stop))
     limits = SendLimits(ctx.redis, CHANNEL, MESSAGES_PER_SECOND, int(MESSAGES_PER_SECOND) - 1, PER_FOLLOWER_PER_SECOND, 2)
