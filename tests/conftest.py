@@ -156,3 +156,15 @@ async def world(bot_api, redis, redis_url: str, tmp_path: Path, trained_models: 
     running = await start_world(bot_api, redis_url, tmp_path / "var", trained_models)
     yield running
     await running.service.stop()
+
+
+@pytest.fixture
+async def wechat(bot_api, wx_api, redis, redis_url: str, tmp_path: Path, trained_models: Path):
+    """gridbot serving the Official Account against the local WeChat API server (and Telegram, for the
+    workers), people in place; its follower may post in every mode (the account has an EncodingAESKey)."""
+    from tests.wechat_harness import start_wechat_world
+
+    running = await start_wechat_world(bot_api, wx_api, redis_url, tmp_path / "var", trained_models)
+    yield running
+    await running.close()
+    assert not wx_api.internal_errors, wx_api.internal_errors[0]

@@ -244,3 +244,15 @@ def weixin_token_lock(account: str) -> str:
 def weixin_token_force(account: str) -> str:
     """Set when the API refused the current token: the next refresh asks for a new one."""
     return f"{PREFIX}:token:{account}:force"
+
+
+# -- WeChat Official Account ---------------------------------------------------------------------
+
+def wechat_photo(resident_id: str) -> str:
+    """A WeChat resident's photo waiting for the words that describe it (WeChat sends no captions)."""
+    return f"{PREFIX}:wechat:photo:{resident_id}"
+
+
+def wechat_place(resident_id: str) -> str:
+    """Where a WeChat resident last said they are (a location message or event): "lat,lon" in WGS84."""
+    return f"{PREFIX}:wechat:place:{resident_id}"
