@@ -56,7 +56,7 @@ class WeChatWorld:
     wx: WxAPIServer
     http: aiohttp.ClientSession
     resident: Follower
-    mode: str = "plain"  # how posts are sent: plain, compatible or safe
+    mode: str = "compatible"  # how posts are sent: plain, compatible or safe
     _created: itertools.count = field(default_factory=lambda: itertools.count(int(time.time())))
 
     @property
@@ -144,7 +144,7 @@ class WeChatWorld:
 
 
 async def start_wechat_world(bot_api: BotAPIServer, wx: WxAPIServer, redis_url: str, data_dir: Path,
-                             trained_models: Path, mode: str = "plain", **overrides: Any) -> WeChatWorld:
+                             trained_models: Path, mode: str = "compatible", **overrides: Any) -> WeChatWorld:
     settings = {**wx.account.settings(wx.wechat_url), **overrides}
     world = await start_world(bot_api, redis_url, data_dir, trained_models, **settings)
     http = aiohttp.ClientSession()

@@ -231,6 +231,11 @@ def inbound_attempts(channel: str, entry_id: str) -> str:
     return f"{PREFIX}:inbound:{channel}:attempts:{entry_id}"
 
 
+def callback_binding(account: str, signed: str) -> str:
+    """The body a signed plain-mode callback (its ``timestamp:nonce``) first came with."""
+    return f"{PREFIX}:inbound:{account}:signed:{signed}"
+
+
 def weixin_token(account: str) -> str:
     """The access token of the WeChat (``wechat``) or WeCom (``wecom``) account, shared by all processes."""
     return f"{PREFIX}:token:{account}"

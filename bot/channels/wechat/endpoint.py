@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 
 from bot.channels.weixin.crypto import DecryptError, MessageCrypto, signature_ok
 from bot.channels.weixin.inbound import InboundLog, dedupe_id
+from bot.channels.weixin.replay import ReplayGuard
 from bot.channels.weixin.xml import MAX_BODY, BadXML, parse
 
 log = logging.getLogger(__name__)
@@ -30,10 +31,11 @@ SUCCESS = "success"  # WeChat's "received, no passive reply" (valid in every mod
 class WeChatEndpoint:
     """The two handlers of ``/wechat``."""
 
-    def __init__(self, token: str, crypto: MessageCrypto | None, inbound: InboundLog) -> None:
+    def __init__(self, token: str, crypto: MessageCrypto | None, inbound: InboundLog, replays: ReplayGuard) -> None:
         self.token = token
         self.crypto = crypto
         self.inbound = inbound
+        self.replays = replays
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get(PATH, self.verify)
@@ -50,8 +52,9 @@ class WeChatEndpoint:
         """A message or event: verified, decrypted, appended, then ``success``."""
         if request.content_length is not None and request.content_length > MAX_BODY:
             return _refused(400, "body too large")
+        body = await _body(request)
         try:
-            envelope = parse(await _body(request))
+            envelope = parse(body)
         except BadXML:
             return _refused(400, "bad xml")
         fields = self._opened(request.query, envelope)
@@ -60,6 +63,9 @@ class WeChatEndpoint:
         if not fields:
             return _refused(400, "bad message")
         try:
+            if self.crypto is None and not await self.replays.first_body(request.query.get("timestamp", ""),
+                                                                         request.query.get("nonce", ""), body):
+                return _refused(403, "signature already used")
             await self.inbound.append(dedupe_id(fields), fields)
         except (RedisError, OSError) as err:  # not kept: WeChat must send it again
             log.warning("WeChat message not stored, answered 503: %s", err)
@@ -67,11 +73,15 @@ class WeChatEndpoint:
         return web.Response(text=SUCCESS)
 
     def _opened(self, query: Mapping[str, str], envelope: dict[str, str]) -> dict[str, str] | None:
-        """The message fields; None when no signature verifies, {} when a verified body holds no message."""
+        """The message fields; None when no signature verifies, {} when a verified body holds no message.
+
+        With an EncodingAESKey only the encrypted copy is taken (compatible mode sends one too): the
+        plain signature does not cover the body, so a plain post could be a replayed URL with any body."""
         timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
         encrypted = envelope.get("Encrypt")
-        if query.get("encrypt_type") == "aes" and encrypted is not None and self.crypto is not None:
-            if not signature_ok(query.get("msg_signature", ""), self.token, timestamp, nonce, encrypted):
+        if self.crypto is not None:
+            if encrypted is None or not signature_ok(query.get("msg_signature", ""), self.token, timestamp, nonce,
+                                                     encrypted):
                 return None
             try:
                 fields = parse(self.crypto.decrypt(encrypted).encode("utf-8"))

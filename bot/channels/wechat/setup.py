@@ -18,6 +18,7 @@ from bot.channels.weixin.api import WeixinApi, wechat_token_fetcher
 from bot.channels.weixin.context import ChannelContext
 from bot.channels.weixin.crypto import MessageCrypto
 from bot.channels.weixin.inbound import InboundConsumer, InboundLog
+from bot.channels.weixin.replay import ReplayGuard
 from bot.channels.weixin.tokens import AccessTokens
 from bot.app.config import Settings
 from bot.infra.rate_limit import SendLimits
@@ -55,7 +56,7 @@ def start_wechat(ctx: ChannelContext) -> None:
     page = TicketPage(PhotoLinks(secret, settings.public_url, LINK_TTL_SECONDS, path=PATH), ctx.domain.tickets)
     page.add_routes(ctx.app)
     WeChatEndpoint(settings.wechat_token.get_secret_value(), message_crypto(settings),
-                   InboundLog(ctx.redis, CHANNEL)).add_routes(ctx.app)
+                   InboundLog(ctx.redis, CHANNEL), ReplayGuard(ctx.redis, CHANNEL)).add_routes(ctx.app)
     flood = FloodLimit(ctx.redis, settings.resident_messages_per_minute)
     conversation = ResidentConversation(ctx.intake, ResidentMemory(ctx.redis), WeChatPhotos(api, ctx.photos), messages,
                                         flood)
