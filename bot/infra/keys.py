@@ -214,3 +214,15 @@ def model_channel() -> str:
 def retrain_lock() -> str:
     """Held while one process retrains the model."""
     return f"{PREFIX}:retrain:lock"
+
+
+# -- WeCom (企业微信) ----------------------------------------------------------------------------------
+
+def wecom_step(member: str) -> str:
+    """What the bot waits for from a WeCom member (a return reason, a result note), with a TTL."""
+    return f"{PREFIX}:wecom:step:{member}"
+
+
+def wecom_card(number: str, member: str) -> str:
+    """The ``response_code`` of the ticket card a WeCom member was sent, to update that card (72 h)."""
+    return f"{PREFIX}:wecom:card:{number}:{member}"
