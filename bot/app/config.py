@@ -11,10 +11,15 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.channels.weixin.crypto import valid_aes_key
 from bot.infra.open_files import max_event_streams
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TELEGRAM_API = "https://api.telegram.org"
+WECHAT_API = "https://api.weixin.qq.com"
+WECOM_API = "https://qyapi.weixin.qq.com"
+# WeChat's rule for the server token of an Official Account or a WeCom app.
+WEIXIN_TOKEN = re.compile(r"[A-Za-z0-9]{3,32}")
 # Telegram's rule for setWebhook's secret_token, sent back in X-Telegram-Bot-Api-Secret-Token.
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 WEBHOOK_SECRET_RULE = "1–256 characters of A–Z a–z 0–9 _ -"
@@ -70,6 +75,23 @@ class Settings(BaseSettings):
     telegram_chat_messages_per_second: float = Field(default=1.0, gt=0)
     # A send not answered by then is retried, flagged as a possible repeat (Telegram may have taken it).
     telegram_send_timeout_seconds: float = Field(default=15.0, gt=0)
+
+    # WeChat Official Account for residents (README, WeChat): unset, no WeChat channel.
+    wechat_token: SecretStr | None = None
+    wechat_app_id: str | None = None
+    wechat_app_secret: SecretStr | None = None
+    wechat_aes_key: SecretStr | None = None  # set: encrypted (安全/兼容) mode
+    wechat_template_id: str | None = None  # the status notice sent when a customer-service message is refused
+    wechat_api: str = WECHAT_API
+    # WeCom self-built app for workers and supervisors: unset, no WeCom channel.
+    wecom_corp_id: str | None = None
+    wecom_agent_id: int | None = None
+    wecom_secret: SecretStr | None = None
+    wecom_token: SecretStr | None = None
+    wecom_aes_key: SecretStr | None = None
+    wecom_api: str = WECOM_API
+    # A WeChat or WeCom API call not answered by then is retried, flagged as a possible repeat.
+    weixin_send_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("redis_sentinels", mode="before")
     @classmethod
@@ -149,6 +171,23 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _weixin_is_complete(self) -> Settings:
+        problem = weixin_problem(self)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
+
+    @property
+    def wechat_enabled(self) -> bool:
+        """Whether the Official Account channel runs (its token, app id and secret are set)."""
+        return self.wechat_token is not None
+
+    @property
+    def wecom_enabled(self) -> bool:
+        """Whether the WeCom channel runs (its five settings are set)."""
+        return self.wecom_corp_id is not None
+
+    @model_validator(mode="after")
     def _webhook_is_safe(self) -> Settings:
         if self.bot_mode == "webhook" and self.bot_token:
             problem = webhook_problem(self.webhook_url, self.webhook_secret)
@@ -220,6 +259,47 @@ def webhook_problem(url: str | None, secret: SecretStr | None) -> str | None:
         return (f"GRIDBOT_WEBHOOK_URL must be https:// (Telegram posts webhooks only over https), not {url!r}; "
                 "http:// is accepted only on a loopback address")
     return None
+
+
+def weixin_problem(settings: Settings) -> str | None:
+    """Why the WeChat or WeCom settings must not start, or None: one channel's settings come all
+    together, the keys are what WeChat issues, and the app secret never travels over plain http."""
+    wechat = {"GRIDBOT_WECHAT_TOKEN": settings.wechat_token, "GRIDBOT_WECHAT_APP_ID": settings.wechat_app_id,
+              "GRIDBOT_WECHAT_APP_SECRET": settings.wechat_app_secret}
+    wecom = {"GRIDBOT_WECOM_CORP_ID": settings.wecom_corp_id, "GRIDBOT_WECOM_AGENT_ID": settings.wecom_agent_id,
+             "GRIDBOT_WECOM_SECRET": settings.wecom_secret, "GRIDBOT_WECOM_TOKEN": settings.wecom_token,
+             "GRIDBOT_WECOM_AES_KEY": settings.wecom_aes_key}
+    for channel, values, extra in (("WeChat", wechat, settings.wechat_aes_key), ("WeCom", wecom, None)):
+        missing = [name for name, value in values.items() if not _given(value)]
+        if len(missing) == len(values):
+            if extra is not None:
+                return "GRIDBOT_WECHAT_AES_KEY is set but the Official Account is not (GRIDBOT_WECHAT_TOKEN, …)"
+            continue
+        if missing:
+            return f"the {channel} channel needs {', '.join(missing)} as well"
+    return _weixin_value_problem(settings)
+
+
+def _weixin_value_problem(settings: Settings) -> str | None:
+    for name, token in (("GRIDBOT_WECHAT_TOKEN", settings.wechat_token), ("GRIDBOT_WECOM_TOKEN", settings.wecom_token)):
+        if token is not None and not WEIXIN_TOKEN.fullmatch(token.get_secret_value()):
+            return f"{name} must be 3–32 letters or digits (WeChat's rule for the server token)"
+    for name, key in (("GRIDBOT_WECHAT_AES_KEY", settings.wechat_aes_key), ("GRIDBOT_WECOM_AES_KEY", settings.wecom_aes_key)):
+        if key is not None and not valid_aes_key(key.get_secret_value()):
+            return f"{name} must be the 43-character EncodingAESKey the admin console shows"
+    for name, url in (("GRIDBOT_WECHAT_API", settings.wechat_api), ("GRIDBOT_WECOM_API", settings.wecom_api)):
+        parts = urlsplit(url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            return f"{name} must be an https:// address, not {url!r}"
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+            return f"{name} must be https:// (the app secret goes to it), not {url!r}; http:// only on a loopback address"
+    return None
+
+
+def _given(value: object) -> bool:
+    if isinstance(value, SecretStr):
+        return bool(value.get_secret_value())
+    return value is not None and value != ""
 
 
 def _is_loopback(host: str) -> bool:

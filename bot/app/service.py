@@ -21,10 +21,12 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.weixin.context import ChannelContext
 from bot.channels.telegram.check import check_bot_api, register_webhook
 from bot.channels.telegram.fsm import CoalescedRedisStorage
 from bot.channels.telegram.updates import TelegramPoller, UpdateConsumer, UpdateLog, webhook_handler
@@ -55,6 +57,7 @@ from handlers.middlewares import ResidentFloodLimit
 
 log = logging.getLogger("gridbot")
 WEBHOOK_PATH = "/telegram/webhook"
+WEIXIN_CONNECTIONS = 64  # open connections to the WeChat and WeCom APIs, at most
 
 
 @dataclass
@@ -72,6 +75,7 @@ class Service:
     http_port: int | None = None
     metrics: Metrics | None = None
     _embedded: EmbeddedRedis | None = None
+    _weixin_session: aiohttp.ClientSession | None = None
     _runner: web.AppRunner | None = None
     _sockets: list[socket.socket] = field(default_factory=list)
     _accept_errors: AcceptErrorThrottle = field(default_factory=AcceptErrorThrottle)
@@ -118,6 +122,9 @@ class Service:
         self._spawn(MemoryWatch(self.redis).run(self._stop))
         if self.bot is not None:
             self._start_telegram(intake, app, photos)
+        if settings.wechat_enabled or settings.wecom_enabled:
+            context = self._channel_context(intake, app, photos, links, web_consumer)
+            del context  # the WeChat and WeCom channels start here
         self._spawn(Scheduler(self.domain.store, self.domain.tickets, self.clock).run(self._stop))
         self._spawn(self.models.listen(self.redis, self._stop))
         await self._listen(app)
@@ -171,6 +178,14 @@ class Service:
         else:
             app.router.add_post(WEBHOOK_PATH, webhook_handler(update_log, self._webhook_secret()))
 
+    def _channel_context(self, intake: Intake, app: web.Application, photos: PhotoStore, links: PhotoLinks,
+                         consumer: str) -> ChannelContext:
+        """What the WeChat and WeCom channels are started with; their API session closes with the service."""
+        assert self.redis is not None and self.domain is not None and self.metrics is not None
+        self._weixin_session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=WEIXIN_CONNECTIONS))
+        return ChannelContext(self.settings, self.redis, app, intake, self.domain, photos, links, self.metrics,
+                              consumer, self._stop, self._spawn, self._weixin_session)
+
     def _spawn(self, coro: object) -> None:
         self._tasks.append(asyncio.create_task(coro))  # type: ignore[arg-type]
 
@@ -184,6 +199,8 @@ class Service:
             await self._runner.cleanup()
         if self.bot is not None:
             await self.bot.session.close()
+        if self._weixin_session is not None:
+            await self._weixin_session.close()
         if self.redis is not None:
             await self.redis.aclose()
         for sock in self._sockets:

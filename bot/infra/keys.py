@@ -216,6 +216,36 @@ def retrain_lock() -> str:
     return f"{PREFIX}:retrain:lock"
 
 
+def inbound(channel: str) -> str:
+    """The stream of callbacks received from WeChat (``wechat``) or WeCom (``wecom``)."""
+    return f"{PREFIX}:inbound:{channel}"
+
+
+def inbound_seen(channel: str, dedupe_id: str) -> str:
+    """Set once a callback (a message id, or an event's sender and time) was appended: retries add nothing."""
+    return f"{PREFIX}:inbound:{channel}:seen:{dedupe_id}"
+
+
+def inbound_attempts(channel: str, entry_id: str) -> str:
+    """How often handling one received callback failed."""
+    return f"{PREFIX}:inbound:{channel}:attempts:{entry_id}"
+
+
+def weixin_token(account: str) -> str:
+    """The access token of the WeChat (``wechat``) or WeCom (``wecom``) account, shared by all processes."""
+    return f"{PREFIX}:token:{account}"
+
+
+def weixin_token_lock(account: str) -> str:
+    """Held by the one process refreshing an account's access token."""
+    return f"{PREFIX}:token:{account}:lock"
+
+
+def weixin_token_force(account: str) -> str:
+    """Set when the API refused the current token: the next refresh asks for a new one."""
+    return f"{PREFIX}:token:{account}:force"
+
+
 # -- WeCom (企业微信) ----------------------------------------------------------------------------------
 
 def wecom_step(member: str) -> str:
