@@ -104,7 +104,8 @@ async def _choose(desk: Desk, member: Member, key: CardKey, response_code: str) 
         await desk.reply(member, refused(outcome, key.number))
         return
     if dispatching:
-        done, label = staff_texts.dispatched(key.number, key.arg), wecom_texts.dispatched_to(key.arg)
+        grid_name = outcome.ticket.grid_name if outcome.ticket and outcome.ticket.grid_name else key.arg
+        done, label = staff_texts.dispatched(key.number, key.arg), wecom_texts.dispatched_to(grid_name)
     else:
         name = desk.taxonomy.name(key.arg)
         done, label = staff_texts.recategorised_done(key.number, name), wecom_texts.recategorised_to(name)

@@ -1,0 +1,59 @@
+"""One grid, workers on two channels: both get the ticket, the first to accept wins, and the other hears
+who took it (a WeCom card is updated in place; Telegram gets its TAKEN message)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.people.directory import telegram_key
+from bot.tickets.states import Status
+from tests.botapi.client import User
+from tests.wecom_harness import World, wecom_world  # noqa: F401  (the fixture)
+from tests.wxapi.reading import text_of
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def _with_telegram_worker(world: World) -> User:
+    telegram_worker = world.tg.user("刘网格")
+    await world.service.domain.people.add_worker(telegram_key(telegram_worker.id), "GC-XY-01", "刘网格")
+    return telegram_worker
+
+
+async def test_the_wecom_worker_accepts_and_the_telegram_one_hears_who(wecom_world: World) -> None:
+    world = wecom_world
+    telegram_worker = await _with_telegram_worker(world)
+    number = await world.open_ticket()
+    offer = await world.tg.wait_for_message(telegram_worker.id, lambda m: number in (m.get("text") or ""), 8.0,
+                                            after=0)
+    card = await world.card(world.worker, "新工单", number)
+    await world.presses(world.worker, card, f"accept:{number}")
+    await world.tg.wait_for_message(telegram_worker.id, lambda m: "已由同事李四接单" in (m.get("text") or ""), 8.0,
+                                    after=0)
+    # The colleague on WeCom (the same grid) sees it on the card he was sent.
+    colleague_card = await world.card(world.colleague, "新工单", number)
+    await world.wx.wait_until(lambda: colleague_card["replace_name"], what="the colleague's card updated")
+    assert colleague_card["replace_name"] == "已由李四接单"
+    # The Telegram worker presses 接单 on the message he still has: refused, naming who took it.
+    query_id = await world.tg.press(telegram_worker, offer, "接单")
+    answer = await world.tg.wait_for_callback_answer(query_id, timeout=8.0)
+    assert "李四" in answer["text"]
+    assert (await world.service.domain.tickets.get(number)).worker == world.worker.key
+
+
+async def test_the_telegram_worker_accepts_and_the_wecom_card_says_who(wecom_world: World) -> None:
+    world = wecom_world
+    telegram_worker = await _with_telegram_worker(world)
+    number = await world.open_ticket()
+    card = await world.card(world.worker, "新工单", number)
+    offer = await world.tg.wait_for_message(telegram_worker.id, lambda m: number in (m.get("text") or ""), 8.0,
+                                            after=0)
+    await world.tg.press(telegram_worker, offer, "接单")
+    await world.wx.wait_until(lambda: card["replace_name"], what="the WeCom card updated")
+    assert card["replace_name"] == "已由刘网格接单" and "已由刘网格接单" in text_of(card)
+    # Pressed anyway (a stale card on another device): refused, nothing changes.
+    code = world.wx.state.cards.new_code(card["task_id"], "lisi")
+    await world.worker.presses(card["task_id"], f"accept:{number}", code)
+    await world.hears(world.worker, number, "已由刘网格接单")
+    ticket = await world.service.domain.tickets.get(number)
+    assert ticket.status == Status.ACCEPTED and ticket.worker == telegram_key(telegram_worker.id)
