@@ -147,3 +147,20 @@ async def world(bot_api, redis, redis_url: str, tmp_path: Path, trained_models: 
     running = await start_world(bot_api, redis_url, tmp_path / "var", trained_models)
     yield running
     await running.service.stop()
+
+
+@pytest.fixture
+async def wecom_world(bot_api, redis, redis_url: str, tmp_path: Path, trained_models: Path):
+    """gridbot with Telegram and WeCom against the local Bot API and WeCom API servers, WeCom staff in place."""
+    import aiohttp
+
+    from tests.wecom_harness import start_world as start_wecom_world
+    from tests.wxapi.server import WxAPIServer
+
+    async with WxAPIServer() as wx, aiohttp.ClientSession() as session:
+        running = await start_wecom_world(bot_api, wx, redis_url, tmp_path / "var", trained_models, session)
+        try:
+            yield running
+        finally:
+            await running.service.stop()
+        assert wx.internal_errors == []

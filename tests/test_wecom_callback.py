@@ -14,7 +14,7 @@ from bot.infra import keys
 from bot.infra.embedded_redis import EmbeddedRedis
 from bot.tickets.states import Status
 from tests.botapi.server import BotAPIServer
-from tests.wecom_harness import World, start_world, wecom_world  # noqa: F401  (the fixture)
+from tests.wecom_harness import World, start_world
 from tests.wxapi.server import WxAPIServer
 from tests.wxapi.xmlmsg import xml_of
 

@@ -8,7 +8,7 @@ import pytest
 from bot.people.directory import telegram_key
 from bot.tickets.states import Status
 from tests.botapi.client import User
-from tests.wecom_harness import World, wecom_world  # noqa: F401  (the fixture)
+from tests.wecom_harness import World
 from tests.wxapi.reading import text_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

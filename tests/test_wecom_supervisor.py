@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.tickets.states import Status
-from tests.wecom_harness import World, wecom_world  # noqa: F401  (the fixture)
+from tests.wecom_harness import World
 from tests.wxapi.reading import text_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

@@ -11,13 +11,11 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from bot.app.config import Settings
 from bot.app.service import Service
@@ -167,16 +165,3 @@ async def start_world(tg: BotAPIServer, wx: WxAPIServer, redis_url: str, data_di
     await people.add_supervisor(members["chenzr"].key, Level.COMMUNITY, "西隅社区", "陈主任")
     return World(service, wx, tg, service.clock, tg.user("王阿姨"), members["lisi"], members["wangwu"],
                  members["zhaoliu"], members["chenzr"], session)
-
-
-@pytest.fixture
-async def wecom_world(bot_api: BotAPIServer, redis: Any, redis_url: str, tmp_path: Path,
-                      trained_models: Path) -> AsyncIterator[World]:
-    """gridbot with Telegram and WeCom against both local API servers, with WeCom staff in place."""
-    async with WxAPIServer() as wx, aiohttp.ClientSession() as session:
-        world = await start_world(bot_api, wx, redis_url, tmp_path / "var", trained_models, session)
-        try:
-            yield world
-        finally:
-            await world.service.stop()
-        assert wx.internal_errors == []
