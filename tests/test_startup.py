@@ -136,6 +136,31 @@ async def test_unsafe_webhook_mode_refuses_to_start_naming_the_setting(serve, se
     assert not (running.data_dir / "redis").exists()  # nothing was started
 
 
+GOOD_AES = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
+WECHAT = {"wechat_token": "tok123", "wechat_app_id": "wx1234567890abcdef", "wechat_app_secret": "s3cr3t-app"}
+WECOM = {"wecom_corp_id": "ww1234567890", "wecom_agent_id": "1000002", "wecom_secret": "s3cr3t-corp",
+         "wecom_token": "tok456", "wecom_aes_key": GOOD_AES}
+
+
+@pytest.mark.parametrize(("settings", "told"), [
+    ({"wechat_token": "tok123"}, "the WeChat channel needs GRIDBOT_WECHAT_APP_ID, GRIDBOT_WECHAT_APP_SECRET as well"),
+    ({**WECHAT, "wechat_aes_key": "s3cr3t-short"}, "GRIDBOT_WECHAT_AES_KEY must be the 43-character EncodingAESKey"),
+    ({**WECHAT, "wechat_token": "s3cr3t token!"}, "GRIDBOT_WECHAT_TOKEN must be 3–32 letters or digits"),
+    ({**WECHAT, "wechat_api": "http://api.example.cn"}, "GRIDBOT_WECHAT_API must be https://"),
+    ({"wechat_aes_key": GOOD_AES}, "GRIDBOT_WECHAT_AES_KEY is set but the Official Account is not"),
+    ({**WECOM, "wecom_aes_key": ""}, "the WeCom channel needs GRIDBOT_WECOM_AES_KEY as well"),
+    ({**WECOM, "wecom_agent_id": "abc"}, "GRIDBOT_WECOM_AGENT_ID"),
+], ids=["wechat incomplete", "bad aes key", "bad token", "plain http api", "key alone", "wecom without key",
+        "agent id not a number"])
+async def test_incomplete_or_unsafe_wechat_settings_refuse_to_start(serve, settings: dict[str, str], told: str) -> None:
+    running = await serve(**settings)
+    assert await running.exit_status(20) == 1
+    assert len(running.lines) == 1 and running.lines[0].startswith("gridbot: error: configuration "), running.stderr
+    assert told in running.lines[0], running.lines[0]
+    assert "s3cr3t" not in running.stderr  # a secret is never echoed
+    assert not (running.data_dir / "redis").exists()
+
+
 @pytest.mark.slow
 async def test_unreachable_bot_api_fails_fast_with_one_line(serve) -> None:
     api = f"http://127.0.0.1:{free_port()}"  # nobody listens there

@@ -47,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as err:
         first = err.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ())) or "settings"
+        # A field is named as the operator set it: the environment variable (GRIDBOT_WECOM_AGENT_ID).
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        where = f"GRIDBOT_{where.upper()}" if where else "settings"
         print(f"gridbot: error: configuration {where}: {first['msg']}", file=sys.stderr)
         return 1
     try:
