@@ -8,7 +8,9 @@ import pytest
 from bot.infra import keys
 from bot.people.directory import wecom_key
 from bot.tickets.states import Status
-from tests.wecom_harness import World
+from tests.botapi.media import TINY_JPEG
+from tests.telegram_harness import NUMBER
+from tests.wecom_harness import LAMP, World
 from tests.wxapi.reading import text_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -139,3 +141,45 @@ async def test_tasks_lists_the_members_open_tickets(wecom_world: World) -> None:
     listing = await world.hears(world.worker, "待办工单")
     assert first in text_of(listing) and second in text_of(listing)
     assert "<b>" not in text_of(listing)  # WeCom texts are plain
+
+
+async def test_a_reminder_comes_as_a_card_to_act_on(wecom_world: World) -> None:
+    world = wecom_world
+    number = await world.open_ticket()
+    card = await world.card(world.worker, "新工单", number)
+    await world.presses(world.worker, card, f"accept:{number}")
+    await world.wx.wait_until(lambda: card["updates"], what="the card updated")
+    world.clock.advance(0.85 * 72 * 3600)  # past 80 % of the 72 hours
+    reminder = await world.card(world.worker, "即将到期", number, timeout=10)
+    assert button_keys(reminder) == [f"resolve:{number}", f"return:{number}"]  # it is in hand already
+
+
+async def test_the_tickets_photo_is_a_signed_staff_link_on_the_card(wecom_world: World) -> None:
+    world = wecom_world
+    stored = await world.service_photos().save(TINY_JPEG)
+    number = await world.open_ticket(photo=stored.reference)
+    card = await world.card(world.worker, "新工单", number)
+    [photo] = [item for item in card["card"]["horizontal_content_list"] if item.get("type") == 1]
+    assert photo["keyname"] == "照片" and "/photos/" in photo["url"] and "sig=" in photo["url"]
+    path = photo["url"].split("/", 3)[3]
+    async with world.session.get(f"http://127.0.0.1:{world.service.http_port}/{path}") as response:
+        assert response.status == 200 and response.content_type == "image/jpeg"
+
+
+async def test_the_whole_loop_from_a_residents_message_to_the_rating(wecom_world: World) -> None:
+    world = wecom_world
+    await world.tg.send_text(world.resident, LAMP)
+    opened = await world.resident_sees("已受理")
+    number = NUMBER.search(opened["text"]).group(0)
+    card = await world.card(world.worker, "新工单", number)
+    await world.presses(world.worker, card, f"accept:{number}")
+    await world.resident_sees(number, "已接单")
+    await world.wx.wait_until(lambda: card["updates"], what="the card updated")
+    await world.presses(world.worker, card, f"resolve:{number}")
+    await world.hears(world.worker, "处理结果", number)
+    await world.worker.says("灯已修好")
+    done = await world.resident_sees(number, "已办结", "灯已修好")
+    await world.tg.press(world.resident, done, "5")
+    await world.resident_sees(number, "感谢您的评价")
+    await world.hears(world.worker, number, "5 分", "已关闭")
+    assert (await world.service.domain.tickets.get(number)).status == Status.CLOSED

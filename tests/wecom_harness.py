@@ -23,6 +23,7 @@ from bot.channels.weixin.crypto import MessageCrypto, signature
 from bot.grids.map import Location
 from bot.infra.clock import ManualClock
 from bot.people.directory import Level, telegram_key
+from bot.photos.store import PhotoStore
 from bot.tickets.service import NewRequest
 from tests.botapi.client import User
 from tests.botapi.server import BotAPIServer
@@ -108,6 +109,10 @@ class World:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.service.http_port}/wecom"
+
+    def service_photos(self) -> PhotoStore:
+        """The service's photo store (as its web chat keeps residents' uploads)."""
+        return PhotoStore(self.service.settings.uploads_dir)
 
     async def open_ticket(self, text: str = LAMP, grid_id: str | None = "GC-XY-01", photo: str | None = None,
                           category: str = "municipal") -> str:
