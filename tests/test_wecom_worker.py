@@ -61,9 +61,7 @@ async def test_accept_resolve_with_a_photo_and_a_note_reaches_the_resident(wecom
 async def test_resolve_with_a_note_alone_and_a_command_gives_a_step_up(wecom_world: World) -> None:
     world = wecom_world
     number = await world.open_ticket()
-    card = await world.card(world.worker, "新工单", number)
-    await world.presses(world.worker, card, f"accept:{number}")
-    await world.wx.wait_until(lambda: card["updates"], what="the card updated")
+    card = await world.accepts(world.worker, number)
     await world.presses(world.worker, card, f"resolve:{number}")
     await world.hears(world.worker, "处理结果", number)
     await world.worker.says("/tasks")  # a command instead of the note: the step is given up
@@ -146,9 +144,7 @@ async def test_tasks_lists_the_members_open_tickets(wecom_world: World) -> None:
 async def test_a_reminder_comes_as_a_card_to_act_on(wecom_world: World) -> None:
     world = wecom_world
     number = await world.open_ticket()
-    card = await world.card(world.worker, "新工单", number)
-    await world.presses(world.worker, card, f"accept:{number}")
-    await world.wx.wait_until(lambda: card["updates"], what="the card updated")
+    card = await world.accepts(world.worker, number)
     world.clock.advance(0.85 * 72 * 3600)  # past 80 % of the 72 hours
     reminder = await world.card(world.worker, "即将到期", number, timeout=10)
     assert button_keys(reminder) == [f"resolve:{number}", f"return:{number}"]  # it is in hand already
@@ -171,10 +167,8 @@ async def test_the_whole_loop_from_a_residents_message_to_the_rating(wecom_world
     await world.tg.send_text(world.resident, LAMP)
     opened = await world.resident_sees("已受理")
     number = NUMBER.search(opened["text"]).group(0)
-    card = await world.card(world.worker, "新工单", number)
-    await world.presses(world.worker, card, f"accept:{number}")
+    card = await world.accepts(world.worker, number)
     await world.resident_sees(number, "已接单")
-    await world.wx.wait_until(lambda: card["updates"], what="the card updated")
     await world.presses(world.worker, card, f"resolve:{number}")
     await world.hears(world.worker, "处理结果", number)
     await world.worker.says("灯已修好")

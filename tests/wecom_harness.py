@@ -141,6 +141,13 @@ class World:
         code = self.wx.press(member.userid, card["task_id"], key)
         assert await member.presses(card["task_id"], key, code) == 200
 
+    async def accepts(self, member: Member, number: str) -> Entry:
+        """``member`` presses 接单 on their card of ``number``; the card once gridbot updated it."""
+        card = await self.card(member, "新工单", number)
+        await self.presses(member, card, f"accept:{number}")
+        await self.wx.wait_until(lambda: card["updates"], what="the card updated")
+        return card
+
     def texts(self, member: Member) -> list[str]:
         return [text_of(e) for e in self.wx.sent(member.key)]
 
