@@ -140,6 +140,15 @@ async def bot_api():
 
 
 @pytest.fixture
+async def wx_api():
+    """A fresh local WeChat Official Account + WeCom API server (tests/wxapi), safe (encrypted) mode."""
+    from tests.wxapi import WxAPIServer
+
+    async with WxAPIServer() as server:
+        yield server
+
+
+@pytest.fixture
 async def world(bot_api, redis, redis_url: str, tmp_path: Path, trained_models: Path):
     """gridbot serving Telegram (polling) against the local Bot API server, with people in place."""
     from tests.telegram_harness import start_world
