@@ -30,10 +30,8 @@ def verification_query(world: World, echostr: str, token: str | None = None) -> 
 
 async def test_url_verification_answers_the_decrypted_echostr(wecom_world: World) -> None:
     world = wecom_world
-    app = world.wx.app
-    echostr = MessageCrypto(app.token, app.aes_key, app.corp_id).encrypt("1616140317555161061")
-    async with world.session.get(world.url, params=verification_query(world, echostr)) as response:
-        assert response.status == 200 and await response.text() == "1616140317555161061"
+    answered = await world.worker.verify("1616140317555161061")
+    assert answered.status == 200 and answered.body == "1616140317555161061"
 
 
 @pytest.mark.parametrize("case", ["wrong token", "other corp", "no echostr", "not base64"])
@@ -51,19 +49,17 @@ async def test_an_encrypted_callback_is_handled_and_a_forged_signature_is_403(we
     world = wecom_world
     number = await world.open_ticket()
     card = await world.card(world.worker, number)
-    query, body = world.worker.envelope({
-        "ToUserName": world.wx.app.corp_id, "FromUserName": "lisi", "CreateTime": int(time.time()),
-        "MsgType": "event", "Event": "template_card_event", "EventKey": f"accept:{number}",
-        "TaskId": card["task_id"], "ResponseCode": world.wx.press("lisi", card["task_id"], f"accept:{number}"),
-        "AgentID": world.wx.app.agent_id})
+    code = world.wx.press("lisi", card["task_id"], f"accept:{number}")
+    body, query = world.worker.body_and_query(world.worker.fields(
+        "event", Event="template_card_event", EventKey=f"accept:{number}", TaskId=card["task_id"], ResponseCode=code))
     forged = {**query, "msg_signature": signature("notthetoken", query["timestamp"], query["nonce"], "x")}
-    assert await world.worker.post(forged, body) == 403
-    assert await world.worker.post({k: v for k, v in query.items() if k != "msg_signature"}, body) == 403
+    assert (await world.worker.raw(body, forged)).status == 403
+    assert (await world.worker.raw(body, {k: v for k, v in query.items() if k != "msg_signature"})).status == 403
     assert world.service.redis is not None
     assert await world.service.redis.xlen(keys.inbound("wecom")) == 0
     assert (await world.service.domain.tickets.get(number)).status == Status.ASSIGNED
 
-    assert await world.worker.post(query, body) == 200
+    assert (await world.worker.raw(body, query)).status == 200
     await world.resident_sees(number, "已接单")
 
 
@@ -74,7 +70,7 @@ async def test_a_message_for_another_corp_is_403(wecom_world: World) -> None:
     encrypted = other.encrypt(xml_of({"FromUserName": "lisi", "MsgType": "text", "Content": "/tasks", "MsgId": 1}))
     timestamp, nonce = str(int(time.time())), "n1"
     query = {"msg_signature": signature(app.token, timestamp, nonce, encrypted), "timestamp": timestamp, "nonce": nonce}
-    assert await world.worker.post(query, xml_of({"Encrypt": encrypted}).encode()) == 403
+    assert (await world.worker.raw(xml_of({"Encrypt": encrypted}).encode(), query)).status == 403
 
 
 @pytest.mark.parametrize("body", [
@@ -99,7 +95,7 @@ async def test_an_encrypted_body_that_is_not_xml_is_400(wecom_world: World) -> N
     encrypted = MessageCrypto(app.token, app.aes_key, app.corp_id).encrypt("<xml><MsgType>text")
     timestamp, nonce = str(int(time.time())), "n2"
     query = {"msg_signature": signature(app.token, timestamp, nonce, encrypted), "timestamp": timestamp, "nonce": nonce}
-    assert await world.worker.post(query, xml_of({"Encrypt": encrypted}).encode()) == 400
+    assert (await world.worker.raw(xml_of({"Encrypt": encrypted}).encode(), query)).status == 400
 
 
 async def test_a_retried_message_changes_nothing_more(wecom_world: World) -> None:
@@ -108,8 +104,9 @@ async def test_a_retried_message_changes_nothing_more(wecom_world: World) -> Non
     card = await world.card(world.worker, number)
     await world.presses(world.worker, card, f"return:{number}")
     await world.hears(world.worker, "原因", number)
-    assert await world.worker.says("不归我们管") == 200
-    assert await world.worker.retry() == 200 and await world.worker.retry() == 200  # same MsgId
+    reason = await world.worker.text("不归我们管")
+    assert reason.ok
+    assert (await world.worker.repost(reason)).ok and (await world.worker.repost(reason)).ok  # same MsgId
     await world.hears(world.worker, "已退回", number)
     assert world.service.redis is not None
     assert await world.service.redis.xlen(keys.inbound("wecom")) == 2  # the press and the reason, once each
@@ -122,8 +119,8 @@ async def test_a_retried_card_event_changes_nothing_more(wecom_world: World) -> 
     world = wecom_world
     number = await world.open_ticket()
     card = await world.card(world.worker, number)
-    await world.presses(world.worker, card, f"accept:{number}")
-    assert await world.worker.retry() == 200  # the same FromUserName + CreateTime + event
+    pressed = await world.presses(world.worker, card, f"accept:{number}")
+    assert (await world.worker.repost(pressed)).ok  # the same FromUserName + CreateTime + event
     await world.resident_sees(number, "已接单")
     await world.wx.wait_until(lambda: card["updates"], what="the card updated")
     assert world.service.redis is not None
@@ -139,12 +136,11 @@ async def test_redis_unreachable_is_503_so_wecom_retries(bot_api: BotAPIServer, 
     async with WxAPIServer() as wx, aiohttp.ClientSession() as session:
         world = await start_world(bot_api, wx, own.start(), tmp_path / "var", trained_models, session)
         try:
-            query, body = world.worker.envelope({"FromUserName": "lisi", "MsgType": "text", "Content": "/tasks",
-                                                 "MsgId": 77, "CreateTime": 1, "AgentID": wx.app.agent_id})
+            body, query = world.worker.body_and_query(world.worker.fields("text", Content="/tasks", MsgId=77))
             own.stop()
-            assert await world.worker.post(query, body) == 503
+            assert (await world.worker.raw(body, query)).status == 503
             own.start()
-            assert await world.worker.post(query, body) == 200
+            assert (await world.worker.raw(body, query)).status == 200
             await world.hears(world.worker, "待办工单", timeout=20)
         finally:
             await world.service.stop()

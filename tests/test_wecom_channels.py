@@ -53,7 +53,7 @@ async def test_the_telegram_worker_accepts_and_the_wecom_card_says_who(wecom_wor
     assert card["replace_name"] == "已由刘网格接单" and "已由刘网格接单" in text_of(card)
     # Pressed anyway (a stale card on another device): refused, nothing changes.
     code = world.wx.state.cards.new_code(card["task_id"], "lisi")
-    await world.worker.presses(card["task_id"], f"accept:{number}", code)
+    await world.worker.card_event(f"accept:{number}", card["task_id"], code)
     await world.hears(world.worker, number, "已由刘网格接单")
     ticket = await world.service.domain.tickets.get(number)
     assert ticket.status == Status.ACCEPTED and ticket.worker == telegram_key(telegram_worker.id)

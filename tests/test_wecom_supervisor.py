@@ -70,9 +70,9 @@ async def test_recategorise_from_the_card_over_several_cards_of_choices(wecom_wo
 async def test_a_worker_pressing_a_supervisors_key_changes_nothing(wecom_world: World) -> None:
     world = wecom_world
     number, card = await _returned(world)
-    assert await world.worker.presses(card["task_id"], f"dispatch:{number}:GC-XY-01", "code") == 200
+    assert (await world.worker.card_event(f"dispatch:{number}:GC-XY-01", card["task_id"], "code")).ok
     await world.hears(world.worker, number, "不属于您")
-    assert await world.worker.presses(card["task_id"], f"recategorise:{number}", "code") == 200
+    assert (await world.worker.card_event(f"recategorise:{number}", card["task_id"], "code")).ok
     await world.wx.wait_until(lambda: sum("不属于您" in t for t in world.texts(world.worker)) == 2,
                               what="both presses refused")
     ticket = await world.service.domain.tickets.get(number)

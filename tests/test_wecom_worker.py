@@ -46,9 +46,9 @@ async def test_accept_resolve_with_a_photo_and_a_note_reaches_the_resident(wecom
     await world.presses(world.worker, card, f"resolve:{number}")
     await world.hears(world.worker, "处理结果", number)
     media_id = world.wx.add_media()
-    assert await world.worker.sends_image(media_id) == 200
+    assert (await world.worker.image(media_id)).ok
     await world.hears(world.worker, "已收到", "照片", number)
-    assert await world.worker.says("已更换灯泡，恢复照明") == 200
+    assert (await world.worker.text("已更换灯泡，恢复照明")).ok
     await world.hears(world.worker, number, "已办结")
     done = await world.resident_sees(number, "已办结", "已更换灯泡")
     assert "photo" in done  # the worker's photo reaches the resident
@@ -64,15 +64,15 @@ async def test_resolve_with_a_note_alone_and_a_command_gives_a_step_up(wecom_wor
     card = await world.accepts(world.worker, number)
     await world.presses(world.worker, card, f"resolve:{number}")
     await world.hears(world.worker, "处理结果", number)
-    await world.worker.says("/tasks")  # a command instead of the note: the step is given up
+    await world.worker.text("/tasks")  # a command instead of the note: the step is given up
     await world.hears(world.worker, "已放弃", number)
     assert (await world.service.domain.tickets.get(number)).status == Status.ACCEPTED
 
     await world.presses(world.worker, card, f"resolve:{number}")
     seen = len(world.wx.sent(world.worker.key))
-    await world.worker.says("  ")  # an empty note is asked for again
+    await world.worker.text("  ")  # an empty note is asked for again
     await world.hears(world.worker, "处理结果", number, after=seen)
-    await world.worker.says("已清理")
+    await world.worker.text("已清理")
     await world.resident_sees(number, "已办结", "已清理")
     ticket = await world.service.domain.tickets.get(number)
     assert ticket.status == Status.RESOLVED and ticket.result_photo is None
@@ -84,7 +84,7 @@ async def test_return_with_a_reason_goes_to_the_supervisor(wecom_world: World) -
     card = await world.card(world.worker, "新工单", number)
     await world.presses(world.worker, card, f"return:{number}")
     await world.hears(world.worker, "退回", "原因", number)
-    await world.worker.says("不属于本网格，是隔壁小区的")
+    await world.worker.text("不属于本网格，是隔壁小区的")
     await world.hears(world.worker, number, "已退回")
     ticket = await world.service.domain.tickets.get(number)
     assert ticket.status == Status.PENDING and ticket.return_reason == "不属于本网格，是隔壁小区的"
@@ -98,9 +98,9 @@ async def test_a_press_by_someone_else_changes_nothing(wecom_world: World) -> No
     number = await world.open_ticket()
     card = await world.card(world.worker, "新工单", number)
     # zhaoliu is in the app, but no worker of this grid: he posts the key of lisi's card
-    assert await world.stranger.presses(card["task_id"], f"accept:{number}", "forged-code") == 200
+    assert (await world.stranger.card_event(f"accept:{number}", card["task_id"], "forged-code")).ok
     await world.hears(world.stranger, number, "不属于您")
-    await world.stranger.presses(card["task_id"], f"resolve:{number}", "forged-code")
+    await world.stranger.card_event(f"resolve:{number}", card["task_id"], "forged-code")
     await world.hears(world.stranger, number, "不属于您", after=1)
     assert (await world.service.domain.tickets.get(number)).status == Status.ASSIGNED
     assert card["updates"] == [] and world.wx.card_updates == []
@@ -112,7 +112,7 @@ async def test_a_forged_key_changes_nothing(wecom_world: World, key: str) -> Non
     world = wecom_world
     number = await world.open_ticket()
     card = await world.card(world.worker, "新工单", number)
-    assert await world.worker.presses(card["task_id"], key.format(number=number), "code") == 200
+    assert (await world.worker.card_event(key.format(number=number), card["task_id"], "code")).ok
     await world.hears(world.worker, "按钮已失效")
     assert (await world.service.domain.tickets.get(number)).status == Status.ASSIGNED
     assert world.wx.card_updates == []
@@ -122,12 +122,12 @@ async def test_join_by_wecom_text_binds_the_member_to_the_grid(wecom_world: Worl
     world = wecom_world
     people = world.service.domain.people
     code = await people.create_invite("GC-XY-02")
-    assert await world.stranger.says(f"加入 {code.lower()}") == 200
+    assert (await world.stranger.text(f"加入 {code.lower()}")).ok
     await world.hears(world.stranger, "绑定成功", "GC-XY-02")
     assert (await people.get_worker(wecom_key("ZhaoLiu"))).grids == ("GC-XY-02",)
-    await world.stranger.says(f"/join {code}")  # used once
+    await world.stranger.text(f"/join {code}")  # used once
     await world.hears(world.stranger, "邀请码无效")
-    await world.stranger.says("你好")
+    await world.stranger.text("你好")
     await world.hears(world.stranger, "/tasks")  # what this app does
 
 
@@ -135,7 +135,7 @@ async def test_tasks_lists_the_members_open_tickets(wecom_world: World) -> None:
     world = wecom_world
     first = await world.open_ticket()
     second = await world.open_ticket("西正路8号楼下垃圾堆了三天没人收", category="sanitation")
-    await world.worker.says("任务")
+    await world.worker.text("任务")
     listing = await world.hears(world.worker, "待办工单")
     assert first in text_of(listing) and second in text_of(listing)
     assert "<b>" not in text_of(listing)  # WeCom texts are plain
@@ -144,7 +144,7 @@ async def test_tasks_lists_the_members_open_tickets(wecom_world: World) -> None:
 async def test_a_reminder_comes_as_a_card_to_act_on(wecom_world: World) -> None:
     world = wecom_world
     number = await world.open_ticket()
-    card = await world.accepts(world.worker, number)
+    await world.accepts(world.worker, number)
     world.clock.advance(0.85 * 72 * 3600)  # past 80 % of the 72 hours
     reminder = await world.card(world.worker, "即将到期", number, timeout=10)
     assert button_keys(reminder) == [f"resolve:{number}", f"return:{number}"]  # it is in hand already
@@ -171,7 +171,7 @@ async def test_the_whole_loop_from_a_residents_message_to_the_rating(wecom_world
     await world.resident_sees(number, "已接单")
     await world.presses(world.worker, card, f"resolve:{number}")
     await world.hears(world.worker, "处理结果", number)
-    await world.worker.says("灯已修好")
+    await world.worker.text("灯已修好")
     done = await world.resident_sees(number, "已办结", "灯已修好")
     await world.tg.press(world.resident, done, "5")
     await world.resident_sees(number, "感谢您的评价")

@@ -1,17 +1,14 @@
 """A running gridbot with its WeCom channel, against the local WeCom API server (tests/wxapi) and the
 local Bot API server (residents, and a Telegram worker, are on Telegram).
 
-WeCom members are played by :class:`Member`: each posts signed, encrypted callbacks to ``/wecom`` as
-WeCom does (a text, an image, a card's button pressed), and reads what gridbot sent them from the API
-server's mailbox.
+WeCom members are the simulator's :class:`tests.wxapi.simulator.WeComMember`: each posts signed,
+encrypted callbacks to ``/wecom`` as WeCom does (a text, an image, a card's button pressed), and reads
+what gridbot sent them from the API server's mailbox.
 """
 
 from __future__ import annotations
 
-import itertools
-import secrets
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +16,6 @@ import aiohttp
 
 from bot.app.config import Settings
 from bot.app.service import Service
-from bot.channels.weixin.crypto import MessageCrypto, signature
 from bot.grids.map import Location
 from bot.infra.clock import ManualClock
 from bot.people.directory import Level, telegram_key
@@ -29,66 +25,13 @@ from tests.botapi.client import User
 from tests.botapi.server import BotAPIServer
 from tests.domain import START
 from tests.telegram_harness import copy_models
-from tests.wxapi.accounts import WeComApp
+from tests.wxapi.posting import Posted
 from tests.wxapi.reading import text_of
 from tests.wxapi.server import WxAPIServer
-from tests.wxapi.xmlmsg import xml_of
+from tests.wxapi.simulator import WeComMember as Member
 
 Entry = dict[str, Any]
 LAMP = "西正路8号门口的路灯坏了好几天，晚上黑漆漆的"
-_create_times = itertools.count(int(time.time()))  # every callback its own second, as if typed one by one
-
-
-@dataclass
-class Member:
-    """A WeCom member of the app, posting callbacks to gridbot's ``/wecom``."""
-
-    userid: str
-    app: WeComApp
-    url: str
-    session: aiohttp.ClientSession
-    last: tuple[dict[str, str], bytes] | None = field(default=None, repr=False)
-
-    @property
-    def key(self) -> str:
-        return f"wecom:{self.userid}"
-
-    def envelope(self, fields: dict[str, Any]) -> tuple[dict[str, str], bytes]:
-        """The query and body WeCom posts for a message: the message encrypted, the whole signed."""
-        crypto = MessageCrypto(self.app.token, self.app.aes_key, self.app.corp_id)
-        encrypted = crypto.encrypt(xml_of(fields))
-        timestamp, nonce = str(int(time.time())), secrets.token_hex(5)
-        query = {"msg_signature": signature(self.app.token, timestamp, nonce, encrypted),
-                 "timestamp": timestamp, "nonce": nonce}
-        body = xml_of({"ToUserName": self.app.corp_id, "AgentID": self.app.agent_id, "Encrypt": encrypted})
-        return query, body.encode("utf-8")
-
-    async def post(self, query: dict[str, str], body: bytes) -> int:
-        async with self.session.post(self.url, params=query, data=body) as response:
-            await response.read()
-            return response.status
-
-    async def callback(self, fields: dict[str, Any]) -> int:
-        self.last = self.envelope({"ToUserName": self.app.corp_id, "FromUserName": self.userid,
-                                   "CreateTime": next(_create_times), **fields, "AgentID": self.app.agent_id})
-        return await self.post(*self.last)
-
-    async def retry(self) -> int:
-        """WeCom posting the last callback again (no answer in 5 s, it thinks)."""
-        assert self.last is not None
-        return await self.post(*self.last)
-
-    async def says(self, text: str) -> int:
-        return await self.callback({"MsgType": "text", "Content": text, "MsgId": secrets.randbelow(2**63)})
-
-    async def sends_image(self, media_id: str) -> int:
-        return await self.callback({"MsgType": "image", "PicUrl": "http://example.invalid/p.jpg",
-                                    "MediaId": media_id, "MsgId": secrets.randbelow(2**63)})
-
-    async def presses(self, task_id: str, key: str, response_code: str) -> int:
-        return await self.callback({"MsgType": "event", "Event": "template_card_event", "EventKey": key,
-                                    "TaskId": task_id, "CardType": "button_interaction",
-                                    "ResponseCode": response_code})
 
 
 @dataclass
@@ -136,10 +79,11 @@ class World:
             member.key, lambda e: e["msgtype"] == "text" and all(f in text_of(e) for f in fragments), timeout,
             after=after)
 
-    async def presses(self, member: Member, card: Entry, key: str) -> None:
+    async def presses(self, member: Member, card: Entry, key: str) -> Posted:
         """``member`` presses the button ``key`` on ``card`` (WeCom issues the event's response code)."""
-        code = self.wx.press(member.userid, card["task_id"], key)
-        assert await member.presses(card["task_id"], key, code) == 200
+        posted = await member.press(card, key)
+        assert posted.ok, posted
+        return posted
 
     async def accepts(self, member: Member, number: str) -> Entry:
         """``member`` presses 接单 on their card of ``number``; the card once gridbot updated it."""
@@ -167,10 +111,8 @@ async def start_world(tg: BotAPIServer, wx: WxAPIServer, redis_url: str, data_di
     service = Service(settings, clock=ManualClock(START))
     await service.start()
     assert service.domain is not None and isinstance(service.clock, ManualClock)
-    url = f"http://127.0.0.1:{service.http_port}/wecom"
-    members = {name: Member(name, wx.app, url, session) for name in ("lisi", "wangwu", "zhaoliu", "chenzr")}
-    for userid in members:
-        wx.add_member(userid)
+    base = f"http://127.0.0.1:{service.http_port}"
+    members = {name: wx.wecom_member(base, name, session=session) for name in ("lisi", "wangwu", "zhaoliu", "chenzr")}
     people = service.domain.people
     await people.add_worker(members["lisi"].key, "GC-XY-01", "李四")
     await people.add_worker(members["wangwu"].key, "GC-XY-01", "王五")
