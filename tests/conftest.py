@@ -159,17 +159,28 @@ async def world(bot_api, redis, redis_url: str, tmp_path: Path, trained_models: 
 
 
 @pytest.fixture
-async def wecom_world(bot_api, redis, redis_url: str, tmp_path: Path, trained_models: Path):
+async def wechat(bot_api, wx_api, redis, redis_url: str, tmp_path: Path, trained_models: Path):
+    """gridbot serving the Official Account against the local WeChat API server (and Telegram, for the
+    workers), people in place; its follower may post in every mode (the account has an EncodingAESKey)."""
+    from tests.wechat_harness import start_wechat_world
+
+    running = await start_wechat_world(bot_api, wx_api, redis_url, tmp_path / "var", trained_models)
+    yield running
+    await running.close()
+    assert not wx_api.internal_errors, wx_api.internal_errors[0]
+
+
+@pytest.fixture
+async def wecom_world(bot_api, wx_api, redis, redis_url: str, tmp_path: Path, trained_models: Path):
     """gridbot with Telegram and WeCom against the local Bot API and WeCom API servers, WeCom staff in place."""
     import aiohttp
 
     from tests.wecom_harness import start_world as start_wecom_world
-    from tests.wxapi.server import WxAPIServer
 
-    async with WxAPIServer() as wx, aiohttp.ClientSession() as session:
-        running = await start_wecom_world(bot_api, wx, redis_url, tmp_path / "var", trained_models, session)
+    async with aiohttp.ClientSession() as session:
+        running = await start_wecom_world(bot_api, wx_api, redis_url, tmp_path / "var", trained_models, session)
         try:
             yield running
         finally:
             await running.service.stop()
-        assert wx.internal_errors == []
+    assert not wx_api.internal_errors, wx_api.internal_errors[0]

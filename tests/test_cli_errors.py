@@ -131,10 +131,10 @@ def test_model_dir_that_is_not_a_model(tmp_path: Path, monkeypatch: pytest.Monke
 def test_bad_admin_ids_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRIDBOT_ADMIN_IDS", "12,abc")
     result = run_gridbot_inline(["classify", "路灯坏了"], tmp_path / "var", monkeypatch)
-    _assert_one_line_error(result, "admin_ids", "'abc'")
+    _assert_one_line_error(result, "GRIDBOT_ADMIN_IDS", "'abc'")
 
 
 def test_bad_sentinel_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRIDBOT_REDIS_SENTINELS", "10.0.0.1:26379,sentinel-two")
     result = run_gridbot_inline(["tickets", "list"], tmp_path / "var", monkeypatch)
-    _assert_one_line_error(result, "redis_sentinels", "'sentinel-two' is not host:port")
+    _assert_one_line_error(result, "GRIDBOT_REDIS_SENTINELS", "'sentinel-two' is not host:port")

@@ -16,6 +16,7 @@ from bot.cli import grids as cli_grids
 from bot.cli import nlp as cli_nlp
 from bot.cli import people as cli_people
 from bot.cli import tickets as cli_tickets
+from bot.cli import wechat as cli_wechat
 from bot.cli import serve
 from bot.cli.support import CliError
 from bot.app.config import Settings
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_grids.register(commands)
     cli_people.register(commands)
     cli_tickets.register(commands)
+    cli_wechat.register(commands)
     return parser
 
 

@@ -246,6 +246,18 @@ def weixin_token_force(account: str) -> str:
     return f"{PREFIX}:token:{account}:force"
 
 
+# -- WeChat Official Account ---------------------------------------------------------------------
+
+def wechat_photo(resident_id: str) -> str:
+    """A WeChat resident's photo waiting for the words that describe it (WeChat sends no captions)."""
+    return f"{PREFIX}:wechat:photo:{resident_id}"
+
+
+def wechat_place(resident_id: str) -> str:
+    """Where a WeChat resident last said they are (a location message or event): "lat,lon" in WGS84."""
+    return f"{PREFIX}:wechat:place:{resident_id}"
+
+
 # -- WeCom (企业微信) ----------------------------------------------------------------------------------
 
 def wecom_step(member: str) -> str:

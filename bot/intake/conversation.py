@@ -99,8 +99,11 @@ class Intake:
         self.taxonomy = taxonomy
         self._get = coalesced_get(redis)
 
-    async def message(self, resident: str, text: str, request_id: str | None = None) -> IntakeReply:
-        """Any text a resident sends, on any channel: say what it is and do what it asks (module docstring)."""
+    async def message(self, resident: str, text: str, request_id: str | None = None,
+                      photo: str | None = None) -> IntakeReply:
+        """Any text a resident sends, on any channel: say what it is and do what it asks (module docstring).
+        ``photo``: one the resident sent just before (a channel whose photos come without words); it goes
+        with the text only when the text is a new request."""
         text = valid_unicode(text)
         command = _COMMAND.match(text.strip())
         if command is not None:
@@ -115,7 +118,7 @@ class Intake:
         # A short text is looked up once: as the place of a just-opened ticket, else as the new request's.
         location = await self._locate_text(text) if len(text) <= PLACE_MAX_LENGTH else None
         placed = await self._place_latest(resident, text, location, request_id) if location is not None else None
-        return placed or await self._submit(resident, text, None, request_id, location)
+        return placed or await self._submit(resident, text, photo, request_id, location)
 
     async def submit(self, resident: str, text: str, photo: str | None = None, request_id: str | None = None) -> IntakeReply:
         """A new request in words (and maybe a photo)."""

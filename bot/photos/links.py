@@ -50,16 +50,17 @@ class PhotoLinks:
     """Mints and checks photo links. Time is the wall clock: a link is a credential, not a deadline."""
 
     def __init__(self, secret: bytes, public_url: str, ttl_seconds: float = LINK_TTL_SECONDS,
-                 now: Callable[[], float] = time.time) -> None:
+                 now: Callable[[], float] = time.time, path: str = "/photos/") -> None:
         self._secret = secret
         self.public_url = public_url.rstrip("/")
+        self.path = path  # where the links lead (another path, e.g. a ticket page, signs with its own secret)
         self.ttl_seconds = ttl_seconds
         self._now = now
 
     def url(self, name: str) -> str:
         """A link to the photo ``name``, valid for ``ttl_seconds`` from now."""
         expires = int(self._now() + self.ttl_seconds)
-        return f"{self.public_url}/photos/{quote(name, safe='')}?exp={expires}&sig={self._sign(name, expires)}"
+        return f"{self.public_url}{self.path}{quote(name, safe='')}?exp={expires}&sig={self._sign(name, expires)}"
 
     def valid(self, name: str, expires: str, signature: str) -> bool:
         """Whether ``signature`` was made here for ``name`` and ``expires``, and that moment is still ahead."""

@@ -1,0 +1,32 @@
+"""A resident's WeChat photo: downloaded from WeChat (``media/get``) and kept as the web chat keeps an
+upload (re-encoded, private), so workers on every channel get it as they get a web photo."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.channels.weixin.api import WeixinApi, WeixinError, WeixinUnanswered
+from bot.photos.store import PhotoRefusal, PhotoStore
+
+log = logging.getLogger(__name__)
+MEDIA_PATH = "/cgi-bin/media/get"
+
+
+class WeChatPhotos:
+    """Fetches the photos residents send."""
+
+    def __init__(self, api: WeixinApi, store: PhotoStore) -> None:
+        self.api = api
+        self.store = store
+
+    async def fetch(self, media_id: str) -> str | PhotoRefusal | None:
+        """The stored photo's reference, why it was refused, or None when WeChat did not give it."""
+        if not media_id:
+            return None
+        try:
+            data = await self.api.download(MEDIA_PATH, {"media_id": media_id}, self.store.max_bytes + 1)
+        except (WeixinError, WeixinUnanswered) as err:
+            log.warning("photo %s not downloaded: %s", media_id, err)
+            return None
+        saved = await self.store.save(data)
+        return saved if isinstance(saved, PhotoRefusal) else saved.reference
