@@ -3,12 +3,18 @@ who took it (a WeCom card is updated in place; Telegram gets its TAKEN message).
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import aiohttp
 import pytest
 
 from bot.people.directory import telegram_key
 from bot.tickets.states import Status
 from tests.botapi.client import User
-from tests.wecom_harness import World
+from tests.botapi.server import BotAPIServer
+from tests.telegram_harness import NUMBER
+from tests.wecom_harness import LAMP, World, start_world
+from tests.wxapi.server import WxAPIServer
 from tests.wxapi.reading import text_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -57,3 +63,27 @@ async def test_the_telegram_worker_accepts_and_the_wecom_card_says_who(wecom_wor
     await world.hears(world.worker, number, "已由刘网格接单")
     ticket = await world.service.domain.tickets.get(number)
     assert ticket.status == Status.ACCEPTED and ticket.worker == telegram_key(telegram_worker.id)
+
+
+async def test_the_loop_on_wechat_alone_a_resident_on_the_account_a_worker_on_wecom(
+        bot_api: BotAPIServer, wx_api: WxAPIServer, redis: object, redis_url: str, tmp_path: Path,
+        trained_models: Path) -> None:
+    async with aiohttp.ClientSession() as session:
+        world = await start_world(bot_api, wx_api, redis_url, tmp_path / "var", trained_models, session,
+                                  **wx_api.account.settings(wx_api.wechat_url))
+        try:
+            resident = wx_api.wechat_user(f"http://127.0.0.1:{world.service.http_port}", session=session)
+            assert (await resident.text(LAMP)).ok
+            opened = await wx_api.wait_for_text(resident.key, "已受理", timeout=8)
+            number = NUMBER.search(wx_api.text_of(opened)).group(0)
+            card = await world.accepts(world.worker, number)
+            await wx_api.wait_for_text(resident.key, number, "已接单", timeout=8)
+            await world.presses(world.worker, card, f"resolve:{number}")
+            await world.hears(world.worker, "处理结果", number)
+            await world.worker.text("灯已修好")
+            await wx_api.wait_for_text(resident.key, number, "已办结", "灯已修好", timeout=8)
+            assert (await resident.text("5")).ok
+            await world.hears(world.worker, number, "5 分", "已关闭")
+            assert (await world.service.domain.tickets.get(number)).status == Status.CLOSED
+        finally:
+            await world.service.stop()
