@@ -91,6 +91,7 @@ async def wechat_run(wx: WxAPIServer, url: str, session: aiohttp.ClientSession, 
 
     gc.collect()
     gc.disable()
+    watcher = asyncio.create_task(arrivals.wait_for(texts))  # arrivals are timed as they happen
     try:
         started = time.perf_counter()
         posts = []
@@ -99,7 +100,7 @@ async def wechat_run(wx: WxAPIServer, url: str, session: aiohttp.ClientSession, 
                 await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
             posts.append(asyncio.create_task(post(text)))
         await asyncio.gather(*posts)
-        await arrivals.wait_for(texts)
+        await watcher
     finally:
         gc.enable()
     to_worker = [(arrivals.at[t] - sent_at[t]) * 1000 for t in texts]
@@ -114,10 +115,11 @@ async def telegram_run(bot_api: BotAPIServer, arrivals: Arrivals, texts: list[st
     gc.collect()
     gc.disable()
     try:
+        watcher = asyncio.create_task(arrivals.wait_for(texts))
         started = time.perf_counter()
         for i, text in enumerate(texts):
             await bot_api.send_text(bot_api.user(f"t{i}"), text)
-        await arrivals.wait_for(texts)
+        await watcher
     finally:
         gc.enable()
     return {"updates": len(texts), "updates_per_s": round(len(texts) / (max(arrivals.at[t] for t in texts) - started), 1)}

@@ -18,7 +18,10 @@ from tests.conftest import ROOT
 from tests.telegram_harness import NUMBER, copy_models
 from tests.wxapi.server import WxAPIServer
 
-LAMP = "西正路8号门口的路灯坏了好几天"
+# Different matters, so that no request joins another's ticket as a duplicate.
+MATTERS = ["门口的路灯坏了好几天", "旁边的井盖松了，车一压就响", "楼下垃圾好几天没人收", "小区里有人半夜装修很吵",
+           "路边的下水道堵了，一下雨就积水", "楼道里堆满了杂物没人管", "门口的人行道砖翘起来了", "附近有家饭店油烟很大",
+           "小区门口的消防通道被车堵了", "路边的树枝快断了，掉下来会砸到人"]
 pytestmark = pytest.mark.slow
 
 
@@ -46,7 +49,7 @@ async def test_a_message_retried_around_a_kill_9_opens_one_ticket(wx_api: WxAPIS
     port = free_port()
     env = environment(wx_api, redis_url, data_dir, port)
     resident = wx_api.wechat_user(f"http://127.0.0.1:{port}")
-    texts = [LAMP, "西正路8号旁边的井盖松了，车一压就响", "西正路8号楼下垃圾好几天没人收"]
+    texts = [f"西正路8号{matter}" for matter in MATTERS[:3]]
     for text in texts:
         process = serve(env)
         await serving(port)
@@ -83,8 +86,8 @@ async def test_two_processes_share_one_token_per_account(wx_api: WxAPIServer, re
         for port in ports:
             await serving(port)
         residents = [wx_api.wechat_user(f"http://127.0.0.1:{ports[n % 2]}") for n in range(6)]
-        for resident in residents:
-            assert (await resident.text(LAMP)).status == 200
+        for resident, matter in zip(residents, MATTERS):
+            assert (await resident.text(f"西正路8号{matter}")).status == 200
         for resident in residents:
             await wx_api.wait_until(lambda r=resident: receipts(wx_api, r.openid), timeout=30, what="every receipt")
         assert wx_api.token_fetches["stable_token"] == 1, wx_api.token_fetches
@@ -92,8 +95,8 @@ async def test_two_processes_share_one_token_per_account(wx_api: WxAPIServer, re
         assert first is not None
         wx_api.revoke(first)  # revoked mid-way: one forced refresh for both processes
         more = [wx_api.wechat_user(f"http://127.0.0.1:{ports[n % 2]}") for n in range(4)]
-        for resident in more:
-            assert (await resident.text(LAMP)).status == 200
+        for resident, matter in zip(more, MATTERS[6:]):
+            assert (await resident.text(f"西正路8号{matter}")).status == 200
         for resident in more:
             await wx_api.wait_until(lambda r=resident: receipts(wx_api, r.openid), timeout=30, what="every receipt")
         assert wx_api.token_fetches["stable_token"] == 2, wx_api.token_fetches
