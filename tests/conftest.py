@@ -168,3 +168,19 @@ async def wechat(bot_api, wx_api, redis, redis_url: str, tmp_path: Path, trained
     yield running
     await running.close()
     assert not wx_api.internal_errors, wx_api.internal_errors[0]
+
+
+@pytest.fixture
+async def wecom_world(bot_api, wx_api, redis, redis_url: str, tmp_path: Path, trained_models: Path):
+    """gridbot with Telegram and WeCom against the local Bot API and WeCom API servers, WeCom staff in place."""
+    import aiohttp
+
+    from tests.wecom_harness import start_world as start_wecom_world
+
+    async with aiohttp.ClientSession() as session:
+        running = await start_wecom_world(bot_api, wx_api, redis_url, tmp_path / "var", trained_models, session)
+        try:
+            yield running
+        finally:
+            await running.service.stop()
+    assert not wx_api.internal_errors, wx_api.internal_errors[0]

@@ -28,6 +28,7 @@ from redis.asyncio import Redis
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.weixin.context import ChannelContext
 from bot.channels.wechat.setup import start_wechat
+from bot.channels.wecom.setup import start_wecom
 from bot.channels.telegram.check import check_bot_api, register_webhook
 from bot.channels.telegram.fsm import CoalescedRedisStorage
 from bot.channels.telegram.updates import TelegramPoller, UpdateConsumer, UpdateLog, webhook_handler
@@ -127,6 +128,8 @@ class Service:
             context = self._channel_context(intake, app, photos, links, web_consumer)
             if settings.wechat_enabled:
                 start_wechat(context)
+            if settings.wecom_enabled:
+                start_wecom(context)
         self._spawn(Scheduler(self.domain.store, self.domain.tickets, self.clock).run(self._stop))
         self._spawn(self.models.listen(self.redis, self._stop))
         await self._listen(app)

@@ -88,3 +88,14 @@ def telegram_id(value: str) -> int:
     if not value.strip().isdigit() or int(value) <= 0:
         raise argparse.ArgumentTypeError(f"not a Telegram user id: {value!r} (expected a positive whole number)")
     return int(value)
+
+
+def wecom_id(value: str) -> str:
+    """argparse type: a WeCom member's account (userid), as the admin console shows it."""
+    import argparse
+
+    from bot.people.directory import valid_wecom_userid
+
+    if not valid_wecom_userid(value.strip()):
+        raise argparse.ArgumentTypeError(f"not a WeCom account: {value!r} (expected 1–64 of letters, digits, _ - @ .)")
+    return value.strip()

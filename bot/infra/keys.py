@@ -261,3 +261,15 @@ def wechat_photo(resident_id: str) -> str:
 def wechat_place(resident_id: str) -> str:
     """Where a WeChat resident last said they are (a location message or event): "lat,lon" in WGS84."""
     return f"{PREFIX}:wechat:place:{resident_id}"
+
+
+# -- WeCom (企业微信) ----------------------------------------------------------------------------------
+
+def wecom_step(member: str) -> str:
+    """What the bot waits for from a WeCom member (a return reason, a result note), with a TTL."""
+    return f"{PREFIX}:wecom:step:{member}"
+
+
+def wecom_card(number: str, member: str) -> str:
+    """The ``response_code`` of the ticket card a WeCom member was sent, to update that card (72 h)."""
+    return f"{PREFIX}:wecom:card:{number}:{member}"

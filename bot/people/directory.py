@@ -1,7 +1,7 @@
 """People: residents, grid workers (bound to grids), supervisors (a community or a town), invites.
 
-Everyone is identified by a recipient key ``channel:id`` (``telegram:42``, ``web:3f2a…``); workers,
-supervisors and admins are Telegram users.
+Everyone is identified by a recipient key ``channel:id`` (``telegram:42``, ``web:3f2a…``,
+``wecom:zhangsan``); workers and supervisors are Telegram users or WeCom members, admins Telegram users.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from bot.infra import decoded, keys
 INVITE_TTL_SECONDS = 7 * 24 * 3600
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed by hand
 MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
+# WeCom's rule for a member's account (帐号): 1–64 of letters, digits, "_", "-", "@", "."; case-insensitive.
+WECOM_USERID = re.compile(r"[A-Za-z0-9_@.-]{1,64}")
 
 
 class Level(StrEnum):
@@ -30,6 +32,17 @@ class Level(StrEnum):
 def telegram_key(user_id: int) -> str:
     """Recipient key of a Telegram user."""
     return f"telegram:{user_id}"
+
+
+def wecom_key(userid: str) -> str:
+    """Recipient key of a WeCom member. WeCom ignores the case of an account, so the key is lower case:
+    the operator's ``--wecom-id ZhangSan`` and a callback from ``zhangsan`` are one person."""
+    return f"wecom:{userid.lower()}"
+
+
+def valid_wecom_userid(userid: str) -> bool:
+    """Whether ``userid`` can be a WeCom member's account."""
+    return WECOM_USERID.fullmatch(userid) is not None
 
 
 def looks_like_phone_number(user_id: int) -> bool:

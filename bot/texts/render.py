@@ -93,7 +93,7 @@ def render(note: Notification) -> Rendered:
         case Kind.REOPENED:
             return Rendered(staff_texts.reopened(n, d), worker_buttons(n))
         case Kind.TAKEN:
-            return Rendered(staff_texts.taken(n))
+            return Rendered(staff_texts.taken(n, d))
         case Kind.CLOSED:
             return Rendered(staff_texts.closed(n, d))
         case Kind.PRAISED:

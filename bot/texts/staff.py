@@ -40,8 +40,10 @@ def photo_link_invalid() -> str:
     return "找不到这张照片，或链接已过期。请向管理员索取新链接。"
 
 
-def taken(number: str) -> str:
-    return f"工单 <b>{number}</b> 已由同事接单。"
+def taken(number: str, data: dict[str, Any]) -> str:
+    """To the grid's other workers (on any channel) once one of them accepted: who it was."""
+    who = f"同事{esc(data['worker_name'])}" if data.get("worker_name") else "同事"
+    return f"工单 <b>{number}</b> 已由{who}接单。"
 
 
 def reopened(number: str, data: dict[str, Any]) -> str:

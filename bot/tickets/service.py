@@ -183,7 +183,7 @@ class Tickets(FollowUpSteps, DueSteps, SupervisorChoices):
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
             name = ctx.actor.name if ctx.actor and ctx.actor.name else worker.split(":", 1)[-1]
             notes = self.to_residents(ctx, after, Kind.STATUS_CHANGED, worker_name=name)
-            notes += [Notification(w, Kind.TAKEN, after.number, self.summary(after))
+            notes += [Notification(w, Kind.TAKEN, after.number, self.summary(after, worker_name=name))
                       for w in ctx.grid_workers if w != worker]
             return Commit(after, self._entry(worker, Action.ACCEPT, ticket, after), notes)
 

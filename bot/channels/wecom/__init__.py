@@ -1,0 +1,1 @@
+"""The WeCom (企业微信) channel for grid workers and supervisors: ``/wecom`` callbacks, ticket cards."""
