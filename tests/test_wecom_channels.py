@@ -15,6 +15,7 @@ from tests.botapi.server import BotAPIServer
 from tests.telegram_harness import NUMBER
 from tests.wecom_harness import LAMP, World, start_world
 from tests.wxapi.server import WxAPIServer
+from tests.wxapi.media import looks_like_image
 from tests.wxapi.reading import text_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -80,8 +81,13 @@ async def test_the_loop_on_wechat_alone_a_resident_on_the_account_a_worker_on_we
             await wx_api.wait_for_text(resident.key, number, "已接单", timeout=8)
             await world.presses(world.worker, card, f"resolve:{number}")
             await world.hears(world.worker, "处理结果", number)
+            assert (await world.worker.image(wx_api.add_media())).ok  # the result photo first
+            await world.hears(world.worker, "已收到", "照片", number)
             await world.worker.text("灯已修好")
-            await wx_api.wait_for_text(resident.key, number, "已办结", "灯已修好", timeout=8)
+            done = await wx_api.wait_for_text(resident.key, number, "已办结", "灯已修好", timeout=8)
+            photo = await wx_api.wait_for(resident.key, lambda entry: entry["msgtype"] == "image", timeout=8)
+            assert wx_api.sent(resident.key).index(photo) == wx_api.sent(resident.key).index(done) + 1
+            assert looks_like_image(wx_api.media_bytes(photo["payload"]["image"]["media_id"]))  # the stored photo
             assert (await resident.text("5")).ok
             await world.hears(world.worker, number, "5 分", "已关闭")
             assert (await world.service.domain.tickets.get(number)).status == Status.CLOSED

@@ -16,7 +16,8 @@ import logging
 from typing import Any
 
 from bot.channels.delivery import DeliveryResult, Result
-from bot.channels.wechat.messages import CustomMessages, Menu, Outgoing, Text, button_item
+from bot.channels.wechat.messages import CustomMessages, Image, Menu, Outgoing, Text, button_item
+from bot.channels.wechat.photos import WeChatPhotos
 from bot.channels.wechat.ticket_page import TicketPage
 from bot.channels.weixin.api import TOKEN_INVALID, WeixinError, WeixinUnanswered
 from bot.texts import wechat as wechat_texts
@@ -45,10 +46,12 @@ class WeChatChannel:
     name = "wechat"
     marks_sent = False  # WeChat has no idempotency key either
 
-    def __init__(self, messages: CustomMessages, page: TicketPage, template_id: str | None) -> None:
+    def __init__(self, messages: CustomMessages, page: TicketPage, template_id: str | None,
+                 photos: WeChatPhotos) -> None:
         self.messages = messages
         self.page = page
         self.template_id = template_id
+        self.photos = photos
 
     async def deliver(self, chat_id: str, message: Rendered, note: Notification, dedupe_key: str) -> DeliveryResult:
         try:
@@ -59,7 +62,20 @@ class WeChatChannel:
             return _result_of(err, note, chat_id)
         except WeixinUnanswered:
             return DeliveryResult(Result.RETRY, may_have_arrived=True)
+        if message.photo:
+            await self._send_photo(chat_id, message.photo, note)
         return DeliveryResult(Result.SENT)
+
+    async def _send_photo(self, openid: str, reference: str, note: Notification) -> None:
+        """The notice's photo (a worker's result photo) after its text. Best effort: the text went, and
+        sending the notice again for its photo would repeat the text."""
+        media_id = await self.photos.uploaded(reference)
+        if media_id is None:
+            return
+        try:
+            await self.messages.send(openid, Image(media_id))
+        except (WeixinError, WeixinUnanswered) as err:
+            log.warning("photo of notification %s for %s not sent: %s", note.kind, openid, err)
 
     async def _as_template(self, openid: str, note: Notification, refused: WeixinError) -> DeliveryResult:
         if not self.template_id:

@@ -42,7 +42,14 @@ class Menu:
     tail: str = ""
 
 
-Outgoing = Text | Menu
+@dataclass(frozen=True)
+class Image:
+    """A picture already uploaded to WeChat (``media/upload``)."""
+
+    media_id: str
+
+
+Outgoing = Text | Menu | Image
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,8 @@ def payload(openid: str, message: Outgoing) -> dict[str, Any]:
     """The body of ``custom/send`` for one message."""
     if isinstance(message, Text):
         return {"touser": openid, "msgtype": "text", "text": {"content": cut(plain(message.html))}}
+    if isinstance(message, Image):
+        return {"touser": openid, "msgtype": "image", "image": {"media_id": message.media_id}}
     return {"touser": openid, "msgtype": "msgmenu", "msgmenu": {
         "head_content": cut(plain(message.head), 1000),
         "list": [{"id": item_id, "content": label} for item_id, label in message.items],

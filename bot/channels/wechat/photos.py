@@ -1,5 +1,7 @@
-"""A resident's WeChat photo: downloaded from WeChat (``media/get``) and kept as the web chat keeps an
-upload (re-encoded, private), so workers on every channel get it as they get a web photo."""
+"""Photos between WeChat and the photo store: a resident's WeChat photo downloaded (``media/get``) and
+kept as the web chat keeps an upload (re-encoded, private), so workers on every channel get it as they
+get a web photo; and a stored photo (a worker's result photo) uploaded (``media/upload``) to be sent
+to a resident."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from bot.photos.store import PhotoRefusal, PhotoStore
 
 log = logging.getLogger(__name__)
 MEDIA_PATH = "/cgi-bin/media/get"
+UPLOAD_PATH = "/cgi-bin/media/upload"
 
 
 class WeChatPhotos:
@@ -30,3 +33,17 @@ class WeChatPhotos:
             return None
         saved = await self.store.save(data)
         return saved if isinstance(saved, PhotoRefusal) else saved.reference
+
+    async def uploaded(self, reference: str | None) -> str | None:
+        """The WeChat media id of a stored photo, uploaded now; None when it is not one of the store's
+        (a Telegram file stays on Telegram) or cannot be read or uploaded."""
+        stored = self.store.find(reference)
+        data = await self.store.read(stored) if stored is not None else None
+        if stored is None or data is None:
+            return None
+        try:
+            answer = await self.api.upload(UPLOAD_PATH, {"type": "image"}, stored.name, data, "image/jpeg")
+        except (WeixinError, WeixinUnanswered) as err:
+            log.warning("photo %s not uploaded to WeChat: %s", reference, err)
+            return None
+        return str(answer.get("media_id") or "") or None

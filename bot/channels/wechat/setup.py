@@ -58,10 +58,10 @@ def start_wechat(ctx: ChannelContext) -> None:
     WeChatEndpoint(settings.wechat_token.get_secret_value(), message_crypto(settings),
                    InboundLog(ctx.redis, CHANNEL), ReplayGuard(ctx.redis, CHANNEL)).add_routes(ctx.app)
     flood = FloodLimit(ctx.redis, settings.resident_messages_per_minute)
-    conversation = ResidentConversation(ctx.intake, ResidentMemory(ctx.redis), WeChatPhotos(api, ctx.photos), messages,
-                                        flood)
+    photos = WeChatPhotos(api, ctx.photos)
+    conversation = ResidentConversation(ctx.intake, ResidentMemory(ctx.redis), photos, messages, flood)
     idle_ms = int(settings.reclaim_idle_seconds * 1000)
     ctx.spawn(InboundConsumer(ctx.redis, CHANNEL, ctx.consumer, conversation.handle, idle_ms).run(ctx.stop))
     limits = SendLimits(ctx.redis, CHANNEL, MESSAGES_PER_SECOND, int(MESSAGES_PER_SECOND) - 1, PER_FOLLOWER_PER_SECOND, 2)
-    channel = WeChatChannel(messages, page, settings.wechat_template_id)
+    channel = WeChatChannel(messages, page, settings.wechat_template_id, photos)
     ctx.spawn(OutboxDelivery(ctx.redis, channel, ctx.consumer, idle_ms, limits, ctx.metrics).run(ctx.stop))

@@ -78,6 +78,20 @@ class WeixinApi:
         """GET ``path``; the answer's fields."""
         return await self._with_token(lambda token: self._call("GET", path, {**(params or {}), "access_token": token}))
 
+    async def upload(self, path: str, params: dict[str, str], filename: str, data: bytes,
+                     content_type: str) -> dict[str, Any]:
+        """POST ``data`` as the multipart field ``media`` (media/upload); the answer's fields."""
+        async def send(token: str) -> dict[str, Any]:
+            form = aiohttp.FormData()
+            form.add_field("media", data, filename=filename, content_type=content_type)
+            try:
+                async with self.session.post(f"{self.base_url}{path}", params={**params, "access_token": token},
+                                             data=form, timeout=self.timeout) as response:
+                    return await _read_json(response)
+            except (TimeoutError, aiohttp.ClientError) as err:
+                raise WeixinUnanswered(str(err) or type(err).__name__) from None
+        return await self._with_token(send)
+
     async def download(self, path: str, params: dict[str, str], limit_bytes: int) -> bytes:
         """The bytes ``path`` serves (media/get); a JSON answer is the API's refusal."""
         async def fetch(token: str) -> bytes:
