@@ -177,3 +177,13 @@ async def test_the_whole_loop_from_a_residents_message_to_the_rating(wecom_world
     await world.resident_sees(number, "感谢您的评价")
     await world.hears(world.worker, number, "5 分", "已关闭")
     assert (await world.service.domain.tickets.get(number)).status == Status.CLOSED
+
+
+async def test_a_ticket_the_resident_withdraws_leaves_no_button_on_the_card(wecom_world: World) -> None:
+    world = wecom_world
+    number = await world.open_ticket()
+    card = await world.card(world.worker, "新工单", number)
+    await world.tg.send_text(world.resident, f"/cancel {number}")
+    await world.wx.wait_until(lambda: card["updates"], what="the card updated")
+    assert card["replace_name"] == "居民已撤回"
+    await world.hears(world.worker, number, "撤回")  # and the text says so

@@ -45,8 +45,11 @@ class WeComChannel:
 
     async def deliver(self, chat_id: str, message: Rendered, note: Notification, dedupe_key: str) -> DeliveryResult:
         try:
-            if note.kind == Kind.TAKEN and await self._card_taken(chat_id, note):
+            if note.kind == Kind.TAKEN and await self._card_says(chat_id, note, wecom_texts.taken_by(
+                    str(note.data.get("worker_name") or ""))):
                 return DeliveryResult(Result.SENT)
+            if note.kind == Kind.CANCELLED:  # the card's buttons would only be refused now; the text says why
+                await self._card_says(chat_id, note, wecom_texts.WITHDRAWN)
             if message.buttons or note.kind in REMINDERS:
                 await self._send_card(chat_id, message, note)
             else:
@@ -72,8 +75,8 @@ class WeComChannel:
         if code is not None:
             await self.codes.keep(note.number, note.recipient, code)
 
-    async def _card_taken(self, chat_id: str, note: Notification) -> bool:
-        """Say on the member's card of the ticket who took it; False when there is no card to update."""
+    async def _card_says(self, chat_id: str, note: Notification, replace_name: str) -> bool:
+        """Replace the buttons of the member's card of the ticket with ``replace_name`` (who took it, that
+        it was withdrawn); False when there is no card to update."""
         code = await self.codes.take(note.number, note.recipient)
-        name = str(note.data.get("worker_name") or "")
-        return await self.client.update_quietly(chat_id, code, replace_name=wecom_texts.taken_by(name))
+        return await self.client.update_quietly(chat_id, code, replace_name=replace_name)
