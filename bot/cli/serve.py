@@ -7,7 +7,7 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Callable
+import threading
 from typing import TYPE_CHECKING
 
 from bot.app.config import Settings
@@ -34,8 +34,10 @@ async def _serve(settings: Settings) -> int:
 
     print("gridbot: starting (the first run trains the default model, ~10 s) …", file=sys.stderr)
     service = Service(settings)
+    progress = TrainingProgress()
     try:
-        if not await start_unless_stopped(service.start(progress=_training_progress(stop)), stop):
+        if not await start_unless_stopped(service.start(progress=progress.show), stop):
+            progress.silence()
             print("gridbot: stopped before start-up finished", file=sys.stderr)
             return 0
         _say_serving(settings, service)
@@ -48,12 +50,23 @@ async def _serve(settings: Settings) -> int:
         await service.stop()
 
 
-def _training_progress(stop: asyncio.Event) -> Callable[[str], None]:
-    def show(step: str) -> None:
-        if not stop.is_set():  # a training abandoned by a signal runs on, unheard, until the process exits
-            print(f"gridbot: training the default model: {step}", file=sys.stderr)
+class TrainingProgress:
+    """The first model's training steps, printed from the training thread until start-up is abandoned:
+    a training stopped by a signal runs on, unheard, until the process exits, and its last word must not
+    come after "stopped"."""
 
-    return show
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._silent = False
+
+    def show(self, step: str) -> None:
+        with self._lock:
+            if not self._silent:
+                print(f"gridbot: training the default model: {step}", file=sys.stderr)
+
+    def silence(self) -> None:
+        with self._lock:
+            self._silent = True
 
 
 def _say_serving(settings: Settings, service: Service) -> None:
