@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from redis.asyncio import Redis
 
-from bot.infra import keys
+from bot.infra import decoded, keys
 from bot.infra.clock import Clock
 
 KEY_PREFIX = "g311_"
@@ -80,8 +80,8 @@ class ApiKeys:
 
     async def list(self) -> list[ApiKeyInfo]:
         """Every key's name, creation and last use, by name."""
-        raw = await self.redis.hgetall(keys.api_keys())
-        used = await self.redis.hgetall(keys.api_keys_last_used())
+        raw = decoded.text_hash(await self.redis.hgetall(keys.api_keys()))
+        used = decoded.text_hash(await self.redis.hgetall(keys.api_keys_last_used()))
         return [ApiKeyInfo(name, float(json.loads(value)["created_at"]),
                            float(used[name]) if name in used else None) for name, value in sorted(raw.items())]
 
@@ -102,7 +102,7 @@ class ApiKeys:
         if not key.startswith(KEY_PREFIX) or len(key) > 128:
             return None
         digest = digest_of(key)
-        name = await self.redis.get(keys.api_key_digest(digest))
+        name = decoded.text(await self.redis.get(keys.api_key_digest(digest)))
         value = await self.redis.hget(keys.api_keys(), name) if name is not None else None
         if name is None or value is None:
             return None
