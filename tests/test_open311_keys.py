@@ -93,3 +93,18 @@ def test_personal_numbers_are_masked() -> None:
     assert mask_personal_numbers("身份证44190019900101123x。") == "身份证4419**********123x。"
     assert mask_personal_numbers("工单 T20261124-0007，门牌 8 号，订单 123456789012") == "工单 T20261124-0007，门牌 8 号，订单 123456789012"
     assert mask_personal_numbers("卡号6222021234567890123") == "卡号6222021234567890123"  # 19 digits: not a phone or ID
+
+
+def test_xml_leaves_out_what_xml_cannot_hold_and_tickets_show_json_names_the_source() -> None:
+    import xml.etree.ElementTree as ET
+
+    from bot.channels.open311.formats import to_xml
+    from bot.cli.tickets import ticket_json
+    from bot.tickets.record import Ticket
+    from bot.tickets.states import Status
+
+    document = to_xml("service_requests", "request", [{"description": "铃\x07<b>&", "lat": None}])
+    [item] = ET.fromstring(document)
+    assert item.find("description").text == "铃<b>&" and item.find("lat").text is None  # type: ignore[union-attr]
+    ticket = Ticket("T20261124-0001", Status.PENDING, "other", "x", "web:1", START, START)
+    assert ticket_json(ticket)["source"] == "resident"
