@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     reclaim_idle_seconds: float = Field(default=15.0, gt=0)
     poll_lease_seconds: int = Field(default=15, ge=2)
     resident_messages_per_minute: int = Field(default=20, ge=1)
+    # Open311 calls per API key (or, for reads without a key, per client address): a steady rate a
+    # minute, after a burst.
+    open311_requests_per_minute: int = Field(default=60, ge=1)
+    open311_burst: int = Field(default=30, ge=0)
     # Telegram's limits (about 30 messages a second overall, 1 a second per chat): lower them for a
     # smaller bot, raise them only against a local Bot API server (benchmarks).
     telegram_messages_per_second: float = Field(default=30.0, gt=0)

@@ -29,6 +29,7 @@ from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.weixin.context import ChannelContext
 from bot.channels.wechat.setup import start_wechat
 from bot.channels.wecom.setup import start_wecom
+from bot.channels.open311.setup import start_open311
 from bot.channels.telegram.check import check_bot_api, register_webhook
 from bot.channels.telegram.fsm import CoalescedRedisStorage
 from bot.channels.telegram.updates import TelegramPoller, UpdateConsumer, UpdateLog, webhook_handler
@@ -120,6 +121,9 @@ class Service:
         idle_ms = int(settings.reclaim_idle_seconds * 1000)
         self._spawn(OutboxDelivery(self.redis, WebChannel(self.redis), web_consumer, idle_ms,
                                    metrics=self.metrics).run(self._stop))
+        open311 = start_open311(app, settings, self.redis, self.domain, self.models, self.clock, self.metrics,
+                                web_consumer)
+        self._spawn(open311.run(self._stop))
         self._spawn(self.metrics.run(self._stop))
         self._spawn(MemoryWatch(self.redis).run(self._stop))
         if self.bot is not None:

@@ -53,7 +53,7 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
         "category": ticket.category, "urgent": ticket.urgent, "text": ticket.text, "grid_id": ticket.grid_id,
         "community": ticket.community, "town": ticket.town, "worker": ticket.worker, "resident": ticket.resident,
         "created_at": ticket.created_at, "deadline_at": ticket.deadline_at, "escalation_level": ticket.escalation_level,
-        "rating": ticket.rating, "result_note": ticket.result_note,
+        "rating": ticket.rating, "result_note": ticket.result_note, "source": ticket.source,
     }
 
 

@@ -273,3 +273,20 @@ def wecom_step(member: str) -> str:
 def wecom_card(number: str, member: str) -> str:
     """The ``response_code`` of the ticket card a WeCom member was sent, to update that card (72 h)."""
     return f"{PREFIX}:wecom:card:{number}:{member}"
+
+
+# -- Open311 API keys ------------------------------------------------------------------------------
+
+def api_keys() -> str:
+    """The Open311 API keys (a hash: name → JSON of its digest and creation time)."""
+    return f"{PREFIX}:apikeys"
+
+
+def api_keys_last_used() -> str:
+    """When each Open311 API key was last used (a hash: name → time)."""
+    return f"{PREFIX}:apikeys:last-used"
+
+
+def api_key_digest(digest: str) -> str:
+    """Which API key name a key's SHA-256 digest belongs to (looked up by digest, compared in constant time)."""
+    return f"{PREFIX}:apikeys:digest:{digest}"

@@ -45,6 +45,8 @@ class Ticket:
     result_photo: str | None = None
     rating: int | None = None
     alerted: str | None = None  # urgent: who the alert reached when it opened (bot.tickets.alerts)
+    source: str = "resident"  # who filed it: resident, patrol, open311 or console (SPEC)
+    address: str | None = None  # the place as the filer wrote it, when another system filed it (Open311)
     version: int = 0
 
     def to_hash(self) -> dict[str, str]:

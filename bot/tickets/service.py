@@ -42,6 +42,8 @@ class NewRequest:
     coordinates: tuple[float, float] | None = None
     photo: str | None = None
     request_id: str | None = None  # e.g. the Telegram update that carried it: the same id opens once
+    source: str = "resident"  # who filed it (Ticket.source)
+    address: str | None = None  # the place as another system wrote it (Open311's address_string)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class Tickets(FollowUpSteps, DueSteps, SupervisorChoices):
             locate_method=place.method if place and place.method else None,
             location=f"{request.coordinates[0]:.6f},{request.coordinates[1]:.6f}" if request.coordinates else None,
             photo=request.photo,
+            source=request.source,
+            address=request.address,
         )
 
     async def _opening_commit(self, ticket: Ticket, request: NewRequest, workers: list[str], now: float) -> Commit:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, TypedDict
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 
@@ -66,3 +67,19 @@ async def read_json_object(request: web.Request, limit: int = JSON_BODY_LIMIT) -
     if not isinstance(body, dict):
         raise bad_request()
     return body
+
+
+FORM_FIELDS_LIMIT = 100
+
+
+async def read_form(request: web.Request, limit: int = JSON_BODY_LIMIT) -> dict[str, str]:
+    """The fields of an ``application/x-www-form-urlencoded`` body (a repeated name: its last value);
+    413 when over ``limit`` bytes, 400 for any other body."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        raise bad_request()
+    raw = await _read_at_most(request, limit)
+    try:
+        return dict(parse_qsl(raw.decode(request.charset or "utf-8"), keep_blank_values=True,
+                              max_num_fields=FORM_FIELDS_LIMIT))
+    except (ValueError, LookupError):  # not UTF-8 (or its charset), too many fields
+        raise bad_request() from None
