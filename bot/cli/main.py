@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot.cli import accounts as cli_accounts
 from bot.cli import grids as cli_grids
 from bot.cli import nlp as cli_nlp
 from bot.cli import people as cli_people
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_people.register(commands)
     cli_tickets.register(commands)
     cli_wechat.register(commands)
+    cli_accounts.register(commands)
     return parser
 
 

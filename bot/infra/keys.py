@@ -273,3 +273,23 @@ def wecom_step(member: str) -> str:
 def wecom_card(number: str, member: str) -> str:
     """The ``response_code`` of the ticket card a WeCom member was sent, to update that card (72 h)."""
     return f"{PREFIX}:wecom:card:{number}:{member}"
+
+
+def console_account(username: str) -> str:
+    """A dispatch-console account (a hash: role, town, community, password hash, disabled)."""
+    return f"{PREFIX}:console:account:{username}"
+
+
+def console_accounts() -> str:
+    """The usernames of every console account (a set)."""
+    return f"{PREFIX}:console:accounts"
+
+
+def console_session(token: str) -> str:
+    """A console login session (a hash: username, CSRF token, when it began and was last used)."""
+    return f"{PREFIX}:console:session:{token}"
+
+
+def console_account_sessions(username: str) -> str:
+    """The session tokens of one account (a set), so disabling it ends them all at once."""
+    return f"{PREFIX}:console:account:{username}:sessions"
