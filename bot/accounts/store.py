@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 from bot.accounts.passwords import hash_password, too_short, verify_password
 from bot.accounts.scope import Role, Scope
 from bot.grids.map import GridMap
-from bot.infra import keys
+from bot.infra import decoded, keys
 
 CONSOLE_PREFIX = "console:"
 USERNAME = re.compile(r"[a-z0-9][a-z0-9_.@-]{0,63}")
@@ -83,7 +83,7 @@ class Accounts:
 
     async def get(self, username: str) -> Account | None:
         """The account ``username`` (disabled ones too), None when there is none."""
-        raw = await self.redis.hgetall(keys.console_account(username.strip().lower()))
+        raw = decoded.text_hash(await self.redis.hgetall(keys.console_account(username.strip().lower())))
         return _account(username.strip().lower(), raw) if raw.get("role") else None
 
     async def active(self, key: str) -> Account | None:
@@ -94,14 +94,14 @@ class Accounts:
 
     async def all(self) -> list[Account]:
         """Every account, by username."""
-        names = sorted(await self.redis.smembers(keys.console_accounts()))
+        names = sorted(decoded.text_set(await self.redis.smembers(keys.console_accounts())))
         found = [await self.get(name) for name in names]
         return [account for account in found if account is not None]
 
     async def check_password(self, username: str, password: str) -> Account | None:
         """The enabled account whose password this is; None for a wrong name, password or a disabled account."""
         name = username.strip().lower()
-        stored = await self.redis.hget(keys.console_account(name), "password") if USERNAME.fullmatch(name) else None
+        stored = decoded.text(await self.redis.hget(keys.console_account(name), "password")) if USERNAME.fullmatch(name) else None
         if not verify_password(stored, password):
             return None
         account = await self.get(name)
@@ -113,7 +113,7 @@ class Accounts:
         if await self.get(name) is None:
             return False
         await self.redis.hset(keys.console_account(name), "disabled", "1")
-        tokens = await self.redis.smembers(keys.console_account_sessions(name))
+        tokens = decoded.text_set(await self.redis.smembers(keys.console_account_sessions(name)))
         if tokens:
             await self.redis.delete(*(keys.console_session(token) for token in tokens))
         await self.redis.delete(keys.console_account_sessions(name))
