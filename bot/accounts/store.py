@@ -77,7 +77,7 @@ class Accounts:
                   "password": hash_password(password), "disabled": "0", "created_at": repr(time.time())}
         if not await self.redis.hsetnx(keys.console_account(name), "role", fields["role"]):
             raise AccountError(f"account {name!r} exists already")
-        await self.redis.hset(keys.console_account(name), mapping=fields)
+        await self.redis.hset(keys.console_account(name), mapping={k: v for k, v in fields.items()})
         await self.redis.sadd(keys.console_accounts(), name)
         return _account(name, fields)
 
