@@ -38,10 +38,6 @@ def login_throttled() -> str:
     return "登录尝试过于频繁，请一分钟后再试。"
 
 
-def csrf_failed() -> str:
-    return "请求校验失败，请刷新页面后重试。"
-
-
 def not_found() -> str:
     return "没有这个工单，或不在您的管辖范围内。"
 

@@ -21,7 +21,6 @@ from bot.tickets.duplicates import DUPLICATE_CANDIDATES, DUPLICATE_WINDOW_SECOND
 from bot.tickets.store import Change, Commit, OpeningContext, TicketContext
 from bot.tickets.record import AuditEntry, Ticket, as_followed
 from bot.tickets.states import Action, Status, target_of
-from bot.tickets.escalation import DueSteps
 from bot.tickets.follow_up import FollowUpSteps
 from bot.tickets.steering import SteeringSteps
 from bot.tickets.steps import REQUEST_MEMORY_SECONDS
@@ -53,11 +52,11 @@ class Opened:
     repeated: bool = False  # the same request (request_id) had opened this ticket before
 
 
-class Tickets(FollowUpSteps, DueSteps, SteeringSteps):
+class Tickets(FollowUpSteps, SteeringSteps):
     """The ticket service used by every channel, the CLI and the scheduler (with the follow-ups of
     :class:`bot.tickets.follow_up.FollowUpSteps`: placing a ticket, passing on thanks; the steps deadlines
     take, :class:`bot.tickets.escalation.DueSteps`: reminders, escalation, auto-close; and what supervisors
-    and console accounts do, :class:`bot.tickets.steering.SteeringSteps`)."""
+    and console accounts do, :class:`bot.tickets.steering.SteeringSteps`, which has the deadline steps in it)."""
 
     # -- opening ---------------------------------------------------------------------------------
 

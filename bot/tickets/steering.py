@@ -19,12 +19,13 @@ from bot.tickets.outcome import Outcome, Refusal
 from bot.tickets.record import AuditEntry, Ticket
 from bot.tickets.states import Action
 from bot.tickets.store import Change, Commit, TicketContext
+from bot.tickets.escalation import DueSteps
 from bot.tickets.supervision import SupervisorChoices
 
 NOTE_LIMIT = 1000
 
 
-class SteeringSteps(SupervisorChoices):
+class SteeringSteps(SupervisorChoices, DueSteps):
     """Supervisors' and console accounts' steps, each one read → decide → commit."""
 
     async def visible(self, number: str, viewer: str) -> Ticket | None:
@@ -107,11 +108,7 @@ class SteeringSteps(SupervisorChoices):
                 return refused
             if not ticket.is_open or ticket.escalation_level >= TOP_ESCALATION_LEVEL:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
-            level = ticket.escalation_level + 1
-            above = await self.routing.community_supervisors(ticket) if level == 1 else []
-            if not above:
-                level = TOP_ESCALATION_LEVEL
-                above = await self.routing.town_supervisors(ticket) or await self.routing.dispatchers(ticket)
+            level, above = await self.next_level(ticket)
             now = self.clock.now()
             after = replace(ticket, escalation_level=level, updated_at=now)
             notes = [Notification(s, Kind.ESCALATED, ticket.number, self.summary(after, level=level))

@@ -23,6 +23,7 @@ from bot.channels.console.html import csrf_field, esc, page
 from bot.channels.console.sessions import ConsoleSession, ConsoleSessions
 from bot.infra.rate_limit import RateLimiter
 from bot.texts import console as texts
+from bot.texts import refusals as refusal_texts
 
 COOKIE = "gb_console"
 LOGIN_COOKIE = "gb_console_login"
@@ -67,7 +68,7 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
             return web.json_response({"ok": False, "error": "login required"}, status=401)
         raise web.HTTPFound(LOGIN_PATH)
     if request.method == "POST" and not await _csrf_ok(request, session.csrf):
-        return page(texts.csrf_failed(), f"<p>{esc(texts.csrf_failed())}</p>", status=403)
+        return page(refusal_texts.csrf_failed(), f"<p>{esc(refusal_texts.csrf_failed())}</p>", status=403)
     return await handler(request)
 
 
@@ -117,7 +118,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     sent, expected = str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE, "")
     if not sent or not expected or not hmac.compare_digest(sent, expected):
-        return _login_page(request, texts.csrf_failed(), 403)
+        return _login_page(request, refusal_texts.csrf_failed(), 403)
     username, password = str(form.get("username", "")).strip().lower()[:64], str(form.get("password", ""))
     limits = request.app[LOGIN_LIMITS]
     if not (await limits.per_ip.try_acquire(client_ip(request)) and await limits.per_username.try_acquire(username)):
