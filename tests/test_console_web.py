@@ -100,6 +100,32 @@ async def test_failed_logins_are_throttled_per_username_with_429(console: Consol
     assert status == 429 and "登录尝试过于频繁" in text
 
 
+async def test_only_failed_logins_count_and_a_success_clears_none_of_them(console: Console) -> None:
+    for _ in range(7):  # more good logins than the limit of failures (each from a new browser)
+        console.http.cookie_jar.clear()
+        assert await console.login("xiyu") == (303, "/console")
+    console.http.cookie_jar.clear()
+    for _ in range(4):
+        assert (await console.login("xiyu", "not the password"))[0] == 401
+    assert await console.login("xiyu") == (303, "/console")  # the owner logs in meanwhile...
+    console.http.cookie_jar.clear()
+    assert (await console.login("xiyu", "not the password"))[0] == 401  # ...the attacker's 5th failure
+    assert (await console.login("xiyu"))[0] == 429
+
+
+async def test_failed_logins_from_one_ip_are_throttled_whatever_the_username(console: Console) -> None:
+    for n in range(20):
+        assert (await console.login(f"nobody{n}", "not the password"))[0] == 401
+    assert (await console.login("city"))[0] == 429
+
+
+async def test_failed_logins_sent_at_once_cannot_pass_the_limit_together(console: Console) -> None:
+    await console.page("/console/login")
+    statuses = await asyncio.gather(*(console.post("/console/login", {"username": "xiyu", "password": "wrong!"})
+                                      for _ in range(12)))
+    assert sorted(status for status, _ in statuses) == [401] * 5 + [429] * 7
+
+
 async def test_a_post_without_the_csrf_token_is_403(world: World, console: Console) -> None:
     number = await opened(world, XY02)
     await console.page("/console/login")

@@ -293,3 +293,8 @@ def console_session(token: str) -> str:
 def console_account_sessions(username: str) -> str:
     """The session tokens of one account (a set), so disabling it ends them all at once."""
     return f"{PREFIX}:console:account:{username}:sessions"
+
+
+def console_login_failures(kind: str, value: str) -> str:
+    """Recent failed console logins of one username or client IP (``kind``): a sorted set, attempt → ms."""
+    return f"{PREFIX}:console:login-failures:{kind}:{value}"

@@ -2,26 +2,25 @@
 enabled account (else the login page, or 401 for JSON and event streams), and the session's CSRF token
 on every POST (form field ``csrf`` or header ``X-CSRF-Token``; else 403).
 
-Login attempts are throttled per username and per client IP (``bot.infra.rate_limit``, client IP by
+Failed logins are throttled per username and per client IP (``bot.accounts.throttle``, client IP by
 ``bot.app.client_ip``): past the limit the answer is 429 with a Chinese message, and no password is
-checked. The login form carries its own CSRF token (a double-submit cookie), so a login cannot be forged.
+checked; a successful login does not count. The login form carries its own CSRF token (a double-submit cookie), so a login cannot be forged.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
 from bot.accounts.store import Account, Accounts, console_key
+from bot.accounts.throttle import LoginThrottle
 from bot.app.client_ip import client_ip
 from bot.app.http import REDIS, SETTINGS
 from bot.channels.console.html import csrf_field, esc, page
 from bot.channels.console.sessions import ConsoleSession, ConsoleSessions
-from bot.infra.rate_limit import RateLimiter
 from bot.texts import console as texts
 from bot.texts import refusals as refusal_texts
 
@@ -31,17 +30,9 @@ LOGIN_PATH = "/console/login"
 OPEN_PATHS = (LOGIN_PATH, "/console/static/")
 
 
-@dataclass(frozen=True)
-class LoginLimits:
-    """Login attempts allowed per username and per client IP (shared by all processes through Redis)."""
-
-    per_username: RateLimiter
-    per_ip: RateLimiter
-
-
 ACCOUNTS = web.AppKey("console_accounts", Accounts)
 SESSIONS = web.AppKey("console_sessions", ConsoleSessions)
-LOGIN_LIMITS = web.AppKey("console_login_limits", LoginLimits)
+LOGIN_THROTTLE = web.AppKey("console_login_throttle", LoginThrottle)
 ACCOUNT = web.RequestKey("console_account", Account)
 SESSION = web.RequestKey("console_session", ConsoleSession)
 
@@ -120,12 +111,13 @@ async def login(request: web.Request) -> web.StreamResponse:
     if not sent or not expected or not hmac.compare_digest(sent, expected):
         return _login_page(request, refusal_texts.csrf_failed(), 403)
     username, password = str(form.get("username", "")).strip().lower()[:64], str(form.get("password", ""))
-    limits = request.app[LOGIN_LIMITS]
-    if not (await limits.per_ip.try_acquire(client_ip(request)) and await limits.per_username.try_acquire(username)):
+    attempt = await request.app[LOGIN_THROTTLE].attempt(username, client_ip(request))
+    if attempt is None:
         return _login_page(request, texts.login_throttled(), 429)
     account = await request.app[ACCOUNTS].check_password(username, password)
     if account is None:
         return _login_page(request, texts.login_failed(), 401)
+    await request.app[LOGIN_THROTTLE].succeeded(attempt)
     session = await request.app[SESSIONS].begin(account.username, request.cookies.get(COOKIE))
     response = web.Response(status=303, headers={"Location": "/console"})
     _set_cookie(request, response, COOKIE, session.token, request.app[SETTINGS].console_session_seconds)
@@ -146,9 +138,8 @@ def add_auth(app: web.Application, accounts: Accounts) -> None:
     redis, settings = app[REDIS], app[SETTINGS]
     app[ACCOUNTS] = accounts
     app[SESSIONS] = ConsoleSessions(redis, settings.console_idle_seconds, settings.console_session_seconds)
-    per_user, per_ip = settings.console_logins_per_username_per_minute, settings.console_logins_per_ip_per_minute
-    app[LOGIN_LIMITS] = LoginLimits(RateLimiter(redis, "console-login-user", per_user / 60, per_user - 1),
-                                    RateLimiter(redis, "console-login-ip", per_ip / 60, per_ip - 1))
+    app[LOGIN_THROTTLE] = LoginThrottle(redis, settings.console_logins_per_username_per_minute,
+                                        settings.console_logins_per_ip_per_minute)
     app.middlewares.append(guard)
     app.router.add_get(LOGIN_PATH, login_page)
     app.router.add_post(LOGIN_PATH, login)
