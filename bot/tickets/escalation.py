@@ -61,7 +61,8 @@ class DueSteps(TicketSteps):
         summary = self.summary(after, level=level)
         notes = [Notification(s, Kind.ESCALATED, ticket.number, summary) for s in supervisors]
         notes += [Notification(w, Kind.OVERDUE, ticket.number, summary) for w in ctx.handlers]
-        entry = AuditEntry(now, SYSTEM, "escalate", ticket.status, ticket.status, f"overdue: escalated to {target}")
+        entry = AuditEntry(now, SYSTEM, "escalate", ticket.status, ticket.status, f"overdue: escalated to {target}",
+                           {"level": level})
         member = due_member(DueKind.ESCALATE, ticket.number)
         due_set = {member: now + self.deadlines.escalation_step(ticket)} if level < TOP_ESCALATION_LEVEL else {}
         return Commit(after, entry, notes, due_set=due_set, due_clear=[] if due_set else [member])

@@ -272,7 +272,7 @@ class Tickets(FollowUpSteps, SteeringSteps):
                 recipients = sorted(set(recipients) | set(ctx.grid_workers))
             notes = [Notification(w, kind, after.number, self.summary(after, rating=stars)) for w in recipients]
             notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED, rating=stars)
-            return Commit(after, self._entry(resident, action, ticket, after, f"rating {stars}"), notes,
+            return Commit(after, self._entry(resident, action, ticket, after, f"rating {stars}", {"stars": stars}), notes,
                           due_set=self.deadlines.schedule(after, now), due_clear=self.deadlines.all_members(after))
 
         return await self.apply(number, decide)

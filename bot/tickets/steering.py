@@ -69,7 +69,8 @@ class SteeringSteps(SupervisorChoices, DueSteps):
                      for w in ([worker] if worker else workers)]
             notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED)
             to = f"{grid.grid_id} ({worker})" if worker else grid.grid_id
-            entry = self._entry(supervisor, Action.ASSIGN, ticket, after, f"dispatched to {to}")
+            entry = self._entry(supervisor, Action.ASSIGN, ticket, after, f"dispatched to {to}",
+                                {"grid": grid.grid_id, "grid_name": grid.name, "worker": worker or ""})
             return Commit(after, entry, notes, due_set=self.deadlines.schedule(after, self.clock.now()))
 
         return await self.apply(number, decide)
@@ -88,7 +89,7 @@ class SteeringSteps(SupervisorChoices, DueSteps):
             now = self.clock.now()
             after = replace(ticket, category=category, updated_at=now)
             entry = AuditEntry(now, supervisor, "recategorise", ticket.status, ticket.status,
-                               note=f"{ticket.category} → {category}")
+                               note=f"{ticket.category} → {category}", data={"from": ticket.category, "to": category})
             extra = Change()
             label = {"text": ticket.text, "label": category, "by": supervisor, "at": now, "number": ticket.number,
                      "urgent": ticket.urgent}
@@ -115,7 +116,7 @@ class SteeringSteps(SupervisorChoices, DueSteps):
                      for s in above if s != supervisor]
             target = "community supervisor" if level == 1 else "town supervisor"
             entry = AuditEntry(now, supervisor, "escalate", ticket.status, ticket.status,
-                               f"escalated to {target}" + (f": {note}" if note else ""))
+                               f"escalated to {target}" + (f": {note}" if note else ""), {"level": level, "note": note})
             return Commit(after, entry, notes)
 
         return await self.apply(number, decide)
@@ -151,7 +152,8 @@ class SteeringSteps(SupervisorChoices, DueSteps):
                 notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED, note=note)
             else:
                 notes += self._followed(ctx, into, extra)
-            return Commit(after, self._entry(supervisor, Action.CONCLUDE, ticket, after, note), notes,
+            data = {"into": into.number} if into is not None else {}
+            return Commit(after, self._entry(supervisor, Action.CONCLUDE, ticket, after, note, data), notes,
                           extra=extra, due_clear=self.deadlines.all_members(after))
 
         return await self.apply(number, decide)

@@ -16,7 +16,9 @@ from bot.tickets.board_scan import SORTS, BoardQuery, board_page, parse_state
 from bot.tickets.record import Ticket
 from bot.tickets.service import Tickets
 from bot.tickets.states import Status
+from bot.tickets.timeline import timeline
 from bot.texts import console as texts
+from bot.texts import timeline as timeline_texts
 
 TICKETS = web.AppKey("console_tickets", Tickets)
 PHOTOS = web.AppKey("console_photos", PhotoStore)
@@ -90,9 +92,7 @@ async def ticket_page(request: web.Request) -> web.Response:
     ticket = await tickets.visible(request.match_info["number"], account.key)
     if ticket is None:
         return not_found(request)
-    audit = await tickets.store.audit(ticket.number)
-    timeline = "".join(f"<li><time>{when(e.at)}</time> {esc(e.actor.removeprefix('console:'))} · {esc(e.action)}"
-                       f"{' · ' + esc(e.note) if e.note else ''}</li>" for e in audit)
+    timeline = await _timeline(tickets, ticket)
     photos = "".join(f'<img alt="{texts.PHOTO}" src="/console/tickets/{esc(ticket.number)}/photos/{which}">'
                      for which, ref in (("ticket", ticket.photo), ("result", ticket.result_photo)) if ref)
     place = " ".join(p for p in (ticket.town, ticket.community, ticket.grid_name, ticket.location) if p) or texts.NONE
@@ -103,9 +103,19 @@ async def ticket_page(request: web.Request) -> web.Response:
     message = f'<p class="notice" role="status">{esc(request.query["done"])}</p>' if request.query.get("done") else ""
     body = (f'<p><a href="/console">{texts.BACK}</a></p>{message}<h1>{texts.TICKET} {esc(ticket.number)}</h1>'
             f'<p class="text">{esc(ticket.text)}</p>{photos}<dl>{dl}</dl>'
-            f'<h2>{texts.TIMELINE}</h2><ol class="timeline">{timeline}</ol>'
+            f'<h2>{texts.TIMELINE}</h2>{timeline}'
             f'{await action_forms(tickets, ticket, account.key, request[SESSION].csrf)}')
     return page(f"{texts.TICKET} {ticket.number}", body, account, request[SESSION].csrf)
+
+
+async def _timeline(tickets: Tickets, ticket: Ticket) -> str:
+    """The ticket's steps, oldest first: when, who (by name; a resident only as 居民), what, and its words."""
+    items = []
+    for step in await timeline(tickets.routing, await tickets.store.audit(ticket.number)):
+        said = timeline_texts.detail(step, tickets.taxonomy.name)
+        items.append(f'<li><time>{when(step.entry.at)}</time> <span class="actor">{esc(timeline_texts.who(step))}'
+                     f'</span> <strong>{esc(timeline_texts.what(step))}</strong>{" · " + esc(said) if said else ""}</li>')
+    return f'<ol class="timeline">{"".join(items)}</ol>'
 
 
 async def ticket_photo(request: web.Request) -> web.StreamResponse:
