@@ -159,6 +159,15 @@ async def world(bot_api, redis, redis_url: str, tmp_path: Path, trained_models: 
 
 
 @pytest.fixture
+async def console(world):
+    """A browser on ``world``'s dispatch console (tests/console_harness.py), its accounts in place."""
+    from tests.console_harness import console_for
+
+    async with console_for(world) as browser:
+        yield browser
+
+
+@pytest.fixture
 async def wechat(bot_api, wx_api, redis, redis_url: str, tmp_path: Path, trained_models: Path):
     """gridbot serving the Official Account against the local WeChat API server (and Telegram, for the
     workers), people in place; its follower may post in every mode (the account has an EncodingAESKey)."""

@@ -216,6 +216,7 @@ async def _act(domain: Domain, action: Action, number: str):
         Action.REOPEN: lambda: t.rate(number, RESIDENT, 1),
         Action.CLOSE: lambda: t.rate(number, RESIDENT, 4),
         Action.CANCEL: lambda: t.cancel(number, RESIDENT),
+        Action.CONCLUDE: lambda: t.close_with_note(number, COMMUNITY_SUP, "已结案"),
     }[action]()
 
 

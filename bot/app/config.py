@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     web_event_streams_per_ip: int = Field(default=1000, ge=1)
     # Open event streams in all (one socket each); unset: half the open-files limit, at most 10000.
     web_event_streams_total: int | None = Field(default=None, ge=1)
+    # dispatch console (指挥调度): sessions end after 8 h unused and 7 days after login; failed logins
+    # allowed in any one minute per username and per client IP (successful ones do not count)
+    console_idle_seconds: int = Field(default=8 * 3600, ge=60)
+    console_session_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    console_logins_per_username_per_minute: int = Field(default=5, ge=1)
+    console_logins_per_ip_per_minute: int = Field(default=20, ge=1)
     training_dir: Path = PROJECT_ROOT / "training_data"
     # Operations knobs (README, Operations): how long a dead process's pending updates and
     # notifications wait before another process takes them, and how long a poller's lease lasts.

@@ -53,6 +53,7 @@ from bot.app.startup import StartupError, in_daemon_thread
 from bot.channels.web.inbox import InboxWakeups, WebChannel
 from bot.app.http import build_app
 from bot.channels.web.chat import add_chat_routes
+from bot.channels.console.routes import add_console_routes
 from bot.channels.web.staff_photos import add_photo_routes
 from bot.app.listen import bind_http, listen_failure
 from handlers import admin, fallback, resident, supervisor, worker
@@ -114,6 +115,7 @@ class Service:
         photos = PhotoStore(settings.uploads_dir, keep_free=settings.uploads_keep_free)
         await asyncio.to_thread(photos.make_private)
         add_chat_routes(app, intake, self.domain.tickets, photos, wakeups)
+        add_console_routes(app, self.domain.tickets, photos)
         links = PhotoLinks(await asyncio.to_thread(load_secret, settings.photo_link_key_path), settings.public_url)
         add_photo_routes(app, photos, links)
         self._spawn(wakeups.listen(self.redis, self._stop))

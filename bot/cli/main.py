@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot.cli import accounts as cli_accounts
 from bot.cli import apikeys as cli_apikeys
 from bot.cli import grids as cli_grids
 from bot.cli import nlp as cli_nlp
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_tickets.register(commands)
     cli_wechat.register(commands)
     cli_apikeys.register(commands)
+    cli_accounts.register(commands)
     return parser
 
 

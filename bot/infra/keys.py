@@ -290,3 +290,28 @@ def api_keys_last_used() -> str:
 def api_key_digest(digest: str) -> str:
     """Which API key name a key's SHA-256 digest belongs to (looked up by digest, compared in constant time)."""
     return f"{PREFIX}:apikeys:digest:{digest}"
+
+
+def console_account(username: str) -> str:
+    """A dispatch-console account (a hash: role, town, community, password hash, disabled)."""
+    return f"{PREFIX}:console:account:{username}"
+
+
+def console_accounts() -> str:
+    """The usernames of every console account (a set)."""
+    return f"{PREFIX}:console:accounts"
+
+
+def console_session(token: str) -> str:
+    """A console login session (a hash: username, CSRF token, when it began and was last used)."""
+    return f"{PREFIX}:console:session:{token}"
+
+
+def console_account_sessions(username: str) -> str:
+    """The session tokens of one account (a set), so disabling it ends them all at once."""
+    return f"{PREFIX}:console:account:{username}:sessions"
+
+
+def console_login_failures(kind: str, value: str) -> str:
+    """Recent failed console logins of one username or client IP (``kind``): a sorted set, attempt → ms."""
+    return f"{PREFIX}:console:login-failures:{kind}:{value}"

@@ -1,10 +1,12 @@
 """Who hears about a ticket (its grid's workers, the supervisors of its community or town), and which
-part of the map a supervisor or an admin covers."""
+part of the map a supervisor, an admin or a console account covers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.accounts.scope import Role, Scope
+from bot.accounts.store import Accounts, username_of
 from bot.grids.map import Grid, GridMap
 from bot.tickets.alerts import Reached
 from bot.people.directory import Level, People
@@ -13,22 +15,26 @@ from bot.tickets.record import Ticket
 
 @dataclass(frozen=True)
 class Coverage:
-    """The part of the map one person supervises: a community, a town, or (``level`` None) everything."""
+    """The part of the map one person or console account steers: a :class:`Scope` (the one rule of who
+    sees which placed ticket, for console accounts and Telegram/WeCom supervisors alike), and whether
+    they may place tickets nobody has placed yet.
 
-    level: Level | None
-    area: str = ""
+    Unplaced tickets: city and admin scopes always; Telegram/WeCom supervisors too (``places_unplaced``),
+    since routing hands an unplaced ticket to them to place (:meth:`Routing.above_grid`) and its words
+    already reached them; a town or community console account never (the board shows it only to the city)."""
+
+    scope: Scope
+    places_unplaced: bool = True
 
     def covers(self, community: str | None, town: str | None) -> bool:
-        """May this person dispatch and recategorise a ticket of this community/town?"""
-        if self.level is None or (community is None and town is None):
-            return True  # unlocated tickets are every supervisor's to place
-        if self.level == Level.TOWN:
-            return town is None or self.area == town
-        return self.area == community
+        """May this person see, dispatch and recategorise a ticket of this community/town?"""
+        if community is None and town is None:
+            return self.scope.everything or self.places_unplaced
+        return self.scope.sees(community, town)
 
     def grids(self, grid_map: GridMap) -> list[Grid]:
         """The grids of ``grid_map`` this person may dispatch a ticket to, in file order."""
-        return [grid for grid in grid_map.grids if self.covers(grid.community, grid.town)]
+        return [grid for grid in grid_map.grids if self.scope.sees(grid.community, grid.town)]
 
 
 class Routing:
@@ -37,6 +43,7 @@ class Routing:
     def __init__(self, people: People, admin_keys: frozenset[str] = frozenset()) -> None:
         self.people = people
         self.admin_keys = admin_keys
+        self.accounts = Accounts(people.redis)
 
     async def community_supervisors(self, ticket: Ticket) -> list[str]:
         return await self.people.supervisors_of(Level.COMMUNITY, ticket.community)
@@ -71,11 +78,19 @@ class Routing:
         return key in self.admin_keys
 
     async def coverage(self, key: str) -> Coverage | None:
-        """What ``key`` supervises: everything for an admin, their area for a supervisor; None for anyone else."""
+        """What ``key`` steers: everything for an admin, their area for a supervisor, its scope for an
+        enabled console account (``console:USERNAME``); None for anyone else."""
         if self.is_admin(key):
-            return Coverage(None)
+            return Coverage(Scope(Role.ADMIN))
+        if username_of(key) is not None:
+            account = await self.accounts.active(key)
+            return Coverage(account.scope, places_unplaced=False) if account is not None else None
         supervisor = await self.people.get_supervisor(key)
-        return Coverage(supervisor.level, supervisor.area) if supervisor is not None else None
+        if supervisor is None:
+            return None
+        if supervisor.level == Level.TOWN:
+            return Coverage(Scope(Role.TOWN, town=supervisor.area))
+        return Coverage(Scope(Role.COMMUNITY, community=supervisor.area))
 
     async def covers(self, key: str, community: str | None, town: str | None) -> bool:
         """May ``key`` dispatch and recategorise tickets of this community/town? (admins: always)."""

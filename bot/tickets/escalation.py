@@ -13,7 +13,7 @@ from bot.tickets.deadlines import TOP_ESCALATION_LEVEL, DueKind, due_member, par
 from bot.tickets.notifications import Kind, Notification
 from bot.tickets.outcome import Outcome, Refusal
 from bot.tickets.store import Commit, TicketContext
-from bot.tickets.record import AuditEntry
+from bot.tickets.record import AuditEntry, Ticket
 from bot.tickets.states import Action, Status
 from bot.tickets.steps import TicketSteps
 
@@ -54,20 +54,28 @@ class DueSteps(TicketSteps):
         ticket = ctx.ticket
         if not ticket.is_open or ticket.escalation_level >= TOP_ESCALATION_LEVEL:
             return None
-        now, level = self.clock.now(), ticket.escalation_level + 1
-        supervisors = await self.routing.community_supervisors(ticket) if level == 1 else []
-        if not supervisors:  # no community supervisor: straight to the town
-            level = TOP_ESCALATION_LEVEL
-            supervisors = await self.routing.town_supervisors(ticket) or await self.routing.dispatchers(ticket)
+        now = self.clock.now()
+        level, supervisors = await self.next_level(ticket)
         after = replace(ticket, escalation_level=level, updated_at=now)
         target = "community supervisor" if level == 1 else "town supervisor"
         summary = self.summary(after, level=level)
         notes = [Notification(s, Kind.ESCALATED, ticket.number, summary) for s in supervisors]
         notes += [Notification(w, Kind.OVERDUE, ticket.number, summary) for w in ctx.handlers]
-        entry = AuditEntry(now, SYSTEM, "escalate", ticket.status, ticket.status, f"overdue: escalated to {target}")
+        entry = AuditEntry(now, SYSTEM, "escalate", ticket.status, ticket.status, f"overdue: escalated to {target}",
+                           {"level": level})
         member = due_member(DueKind.ESCALATE, ticket.number)
         due_set = {member: now + self.deadlines.escalation_step(ticket)} if level < TOP_ESCALATION_LEVEL else {}
         return Commit(after, entry, notes, due_set=due_set, due_clear=[] if due_set else [member])
+
+    async def next_level(self, ticket: Ticket) -> tuple[int, list[str]]:
+        """The escalation level above ``ticket``'s and who is there: its community's supervisors, or (none
+        there, or already past them) its town's, else whoever dispatches it."""
+        level = ticket.escalation_level + 1
+        supervisors = await self.routing.community_supervisors(ticket) if level == 1 else []
+        if not supervisors:  # no community supervisor: straight to the town
+            level = TOP_ESCALATION_LEVEL
+            supervisors = await self.routing.town_supervisors(ticket) or await self.routing.dispatchers(ticket)
+        return level, supervisors
 
     async def _auto_close(self, ctx: TicketContext) -> Commit | None:
         ticket = ctx.ticket

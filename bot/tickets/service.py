@@ -21,9 +21,8 @@ from bot.tickets.duplicates import DUPLICATE_CANDIDATES, DUPLICATE_WINDOW_SECOND
 from bot.tickets.store import Change, Commit, OpeningContext, TicketContext
 from bot.tickets.record import AuditEntry, Ticket, as_followed
 from bot.tickets.states import Action, Status, target_of
-from bot.tickets.escalation import DueSteps
 from bot.tickets.follow_up import FollowUpSteps
-from bot.tickets.supervision import SupervisorChoices
+from bot.tickets.steering import SteeringSteps
 from bot.tickets.steps import REQUEST_MEMORY_SECONDS
 
 NOTE_LIMIT = 1000
@@ -55,11 +54,11 @@ class Opened:
     repeated: bool = False  # the same request (request_id) had opened this ticket before
 
 
-class Tickets(FollowUpSteps, DueSteps, SupervisorChoices):
+class Tickets(FollowUpSteps, SteeringSteps):
     """The ticket service used by every channel, the CLI and the scheduler (with the follow-ups of
     :class:`bot.tickets.follow_up.FollowUpSteps`: placing a ticket, passing on thanks; the steps deadlines
-    take, :class:`bot.tickets.escalation.DueSteps`: reminders, escalation, auto-close; and the checks
-    before a supervisor's step, :class:`bot.tickets.supervision.SupervisorChoices`)."""
+    take, :class:`bot.tickets.escalation.DueSteps`: reminders, escalation, auto-close; and what supervisors
+    and console accounts do, :class:`bot.tickets.steering.SteeringSteps`, which has the deadline steps in it)."""
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -277,7 +276,7 @@ class Tickets(FollowUpSteps, DueSteps, SupervisorChoices):
                 recipients = sorted(set(recipients) | set(ctx.grid_workers))
             notes = [Notification(w, kind, after.number, self.summary(after, rating=stars)) for w in recipients]
             notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED, rating=stars)
-            return Commit(after, self._entry(resident, action, ticket, after, f"rating {stars}"), notes,
+            return Commit(after, self._entry(resident, action, ticket, after, f"rating {stars}", {"stars": stars}), notes,
                           due_set=self.deadlines.schedule(after, now), due_clear=self.deadlines.all_members(after))
 
         return await self.apply(number, decide)
@@ -298,58 +297,7 @@ class Tickets(FollowUpSteps, DueSteps, SupervisorChoices):
 
         return await self.apply(number, decide)
 
-    # -- supervisors -------------------------------------------------------------------------------
-
-    async def dispatch(self, number: str, supervisor: str, grid_id: str) -> Outcome:
-        """A supervisor routes a pending ticket to one of the grids of their area."""
-        grid_map = await self.grids.current()
-        grid = grid_map.get(grid_id) if grid_map else None
-        if grid is None:
-            return Outcome.refused(Refusal.BAD_INPUT, detail="grid")
-        workers = await self.people.workers_of_grid(grid_id)
-
-        async def decide(ctx: TicketContext) -> Commit | Outcome:
-            ticket = ctx.ticket
-            if not (await self.routing.covers(supervisor, ticket.community, ticket.town)
-                    and await self.routing.covers(supervisor, grid.community, grid.town)):
-                return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
-            if not workers:
-                return Outcome.refused(Refusal.NO_WORKERS, ticket, grid_id)
-            after = self._moved(ticket, Action.ASSIGN, grid_id=grid.grid_id, grid_name=grid.name,
-                                community=grid.community,
-                                town=grid.town, locate_method="dispatch", return_reason=None)
-            if after is None:
-                return Outcome.refused(Refusal.WRONG_STATE, ticket)
-            notes = [Notification(w, Kind.NEW_TICKET, after.number, self.summary(after)) for w in workers]
-            notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED)
-            entry = self._entry(supervisor, Action.ASSIGN, ticket, after, f"dispatched to {grid.grid_id}")
-            return Commit(after, entry, notes, due_set=self.deadlines.schedule(after, self.clock.now()))
-
-        return await self.apply(number, decide)
-
-    async def recategorise(self, number: str, supervisor: str, category: str) -> Outcome:
-        """A supervisor corrects the category; the correction is kept as a training label."""
-        if self.taxonomy.get(category) is None:
-            return Outcome.refused(Refusal.BAD_INPUT, detail="category")
-
-        async def decide(ctx: TicketContext) -> Commit | Outcome:
-            ticket = ctx.ticket
-            if not await self.routing.covers(supervisor, ticket.community, ticket.town):
-                return Outcome.refused(Refusal.NOT_ALLOWED, ticket)
-            if ticket.category == category:
-                return Outcome.refused(Refusal.WRONG_STATE, ticket)
-            now = self.clock.now()
-            after = replace(ticket, category=category, updated_at=now)
-            entry = AuditEntry(now, supervisor, "recategorise", ticket.status, ticket.status,
-                               note=f"{ticket.category} → {category}")
-            extra = Change()
-            label = {"text": ticket.text, "label": category, "by": supervisor, "at": now, "number": ticket.number,
-                     "urgent": ticket.urgent}
-            extra.add("HSET", keys.corrections(), ticket.number, json.dumps(label, ensure_ascii=False))
-            notes = [Notification(w, Kind.RECATEGORISED, after.number, self.summary(after)) for w in ctx.handlers]
-            return Commit(after, entry, notes, extra=extra)
-
-        return await self.apply(number, decide)
+    # -- supervisors: bot/tickets/steering.py -----------------------------------------------------
 
     async def record_label(self, ticket: Ticket, category: str, by: str) -> None:
         """Keep a person's category choice for ``ticket`` as a training label (later ones win)."""

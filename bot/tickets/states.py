@@ -42,6 +42,7 @@ class Action(StrEnum):
     REOPEN = "reopen"  # resident rated 1-2
     CLOSE = "close"  # resident rated 3-5
     CANCEL = "cancel"  # resident withdrew
+    CONCLUDE = "conclude"  # a supervisor closes the ticket with a note (settled, a duplicate, not a matter)
 
 
 # action → (states it may start from, state it leads to)
@@ -53,6 +54,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
     Action.REOPEN: (frozenset({Status.RESOLVED}), Status.ASSIGNED),
     Action.CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
     Action.CANCEL: (frozenset({Status.PENDING, Status.ASSIGNED, Status.ACCEPTED}), Status.CANCELLED),
+    Action.CONCLUDE: (frozenset({Status.PENDING, Status.ASSIGNED, Status.ACCEPTED, Status.RESOLVED}), Status.CLOSED),
 }
 
 

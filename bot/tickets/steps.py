@@ -68,8 +68,9 @@ class TicketSteps:
             return None
         return replace(ticket, status=target, updated_at=self.clock.now(), **changes)
 
-    def _entry(self, actor: str, action: Action, before: Ticket, after: Ticket, note: str = "") -> AuditEntry:
-        return AuditEntry(self.clock.now(), actor, str(action), before.status, after.status, note)
+    def _entry(self, actor: str, action: Action, before: Ticket, after: Ticket, note: str = "",
+               data: dict[str, Any] | None = None) -> AuditEntry:
+        return AuditEntry(self.clock.now(), actor, str(action), before.status, after.status, note, data or {})
 
     @staticmethod
     def _works_in(ctx: TicketContext, grid_id: str | None) -> bool:

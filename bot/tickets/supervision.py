@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.accounts.store import username_of
 from bot.people.routing import Coverage
+from bot.tickets.record import Ticket
 from bot.tickets.outcome import Outcome, Refusal
 from bot.tickets.steps import TicketSteps
 
@@ -54,5 +56,13 @@ class SupervisorChoices(TicketSteps):
             return Outcome.refused(Refusal.NOT_FOUND), None
         coverage = await self.routing.coverage(supervisor)
         if coverage is None or not coverage.covers(ticket.community, ticket.town):
-            return Outcome.refused(Refusal.NOT_ALLOWED, ticket), None
+            return self.not_theirs(supervisor, ticket), None
         return Outcome.done(ticket), coverage
+
+    @staticmethod
+    def not_theirs(steerer: str, ticket: Ticket) -> Outcome:
+        """The refusal of a step on a ticket out of ``steerer``'s scope: to a console account it is not
+        found (existence is not revealed); a supervisor, who was sent its number, is told it is not theirs."""
+        if username_of(steerer) is not None:
+            return Outcome.refused(Refusal.NOT_FOUND)
+        return Outcome.refused(Refusal.NOT_ALLOWED, ticket)

@@ -1,0 +1,25 @@
+"""Mounting the console on the app of :func:`bot.app.http.build_app`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.accounts.store import Accounts
+from bot.channels.console.actions import act
+from bot.channels.console.auth import add_auth
+from bot.channels.console.pages import PHOTOS, TICKETS, board, ticket_page, ticket_photo
+from bot.photos.store import PhotoStore
+from bot.tickets.service import Tickets
+
+
+def add_console_routes(app: web.Application, tickets: Tickets, photos: PhotoStore) -> None:
+    """The console's login, pages, actions and static files; every route but login needs a session."""
+    app[TICKETS], app[PHOTOS] = tickets, photos
+    add_auth(app, Accounts(tickets.store.redis))
+    app.router.add_static("/console/static/", Path(__file__).parent / "static")
+    app.router.add_get("/console", board)
+    app.router.add_get("/console/tickets/{number}", ticket_page, name="console-ticket")
+    app.router.add_get("/console/tickets/{number}/photos/{which}", ticket_photo)
+    app.router.add_post("/console/tickets/{number}/{action}", act)

@@ -1,0 +1,72 @@
+"""The dispatch console's words (指挥调度台): login, the board, a ticket's page, its actions' results."""
+
+from __future__ import annotations
+
+from bot.accounts.scope import Role, Scope
+
+TITLE = "指挥调度台"
+LOGIN_TITLE = "登录指挥调度台"
+USERNAME = "用户名"
+PASSWORD = "密码"
+LOGIN = "登录"
+LOGOUT = "退出登录"
+BOARD = "工单看板"
+SEARCH = "搜索"
+FILTER = "筛选"
+ALL = "全部"
+OVERDUE = "已超时"
+URGENT = "紧急"
+NONE = "—"
+COLUMNS = ("工单号", "状态", "类别", "网格", "网格员", "已过", "期限", "内容")
+STATE, CATEGORY, GRID = "状态", "类别", "网格"
+SORT_NEWEST, SORT_OLDEST, SORT_DEADLINE = "最新在前", "最早在前", "期限最近在前"
+PREVIOUS, NEXT = "上一页", "下一页"
+NO_TICKETS = "没有符合条件的工单。"
+TICKET = "工单"
+TEXT, PHOTO, LOCATION, TIMELINE, RATING, RESULT = "内容", "照片", "位置", "处理记录", "评价", "办理结果"
+DISPATCH, TO_WORKER, RECATEGORISE, ESCALATE, LINK, CLOSE = "派单", "指定网格员（可不选）", "改类别", "上报上级", "合并为重复", "结案"
+NOTE, LINK_INTO = "说明", "并入工单号"
+BACK = "返回看板"
+DONE = "已完成。"
+
+
+def login_failed() -> str:
+    return "用户名或密码错误。"
+
+
+def login_throttled() -> str:
+    return "登录尝试过于频繁，请一分钟后再试。"
+
+
+def not_found() -> str:
+    return "没有这个工单，或不在您的管辖范围内。"
+
+
+def refused(detail: str) -> str:
+    """An action that did not happen (the domain's refusal, already in words)."""
+    return f"未能完成：{detail}"
+
+
+def scope_label(scope: Scope) -> str:
+    """Whose the account is, as the page header shows it."""
+    if scope.role is Role.ADMIN:
+        return "管理员"
+    if scope.role is Role.CITY:
+        return "市级指挥中心"
+    if scope.role is Role.TOWN:
+        return f"{scope.town} 镇街指挥中心"
+    return f"{scope.town or ''} {scope.community} 村社区工作站".strip()
+
+
+def age(seconds: float) -> str:
+    """How long a ticket has been open: 分钟, 小时 or 天."""
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes}分钟"
+    if minutes < 24 * 60:
+        return f"{minutes // 60}小时"
+    return f"{minutes // (24 * 60)}天"
+
+
+def rating(stars: int | None) -> str:
+    return f"{stars} 星" if stars else "未评价"
