@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.grids.map import GridMap, GridMapError
+from bot.grids.map import GridMap, GridMapError, review_geojson
 
 DEMO_MAP = Path(__file__).resolve().parent.parent / "training_data" / "grids" / "demo.geojson"
 
@@ -311,3 +311,17 @@ def test_place_names_include_aliases_grid_and_community_names(demo: GridMap) -> 
     names = demo.place_names()
     assert {"旗峰山庄", "光明路小区", "东正路12号", "东正第二网格", "东正社区"} <= set(names)
     assert "莞城街道" not in names
+
+
+def test_a_review_lists_every_bad_feature_and_keeps_the_good_ones() -> None:
+    bad_ring = {"type": "Polygon", "coordinates": [[[113.7, 23.0], [113.71, 23.0], [113.71, 23.01]]]}
+    review = review_geojson(collection(feature("G-01"), feature("G-02", geometry=bad_ring), feature("G-01"),
+                                       feature("G-04", name="")))
+    assert [grid.grid_id for grid in review.grids] == ["G-01"]
+    assert [(p.number, p.label) for p in review.problems] == [
+        (2, "feature #2 (grid_id 'G-02')"), (3, "feature #3 (grid_id 'G-01')"), (4, "feature #4 (grid_id 'G-04')")]
+    assert "at least 4 positions" in review.problems[0].problem
+    assert "duplicate grid_id 'G-01' (also feature #1)" in review.problems[1].problem
+    assert "'name' is empty" in review.problems[2].problem
+    with pytest.raises(GridMapError, match="feature #2"):  # an import still refuses the file at its first problem
+        GridMap.from_geojson(collection(feature("G-01"), feature("G-02", geometry=bad_ring)))

@@ -201,6 +201,46 @@ def _json_coordinates(value: Any) -> Any:
     return [_json_coordinates(item) for item in value] if isinstance(value, (list, tuple)) else value
 
 
+@dataclass(frozen=True)
+class FeatureProblem:
+    """What is wrong with one feature of a file, for a preview that lists them all."""
+
+    number: int  # 1-based, in file order
+    label: str  # 'feature #3 (grid_id 'G-07')'
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class MapReview:
+    """A GeoJSON file read feature by feature: the grids that are fine, and every problem of the rest
+    (a file with any problem is refused whole; the review says all that must be fixed at once)."""
+
+    grids: list[Grid]
+    problems: list[FeatureProblem]
+
+
+def review_geojson(data: dict[str, Any] | str | bytes) -> MapReview:
+    """Every feature of a FeatureCollection checked; a file that is no FeatureCollection at all raises
+    :class:`GridMapError`."""
+    grids: list[Grid] = []
+    problems: list[FeatureProblem] = []
+    seen: dict[str, int] = {}
+    for number, feature in enumerate(_parse_document(data), 1):
+        try:
+            grid = _read_grid(feature)
+            if grid.grid_id in seen:
+                raise _FeatureProblem(f"duplicate grid_id {grid.grid_id!r} (also feature #{seen[grid.grid_id]})")
+        except _FeatureProblem as problem:
+            problems.append(FeatureProblem(number, _feature_label(number, feature), str(problem)))
+            continue
+        seen[grid.grid_id] = number
+        grids.append(grid)
+    return MapReview(grids, problems)
+
+
 # ------------------------------------------------------------------------------------------ the map
 
 
@@ -221,19 +261,10 @@ class GridMap:
     @classmethod
     def from_geojson(cls, data: dict[str, Any] | str | bytes) -> GridMap:
         """Read a GeoJSON FeatureCollection; the whole input is checked, the first problem raised."""
-        grids: list[Grid] = []
-        seen: dict[str, int] = {}
-        for number, feature in enumerate(_parse_document(data), 1):
-            try:
-                grid = _read_grid(feature)
-                if grid.grid_id in seen:
-                    first = seen[grid.grid_id]
-                    raise _FeatureProblem(f"duplicate grid_id {grid.grid_id!r} (also feature #{first})")
-            except _FeatureProblem as problem:
-                raise GridMapError(f"{_feature_label(number, feature)}: {problem}") from None
-            seen[grid.grid_id] = number
-            grids.append(grid)
-        return cls(grids)
+        review = review_geojson(data)
+        if review.problems:
+            raise GridMapError(str(review.problems[0]))
+        return cls(review.grids)
 
     def to_geojson(self) -> dict[str, Any]:
         """The map as a GeoJSON FeatureCollection that ``from_geojson`` reads back unchanged."""
