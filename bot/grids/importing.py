@@ -78,15 +78,17 @@ class GridImporter:
 
     async def run(self, incoming: GridMap, *, merge: bool = False, force: bool = False) -> ImportOutcome:
         """Import ``incoming`` whole, or by town with ``merge``; refuse to drop grids in use unless ``force``."""
+        planned = await self.plan(incoming, merge=merge)
+        if planned.in_use and not force:
+            return planned
+        return replace(planned, version=await self.grids.import_map(planned.grid_map))
+
+    async def plan(self, incoming: GridMap, *, merge: bool = False) -> ImportOutcome:
+        """What importing ``incoming`` would do (its ``version`` None: nothing changed), for a preview."""
         current = await self.grids.current()
         new_map = merged(current, incoming) if merge else incoming
         dropped = tuple(grid.grid_id for grid in (current.grids if current else ()) if new_map.get(grid.grid_id) is None)
-        in_use = tuple(await self.in_use(dropped))
-        overlaps = tuple(new_map.overlapping_pairs())
-        if in_use and not force:
-            return ImportOutcome(new_map, None, dropped, in_use, overlaps)
-        version = await self.grids.import_map(new_map)
-        return ImportOutcome(new_map, version, dropped, in_use, overlaps)
+        return ImportOutcome(new_map, None, dropped, tuple(await self.in_use(dropped)), tuple(new_map.overlapping_pairs()))
 
     async def in_use(self, grid_ids: tuple[str, ...]) -> list[GridInUse]:
         """The grids among ``grid_ids`` that have workers or open tickets."""

@@ -315,3 +315,8 @@ def console_account_sessions(username: str) -> str:
 def console_login_failures(kind: str, value: str) -> str:
     """Recent failed console logins of one username or client IP (``kind``): a sorted set, attempt → ms."""
     return f"{PREFIX}:console:login-failures:{kind}:{value}"
+
+
+def console_map_upload(username: str, token: str) -> str:
+    """A grid map a console admin uploaded and previewed, waiting for the confirmation (bytes, 30 min)."""
+    return f"{PREFIX}:console:map-upload:{username}:{token}"
