@@ -3,6 +3,7 @@ ticket by searching for its words, dispatch it to a grid; the worker hears of it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ XY02 = Location("GC-XY-02", "西隅第二网格", "西隅社区", "莞城街道"
 
 
 @pytest.mark.slow
-async def test_log_in_find_a_ticket_by_search_and_dispatch_it(world: World, tmp_path: Path) -> None:
+async def test_log_in_find_a_ticket_by_search_dispatch_it_and_see_a_new_one_arrive_live(world: World, tmp_path: Path) -> None:
     assert world.service.domain is not None
     await Accounts(world.service.redis).add("xiyu", Scope(Role.COMMUNITY, "莞城街道", "西隅社区"), PASSWORD)
     tickets = world.service.domain.tickets
@@ -46,8 +47,20 @@ async def test_log_in_find_a_ticket_by_search_and_dispatch_it(world: World, tmp_
             await page.locator('form[action$="/dispatch"] select[name="grid"]').select_option("GC-XY-01")
             await page.get_by_role("button", name="派单", exact=True).click()
             await expect(page.get_by_role("status")).to_have_text("已完成。")
-            await expect(page.locator(".timeline")).to_contain_text("xiyu · assign")
+            await expect(page.locator(".timeline")).to_contain_text("指挥调度台 xiyu 派单")
             await page.screenshot(path=str(tmp_path / "console.png"), full_page=True)
             await world.sees(world.worker, number)
+            await page.get_by_role("link", name="返回看板").click()
+            await expect(page.locator("table.board tbody tr")).to_have_count(2)
+            await expect(page.locator('li[data-state="pending"] b')).to_have_text("1")  # the street lamp
+            page_loads = []
+            page.on("load", lambda: page_loads.append(1))
+            fresh = (await tickets.open(NewRequest(resident=resident, text="西隅的井盖丢了", category="municipal",
+                                                   location=XY02))).ticket.number
+            row = page.locator(f'tr[data-number="{fresh}"]')
+            await expect(row).to_have_count(1)  # live: no reload
+            await expect(row).to_have_class(re.compile("changed"))
+            await expect(page.locator('li[data-state="pending"] b')).to_have_text("2")
+            assert not page_loads
         finally:
             await browser.close()

@@ -298,3 +298,8 @@ def console_account_sessions(username: str) -> str:
 def console_login_failures(kind: str, value: str) -> str:
     """Recent failed console logins of one username or client IP (``kind``): a sorted set, attempt → ms."""
     return f"{PREFIX}:console:login-failures:{kind}:{value}"
+
+
+def console_changes() -> str:
+    """The pub/sub channel every ticket commit publishes on (bot/tickets/changes.py): live console pages."""
+    return f"{PREFIX}:console:changes"

@@ -21,6 +21,7 @@ COLUMNS = ("工单号", "状态", "类别", "网格", "网格员", "已过", "�
 STATE, CATEGORY, GRID = "状态", "类别", "网格"
 SORT_NEWEST, SORT_OLDEST, SORT_DEADLINE = "最新在前", "最早在前", "期限最近在前"
 PREVIOUS, NEXT = "上一页", "下一页"
+COUNTS = "各状态工单数"
 NO_TICKETS = "没有符合条件的工单。"
 TICKET = "工单"
 TEXT, PHOTO, LOCATION, TIMELINE, RATING, RESULT = "内容", "照片", "位置", "处理记录", "评价", "办理结果"

@@ -9,7 +9,9 @@ from aiohttp import web
 from bot.accounts.store import Accounts
 from bot.channels.console.actions import act
 from bot.channels.console.auth import add_auth
+from bot.channels.console.live import add_live
 from bot.channels.console.pages import PHOTOS, TICKETS, board, ticket_page, ticket_photo
+from bot.channels.web.chat import STREAMS as CHAT_STREAMS
 from bot.photos.store import PhotoStore
 from bot.tickets.service import Tickets
 
@@ -18,6 +20,7 @@ def add_console_routes(app: web.Application, tickets: Tickets, photos: PhotoStor
     """The console's login, pages, actions and static files; every route but login needs a session."""
     app[TICKETS], app[PHOTOS] = tickets, photos
     add_auth(app, Accounts(tickets.store.redis))
+    add_live(app, app.get(CHAT_STREAMS))
     app.router.add_static("/console/static/", Path(__file__).parent / "static")
     app.router.add_get("/console", board)
     app.router.add_get("/console/tickets/{number}", ticket_page, name="console-ticket")
