@@ -88,7 +88,7 @@ async def board(request: web.Request) -> web.Response:
         if 1 <= number <= found.pages:
             args = dict(request.query, page=str(number))
             nav += f'<a href="{esc(str(request.rel_url.with_query(args)))}">{label}</a> '
-    body = (f'<h1>{texts.BOARD}</h1>{_filters(tickets, query, grids)}<section id="live">'
+    body = (f'<h1>{texts.BOARD}</h1><p><a href="/console/map">{texts.MAP}</a></p>{_filters(tickets, query, grids)}<section id="live">'
             f'{_counts(request, found.counts)}<p>{found.total} · {found.page}/{found.pages}</p>'
             f'<table class="board"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table><nav>{nav}</nav>'
             f'</section>')

@@ -10,6 +10,7 @@ from bot.accounts.store import Accounts
 from bot.channels.console.actions import act
 from bot.channels.console.auth import add_auth
 from bot.channels.console.live import add_live
+from bot.channels.console.map_page import map_view
 from bot.channels.console.pages import PHOTOS, TICKETS, board, ticket_page, ticket_photo
 from bot.channels.web.chat import STREAMS as CHAT_STREAMS
 from bot.photos.store import PhotoStore
@@ -23,6 +24,7 @@ def add_console_routes(app: web.Application, tickets: Tickets, photos: PhotoStor
     add_live(app, app.get(CHAT_STREAMS))
     app.router.add_static("/console/static/", Path(__file__).parent / "static")
     app.router.add_get("/console", board)
+    app.router.add_get("/console/map", map_view)
     app.router.add_get("/console/tickets/{number}", ticket_page, name="console-ticket")
     app.router.add_get("/console/tickets/{number}/photos/{which}", ticket_photo)
     app.router.add_post("/console/tickets/{number}/{action}", act)
