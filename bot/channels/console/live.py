@@ -24,14 +24,14 @@ from bot.app.client_ip import client_ip
 from bot.app.http import REDIS, SETTINGS
 from bot.channels.console.auth import ACCOUNT, SESSION, live_session
 from bot.channels.console.pages import TICKETS, not_found
-from bot.channels.web.event_streams import EventStreams, OpenStream, StreamCap
+from bot.channels.web.event_streams import (KEEP_ALIVE_SECONDS, EventStreams, OpenStream, StreamCap,
+                                           begin_event_stream)
 from bot.infra import keys
 from bot.infra.open_files import default_event_streams
 from bot.people.routing import Coverage
 from bot.tickets.changes import TicketChange, parse_change
 from bot.texts import refusals as refusal_texts
 
-KEEP_ALIVE_SECONDS = 15.0
 CHECK_SESSION_EVERY = 4  # keep-alives: about once a minute
 log = logging.getLogger(__name__)
 
@@ -118,10 +118,7 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 
 async def _send(request: web.Request, stream: OpenStream, listener: Listener) -> web.StreamResponse:
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store",
-                                           "X-Accel-Buffering": "no"})
-    await response.prepare(request)
-    await response.write(b": connected\n\n")
+    response = await begin_event_stream(request)
     keep_alives = 0
     try:
         while not stream.closed:
