@@ -8,9 +8,13 @@ import asyncio
 import json
 
 import aiohttp
+import pytest
 
 from bot.accounts.scope import Role, Scope
 from bot.accounts.store import Accounts
+from bot.channels.console.live import ConsoleListeners
+from bot.people.routing import Coverage
+from bot.tickets.changes import TicketChange
 from tests.console_harness import BY01, PASSWORD, XY02, Console, opened
 from tests.telegram_harness import World
 
@@ -76,3 +80,29 @@ async def test_the_board_shows_its_counts_and_a_list_of_the_grids_in_scope(world
     assert "GC-BY-01" not in board and "北隅第一网格" not in board
     _, filtered = await console.page("/console?grid=GC-XY-02")
     assert 'value="GC-XY-02" selected' in filtered and '<script src="/console/static/live.js" defer>' in filtered
+
+
+async def test_an_open_stream_ends_when_the_account_is_disabled(world: World, console: Console,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.channels.console.live.KEEP_ALIVE_SECONDS", 0.05)  # a session check every 0.2 s
+    await console.login("xiyu")
+    async with console.http.get(console.base + "/console/events") as events:
+        assert events.status == 200
+        await Accounts(world.service.redis).disable("xiyu")
+        async with asyncio.timeout(5):
+            while await events.content.readline():
+                pass  # keep-alives, then the end
+
+
+def test_listeners_hear_where_a_ticket_was_or_is_and_refresh_after_a_lost_subscription() -> None:
+    listeners = ConsoleListeners()
+    xiyu = listeners.add(Coverage(Scope(Role.COMMUNITY, "莞城街道", "西隅社区"), places_unplaced=False))
+    town = listeners.add(Coverage(Scope(Role.TOWN, "莞城街道"), places_unplaced=False))
+    listeners.tell(TicketChange("A", (("北隅社区", "莞城街道"),)))
+    listeners.tell(TicketChange("U", ((None, None),)))  # unplaced: the city's only
+    assert xiyu.take() is None and town.take() == ["A"]
+    listeners.tell(TicketChange("B", (("北隅社区", "莞城街道"), ("西隅社区", "莞城街道"))))  # moved to 北隅
+    assert xiyu.take() == ["B"] and town.take() == ["B"]
+    listeners.remove(town)
+    listeners.tell_all()
+    assert xiyu.take() == [] and xiyu.take() is None and not town.woken.is_set()

@@ -43,12 +43,14 @@ class Listener:
     coverage: Coverage
     woken: asyncio.Event = field(default_factory=asyncio.Event)
     numbers: set[str] = field(default_factory=set)
+    missed: bool = False  # changes may have gone unheard (the subscription was lost): refresh anyway
 
-    def take(self) -> list[str]:
-        """The numbers heard of since the last take (cleared)."""
+    def take(self) -> list[str] | None:
+        """The numbers heard of since the last take (cleared); None when there is nothing to tell."""
         self.woken.clear()
         numbers, self.numbers = sorted(self.numbers), set()
-        return numbers
+        missed, self.missed = self.missed, False
+        return numbers if numbers or missed else None
 
 
 class ConsoleListeners:
@@ -75,6 +77,7 @@ class ConsoleListeners:
     def tell_all(self) -> None:
         """After the subscription was lost: every page refreshes (it may have missed changes)."""
         for listener in self._pages:
+            listener.missed = True
             listener.woken.set()
 
     async def listen(self, redis: Redis) -> None:
@@ -127,14 +130,24 @@ async def _send(request: web.Request, stream: OpenStream, listener: Listener) ->
             except TimeoutError:
                 await response.write(b": keep-alive\n\n")
                 keep_alives += 1
-                if keep_alives % CHECK_SESSION_EVERY == 0 and await live_session(request) is None:
+                if keep_alives % CHECK_SESSION_EVERY == 0 and not await _still_allowed(request, listener):
                     break
                 continue
-            if numbers := listener.take():
+            if (numbers := listener.take()) is not None:
                 await response.write(f"event: change\ndata: {json.dumps({'numbers': numbers})}\n\n".encode())
     except (ConnectionResetError, RedisError):  # the page went away, or Redis restarts: it reconnects
         pass
     return response
+
+
+async def _still_allowed(request: web.Request, listener: Listener) -> bool:
+    """The session and account still live (the session renewed), the listener's scope brought up to date."""
+    if await live_session(request) is None:
+        return False
+    coverage = await request.app[TICKETS].routing.coverage(request[ACCOUNT].key)
+    if coverage is not None:
+        listener.coverage = coverage
+    return coverage is not None
 
 
 def add_live(app: web.Application, streams: EventStreams | None = None) -> None:
