@@ -33,6 +33,11 @@ async def test_log_in_find_a_ticket_by_search_dispatch_it_and_see_a_new_one_arri
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
             page = await browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+            problems: list[str] = []
+            page.on("console", lambda message: problems.append(f"{message.text} {message.location.get('url')}")
+                    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico")
+                    else None)
+            page.on("pageerror", lambda error: problems.append(str(error)))
             await page.goto(f"http://127.0.0.1:{world.service.http_port}/console")
             await expect(page.get_by_role("heading", name="登录指挥调度台")).to_be_visible()
             await page.get_by_label("用户名").fill("xiyu")
@@ -62,5 +67,12 @@ async def test_log_in_find_a_ticket_by_search_dispatch_it_and_see_a_new_one_arri
             await expect(row).to_have_class(re.compile("changed"))
             await expect(page.locator('li[data-state="pending"] b')).to_have_text("2")
             assert not page_loads
+            await page.screenshot(path=str(tmp_path / "console-board.png"), full_page=True)
+            await page.get_by_role("link", name="网格地图").click()
+            await expect(page.locator(f'svg.map a[data-number="{fresh}"] circle.state-pending')).to_have_count(1)
+            await page.screenshot(path=str(tmp_path / "console-map.png"), full_page=True)
+            await page.locator(f'svg.map a[data-number="{number}"]').click()
+            await expect(page.get_by_role("heading", name=f"工单 {number}")).to_be_visible()
+            assert not problems, problems  # nothing refused by the CSP, no script errors
         finally:
             await browser.close()

@@ -17,19 +17,20 @@ from bot.channels.console.html import esc
 from bot.grids.map import Grid
 from bot.tickets.record import Ticket
 
-WIDTH = 960.0
+WIDTH, HEIGHT = 960.0, 640.0  # the most the drawing takes (SVG units: CSS pixels at full size)
 MARGIN = 12.0
 MARKER_RADIUS = 6.0
 
 
 @dataclass(frozen=True)
 class Projection:
-    """lon/lat → SVG x/y for a bounding box, fitted to ``WIDTH``."""
+    """lon/lat → SVG x/y for a bounding box, fitted within ``WIDTH`` × ``HEIGHT`` (its shape kept)."""
 
     west: float
     north: float
     scale: float  # SVG units per degree of latitude
     shrink: float  # cos(middle latitude)
+    width: float
     height: float
 
     @classmethod
@@ -37,8 +38,8 @@ class Projection:
         west, south, east, north = bounds
         shrink = math.cos(math.radians((south + north) / 2))
         span_x, span_y = max((east - west) * shrink, 1e-9), max(north - south, 1e-9)
-        scale = (WIDTH - 2 * MARGIN) / span_x
-        return cls(west, north, scale, shrink, span_y * scale + 2 * MARGIN)
+        scale = min((WIDTH - 2 * MARGIN) / span_x, (HEIGHT - 2 * MARGIN) / span_y)
+        return cls(west, north, scale, shrink, span_x * scale + 2 * MARGIN, span_y * scale + 2 * MARGIN)
 
     def point(self, lon: float, lat: float) -> tuple[float, float]:
         return (MARGIN + (lon - self.west) * self.shrink * self.scale, MARGIN + (self.north - lat) * self.scale)
@@ -109,5 +110,6 @@ def map_svg(grids: list[Grid], tickets: list[Ticket], title: str, markers_label:
                       f'{esc(grid.community)}</title></path><text class="grid-name" x="{label[0]:.1f}" '
                       f'y="{label[1] + MARKER_RADIUS * 2:.1f}">{esc(grid.name)}</text></a>')
     markers = _markers(projection, {g.grid_id: g for g in grids}, tickets, markers_label)
-    return (f'<svg class="map" viewBox="0 0 {WIDTH:.0f} {projection.height:.0f}" role="img" '
+    width, height = f"{projection.width:.0f}", f"{projection.height:.0f}"
+    return (f'<svg class="map" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
             f'aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg">{"".join(shapes)}{markers}</svg>')
