@@ -3,6 +3,7 @@ ticket by searching for its words, dispatch it to a grid; the worker hears of it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ XY02 = Location("GC-XY-02", "西隅第二网格", "西隅社区", "莞城街道"
 
 
 @pytest.mark.slow
-async def test_log_in_find_a_ticket_by_search_and_dispatch_it(world: World, tmp_path: Path) -> None:
+async def test_log_in_find_a_ticket_by_search_dispatch_it_and_see_a_new_one_arrive_live(world: World, tmp_path: Path) -> None:
     assert world.service.domain is not None
     await Accounts(world.service.redis).add("xiyu", Scope(Role.COMMUNITY, "莞城街道", "西隅社区"), PASSWORD)
     tickets = world.service.domain.tickets
@@ -32,6 +33,11 @@ async def test_log_in_find_a_ticket_by_search_and_dispatch_it(world: World, tmp_
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
             page = await browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+            problems: list[str] = []
+            page.on("console", lambda message: problems.append(f"{message.text} {message.location.get('url')}")
+                    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico")
+                    else None)
+            page.on("pageerror", lambda error: problems.append(str(error)))
             await page.goto(f"http://127.0.0.1:{world.service.http_port}/console")
             await expect(page.get_by_role("heading", name="登录指挥调度台")).to_be_visible()
             await page.get_by_label("用户名").fill("xiyu")
@@ -46,8 +52,27 @@ async def test_log_in_find_a_ticket_by_search_and_dispatch_it(world: World, tmp_
             await page.locator('form[action$="/dispatch"] select[name="grid"]').select_option("GC-XY-01")
             await page.get_by_role("button", name="派单", exact=True).click()
             await expect(page.get_by_role("status")).to_have_text("已完成。")
-            await expect(page.locator(".timeline")).to_contain_text("xiyu · assign")
+            await expect(page.locator(".timeline")).to_contain_text("指挥调度台 xiyu 派单")
             await page.screenshot(path=str(tmp_path / "console.png"), full_page=True)
             await world.sees(world.worker, number)
+            await page.get_by_role("link", name="返回看板").click()
+            await expect(page.locator("table.board tbody tr")).to_have_count(2)
+            await expect(page.locator('li[data-state="pending"] b')).to_have_text("1")  # the street lamp
+            page_loads = []
+            page.on("load", lambda: page_loads.append(1))
+            fresh = (await tickets.open(NewRequest(resident=resident, text="西隅的井盖丢了", category="municipal",
+                                                   location=XY02))).ticket.number
+            row = page.locator(f'tr[data-number="{fresh}"]')
+            await expect(row).to_have_count(1)  # live: no reload
+            await expect(row).to_have_class(re.compile("changed"))
+            await expect(page.locator('li[data-state="pending"] b')).to_have_text("2")
+            assert not page_loads
+            await page.screenshot(path=str(tmp_path / "console-board.png"), full_page=True)
+            await page.get_by_role("link", name="网格地图").click()
+            await expect(page.locator(f'svg.map a[data-number="{fresh}"] circle.state-pending')).to_have_count(1)
+            await page.screenshot(path=str(tmp_path / "console-map.png"), full_page=True)
+            await page.locator(f'svg.map a[data-number="{number}"]').click()
+            await expect(page.get_by_role("heading", name=f"工单 {number}")).to_be_visible()
+            assert not problems, problems  # nothing refused by the CSP, no script errors
         finally:
             await browser.close()

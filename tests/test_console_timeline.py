@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.people.directory import telegram_key
+from bot.tickets.service import NewRequest
 from tests.telegram_harness import World
 from tests.console_harness import XY02, Console, opened
 
@@ -52,3 +53,13 @@ async def test_a_duplicate_shows_as_merged_and_a_rating_by_its_stars(world: Worl
     assert (await tickets.rate(first, f"telegram:{world.resident.id}", 5)).ok
     page = await timeline_of(console, first)
     assert "办结 · 已清运" in page and "关闭 · 居民评价 5 星" in page and str(world.resident.id) not in page
+
+
+async def test_a_worker_who_reports_as_a_resident_is_shown_as_a_resident(world: World, console: Console) -> None:
+    assert world.service.domain is not None
+    request = NewRequest(resident=telegram_key(world.worker.id), text="我家楼下的路灯坏了", category="municipal",
+                         location=XY02)
+    number = (await world.service.domain.tickets.open(request)).ticket.number
+    await console.login("xiyu")
+    page = await timeline_of(console, number)
+    assert "居民 提交诉求" in page and "李网格" not in page

@@ -320,3 +320,8 @@ def console_login_failures(kind: str, value: str) -> str:
 def console_map_upload(username: str, token: str) -> str:
     """A grid map a console admin uploaded and previewed, waiting for the confirmation (bytes, 30 min)."""
     return f"{PREFIX}:console:map-upload:{username}:{token}"
+
+
+def console_changes() -> str:
+    """The pub/sub channel every ticket commit publishes on (bot/tickets/changes.py): live console pages."""
+    return f"{PREFIX}:console:changes"

@@ -21,6 +21,8 @@ COLUMNS = ("工单号", "状态", "类别", "网格", "网格员", "已过", "�
 STATE, CATEGORY, GRID = "状态", "类别", "网格"
 SORT_NEWEST, SORT_OLDEST, SORT_DEADLINE = "最新在前", "最早在前", "期限最近在前"
 PREVIOUS, NEXT = "上一页", "下一页"
+COUNTS = "各状态工单数"
+MAP, MAP_MARKERS, NO_MAP = "网格地图", "未办结工单", "尚未导入网格地图。"
 NO_TICKETS = "没有符合条件的工单。"
 TICKET = "工单"
 TEXT, PHOTO, LOCATION, TIMELINE, RATING, RESULT = "内容", "照片", "位置", "处理记录", "评价", "办理结果"
@@ -36,6 +38,11 @@ def login_failed() -> str:
 
 def login_throttled() -> str:
     return "登录尝试过于频繁，请一分钟后再试。"
+
+
+def not_on_map(count: int) -> str:
+    """Open tickets in scope that have no place on the map (no grid, no shared point)."""
+    return f"另有 {count} 件未定位的工单不在图上，见工单看板。"
 
 
 def not_found() -> str:

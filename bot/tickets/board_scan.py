@@ -4,7 +4,7 @@ store for the tickets a viewer may see, filtered, searched, sorted and cut into 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.tickets.record import Ticket
 from bot.tickets.service import Tickets
@@ -30,20 +30,21 @@ class BoardQuery:
 
 @dataclass(frozen=True)
 class BoardPage:
-    """One page of the board, and how many tickets matched in all."""
+    """One page of the board, how many tickets matched in all, and per state (the other filters applied)."""
 
     tickets: list[Ticket]
     total: int
     page: int
     pages: int
+    counts: dict[Status, int] = field(default_factory=dict)
+
+
+def _in_state(ticket: Ticket, query: BoardQuery) -> bool:
+    return ticket.status == query.state if query.state else ticket.status in OPEN_STATUSES
 
 
 def _matches(ticket: Ticket, query: BoardQuery, now: float) -> bool:
-    if query.state:
-        if ticket.status != query.state:
-            return False
-    elif ticket.status not in OPEN_STATUSES:
-        return False
+    """Every filter but the state."""
     if query.category and ticket.category != query.category:
         return False
     if query.grid_id and ticket.grid_id != query.grid_id:
@@ -59,8 +60,10 @@ async def board_page(tickets: Tickets, viewer: str, query: BoardQuery, now: floa
     coverage = await tickets.routing.coverage(viewer)
     if coverage is None:
         return BoardPage([], 0, 1, 1)
-    found = [t for t in await tickets.store.list(limit=SCAN_LIMIT)
-             if coverage.covers(t.community, t.town) and _matches(t, query, now)]
+    matching = [t for t in await tickets.store.list(limit=SCAN_LIMIT)
+                if coverage.covers(t.community, t.town) and _matches(t, query, now)]
+    counts = {status: sum(1 for t in matching if t.status == status) for status in Status}
+    found = [t for t in matching if _in_state(t, query)]
     if query.sort == "oldest":
         found.sort(key=lambda t: t.created_at)
     elif query.sort == "deadline":
@@ -68,7 +71,7 @@ async def board_page(tickets: Tickets, viewer: str, query: BoardQuery, now: floa
     pages = max(1, -(-len(found) // query.per_page))
     page = min(max(1, query.page), pages)
     start = (page - 1) * query.per_page
-    return BoardPage(found[start:start + query.per_page], len(found), page, pages)
+    return BoardPage(found[start:start + query.per_page], len(found), page, pages, counts)
 
 
 def parse_state(value: str) -> str:

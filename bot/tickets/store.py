@@ -23,6 +23,7 @@ from nlp.normalize import normalize
 from bot.infra import decoded, keys
 from bot.tickets.notifications import Notification
 from bot.people.directory import Worker, worker_from_hash
+from bot.tickets.changes import change_message
 from bot.tickets.record import AuditEntry, Ticket, format_number
 from bot.tickets.states import OPEN_STATUSES, Status
 
@@ -249,6 +250,7 @@ class TicketStore:
         for note in commit.notifications:
             flat = [item for pair in note.to_fields(after.version).items() for item in pair]
             change.add("XADD", keys.outbox(note.channel), "*", *flat)  # trimmed once delivered (bot/infra/streams.py)
+        change.add("PUBLISH", keys.console_changes(), change_message(before, after))  # live console boards
         expected = str(before.version) if before else "-"
         guard = str(change.key_index(commit.unclaimed)) if commit.unclaimed else ""
         result = await self._commit_script(keys=change.keys, args=[expected, json.dumps(change.ops), guard])

@@ -13,6 +13,10 @@ from bot.tickets.escalation import SYSTEM
 from bot.tickets.record import AuditEntry
 
 OPEN311_PREFIX = "open311:"
+# Steps only a resident takes: whoever took one took it as a resident (a worker may be one too), so it
+# is shown as a resident's, never under their staff name.
+RESIDENT_STEPS = frozenset({"open", "place", "praise", "cancel", "link", "reopen"})
+STAFF = frozenset({"worker", "supervisor", "admin"})
 
 
 class ActorKind(StrEnum):
@@ -70,5 +74,13 @@ async def timeline(routing: Routing, entries: list[AuditEntry]) -> list[Step]:
         for key in (entry.actor, worker_key):
             if key and key not in known:
                 known[key] = await actor(routing, key)
-        steps.append(Step(entry, known[entry.actor], known[worker_key].name if worker_key else ""))
+        who = known[entry.actor]
+        if who.kind in STAFF and _as_resident(entry):
+            who = Actor(ActorKind.RESIDENT)
+        steps.append(Step(entry, who, known[worker_key].name if worker_key else ""))
     return steps
+
+
+def _as_resident(entry: AuditEntry) -> bool:
+    rated = entry.action == "close" and ("stars" in entry.data or entry.note.startswith("rating"))
+    return entry.action in RESIDENT_STEPS or rated

@@ -40,7 +40,7 @@ SESSION = web.RequestKey("console_session", ConsoleSession)
 def wants_json(request: web.Request) -> bool:
     """JSON calls and event streams are answered 401, pages are sent to the login page."""
     accept = request.headers.get("Accept", "")
-    return request.path.startswith("/console/api/") or "application/json" in accept or "text/event-stream" in accept
+    return request.path.startswith(("/console/api/", "/console/events")) or "application/json" in accept or "text/event-stream" in accept
 
 
 def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, max_age: int) -> None:
@@ -53,7 +53,7 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     """Session and CSRF for every console route but the login page and static files."""
     if not request.path.startswith("/console") or request.path.startswith(OPEN_PATHS):
         return await handler(request)
-    session = await _live_session(request)
+    session = await live_session(request)
     if session is None:
         if wants_json(request):
             return web.json_response({"ok": False, "error": "login required"}, status=401)
@@ -63,8 +63,8 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     return await handler(request)
 
 
-async def _live_session(request: web.Request) -> ConsoleSession | None:
-    """The request's session, when it is live and its account enabled (a disabled one's is ended)."""
+async def live_session(request: web.Request) -> ConsoleSession | None:
+    """The request's session (renewed), when it is live and its account enabled (a disabled one's is ended)."""
     token = request.cookies.get(COOKIE)
     session = await request.app[SESSIONS].get(token) if token else None
     if session is None:
@@ -99,7 +99,7 @@ def _login_page(request: web.Request, message: str = "", status: int = 200) -> w
 
 async def login_page(request: web.Request) -> web.Response:
     """GET /console/login: the form (to the board at once with a live session)."""
-    if await _live_session(request) is not None:
+    if await live_session(request) is not None:
         raise web.HTTPFound("/console")
     return _login_page(request)
 

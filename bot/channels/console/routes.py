@@ -10,7 +10,10 @@ from bot.accounts.store import Accounts
 from bot.channels.console.actions import act
 from bot.channels.console.auth import add_auth
 from bot.channels.console.grids import add_grid_routes
+from bot.channels.console.live import add_live
+from bot.channels.console.map_page import map_view
 from bot.channels.console.pages import PHOTOS, TICKETS, board, ticket_page, ticket_photo
+from bot.channels.web.chat import STREAMS as CHAT_STREAMS
 from bot.photos.store import PhotoStore
 from bot.tickets.service import Tickets
 
@@ -19,8 +22,10 @@ def add_console_routes(app: web.Application, tickets: Tickets, photos: PhotoStor
     """The console's login, pages, actions and static files; every route but login needs a session."""
     app[TICKETS], app[PHOTOS] = tickets, photos
     add_auth(app, Accounts(tickets.store.redis))
+    add_live(app, app.get(CHAT_STREAMS))
     app.router.add_static("/console/static/", Path(__file__).parent / "static")
     app.router.add_get("/console", board)
+    app.router.add_get("/console/map", map_view)
     app.router.add_get("/console/tickets/{number}", ticket_page, name="console-ticket")
     app.router.add_get("/console/tickets/{number}/photos/{which}", ticket_photo)
     app.router.add_post("/console/tickets/{number}/{action}", act)

@@ -37,12 +37,12 @@ from bot.app.http import REDIS, SETTINGS
 from bot.channels.web.bodies import UNDECODABLE, read_json_object
 from bot.app.client_ip import client_ip
 from bot.channels.web.conversation import ConversationLog, Line
-from bot.channels.web.event_streams import EventStreams, OpenStream, StreamCap
+from bot.channels.web.event_streams import (KEEP_ALIVE_SECONDS, EventStreams, OpenStream, StreamCap,
+                                           begin_event_stream)
 from bot.channels.web.sessions import SESSION_TTL, PostCheck, WebSessions
 
 COOKIE = "gb_session"
 MAX_TEXT = 2000
-KEEP_ALIVE_SECONDS = 15.0
 KEEP_SESSION_EVERY = 4  # keep-alives: an open page renews its session about once a minute
 
 # A ticket that is not the resident's is "not found", as an unknown number is: numbers cannot be probed.
@@ -343,10 +343,7 @@ async def _send_events(request: web.Request, stream: OpenStream, written: asynci
     redis, sessions, token = request.app[REDIS], request.app[SESSIONS], request.cookies[COOKIE]
     key = keys.web_inbox(stream.session)
     last = request.headers.get("Last-Event-ID") or "0"  # a new page shows the session's history
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
-                                           "X-Accel-Buffering": "no"})
-    await response.prepare(request)
-    await response.write(b": connected\n\n")
+    response = await begin_event_stream(request)
     keep_alives = 0
     try:
         await sessions.keep_while_open(token)

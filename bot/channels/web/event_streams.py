@@ -13,7 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
+from aiohttp import web
+
 TOTAL_SWEEP_SECONDS = 1.0  # looking through every stream costs, so at most once a second
+KEEP_ALIVE_SECONDS = 15.0  # a comment line this often: proxies keep the stream, a page gone is noticed
+
+
+async def begin_event_stream(request: web.Request) -> web.StreamResponse:
+    """The response of an event stream, sent its headers and a first comment (the page knows it is open)."""
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
+                                           "X-Accel-Buffering": "no"})
+    await response.prepare(request)
+    await response.write(b": connected\n\n")
+    return response
 
 
 class StreamCap(Enum):
