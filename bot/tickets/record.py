@@ -44,6 +44,7 @@ class Ticket:
     result_note: str | None = None
     result_photo: str | None = None
     rating: int | None = None
+    handled_at: float | None = None  # when a worker resolved it, or a supervisor concluded it while open
     alerted: str | None = None  # urgent: who the alert reached when it opened (bot.tickets.alerts)
     version: int = 0
 

@@ -1,14 +1,16 @@
-"""Figures for admins: tickets by state, category and grid, today and over 7 days, and overdue ones."""
+"""Figures for admins (/stats: tickets by state, category and grid, today and over 7 days, and overdue
+ones) and for the console's statistics over a date range, within an account's scope (:func:`figures`)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from bot.infra import decoded, keys
 from bot.infra.clock import LOCAL_TIME, Clock
-from bot.tickets.states import OPEN_STATUSES
+from bot.tickets.states import OPEN_STATUSES, Status
 from bot.tickets.store import TicketStore
 
 DAY = 24 * 3600.0
@@ -62,3 +64,105 @@ async def overdue_count(store: TicketStore, clock: Clock) -> int:
             deadlines = await pipe.execute()
         overdue += sum(1 for d in deadlines if d is not None and float(d) < now)
     return overdue
+
+
+# -- the console's statistics over a date range (/console/stats) -------------------------------------
+
+# What the figures read of each ticket: one HMGET each, not the whole hash (texts stay in Redis).
+_FIGURE_FIELDS = ("created_at", "category", "grid_id", "grid_name", "community", "town", "status", "deadline_at",
+                  "handled_at", "rating")
+_CHUNK = 2000
+Sees = Callable[[str | None, str | None], bool]
+
+
+@dataclass
+class Handling:
+    """How a group of tickets was handled: those due by now, those handled by their deadline, and the
+    handling time (opening to resolution) of those handled."""
+
+    due: int = 0  # handled, or still open past the deadline
+    on_time: int = 0
+    handled: int = 0
+    seconds: float = 0.0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+    @property
+    def mean_hours(self) -> float | None:
+        return self.seconds / self.handled / 3600 if self.handled else None
+
+
+@dataclass
+class Figures:
+    """A date range's statistics for one scope."""
+
+    days: list[str]  # every local day of the range, YYYY-MM-DD
+    total: int = 0
+    per_day: Counter[str] = field(default_factory=Counter)
+    by_category: Counter[str] = field(default_factory=Counter)
+    by_grid: Counter[str] = field(default_factory=Counter)  # grid id ("": not placed)
+    grid_names: dict[str, str] = field(default_factory=dict)
+    by_community: dict[str, Handling] = field(default_factory=dict)  # community ("": not placed)
+    handling_by_category: dict[str, Handling] = field(default_factory=dict)
+    ratings: Counter[int] = field(default_factory=Counter)
+
+    @property
+    def mean_rating(self) -> float | None:
+        rated = sum(self.ratings.values())
+        return sum(r * n for r, n in self.ratings.items()) / rated if rated else None
+
+    def hot_spots(self, limit: int = 10) -> list[tuple[str, int]]:
+        """The grids with most requests (placed tickets only), most first."""
+        return [(grid, n) for grid, n in self.by_grid.most_common() if grid][:limit]
+
+
+def local_day_start(day: date) -> float:
+    """The epoch time of a local day's midnight."""
+    return datetime.combine(day, time(), LOCAL_TIME).timestamp()
+
+
+async def figures(store: TicketStore, sees: Sees, first: date, last: date, now: float) -> Figures:
+    """Statistics of the tickets opened from local day ``first`` to ``last`` (both included) that
+    ``sees(community, town)`` admits; read over the creation-time index, a few fields per ticket."""
+    start, end = local_day_start(first), local_day_start(last + timedelta(days=1))
+    out = Figures(days=[(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)])
+    numbers = decoded.text_list(await store.redis.zrangebyscore(keys.all_tickets(), start, f"({end}"))
+    for offset in range(0, len(numbers), _CHUNK):
+        async with store.redis.pipeline(transaction=False) as pipe:
+            for number in numbers[offset:offset + _CHUNK]:
+                pipe.hmget(keys.ticket(number), _FIGURE_FIELDS)
+            rows = await pipe.execute()
+        for row in rows:
+            values = dict(zip(_FIGURE_FIELDS, decoded.optional_texts(row)))
+            if values["created_at"] is not None and sees(values["community"], values["town"]):
+                _count(out, values, now)
+    return out
+
+
+def _count(out: Figures, row: dict[str, str | None], now: float) -> None:
+    created = float(row["created_at"] or 0)
+    out.total += 1
+    out.per_day[datetime.fromtimestamp(created, LOCAL_TIME).date().isoformat()] += 1
+    category, grid = row["category"] or "", row["grid_id"] or ""
+    out.by_category[category] += 1
+    out.by_grid[grid] += 1
+    if grid and row["grid_name"]:
+        out.grid_names[grid] = row["grid_name"]
+    if row["rating"]:
+        out.ratings[int(row["rating"])] += 1
+    status, deadline = row["status"], float(row["deadline_at"] or 0)
+    handled_at = float(row["handled_at"]) if row["handled_at"] and status in _HANDLED else None
+    if handled_at is None and not (status in OPEN_STATUSES and deadline < now):
+        return  # not due yet (or cancelled): no on-time figure
+    for handling in (out.by_community.setdefault(row["community"] or "", Handling()),
+                     out.handling_by_category.setdefault(category, Handling())):
+        handling.due += 1
+        if handled_at is not None:
+            handling.handled += 1
+            handling.seconds += max(0.0, handled_at - created)
+            handling.on_time += handled_at <= deadline
+
+
+_HANDLED = frozenset({Status.RESOLVED, Status.CLOSED})
