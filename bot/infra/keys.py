@@ -293,3 +293,14 @@ def console_session(token: str) -> str:
 def console_account_sessions(username: str) -> str:
     """The session tokens of one account (a set), so disabling it ends them all at once."""
     return f"{PREFIX}:console:account:{username}:sessions"
+
+
+def correction_reviews() -> str:
+    """Admins' reviews of label corrections (a hash: ticket number → JSON decision, by whom, of which
+    correction); a rejected correction is left out of retraining."""
+    return f"{PREFIX}:corrections:reviews"
+
+
+def retrain_progress() -> str:
+    """How the latest retraining is going (a hash: state, step, message, result), read by the console."""
+    return f"{PREFIX}:retrain:progress"

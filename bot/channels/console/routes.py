@@ -9,6 +9,7 @@ from aiohttp import web
 from bot.accounts.store import Accounts
 from bot.channels.console.actions import act
 from bot.channels.console.auth import add_auth
+from bot.channels.console.classifier_actions import add_classifier_routes
 from bot.channels.console.stats import add_stats_routes
 from bot.channels.console.pages import PHOTOS, TICKETS, board, ticket_page, ticket_photo
 from bot.photos.store import PhotoStore
@@ -25,3 +26,4 @@ def add_console_routes(app: web.Application, tickets: Tickets, photos: PhotoStor
     app.router.add_get("/console/tickets/{number}/photos/{which}", ticket_photo)
     app.router.add_post("/console/tickets/{number}/{action}", act)
     add_stats_routes(app)
+    add_classifier_routes(app)
