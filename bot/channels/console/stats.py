@@ -23,6 +23,7 @@ from bot.texts import console as console_texts
 from bot.texts import console_stats as texts
 
 DEFAULT_DAYS = 30
+PAIR = 620  # the viewBox width of two charts side by side
 MAX_DAYS = 366
 
 
@@ -99,8 +100,8 @@ def _handling(title: str, rate_title: str, hours_title: str, groups: dict[str, t
     rates = [(name, round((h.on_time_rate or 0) * 100, 1)) for name, h in rows if h.due]
     hours = [(name, round(h.mean_hours, 1)) for name, h in rows if h.mean_hours is not None]
     return (f'<section class="handling"><h2>{esc(title)}</h2><table class="figures"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>{bar_chart(rate_title, rates, top_value=100)}"
-            f"{bar_chart(hours_title, hours)}</section>")
+            f'<tbody>{body}</tbody></table><div class="pair">{bar_chart(rate_title, rates, top_value=100, width=PAIR)}'
+            f"{bar_chart(hours_title, hours, width=PAIR)}</div></section>")
 
 
 def render(tickets: Tickets, found: Figures) -> str:
@@ -117,14 +118,15 @@ def render(tickets: Tickets, found: Figures) -> str:
     by_category = {c: (name(c), h) for c, h in found.handling_by_category.items()}
     ratings = [(texts.stars(n), float(found.ratings[n])) for n in (5, 4, 3, 2, 1)]
     return (f"{_summary(found)}{column_chart(texts.PER_DAY, per_day)}"
-            f'<div class="pair">{bar_chart(texts.BY_CATEGORY, categories)}{bar_chart(texts.BY_GRID, grids)}</div>'
+            f'<div class="pair">{bar_chart(texts.BY_CATEGORY, categories, width=PAIR)}'
+            f"{bar_chart(texts.BY_GRID, grids, width=PAIR)}</div>"
             f'<section><h2>{texts.HOT_SPOTS}</h2><table class="figures hot"><thead><tr>{hot_head}</tr></thead>'
             f"<tbody>{hot}</tbody></table></section>"
-            f"{_handling(texts.ON_TIME_BY_COMMUNITY, texts.ON_TIME_BY_COMMUNITY, texts.HOURS_BY_COMMUNITY, communities)}"
-            f"{_handling(texts.ON_TIME_BY_CATEGORY, texts.ON_TIME_BY_CATEGORY, texts.HOURS_BY_CATEGORY, by_category)}"
-            f"<section><h2>{texts.RATINGS}</h2>"
+            f"{_handling(texts.HANDLING_BY_COMMUNITY, texts.ON_TIME_BY_COMMUNITY, texts.HOURS_BY_COMMUNITY, communities)}"
+            f"{_handling(texts.HANDLING_BY_CATEGORY, texts.ON_TIME_BY_CATEGORY, texts.HOURS_BY_CATEGORY, by_category)}"
+            f"<section><h2>{texts.SATISFACTION}</h2>"
             f"<p>{texts.MEAN_RATING}：{texts.mean_rating(found.mean_rating, sum(found.ratings.values()))}</p>"
-            f"{bar_chart(texts.RATINGS, ratings)}</section>")
+            f'<div class="pair">{bar_chart(texts.RATINGS, ratings, width=PAIR)}</div></section>')
 
 
 async def stats_page(request: web.Request) -> web.Response:

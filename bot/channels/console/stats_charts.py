@@ -21,10 +21,10 @@ def _number(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.1f}"
 
 
-def _svg(title: str, height: int, marks: str, css: str = "chart") -> str:
-    return (f'<figure class="{css}"><svg viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{esc(title)}" '
-            f'xmlns="http://www.w3.org/2000/svg" font-size="16"><title>{esc(title)}</title>{marks}</svg>'
-            f"<figcaption>{esc(title)}</figcaption></figure>")
+def _svg(title: str, height: int, marks: str, css: str = "chart", width: int = WIDTH) -> str:
+    return (f'<figure class="{css}"><figcaption>{esc(title)}</figcaption><svg viewBox="0 0 {width} {height}" '
+            f'role="img" aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg" font-size="16">'
+            f"<title>{esc(title)}</title>{marks}</svg></figure>")
 
 
 def _nice_top(value: float) -> float:
@@ -37,7 +37,7 @@ def _nice_top(value: float) -> float:
 
 def column_chart(title: str, points: Sequence[tuple[str, float]], fmt: Format = _number) -> str:
     """Vertical columns, one per point (e.g. requests per day), with a value axis."""
-    height, left, right, top, bottom = 360, 56, 16, 24, 56
+    height, left, right, top, bottom = 300, 56, 16, 24, 48
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     top_value = _nice_top(max((v for _, v in points), default=0))
     marks = []
@@ -64,12 +64,13 @@ def column_chart(title: str, points: Sequence[tuple[str, float]], fmt: Format = 
 
 
 def bar_chart(title: str, points: Sequence[tuple[str, float]], fmt: Format = _number,
-              top_value: float | None = None) -> str:
-    """Horizontal bars, one row per point, labelled on the left (long Chinese names fit)."""
-    row, label_w, value_w, top = 34, 220, 90, 8
+              top_value: float | None = None, width: int = WIDTH) -> str:
+    """Horizontal bars, one row per point, labelled on the left (long Chinese names fit). A narrower
+    ``width`` keeps the text as large when two charts share a row."""
+    row, label_w, value_w, top = 34, min(220, width // 4), 70, 8
     height = top * 2 + row * max(1, len(points))
     top_value = top_value or _nice_top(max((v for _, v in points), default=0))
-    plot_w = WIDTH - label_w - value_w
+    plot_w = width - label_w - value_w
     marks = []
     for i, (label, value) in enumerate(points):
         y, bar_w = top + i * row, plot_w * value / top_value
@@ -80,7 +81,7 @@ def bar_chart(title: str, points: Sequence[tuple[str, float]], fmt: Format = _nu
                      f"{esc(fmt(value))}</title></rect>"
                      f'<text class="value" x="{label_w + bar_w + 8:.1f}" y="{y + row * 0.62:.1f}">'
                      f"{esc(fmt(value))}</text>")
-    return _svg(title, height, "".join(marks))
+    return _svg(title, height, "".join(marks), width=width)
 
 
 def heat_map(title: str, labels: Sequence[str], matrix: Sequence[Sequence[int]], names: Sequence[str]) -> str:
