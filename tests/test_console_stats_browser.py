@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import Page, async_playwright, expect
 
 from bot.accounts.scope import Role, Scope
 from bot.accounts.store import Accounts
@@ -16,6 +16,19 @@ from tests.test_browser import CHROMIUM_ARGS, chromium_path
 from tests.test_console_stats import seed
 
 PASSWORD = "a console password"
+
+
+async def logged_in(page: Page, base: str, username: str, password: str = PASSWORD) -> list[str]:
+    """Log ``page`` in to the console; the list it returns fills with the page's CSP refusals."""
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    await page.goto(f"{base}/console/login")
+    await page.get_by_label("用户名").fill(username)
+    await page.get_by_label("密码").fill(password)
+    await page.get_by_role("button", name="登录").click()
+    await expect(page.get_by_role("heading", name="工单看板")).to_be_visible()
+    return refused
 
 
 @pytest.mark.slow
@@ -29,14 +42,7 @@ async def test_the_statistics_page_shows_its_svg_charts(world: World, tmp_path: 
         try:
             for width, height in ((1280, 800), (1920, 1080)):  # a laptop and a wall screen
                 page = await browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
-                refused: list[str] = []
-                page.on("console", lambda message: refused.append(message.text)
-                        if "Content Security Policy" in message.text else None)
-                await page.goto(f"{base}/console/login")
-                await page.get_by_label("用户名").fill("city")
-                await page.get_by_label("密码").fill(PASSWORD)
-                await page.get_by_role("button", name="登录").click()
-                await expect(page.get_by_role("heading", name="工单看板")).to_be_visible()
+                refused = await logged_in(page, base, "city")
                 await page.goto(f"{base}/console/stats?from=2026-11-20&to=2026-11-23")
                 await expect(page.get_by_role("heading", name="统计分析", exact=True)).to_be_visible()
                 charts = page.locator("figure.chart svg")

@@ -119,6 +119,6 @@ async def classifier_page(request: web.Request) -> web.Response:
     status = await RetrainProgress(request.app[REDIS]).read()
     message = f'<p class="notice" role="status">{esc(request.query["done"])}</p>' if request.query.get("done") else ""
     body = (f'<link rel="stylesheet" href="/console/static/stats.css">{message}<h1>{texts.CLASSIFIER}</h1>'
-            f"{_versions(found, shown.version, csrf)}{metrics_section(shown, taxonomy)}"
-            f"{_corrections(corrections, taxonomy, csrf)}{_retrain(status, csrf)}")
+            f"{_versions(found, shown.version, csrf)}{_retrain(status, csrf)}"
+            f"{_corrections(corrections, taxonomy, csrf)}{metrics_section(shown, taxonomy)}")
     return page(texts.CLASSIFIER, body, request[ACCOUNT], csrf, scripts=["/console/static/classifier.js"])
