@@ -20,7 +20,7 @@ from bot.model.retrain import Retrainer
 from bot.model.versions import switch_everywhere
 from bot.texts import console_classifier as texts
 
-RETRAININGS = web.AppKey("console_retrainings", set[asyncio.Task[None]])
+RETRAININGS: web.AppKey[set[asyncio.Task[None]]] = web.AppKey("console_retrainings")
 log = logging.getLogger(__name__)
 
 
@@ -87,7 +87,8 @@ async def switch(request: web.Request) -> web.StreamResponse:
 
 
 async def _stop_retrainings(app: web.Application) -> None:
-    for task in list(app[RETRAININGS]):
+    running = app[RETRAININGS]
+    for task in list(running):
         task.cancel()
 
 
