@@ -9,6 +9,12 @@ def ticket(number: str) -> str:
     return f"{PREFIX}:ticket:{number}"
 
 
+def ticket_affixes() -> tuple[str, str]:
+    """What goes before and after the number in :func:`ticket`, for a script that reads tickets it finds
+    in an index (the statistics' rows)."""
+    return f"{PREFIX}:ticket:", ""
+
+
 def audit(number: str) -> str:
     return f"{PREFIX}:ticket:{number}:audit"
 
