@@ -24,6 +24,7 @@ from tests.telegram_harness import World
 from tests.test_console_web import PASSWORD, Console
 
 HOUR = 3600.0
+GRID_NAMES = {"GC-XY-01": "西隅第一网格", "GC-XY-02": "西隅第二网格", "GC-BY-01": "北隅第一网格"}
 XIYU, BEIYU, TOWN = "西隅社区", "北隅社区", "莞城街道"
 FIRST, LAST = date(2026, 11, 20), date(2026, 11, 23)  # START is 2026-11-24 09:00 local
 
@@ -48,7 +49,7 @@ async def seed(store: TicketStore) -> None:
     for number, opened, category, grid, community, status, deadline, handled, rating in SEEDED:
         ticket = Ticket(number=number, status=status, category=category, text="路灯坏了", resident="telegram:1",
                         created_at=opened, deadline_at=opened + deadline * HOUR, grid_id=grid,
-                        grid_name=f"{grid}名" if grid else None, community=community,
+                        grid_name=GRID_NAMES.get(grid or ""), community=community,
                         town=TOWN if community else None, rating=rating,
                         handled_at=opened + handled * HOUR if handled is not None else None)
         assert await store.commit(None, Commit(ticket)) is not None
@@ -122,7 +123,7 @@ async def test_the_page_draws_the_scoped_figures_as_svg(stats_console: Console) 
     assert marks(html, "各类别诉求量") == {"市政设施": "3", "生态环境": "2", "社会治安": "1"}
     assert marks(html, "各村社区按时办结率（%）") == {XIYU: "50", BEIYU: "50"}
     assert marks(html, "满意度评价分布")["5 星"] == "1" and "4.00 星（2 条评价）" in html
-    assert "GC-XY-01名" in html and "66.7%" in html  # municipal: 2 of 3 on time
+    assert "西隅第一网格" in html and "66.7%" in html  # municipal: 2 of 3 on time
 
 
 async def test_a_community_account_sees_none_of_another_communitys_figures(stats_console: Console) -> None:
@@ -131,7 +132,7 @@ async def test_a_community_account_sees_none_of_another_communitys_figures(stats
     assert status == 200 and marks(html, "每日诉求量") == {"11-20": "0", "11-21": "0", "11-22": "0", "11-23": "0"}
     status, html = await stats_console.page("/console/stats?from=2026-11-20&to=2026-11-23")
     assert marks(html, "每日诉求量") == {"11-20": "2", "11-21": "0", "11-22": "1", "11-23": "0"}
-    assert BEIYU not in html and "GC-BY-01" not in html
+    assert BEIYU not in html and "北隅第一网格" not in html
 
 
 async def test_the_default_range_is_the_last_30_days(stats_console: Console) -> None:

@@ -37,6 +37,11 @@ def by_whom(key: str) -> str:
             "wecom": "企业微信"}.get(channel, key) if name else key
 
 
+def headline(macro_f1: str, accuracy: str, n: object) -> str:
+    """A version's held-out figures in one line."""
+    return f"留出集 macro-F1 {macro_f1} · 准确率 {accuracy} · 留出样本 {n} 条"
+
+
 def switched(version: str) -> str:
     return f"已切换到版本 {version}（所有进程）。"
 

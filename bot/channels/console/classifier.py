@@ -77,8 +77,8 @@ def metrics_section(metadata: ModelMetadata, taxonomy: Taxonomy) -> str:
     confusion = metrics.get("confusion", {})
     labels = list(confusion.get("labels", []))
     heat = heat_map(texts.CONFUSION, labels, confusion.get("matrix", []), [name(label) for label in labels]) if labels else ""
-    return (f"<h2>{texts.METRICS} · {esc(metadata.version)}</h2><p>macro-F1 {_f(metrics.get('macro_f1'))} · "
-            f"accuracy {_f(metrics.get('accuracy'))} · n={metrics.get('n', '')}</p>"
+    return (f"<h2>{texts.METRICS} · {esc(metadata.version)}</h2>"
+            f"<p>{esc(texts.headline(_f(metrics.get('macro_f1')), _f(metrics.get('accuracy')), metrics.get('n', '')))}</p>"
             f'<table class="figures"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{bars}{heat}')
 
 
