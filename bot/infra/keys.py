@@ -9,6 +9,12 @@ def ticket(number: str) -> str:
     return f"{PREFIX}:ticket:{number}"
 
 
+def ticket_affixes() -> tuple[str, str]:
+    """What goes before and after the number in :func:`ticket`, for a script that reads tickets it finds
+    in an index (the statistics' rows)."""
+    return f"{PREFIX}:ticket:", ""
+
+
 def audit(number: str) -> str:
     return f"{PREFIX}:ticket:{number}:audit"
 
@@ -325,3 +331,14 @@ def console_map_upload(username: str, token: str) -> str:
 def console_changes() -> str:
     """The pub/sub channel every ticket commit publishes on (bot/tickets/changes.py): live console pages."""
     return f"{PREFIX}:console:changes"
+
+
+def correction_reviews() -> str:
+    """Admins' reviews of label corrections (a hash: ticket number → JSON decision, by whom, of which
+    correction); a rejected correction is left out of retraining."""
+    return f"{PREFIX}:corrections:reviews"
+
+
+def retrain_progress() -> str:
+    """How the latest retraining is going (a hash: state, step, message, result), read by the console."""
+    return f"{PREFIX}:retrain:progress"

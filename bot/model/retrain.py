@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
@@ -19,6 +18,7 @@ from nlp.dataset import Dataset, read_labelled_csv
 from nlp.training import train_with_heldout
 
 from bot.infra import keys
+from bot.model.corrections import Corrections
 from bot.model.store import save_trained, user_words
 from bot.app.config import Settings
 from bot.model.gate import judge
@@ -44,8 +44,8 @@ class RetrainResult:
 
 
 async def corrections(redis: Redis) -> list[dict[str, object]]:
-    """Every recorded label correction (one per ticket, the latest)."""
-    return [json.loads(raw) for raw in (await redis.hgetall(keys.corrections())).values()]
+    """Every recorded label correction (one per ticket, the latest) that an admin has not rejected."""
+    return await Corrections(redis).for_training()
 
 
 def with_corrections(dataset: Dataset, extra: list[dict[str, object]]) -> Dataset:

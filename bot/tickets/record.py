@@ -44,6 +44,7 @@ class Ticket:
     result_note: str | None = None
     result_photo: str | None = None
     rating: int | None = None
+    handled_at: float | None = None  # when a worker resolved it, or a supervisor concluded it while open
     alerted: str | None = None  # urgent: who the alert reached when it opened (bot.tickets.alerts)
     source: str = "resident"  # who filed it: resident, patrol, open311 or console (SPEC)
     address: str | None = None  # the place as the filer wrote it, when another system filed it (Open311)

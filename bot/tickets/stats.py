@@ -1,14 +1,16 @@
-"""Figures for admins: tickets by state, category and grid, today and over 7 days, and overdue ones."""
+"""Figures for admins (/stats: tickets by state, category and grid, today and over 7 days, and overdue
+ones) and for the console's statistics over a date range, within an account's scope (:func:`figures`)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from bot.infra import decoded, keys
 from bot.infra.clock import LOCAL_TIME, Clock
-from bot.tickets.states import OPEN_STATUSES
+from bot.tickets.states import OPEN_STATUSES, Status
 from bot.tickets.store import TicketStore
 
 DAY = 24 * 3600.0
@@ -62,3 +64,126 @@ async def overdue_count(store: TicketStore, clock: Clock) -> int:
             deadlines = await pipe.execute()
         overdue += sum(1 for d in deadlines if d is not None and float(d) < now)
     return overdue
+
+
+# -- the console's statistics over a date range (/console/stats) -------------------------------------
+
+# What the figures read of each ticket: a few fields (no texts), gathered inside Redis a slice of the
+# creation-time index at a time (by rank: each slice costs its own length, wherever it lies) and sent
+# back as one string per slice (rows split by \x1e, fields by \x1f, a missing field empty): a month of
+# 100k tickets is a hundred short scripts and no reply trees.
+# KEYS[1]: the creation-time index. ARGV: the ticket key's head, first rank, last rank, fields...
+# (The ticket keys are derived inside the script, which Redis Cluster would not allow; see README.)
+_ROWS_LUA = """
+local numbers = redis.call('ZRANGE', KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[3]))
+local fields = {}
+for i = 4, #ARGV do fields[#fields + 1] = ARGV[i] end
+local rows = {}
+for _, number in ipairs(numbers) do
+  local values = redis.call('HMGET', ARGV[1] .. number, unpack(fields))
+  for i = 1, #fields do if not values[i] then values[i] = '' end end
+  rows[#rows + 1] = table.concat(values, string.char(31))
+end
+return table.concat(rows, string.char(30))
+"""
+_FIGURE_FIELDS = ("created_at", "category", "grid_id", "grid_name", "community", "town", "status", "deadline_at",
+                  "handled_at", "rating")
+_CHUNK = 1000  # tickets per script call: Redis is busy some milliseconds at a time, never long
+Sees = Callable[[str | None, str | None], bool]
+
+
+@dataclass
+class Handling:
+    """How a group of tickets was handled: those due by now, those handled by their deadline, and the
+    handling time (opening to resolution) of those handled."""
+
+    due: int = 0  # handled, or still open past the deadline
+    on_time: int = 0
+    handled: int = 0
+    seconds: float = 0.0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+    @property
+    def mean_hours(self) -> float | None:
+        return self.seconds / self.handled / 3600 if self.handled else None
+
+
+@dataclass
+class Figures:
+    """A date range's statistics for one scope."""
+
+    days: list[str]  # every local day of the range, YYYY-MM-DD
+    total: int = 0
+    per_day: Counter[str] = field(default_factory=Counter)
+    by_category: Counter[str] = field(default_factory=Counter)
+    by_grid: Counter[str] = field(default_factory=Counter)  # grid id ("": not placed)
+    grid_names: dict[str, str] = field(default_factory=dict)
+    by_community: dict[str, Handling] = field(default_factory=dict)  # community ("": not placed)
+    handling_by_category: dict[str, Handling] = field(default_factory=dict)
+    ratings: Counter[int] = field(default_factory=Counter)
+
+    @property
+    def mean_rating(self) -> float | None:
+        rated = sum(self.ratings.values())
+        return sum(r * n for r, n in self.ratings.items()) / rated if rated else None
+
+    def hot_spots(self, limit: int = 10) -> list[tuple[str, int]]:
+        """The grids with most requests (placed tickets only), most first."""
+        return [(grid, n) for grid, n in self.by_grid.most_common() if grid][:limit]
+
+
+def local_day_start(day: date) -> float:
+    """The epoch time of a local day's midnight."""
+    return datetime.combine(day, time(), LOCAL_TIME).timestamp()
+
+
+async def figures(store: TicketStore, sees: Sees, first: date, last: date, now: float) -> Figures:
+    """Statistics of the tickets opened from local day ``first`` to ``last`` (both included) that
+    ``sees(community, town)`` admits; read over the creation-time index, a few fields per ticket."""
+    start, end = local_day_start(first), local_day_start(last + timedelta(days=1))
+    days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    out, per_day = Figures(days=days), [0] * len(days)
+    async with store.redis.pipeline(transaction=False) as pipe:
+        pipe.zcount(keys.all_tickets(), "-inf", f"({start}")
+        pipe.zcount(keys.all_tickets(), start, f"({end}")
+        before, inside = await pipe.execute()
+    script, head = store.redis.register_script(_ROWS_LUA), keys.ticket_affixes()[0]
+    for rank in range(int(before), int(before) + int(inside), _CHUNK):
+        final = min(rank + _CHUNK, int(before) + int(inside)) - 1
+        rows = str(await script(keys=[keys.all_tickets()], args=[head, rank, final, *_FIGURE_FIELDS]))
+        for row in rows.split("\x1e") if rows else ():
+            values = row.split("\x1f")
+            if values[0] and start <= float(values[0]) < end and sees(values[4] or None, values[5] or None):
+                per_day[int((float(values[0]) - start) // DAY)] += 1
+                _count(out, values, now)
+    out.per_day.update({day: n for day, n in zip(days, per_day) if n})
+    return out
+
+
+def _count(out: Figures, row: list[str], now: float) -> None:
+    created, category, grid, grid_name, community, _, status, deadline, handled, rating = row
+    out.total += 1
+    out.by_category[category] += 1
+    out.by_grid[grid] += 1
+    if grid and grid_name:
+        out.grid_names[grid] = grid_name
+    if rating:
+        out.ratings[int(rating)] += 1
+    handled_at = float(handled) if handled and status in _HANDLED else None
+    if handled_at is None and not (status in _OPEN and float(deadline or 0) < now):
+        return  # not due yet (or cancelled): no on-time figure
+    opened, due_by = float(created), float(deadline or 0)
+    for handling in (out.by_community.setdefault(community, Handling()),
+                     out.handling_by_category.setdefault(category, Handling())):
+        handling.due += 1
+        if handled_at is not None:
+            handling.handled += 1
+            handling.seconds += max(0.0, handled_at - opened)
+            handling.on_time += handled_at <= due_by
+
+
+_HANDLED = frozenset({str(Status.RESOLVED), str(Status.CLOSED)})
+_OPEN = frozenset(str(s) for s in OPEN_STATUSES)

@@ -22,7 +22,7 @@ from bot.people.directory import People
 from bot.people.routing import Routing
 from bot.tickets.store import Commit, TicketContext, TicketStore
 from bot.tickets.record import AuditEntry, Ticket
-from bot.tickets.states import Action, target_of
+from bot.tickets.states import Action, Status, target_of
 
 MAX_ATTEMPTS = 50
 REQUEST_MEMORY_SECONDS = 7 * 24 * 3600  # how long a request id remembers the ticket it opened or placed
@@ -66,7 +66,10 @@ class TicketSteps:
         target = target_of(action, ticket.status)
         if target is None:
             return None
-        return replace(ticket, status=target, updated_at=self.clock.now(), **changes)
+        now = self.clock.now()
+        if target == Status.RESOLVED or (action == Action.CONCLUDE and ticket.is_open):
+            changes.setdefault("handled_at", now)  # the handling time and on-time figures of the statistics
+        return replace(ticket, status=target, updated_at=now, **changes)
 
     def _entry(self, actor: str, action: Action, before: Ticket, after: Ticket, note: str = "",
                data: dict[str, Any] | None = None) -> AuditEntry:

@@ -9,9 +9,11 @@ from aiohttp import web
 from bot.accounts.store import Accounts
 from bot.channels.console.actions import act
 from bot.channels.console.auth import add_auth
+from bot.channels.console.classifier_actions import add_classifier_routes
 from bot.channels.console.grids import add_grid_routes
 from bot.channels.console.live import add_live
 from bot.channels.console.map_page import map_view
+from bot.channels.console.stats import add_stats_routes
 from bot.channels.console.pages import PHOTOS, TICKETS, board, ticket_page, ticket_photo
 from bot.channels.web.chat import STREAMS as CHAT_STREAMS
 from bot.photos.store import PhotoStore
@@ -30,3 +32,5 @@ def add_console_routes(app: web.Application, tickets: Tickets, photos: PhotoStor
     app.router.add_get("/console/tickets/{number}/photos/{which}", ticket_photo)
     app.router.add_post("/console/tickets/{number}/{action}", act)
     add_grid_routes(app)
+    add_stats_routes(app)
+    add_classifier_routes(app)
