@@ -23,6 +23,7 @@ from nlp.normalize import normalize
 from bot.infra import decoded, keys
 from bot.tickets.notifications import Notification
 from bot.people.directory import Worker, worker_from_hash
+from bot.tickets.board_index import board_index_changes
 from bot.tickets.record import AuditEntry, Ticket, format_number
 from bot.tickets.states import OPEN_STATUSES, Status
 
@@ -332,7 +333,8 @@ def _nullable_fields() -> tuple[str, ...]:
 
 
 def _index_changes(change: Change, before: Ticket | None, after: Ticket) -> None:
-    """Keep the status, grid, open-per-grid, resident, worker and all-tickets indexes in step."""
+    """Keep the status, grid, open-per-grid, resident, worker and all-tickets indexes in step, and the
+    console board's (bot/tickets/board_index.py)."""
     number, created = after.number, after.created_at
     if before is None:
         change.add("ZADD", keys.all_tickets(), created, number)
@@ -358,3 +360,4 @@ def _index_changes(change: Change, before: Ticket | None, after: Ticket) -> None
         change.add("ZADD", keys.open_in_grid_by_time(after.grid_id, after.category), created, number)
     if after.worker and (before is None or before.worker != after.worker):
         change.add("ZADD", keys.by_worker(after.worker), created, number)
+    board_index_changes(change, before, after)
