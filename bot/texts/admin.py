@@ -57,6 +57,11 @@ def no_tickets() -> str:
     return "没有符合条件的工单。"
 
 
+def reindexed(count: int) -> str:
+    """``gridbot tickets reindex``'s answer."""
+    return f"已重建指挥调度台的工单索引：{count} 张工单。"
+
+
 def model(metadata: ModelMetadata) -> str:
     metrics = metadata.metrics
     urgency = metrics.get("urgency") or {}

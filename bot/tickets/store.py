@@ -255,6 +255,13 @@ class TicketStore:
         result = await self._commit_script(keys=change.keys, args=[expected, json.dumps(change.ops), guard])
         return after if result in (b"ok", "ok") else None
 
+    async def queue_if_unchanged(self, pipe: Any, ticket: Ticket, change: Change) -> None:
+        """Queue on ``pipe`` the script applying ``change`` only while the ticket is still at ``ticket``'s
+        version (the commit's check, without writing the ticket): for derived data such as a rebuilt
+        index. ``change``'s first key must be the ticket's hash; the reply is ``ok`` or the version found."""
+        assert change.keys[:1] == [keys.ticket(ticket.number)]
+        await self._commit_script(keys=change.keys, args=[str(ticket.version), json.dumps(change.ops), ""], client=pipe)
+
     async def list(
         self,
         *,
