@@ -114,3 +114,17 @@ async def test_export_rows_are_every_match_in_order_and_leave_no_snapshot(city: 
     rows = [row.number async for row in city.board.rows(TOWN, BoardFilter(), Sort.NEWEST)]
     assert rows == [city.numbers[i] for i in (4, 2, 1, 0)]
     assert await city.domain.redis.keys("gb:board:*") == []
+
+
+async def test_search_does_not_depend_on_how_a_sentence_is_segmented(city: City) -> None:
+    from bot.tickets.service import NewRequest
+    from tests.board_fixtures import HD01, RESIDENT
+
+    dark = (await city.domain.tickets.open(NewRequest(RESIDENT, "小区门口路灯不亮", "municipal", 0.9, False, HD01))).ticket
+    assert await numbers(city, text="路灯") == [city.numbers[0], dark.number]  # 路灯不亮 segments as 路 / 灯不亮
+    assert await numbers(city, text="不亮") == [dark.number]  # single characters: looked for in the text
+    assert await numbers(city, text="灯 黑") == [city.numbers[0]]
+    assert await numbers(city, HEXI, text="亮") == []
+    assert await numbers(city, text="路灯 火") == []
+    page = await city.board.page(HEDONG, BoardFilter(text="亮"))
+    assert page.total == 1 and page.counts[Status.ASSIGNED] == 1

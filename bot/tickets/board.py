@@ -10,7 +10,7 @@ Rows carry what a dispatcher needs and no resident identity.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -23,7 +23,7 @@ from bot.infra import decoded, keys
 from bot.infra.clock import Clock, SystemClock
 from bot.tickets.board_query import BoardQuery, QueryPlan, QueryResult
 from bot.tickets.record import NUMBER_PATTERN
-from bot.tickets.search_words import words_of
+from bot.tickets.search_words import query_terms
 from bot.tickets.states import OPEN_STATUSES, Status
 
 MAX_PER_PAGE = 200
@@ -110,7 +110,7 @@ class Board:
         return BoardPage(await self._rows(result.numbers), result.total, dict(zip(Status, result.counts)),
                          result.overdue)
 
-    async def rows(self, scope: Scope, board_filter: BoardFilter, sort: Sort = Sort.NEWEST) -> AsyncIterator[BoardRow]:
+    async def rows(self, scope: Scope, board_filter: BoardFilter, sort: Sort = Sort.NEWEST) -> AsyncGenerator[BoardRow, None]:
         """Every matching row, in order, read in batches from a snapshot of the result (the export)."""
         plan = self._plan(scope, board_filter, sort)
         plan.keep = SNAPSHOT_SECONDS
@@ -144,8 +144,9 @@ class Board:
             plan.ranges.append((keys.all_tickets(), low, high))
         if f.overdue:
             plan.ranges.append((keys.open_by_deadline(), "-inf", f"({now!r}"))
-        plan.only, words = _search(f.text)
+        plan.only, words, chars = _search(f.text)
         plan.filters += [keys.by_word(word) for word in sorted(words)]
+        plan.chars = sorted(chars)
         plan.count_states = [keys.by_status(status) for status in Status]
         if f.statuses and f.statuses != frozenset(Status):
             plan.selected = ([keys.open_by_deadline()] if f.statuses == OPEN_STATUSES
@@ -199,12 +200,15 @@ def _scope_keys(scope: Scope) -> list[str]:
     return [keys.by_community(scope.community)] + ([keys.by_town(scope.town)] if scope.town else [])
 
 
-def _search(text: str) -> tuple[str, frozenset[str]]:
-    """A search box's text as (a ticket number, or '') and the words every match must hold. Text with no
-    searchable word (only punctuation or function words) matches nothing."""
+def _search(text: str) -> tuple[str, frozenset[str], frozenset[str]]:
+    """A search box's text as (a ticket number, or ''), the index words and the characters every match
+    must hold. Text with nothing searchable (punctuation, function words) matches nothing."""
     text = text.strip()
     if re.fullmatch(NUMBER_PATTERN, text.upper()):
-        return text.upper(), frozenset()
+        return text.upper(), frozenset(), frozenset()
     if not text:
-        return "", frozenset()
-    return "", words_of(text) or frozenset({""})  # the word "" is never indexed: nothing matches
+        return "", frozenset(), frozenset()
+    words, chars = query_terms(text)
+    if not words and not chars:
+        return "", frozenset({""}), frozenset()  # the word "" is never indexed: nothing matches
+    return "", words, chars

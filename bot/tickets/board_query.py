@@ -5,7 +5,9 @@ time or deadline) with every filter key at weight 0, so the result keeps the sor
 ranges (dates, overdue) are first copied out with ZRANGESTORE. Redis intersects starting from the
 smallest input, so a narrow filter (a word, a community, the overdue tickets) is cheap even with
 100k tickets. Counts per state are taken before the state filter (the board's tabs), and all of it
-runs atomically, so the counts, the total and the page agree.
+runs atomically, so the counts, the total and the page agree. Single characters searched for are
+checked in the texts of the tickets the other conditions leave (the tickets' hashes are read by a key
+built inside the script, which Redis Cluster would not allow; see README, Operations).
 """
 
 from __future__ import annotations
@@ -42,6 +44,15 @@ if plan.only ~= '' then
 end
 local sort, base = KEYS[plan.sort], KEYS[plan.sort]
 if #filters > 0 then base = KEYS[plan.scratch.base]; inter(base, sort, filters) end
+if #plan.chars > 0 then
+  if base == sort then base = KEYS[plan.scratch.base]; redis.call('ZUNIONSTORE', base, 1, sort) end
+  for _, number in ipairs(redis.call('ZRANGE', base, 0, -1)) do
+    local text = redis.call('HGET', plan.ticket_prefix .. number, 'text') or ''
+    for _, c in ipairs(plan.chars) do
+      if not string.find(text, c, 1, true) then redis.call('ZREM', base, number); break end
+    end
+  end
+end
 local tmp = KEYS[plan.scratch.tmp]
 local counts = {}
 for _, i in ipairs(plan.states) do
@@ -91,6 +102,7 @@ class QueryPlan:
     filters: list[str] = field(default_factory=list)
     ranges: list[tuple[str, float | str, float | str]] = field(default_factory=list)  # key, min, max
     only: str = ""  # one ticket number (a search for a number)
+    chars: list[str] = field(default_factory=list)  # characters the ticket's text must hold
     count_states: list[str] = field(default_factory=list)  # state set keys to count
     selected: list[str] = field(default_factory=list)  # the result holds tickets of these (none: all)
     now: float = 0.0
@@ -109,13 +121,14 @@ class QueryPlan:
             return names.index(key) + 1
 
         scratch = {part: at(keys.board_scratch(self.query_id, part)) for part in SCRATCH_PARTS}
-        ranges = [[at(key), _score(low), _score(high), at(keys.board_scratch(self.query_id, f"range{n}"))]
-                  for n, (key, low, high) in enumerate(self.ranges)]
-        for n in range(len(self.ranges)):
-            scratch[f"range{n}"] = ranges[n][3]
+        ranges: list[list[Any]] = []
+        for n, (key, low, high) in enumerate(self.ranges):
+            scratch[f"range{n}"] = at(keys.board_scratch(self.query_id, f"range{n}"))
+            ranges.append([at(key), _score(low), _score(high), scratch[f"range{n}"]])
         plan: dict[str, Any] = {
             "sort": at(self.sort_key), "rev": self.rev, "filters": [at(k) for k in self.filters], "ranges": ranges,
-            "only": self.only, "states": [at(k) for k in self.count_states], "selected": [at(k) for k in self.selected],
+            "only": self.only, "chars": self.chars, "ticket_prefix": keys.ticket(""),
+            "states": [at(k) for k in self.count_states], "selected": [at(k) for k in self.selected],
             "overdue": [at(keys.open_by_deadline()), repr(self.now)], "offset": self.offset, "count": self.count,
             "keep": self.keep, "scratch": scratch,
         }
