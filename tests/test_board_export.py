@@ -108,7 +108,7 @@ async def test_xlsx_reads_back_with_types_masking_and_no_formulas(served: tuple[
     text = rows[2][-1]
     assert isinstance(text, str) and text.startswith("=HYPERLINK") and "440**************4" in text
     book = load_workbook(io.BytesIO(body))  # not read-only: each cell's type
-    assert book.worksheets[0].cell(3, len(EXPORT_COLUMNS)).data_type == "s"
+    assert book.worksheets[0].cell(3, len(EXPORT_COLUMNS)).data_type == "s"  # text, not a formula
 
 
 async def test_csv_cells_that_would_be_formulas_are_text(served: tuple[City, str]) -> None:

@@ -66,6 +66,7 @@ def reindexed(count: int) -> str:
 EXPORT_COLUMNS = ("工单编号", "状态", "类别", "紧急", "网格编号", "网格", "社区", "镇街", "处理人", "创建时间",
                   "办理期限", "超期", "督办级别", "诉求内容（已脱敏）")
 EXPORT_FILE_STEM = "工单导出"
+EXPORT_SHEET = "工单"
 YES, NO = "是", "否"
 
 

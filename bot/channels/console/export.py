@@ -1,10 +1,10 @@
 """``/console/export.csv`` and ``/console/export.xlsx``: what the account may see, with the board's filters.
 
 Rows come from :meth:`bot.tickets.board.Board.rows` in batches and go out as they come, so 100k rows
-never sit in memory: CSV (UTF-8 with a BOM, so Excel reads the Chinese) is written to the response
-batch by batch; XLSX is built by openpyxl's write-only workbook (rows go to a temporary file as they
-are appended, in a worker thread) and the finished file is streamed and deleted. Residents' phone and
-ID numbers are masked (nlp.masking), and a cell that a spreadsheet would run as a formula is kept text.
+never sit in memory: CSV (UTF-8 with a BOM, so Excel reads the Chinese) and XLSX (a ZIP streamed as
+it is written, bot/channels/console/xlsx.py) are written to the response batch by batch. Residents'
+phone and ID numbers are masked (nlp.masking), and no cell is ever run as a formula (XLSX cells are
+inline strings; a CSV cell that a spreadsheet would read as one is prefixed with ').
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import os
-import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -25,6 +23,7 @@ from nlp.masking import mask_personal
 
 from bot.accounts.scope import Scope
 from bot.channels.console.params import BoardRequest, board_request
+from bot.channels.console.xlsx import StreamedSheet
 from bot.infra.clock import LOCAL_TIME
 from bot.texts import admin as texts
 from bot.texts.refusals import bad_request
@@ -34,7 +33,7 @@ RequireAccount = Callable[[web.Request], Awaitable[Scope]]
 EXPORTS_AT_ONCE = 2  # per process: each one reads the whole result
 CSV_FLUSH_BYTES = 64 * 1024
 XLSX_BATCH = 1000
-FILE_CHUNK = 256 * 1024
+XLSX_WIDTHS = (17, 8, 10, 6, 10, 14, 12, 12, 10, 17, 17, 6, 8, 60)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -121,57 +120,21 @@ async def stream_csv(request: web.Request, rows: AsyncIterator[BoardRow], filena
 
 
 async def stream_xlsx(request: web.Request, rows: AsyncIterator[BoardRow], filename: str) -> web.StreamResponse:
-    """Build the workbook row batch by row batch in a thread, then stream the file and delete it."""
-    handle, path = tempfile.mkstemp(prefix="gridbot-export-", suffix=".xlsx")
-    os.close(handle)
-    try:
-        book = await asyncio.to_thread(_new_book)
-        batch: list[BoardRow] = []
-        async for row in rows:
-            batch.append(row)
-            if len(batch) >= XLSX_BATCH:
-                await asyncio.to_thread(_append, book, batch)
-                batch = []
-        await asyncio.to_thread(_append, book, batch)
-        await asyncio.to_thread(book.save, path)
-        response = web.StreamResponse(headers={
-            **_attachment(filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            "Content-Length": str(os.path.getsize(path))})
-        await response.prepare(request)
-        with open(path, "rb") as built:
-            while chunk := await asyncio.to_thread(built.read, FILE_CHUNK):
-                await response.write(chunk)
-        await response.write_eof()
-        return response
-    finally:
-        os.unlink(path)
-
-
-def _new_book() -> Any:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("工单")
-    for letter, width in zip("ABCDEFGHIJKLMN", (17, 8, 10, 6, 10, 14, 12, 12, 10, 17, 17, 6, 8, 60)):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(list(texts.EXPORT_COLUMNS))
-    return book
-
-
-def _append(book: Any, batch: list[BoardRow]) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    sheet = book.worksheets[0]
-    for row in batch:
-        values: list[Any] = []
-        for value in cells(row):
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                if value.startswith("="):  # openpyxl would store it as a formula
-                    cell = WriteOnlyCell(sheet, value)
-                    cell.data_type = "s"
-                    value = cell
-            values.append(value)
-        sheet.append(values)
+    """Write ``rows`` to the response as an XLSX workbook of one sheet, compressed batch by batch."""
+    response = web.StreamResponse(headers=_attachment(
+        filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    await response.prepare(request)
+    sheet = StreamedSheet(texts.EXPORT_SHEET, XLSX_WIDTHS)
+    sheet.rows([texts.EXPORT_COLUMNS])
+    batch: list[list[Any]] = []
+    async for row in rows:
+        batch.append(cells(row))
+        if len(batch) >= XLSX_BATCH:
+            sheet.rows(batch)
+            batch = []
+            await response.write(sheet.take())
+    sheet.rows(batch)
+    sheet.close()
+    await response.write(sheet.take())
+    await response.write_eof()
+    return response
