@@ -91,23 +91,27 @@ async def test_reindex_rebuilds_exactly_the_live_indexes(city: City) -> None:
     assert await reindex(city.domain.store) == 5 and await board_keys(city) == live  # idempotent
 
 
-async def test_reindex_command(city: City, tmp_path, monkeypatch) -> None:
-    from bot.cli.tickets import reindex_tickets
+def test_reindex_command(tmp_path, monkeypatch) -> None:
+    """`gridbot tickets reindex` on a data dir: the words of its tickets are found again afterwards."""
+    import asyncio
 
-    class Settings:  # the command needs only a way to Redis
-        pass
+    from bot.accounts.scope import Role, Scope
+    from bot.tickets.board import Board
+    from tests.conftest import run_gridbot_inline
+    from tests.data_dir import Request, data_dir_domain, open_tickets
 
-    monkeypatch.setattr("bot.cli.tickets.redis_connection", lambda settings: _borrowed(city.domain.redis))
-    assert await reindex_tickets(None, Settings()) == 0  # type: ignore[arg-type]
-    assert await found(city, text="路灯") == [city.numbers[0]]
+    data_dir = tmp_path / "var"
+    lamp, _ = open_tickets(data_dir, Request("GC-XY-01", "西正路的路灯坏了"), Request("GC-XY-02", "楼道里燃气味很重"))
 
+    async def lamp_search(drop: bool) -> list[str]:
+        async with data_dir_domain(data_dir) as domain:
+            if drop:
+                for key in await domain.redis.keys(keys.by_word("*")):
+                    await domain.redis.delete(key)
+            page = await Board(domain.redis).page(Scope(Role.CITY), BoardFilter(text="路灯"))
+            return [row.number for row in page.rows]
 
-class _borrowed:
-    def __init__(self, redis) -> None:
-        self.redis = redis
-
-    async def __aenter__(self):
-        return self.redis
-
-    async def __aexit__(self, *exc) -> None:
-        return None
+    assert asyncio.run(lamp_search(drop=True)) == []
+    result = run_gridbot_inline(["tickets", "reindex"], data_dir, monkeypatch)
+    assert result.status == 0 and result.out.strip() == "已重建指挥调度台的工单索引：2 张工单。"
+    assert asyncio.run(lamp_search(drop=False)) == [lamp]
