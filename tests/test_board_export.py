@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestServer
 from openpyxl import load_workbook
 
 from bot.accounts.scope import Role, Scope
+from bot.infra.clock import LOCAL_TIME
 from bot.channels.console.export import add_export_routes
 from bot.texts.admin import EXPORT_COLUMNS
 from bot.tickets.service import NewRequest
@@ -129,3 +130,38 @@ async def test_csv_cells_that_would_be_formulas_are_text(served: tuple[City, str
 ])
 def test_masking(text: str, masked: str) -> None:
     assert mask_personal(text) == masked
+
+
+async def test_exports_over_the_process_cap_are_told_to_wait(redis) -> None:
+    city = await seed_city(redis)
+    app = web.Application()
+    add_export_routes(app, city.board, require_account, at_once=0)  # no export may start
+    server = TestServer(app)
+    await server.start_server()
+    try:
+        status, headers, body = await get(str(server.make_url("")), "/console/export.csv")
+        assert status == 429 and headers["Retry-After"] == "30" and "稍后再试" in body.decode()
+    finally:
+        await server.close()
+
+
+def test_board_parameters() -> None:
+    from multidict import MultiDict
+
+    from bot.channels.console.params import board_request
+    from bot.tickets.board import Sort
+    from bot.tickets.states import OPEN_STATUSES, Status
+
+    asked = board_request(MultiDict([("status", "open"), ("status", "resolved"), ("from", "2026-11-24"),
+                                     ("to", "2026-11-24"), ("q", " 路灯 "), ("sort", "deadline"), ("page", "3"),
+                                     ("urgent", "1"), ("grid", "HD-01")]))
+    f = asked.board_filter
+    assert f.statuses == OPEN_STATUSES | {Status.RESOLVED} and f.text == "路灯" and f.urgent and not f.overdue
+    assert f.created_from == datetime(2026, 11, 24, tzinfo=LOCAL_TIME).timestamp()
+    assert f.created_to is not None and f.created_to - f.created_from == 24 * 3600  # the whole day "to"
+    assert (asked.sort, asked.page, asked.per_page, f.grid_id) == (Sort.DEADLINE, 3, 50, "HD-01")
+    assert board_request({}).board_filter.statuses == frozenset()
+    for bad in ({"page": "0"}, {"per_page": "1000"}, {"status": "gone"}, {"to": "24/11/2026"}, {"sort": "x"}):
+        with pytest.raises(ValueError):
+            board_request(bad)
+
