@@ -51,6 +51,11 @@ async def test_each_filter(city: City) -> None:
     assert await numbers(city, created_from=start + 3 * 3600) == [t[4]]
     assert await numbers(city, created_to=start) == [t[0]]
     assert await numbers(city, category="sanitation", community="河东社区") == [t[1]]
+    assert await numbers(city, statuses=frozenset({Status.CLOSED, Status.PENDING})) == [t[3]]
+    # a date range inside a scope (the range is cut from the scope's tickets, or the scope from the range)
+    assert await numbers(city, HEDONG, created_from=start) == [t[1], t[4]]
+    assert await numbers(city, HEDONG, created_from=start, created_to=start + 3600) == [t[1]]
+    assert await numbers(city, HEDONG, sort=Sort.DEADLINE, created_to=start + 3600) == [t[1], t[0]]
 
 
 async def test_overdue_is_open_and_past_its_deadline(city: City) -> None:

@@ -139,18 +139,16 @@ class Board:
             (keys.by_community(f.community or ""), f.community), (keys.by_town(f.town or ""), f.town),
             (keys.urgent_tickets(), f.urgent)) if wanted]
         if f.created_from is not None or f.created_to is not None:
-            low = f.created_from if f.created_from is not None else "-inf"
-            high = f"({f.created_to!r}" if f.created_to is not None else "+inf"
-            plan.ranges.append((keys.all_tickets(), low, high))
+            plan.ranges.append((keys.all_tickets(), f.created_from, f.created_to))
         if f.overdue:
-            plan.ranges.append((keys.open_by_deadline(), "-inf", f"({now!r}"))
+            plan.ranges.append((keys.open_by_deadline(), None, now))
         plan.only, words, chars = _search(f.text)
         plan.filters += [keys.by_word(word) for word in sorted(words)]
         plan.chars = sorted(chars)
         plan.count_states = [keys.by_status(status) for status in Status]
-        if f.statuses and f.statuses != frozenset(Status):
-            plan.selected = ([keys.open_by_deadline()] if f.statuses == OPEN_STATUSES
-                             else [keys.by_status(status) for status in sorted(f.statuses)])
+        plan.select_open = f.statuses == OPEN_STATUSES
+        plan.selecting = bool(f.statuses) and f.statuses != frozenset(Status) and not plan.select_open
+        plan.selected = [plan.selecting and status in f.statuses for status in Status]
         return plan
 
     async def _rows(self, numbers: Sequence[str]) -> list[BoardRow]:

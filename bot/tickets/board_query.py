@@ -25,27 +25,42 @@ from bot.infra import keys
 # count, total, {numbers of the page...}}.
 _BOARD_LUA = """
 local plan = cjson.decode(ARGV[1])
-local function inter(dest, sort, filters)
-  local args = {dest, 1 + #filters, sort}
+local S = {}
+for name, i in pairs(plan.scratch) do S[name] = KEYS[i] end
+local function weighted(dest, a, b, wa, wb)
+  return redis.call('ZINTERSTORE', dest, 2, a, b, 'WEIGHTS', wa, wb)
+end
+local sort = KEYS[plan.sort]
+local base, whole = sort, true  -- whole: base is every ticket (no condition yet)
+local filters = {}
+for _, i in ipairs(plan.filters) do filters[#filters + 1] = KEYS[i] end
+if plan.only ~= '' then redis.call('ZADD', S.only, 0, plan.only); filters[#filters + 1] = S.only end
+if #filters > 0 then
+  local args = {S.base, 1 + #filters, sort}
   for _, k in ipairs(filters) do args[#args + 1] = k end
   args[#args + 1] = 'WEIGHTS'; args[#args + 1] = 1
   for _ = 1, #filters do args[#args + 1] = 0 end
-  return redis.call('ZINTERSTORE', unpack(args))
+  redis.call('ZINTERSTORE', unpack(args))
+  base, whole = S.base, false
 end
-local filters = {}
-for _, i in ipairs(plan.filters) do filters[#filters + 1] = KEYS[i] end
+-- a score range [low, high) of another index: copy the range out when it is the smaller side, else
+-- take base's members with that index's scores, cut them, and give them back the sort's scores
 for _, r in ipairs(plan.ranges) do
-  redis.call('ZRANGESTORE', KEYS[r[4]], KEYS[r[1]], r[2], r[3], 'BYSCORE')
-  filters[#filters + 1] = KEYS[r[4]]
+  local key, low, high = KEYS[r[1]], r[2], r[3]
+  local high_ex = high == '+inf' and high or '(' .. high
+  if whole or redis.call('ZCOUNT', key, low, high_ex) < redis.call('ZCARD', base) then
+    redis.call('ZRANGESTORE', S.tmp, key, low, high_ex, 'BYSCORE')
+    weighted(S.base, base, S.tmp, 1, 0)
+  else
+    weighted(S.tmp, base, key, 0, 1)
+    if low ~= '-inf' then redis.call('ZREMRANGEBYSCORE', S.tmp, '-inf', '(' .. low) end
+    if high ~= '+inf' then redis.call('ZREMRANGEBYSCORE', S.tmp, high, '+inf') end
+    weighted(S.base, S.tmp, base, 0, 1)
+  end
+  base, whole = S.base, false
 end
-if plan.only ~= '' then
-  redis.call('ZADD', KEYS[plan.scratch.only], 0, plan.only)
-  filters[#filters + 1] = KEYS[plan.scratch.only]
-end
-local sort, base = KEYS[plan.sort], KEYS[plan.sort]
-if #filters > 0 then base = KEYS[plan.scratch.base]; inter(base, sort, filters) end
 if #plan.chars > 0 then
-  if base == sort then base = KEYS[plan.scratch.base]; redis.call('ZUNIONSTORE', base, 1, sort) end
+  if whole then redis.call('ZUNIONSTORE', S.base, 1, sort); base, whole = S.base, false end
   for _, number in ipairs(redis.call('ZRANGE', base, 0, -1)) do
     local text = redis.call('HGET', plan.ticket_prefix .. number, 'text') or ''
     for _, c in ipairs(plan.chars) do
@@ -53,44 +68,41 @@ if #plan.chars > 0 then
     end
   end
 end
-local tmp = KEYS[plan.scratch.tmp]
-local counts = {}
-for _, i in ipairs(plan.states) do
-  if base == sort then counts[#counts + 1] = redis.call('SCARD', KEYS[i])
-  else counts[#counts + 1] = redis.call('ZINTERSTORE', tmp, 2, base, KEYS[i]) end
-end
-redis.call('ZRANGESTORE', tmp, KEYS[plan.overdue[1]], '-inf', '(' .. plan.overdue[2], 'BYSCORE')
-local overdue = redis.call('ZINTERSTORE', tmp, 2, tmp, base)
-local final = base
-if #plan.selected > 0 then
-  local selected = KEYS[plan.selected[1]]
-  if #plan.selected > 1 then
-    local args = {KEYS[plan.scratch.union]}
-    for _, i in ipairs(plan.selected) do args[#args + 1] = KEYS[i] end
-    redis.call('SUNIONSTORE', unpack(args))
-    selected = KEYS[plan.scratch.union]
+local open = KEYS[plan.open]
+local overdue
+if whole then overdue = redis.call('ZCOUNT', open, '-inf', '(' .. plan.now)
+else weighted(S.tmp, base, open, 0, 1); overdue = redis.call('ZCOUNT', S.tmp, '-inf', '(' .. plan.now) end
+-- counts per state; the selected states' tickets gathered on the way (with the sort's scores)
+local counts, final, parts = {}, base, 0
+for n, i in ipairs(plan.states) do
+  local selected = plan.selected[n]
+  if whole and not selected then counts[n] = redis.call('SCARD', KEYS[i])
+  else
+    counts[n] = weighted(S.tmp, base, KEYS[i], 1, 0)
+    if selected and counts[n] > 0 then
+      if parts == 0 then redis.call('RENAME', S.tmp, S.final)
+      else redis.call('ZUNIONSTORE', S.final, 2, S.final, S.tmp) end
+      parts = parts + 1
+    end
   end
-  final = KEYS[plan.scratch.final]
-  inter(final, base, {selected})
 end
-if plan.keep > 0 and final ~= KEYS[plan.scratch.final] then
-  redis.call('ZUNIONSTORE', KEYS[plan.scratch.final], 1, final)
-  final = KEYS[plan.scratch.final]
-end
+if plan.select_open then weighted(S.final, base, open, 1, 0) end
+if plan.selecting or plan.select_open then final = S.final end
+if plan.keep > 0 and final ~= S.final then redis.call('ZUNIONSTORE', S.final, 1, final); final = S.final end
 local total = redis.call('ZCARD', final)
 local page = {}
 if plan.count > 0 then
   if plan.rev then page = redis.call('ZREVRANGE', final, plan.offset, plan.offset + plan.count - 1)
   else page = redis.call('ZRANGE', final, plan.offset, plan.offset + plan.count - 1) end
 end
-for name, i in pairs(plan.scratch) do
-  if not (plan.keep > 0 and name == 'final') then redis.call('DEL', KEYS[i]) end
+for name, key in pairs(S) do
+  if not (plan.keep > 0 and name == 'final') then redis.call('UNLINK', key) end
 end
 if plan.keep > 0 then redis.call('EXPIRE', final, plan.keep) end
 return {counts, overdue, total, page}
 """
 
-SCRATCH_PARTS = ("base", "tmp", "union", "final", "only")
+SCRATCH_PARTS = ("base", "tmp", "final", "only")
 
 
 @dataclass
@@ -100,11 +112,13 @@ class QueryPlan:
     sort_key: str
     rev: bool
     filters: list[str] = field(default_factory=list)
-    ranges: list[tuple[str, float | str, float | str]] = field(default_factory=list)  # key, min, max
+    ranges: list[tuple[str, float | None, float | None]] = field(default_factory=list)  # key, from, before
     only: str = ""  # one ticket number (a search for a number)
     chars: list[str] = field(default_factory=list)  # characters the ticket's text must hold
     count_states: list[str] = field(default_factory=list)  # state set keys to count
-    selected: list[str] = field(default_factory=list)  # the result holds tickets of these (none: all)
+    selected: list[bool] = field(default_factory=list)  # per counted state: is it in the result
+    selecting: bool = False  # False: every state is in the result
+    select_open: bool = False  # the result is the open tickets (one index, not three states)
     now: float = 0.0
     offset: int = 0
     count: int = 0
@@ -121,23 +135,21 @@ class QueryPlan:
             return names.index(key) + 1
 
         scratch = {part: at(keys.board_scratch(self.query_id, part)) for part in SCRATCH_PARTS}
-        ranges: list[list[Any]] = []
-        for n, (key, low, high) in enumerate(self.ranges):
-            scratch[f"range{n}"] = at(keys.board_scratch(self.query_id, f"range{n}"))
-            ranges.append([at(key), _score(low), _score(high), scratch[f"range{n}"]])
+        ranges = [[at(key), _score(low, "-inf"), _score(high, "+inf")] for key, low, high in self.ranges]
         plan: dict[str, Any] = {
             "sort": at(self.sort_key), "rev": self.rev, "filters": [at(k) for k in self.filters], "ranges": ranges,
             "only": self.only, "chars": self.chars, "ticket_prefix": keys.ticket(""),
-            "states": [at(k) for k in self.count_states], "selected": [at(k) for k in self.selected],
-            "overdue": [at(keys.open_by_deadline()), repr(self.now)], "offset": self.offset, "count": self.count,
+            "states": [at(k) for k in self.count_states], "selected": self.selected, "selecting": self.selecting,
+            "select_open": self.select_open,
+            "open": at(keys.open_by_deadline()), "now": repr(self.now), "offset": self.offset, "count": self.count,
             "keep": self.keep, "scratch": scratch,
         }
         return names, json.dumps(plan)
 
 
-def _score(value: float | str) -> str:
-    """A score bound as Redis reads it ('-inf', '(12.5', or a float written in full)."""
-    return value if isinstance(value, str) else repr(float(value))
+def _score(value: float | None, unbounded: str) -> str:
+    """A score bound written in full (or ``unbounded``: '-inf', '+inf')."""
+    return unbounded if value is None else repr(float(value))
 
 
 @dataclass(frozen=True)
