@@ -213,16 +213,16 @@ async def one_export(http: aiohttp.ClientSession, url: str) -> dict[str, Any]:
 
 
 async def index_figures(domain: Domain) -> dict[str, Any]:
+    """The board indexes' memory (used memory with them and after dropping them), then a full reindex."""
+    from bot.tickets.reindex import _drop_board_indexes
+
     redis = domain.redis
     with_indexes = (await redis.info("memory"))["used_memory"]
+    await _drop_board_indexes(domain.store)
+    without = (await redis.info("memory"))["used_memory"]
     started = time.perf_counter()
     indexed = await reindex(domain.store)
     seconds = time.perf_counter() - started
-    from bot.tickets.reindex import _drop_board_indexes
-
-    await _drop_board_indexes(domain.store)
-    without = (await redis.info("memory"))["used_memory"]
-    await reindex(domain.store)
     words = 0
     async for _ in redis.scan_iter(match=keys.by_word("*"), count=1000):
         words += 1

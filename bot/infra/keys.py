@@ -278,7 +278,7 @@ def wecom_card(number: str, member: str) -> str:
 # -- the console board's indexes (bot/tickets/board_index.py) ------------------------------------------
 
 BOARD_INDEX_PATTERNS = (f"{PREFIX}:idx:category:*", f"{PREFIX}:idx:community:*", f"{PREFIX}:idx:town:*",
-                        f"{PREFIX}:idx:word:*")
+                        f"{PREFIX}:idx:word:*", f"{PREFIX}:idx:scope:*")
 
 
 def by_category(category: str) -> str:
@@ -320,3 +320,16 @@ def board_scratch(query_id: str, part: str) -> str:
     """A board query's working set (deleted by the query, or expiring: an export's snapshot)."""
     return f"{PREFIX}:board:{query_id}:{part}"
 
+
+
+def scope_open(scope_id: str, by: str) -> str:
+    """One scope's open tickets (``all``, ``town:T``, ``community:T:C``) by ``created`` or ``deadline``:
+    the board's default view without an intersection."""
+    if scope_id == "all" and by == "deadline":
+        return open_by_deadline()
+    return f"{PREFIX}:idx:scope:{scope_id}:open-{by}"
+
+
+def scope_counts(scope_id: str) -> str:
+    """How many tickets of one scope are in each state (a hash: state → count)."""
+    return f"{PREFIX}:idx:scope:{scope_id}:counts"
