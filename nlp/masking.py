@@ -1,22 +1,29 @@
-"""Personal numbers hidden in a text before it is published: mainland mobile numbers and resident ID
-numbers (居民身份证号) keep only their first and last digits.
+"""Masking personal numbers in residents' text before it leaves the system (exports, reports).
 
-A text a resident wrote may carry their phone or ID number ("联系我13812345678"); whatever publishes
-such a text to other systems (Open311, exports) passes it through :func:`mask_personal_numbers`.
+Mainland mobile numbers keep their first three and last four digits (138****5678, as Chinese
+services print them); landlines keep the area code and last two digits; resident ID numbers (身份证,
+18 digits or 15 of the old form) keep the first three and the last one. Full-width digits and the
+usual separators (spaces, hyphens) inside a number are recognised; digits that run on into a longer
+number are left alone, so a ticket number or an amount is not taken for a phone.
 """
 
 from __future__ import annotations
 
 import re
 
-# An 18-character ID: 17 digits and a digit or X (the checksum), not inside a longer run of digits.
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-# A mobile: 1[3-9] and 9 more digits, optionally +86 / 86 before it and a space or dash after the 3rd and
-# 7th digits (138-1234-5678), not inside a longer run of digits.
-_MOBILE = re.compile(r"(?<![0-9])((?:\+?86[ -]?)?1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![0-9])")
+_D = "[0-9０-９]"
+_SEP = r"[\s\-－]?"
+_ID_RE = re.compile(rf"(?<![0-9０-９])({_D}{{3}})({_D}{{14}}|{_D}{{11}})([0-9０-９Xx×Ｘｘ])(?![0-9０-９])")
+_MOBILE_RE = re.compile(rf"(?<![0-9０-９])((?:\+?86{_SEP})?[1１][3-9３-９]{_D})({_SEP}{_D}{{4}}{_SEP})({_D}{{4}})(?![0-9０-９])")
+_LANDLINE_RE = re.compile(rf"(?<![0-9０-９])(0{_D}{{2,3}}{_SEP})({_D}{{5,6}})({_D}{{2}})(?![0-9０-９])")
 
 
-def mask_personal_numbers(text: str) -> str:
-    """``text`` with each ID number as ``4401**********123X`` and each mobile as ``138****5678``."""
-    text = _ID_NUMBER.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text)
-    return _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+def _stars(text: str) -> str:
+    return re.sub(r"[^\s\-－]", "*", text)
+
+
+def mask_personal(text: str) -> str:
+    """``text`` with the ID and phone numbers in it masked (see the module's docstring)."""
+    text = _ID_RE.sub(lambda m: m[1] + "*" * len(m[2]) + m[3], text)
+    text = _MOBILE_RE.sub(lambda m: m[1] + _stars(m[2]) + m[3], text)
+    return _LANDLINE_RE.sub(lambda m: m[1] + "*" * len(m[2]) + m[3], text)

@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from bot.accounts.apikeys import ApiKeys, digest_of
 from bot.infra import keys
 from bot.infra.clock import ManualClock
-from nlp.masking import mask_personal_numbers
+from nlp.masking import mask_personal
 from tests.conftest import run_gridbot_inline
 from tests.domain import START
 from tests.open311_client import Open311Client, new_key
@@ -88,11 +88,11 @@ async def test_each_key_is_rate_limited_with_429(bot_api, redis, redis_url: str,
 
 
 def test_personal_numbers_are_masked() -> None:
-    assert mask_personal_numbers("电话13812345678") == "电话138****5678"
-    assert mask_personal_numbers("打 +86 138-1234-5678 找我") == "打 +86 138****5678 找我"
-    assert mask_personal_numbers("身份证44190019900101123x。") == "身份证4419**********123x。"
-    assert mask_personal_numbers("工单 T20261124-0007，门牌 8 号，订单 123456789012") == "工单 T20261124-0007，门牌 8 号，订单 123456789012"
-    assert mask_personal_numbers("卡号6222021234567890123") == "卡号6222021234567890123"  # 19 digits: not a phone or ID
+    assert mask_personal("电话13812345678") == "电话138****5678"
+    assert mask_personal("打 +86 138-1234-5678 找我") == "打 +86 138-****-5678 找我"
+    assert mask_personal("身份证44190019900101123x。") == "身份证441**************x。"
+    assert mask_personal("工单 T20261124-0007，门牌 8 号，订单 123456789012") == "工单 T20261124-0007，门牌 8 号，订单 123456789012"
+    assert mask_personal("卡号6222021234567890123") == "卡号6222021234567890123"  # 19 digits: not a phone or ID
 
 
 def test_xml_leaves_out_what_xml_cannot_hold_and_tickets_show_json_names_the_source() -> None:

@@ -13,6 +13,7 @@ from bot.photos.links import PhotoLinks, load_secret
 from bot.photos.store import PhotoStore
 from bot.app.runtime import Domain, build_domain, redis_connection
 from bot.tickets.record import AuditEntry, Ticket
+from bot.tickets.store import TicketStore
 from bot.tickets.states import Status
 from bot.infra.clock import LOCAL_TIME
 
@@ -32,6 +33,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     show.add_argument("number", metavar="NUMBER")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=run_async(show_ticket))
+    rebuild = sub.add_parser("reindex", help="rebuild the dispatch console's board indexes from the tickets")
+    rebuild.set_defaults(handler=run_async(reindex_tickets))
 
 
 def status_argument(value: str) -> Status:
@@ -134,4 +137,13 @@ async def show_ticket(args: argparse.Namespace, settings: Settings) -> int:
             print(line)
     for e in trail:
         print(f"  {local_time(e.at)}  {e.actor:<18} {e.action:<13} {e.from_status or '-'} → {e.to_status or '-'}  {e.note}")
+    return 0
+
+
+async def reindex_tickets(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.tickets.reindex import reindex
+
+    async with redis_connection(settings) as redis:
+        count = await reindex(TicketStore(redis))
+    print(admin_texts.reindexed(count))
     return 0

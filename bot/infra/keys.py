@@ -342,3 +342,63 @@ def correction_reviews() -> str:
 def retrain_progress() -> str:
     """How the latest retraining is going (a hash: state, step, message, result), read by the console."""
     return f"{PREFIX}:retrain:progress"
+
+
+# -- the console board's indexes (bot/tickets/board_index.py) ------------------------------------------
+
+BOARD_INDEX_PATTERNS = (f"{PREFIX}:idx:category:*", f"{PREFIX}:idx:community:*", f"{PREFIX}:idx:town:*",
+                        f"{PREFIX}:idx:word:*", f"{PREFIX}:idx:scope:*")
+
+
+def by_category(category: str) -> str:
+    """Tickets of one category (a set)."""
+    return f"{PREFIX}:idx:category:{category}"
+
+
+def by_community(community: str) -> str:
+    """Tickets placed in one community, by creation time (a sorted set)."""
+    return f"{PREFIX}:idx:community:{community}"
+
+
+def by_town(town: str) -> str:
+    """Tickets placed in one town, by creation time (a sorted set)."""
+    return f"{PREFIX}:idx:town:{town}"
+
+
+def urgent_tickets() -> str:
+    """Tickets flagged urgent (a set)."""
+    return f"{PREFIX}:idx:urgent"
+
+
+def by_deadline() -> str:
+    """Every ticket by its deadline (a sorted set): the board's deadline sort."""
+    return f"{PREFIX}:idx:deadline"
+
+
+def open_by_deadline() -> str:
+    """Open tickets (pending, assigned, accepted) by their deadline: overdue ones score below now."""
+    return f"{PREFIX}:idx:open-deadline"
+
+
+def by_word(word: str) -> str:
+    """Tickets whose text holds one search word (a set; bot/tickets/search_words.py)."""
+    return f"{PREFIX}:idx:word:{word}"
+
+
+def board_scratch(query_id: str, part: str) -> str:
+    """A board query's working set (deleted by the query, or expiring: an export's snapshot)."""
+    return f"{PREFIX}:board:{query_id}:{part}"
+
+
+
+def scope_open(scope_id: str, by: str) -> str:
+    """One scope's open tickets (``all``, ``town:T``, ``community:T:C``) by ``created`` or ``deadline``:
+    the board's default view without an intersection."""
+    if scope_id == "all" and by == "deadline":
+        return open_by_deadline()
+    return f"{PREFIX}:idx:scope:{scope_id}:open-{by}"
+
+
+def scope_counts(scope_id: str) -> str:
+    """How many tickets of one scope are in each state (a hash: state → count)."""
+    return f"{PREFIX}:idx:scope:{scope_id}:counts"

@@ -57,6 +57,24 @@ def no_tickets() -> str:
     return "没有符合条件的工单。"
 
 
+def reindexed(count: int) -> str:
+    """``gridbot tickets reindex``'s answer."""
+    return f"已重建指挥调度台的工单索引：{count} 张工单。"
+
+
+# The columns of the console's export (CSV and XLSX), in order.
+EXPORT_COLUMNS = ("工单编号", "状态", "类别", "紧急", "网格编号", "网格", "社区", "镇街", "处理人", "创建时间",
+                  "办理期限", "超期", "督办级别", "诉求内容（已脱敏）")
+EXPORT_FILE_STEM = "工单导出"
+EXPORT_SHEET = "工单"
+YES, NO = "是", "否"
+
+
+def exports_busy() -> str:
+    """429: too many exports are running in this process."""
+    return "当前导出任务较多，请稍后再试。"
+
+
 def model(metadata: ModelMetadata) -> str:
     metrics = metadata.metrics
     urgency = metrics.get("urgency") or {}

@@ -24,6 +24,7 @@ from bot.infra import decoded, keys
 from bot.tickets.notifications import Notification
 from bot.people.directory import Worker, worker_from_hash
 from bot.tickets.changes import change_message
+from bot.tickets.board_index import board_index_changes
 from bot.tickets.record import AuditEntry, Ticket, format_number
 from bot.tickets.states import OPEN_STATUSES, Status
 
@@ -256,6 +257,13 @@ class TicketStore:
         result = await self._commit_script(keys=change.keys, args=[expected, json.dumps(change.ops), guard])
         return after if result in (b"ok", "ok") else None
 
+    async def queue_if_unchanged(self, pipe: Any, ticket: Ticket, change: Change) -> None:
+        """Queue on ``pipe`` the script applying ``change`` only while the ticket is still at ``ticket``'s
+        version (the commit's check, without writing the ticket): for derived data such as a rebuilt
+        index. ``change``'s first key must be the ticket's hash; the reply is ``ok`` or the version found."""
+        assert change.keys[:1] == [keys.ticket(ticket.number)]
+        await self._commit_script(keys=change.keys, args=[str(ticket.version), json.dumps(change.ops), ""], client=pipe)
+
     async def list(
         self,
         *,
@@ -334,7 +342,8 @@ def _nullable_fields() -> tuple[str, ...]:
 
 
 def _index_changes(change: Change, before: Ticket | None, after: Ticket) -> None:
-    """Keep the status, grid, open-per-grid, resident, worker and all-tickets indexes in step."""
+    """Keep the status, grid, open-per-grid, resident, worker and all-tickets indexes in step, and the
+    console board's (bot/tickets/board_index.py)."""
     number, created = after.number, after.created_at
     if before is None:
         change.add("ZADD", keys.all_tickets(), created, number)
@@ -360,3 +369,4 @@ def _index_changes(change: Change, before: Ticket | None, after: Ticket) -> None
         change.add("ZADD", keys.open_in_grid_by_time(after.grid_id, after.category), created, number)
     if after.worker and (before is None or before.worker != after.worker):
         change.add("ZADD", keys.by_worker(after.worker), created, number)
+    board_index_changes(change, before, after)

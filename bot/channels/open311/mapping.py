@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from nlp.masking import mask_personal_numbers
+from nlp.masking import mask_personal
 from nlp.taxonomy import Category, Taxonomy
 
 from bot.infra.clock import LOCAL_TIME
@@ -65,16 +65,16 @@ def service_request(ticket: Ticket, taxonomy: Taxonomy) -> dict[str, Any]:
     return {
         "service_request_id": ticket.number,
         "status": state_of(ticket.status),
-        "status_notes": texts.status_notes(ticket.status.label, mask_personal_numbers(result) if result else None),
+        "status_notes": texts.status_notes(ticket.status.label, mask_personal(result) if result else None),
         "service_name": taxonomy.name(ticket.category),
         "service_code": ticket.category,
-        "description": mask_personal_numbers(ticket.text),
+        "description": mask_personal(ticket.text),
         "agency_responsible": agency,
         "service_notice": None,
         "requested_datetime": w3c(ticket.created_at),
         "updated_datetime": w3c(ticket.updated_at or ticket.created_at),
         "expected_datetime": w3c(ticket.deadline_at),
-        "address": mask_personal_numbers(address) if (address := _address(ticket)) else None,
+        "address": mask_personal(address) if (address := _address(ticket)) else None,
         "address_id": None,
         "zipcode": None,
         "lat": lat,

@@ -1,0 +1,105 @@
+"""The console board's indexes, written in the same atomic commit as the ticket change they follow.
+
+Beside the store's own indexes (all tickets and each grid's by creation time, a set per state), the
+board keeps: a set per category, a sorted set per community and per town (by creation time: a scope's
+tickets, newest first, without reading the others), the urgent set, every ticket by deadline, the open
+ones by deadline (overdue = scored below now) and a set per search word. :func:`board_index_changes`
+adds to a :class:`~bot.tickets.store.Change` exactly the difference between two versions of a ticket,
+so every step (open, dispatch, accept, return, resolve, close, cancel, recategorise, place) keeps them
+right. Each scope (the city, a town, a community) also has its open tickets by creation time and by
+deadline and a counter per state, so the board's default view of any scope reads a page, not a set; :func:`index_ticket` writes a ticket's entries from nothing (``gridbot tickets reindex``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.infra import keys
+from bot.tickets.record import Ticket
+from bot.tickets.search_words import words_of
+
+if TYPE_CHECKING:
+    from bot.tickets.store import Change
+
+
+def scope_ids(community: str | None, town: str | None) -> list[str]:
+    """The scopes a ticket of this community and town counts in: the city's, its town's, its community's."""
+    return ["all"] + ([f"town:{town}"] if town else []) + ([f"community:{town}:{community}"] if town and community else [])
+
+
+def _scope_entries(ticket: Ticket | None) -> tuple[dict[str, float], set[tuple[str, str]]]:
+    """A ticket's places in its scopes' open views (key → score) and state counters (hash, state)."""
+    if ticket is None:
+        return {}, set()
+    scopes = scope_ids(ticket.community, ticket.town)
+    views: dict[str, float] = {}
+    if ticket.is_open:
+        for scope in scopes:
+            views[keys.scope_open(scope, "created")] = ticket.created_at
+            views[keys.scope_open(scope, "deadline")] = ticket.deadline_at
+    return views, {(keys.scope_counts(scope), str(ticket.status)) for scope in scopes}
+
+
+def _scope_changes(change: Change, before: Ticket | None, after: Ticket) -> None:
+    (old_views, old_counts), (new_views, new_counts) = _scope_entries(before), _scope_entries(after)
+    for key in sorted(old_views.keys() - new_views.keys()):
+        change.add("ZREM", key, after.number)
+    for key, score in sorted(new_views.items()):
+        if old_views.get(key) != score:
+            change.add("ZADD", key, score, after.number)
+    for key, state in sorted(old_counts - new_counts):
+        change.add("HINCRBY", key, state, -1)
+    for key, state in sorted(new_counts - old_counts):
+        change.add("HINCRBY", key, state, 1)
+
+
+def board_index_changes(change: Change, before: Ticket | None, after: Ticket) -> None:
+    """Add to ``change`` what keeps the board's indexes in step from ``before`` (None: new) to ``after``."""
+    _scope_changes(change, before, after)
+    if before is None:
+        _plain_entries(change, after)
+        return
+    number, created = after.number, after.created_at
+    if before.category != after.category:
+        change.add("SREM", keys.by_category(before.category), number)
+        change.add("SADD", keys.by_category(after.category), number)
+    for key_of, old, new in ((keys.by_community, before.community, after.community),
+                             (keys.by_town, before.town, after.town)):
+        if old != new:
+            if old:
+                change.add("ZREM", key_of(old), number)
+            if new:
+                change.add("ZADD", key_of(new), created, number)
+    if before.urgent != after.urgent:
+        change.add("SADD" if after.urgent else "SREM", keys.urgent_tickets(), number)
+    if before.deadline_at != after.deadline_at:
+        change.add("ZADD", keys.by_deadline(), after.deadline_at, number)
+    if before.text != after.text:
+        old_words, new_words = words_of(before.text), words_of(after.text)
+        for word in sorted(old_words - new_words):
+            change.add("SREM", keys.by_word(word), number)
+        for word in sorted(new_words - old_words):
+            change.add("SADD", keys.by_word(word), number)
+
+
+def index_ticket(change: Change, ticket: Ticket) -> None:
+    """Add to ``change`` every board index entry of ``ticket`` (idempotent: adding twice changes nothing),
+    but for the scopes' state counters (see :func:`bot.tickets.reindex.reindex`)."""
+    for key, score in sorted(_scope_entries(ticket)[0].items()):
+        change.add("ZADD", key, score, ticket.number)
+    _plain_entries(change, ticket)
+
+
+def _plain_entries(change: Change, ticket: Ticket) -> None:
+    """The entries of ``ticket`` in the indexes that do not depend on its scope's views."""
+    number = ticket.number
+    change.add("SADD", keys.by_category(ticket.category), number)
+    if ticket.community:
+        change.add("ZADD", keys.by_community(ticket.community), ticket.created_at, number)
+    if ticket.town:
+        change.add("ZADD", keys.by_town(ticket.town), ticket.created_at, number)
+    if ticket.urgent:
+        change.add("SADD", keys.urgent_tickets(), number)
+    change.add("ZADD", keys.by_deadline(), ticket.deadline_at, number)
+    for word in sorted(words_of(ticket.text)):
+        change.add("SADD", keys.by_word(word), number)
