@@ -15,6 +15,7 @@ from bot.channels.console.auth import ACCOUNT, SESSION
 from bot.channels.console.html import esc, options, page
 from bot.channels.console.pages import LIVE_SCRIPT, TICKETS, scope_grids, when
 from bot.channels.console.params import BoardRequest, board_request
+from bot.accounts.scope import Scope
 from bot.grids.map import Grid
 from bot.tickets.board import Board, BoardPage, BoardRow, Sort
 from bot.tickets.states import OPEN_STATUSES, Status
@@ -24,6 +25,27 @@ from bot.texts.refusals import bad_request
 BOARD = web.AppKey("console_board", Board)
 SORT_LABELS = {Sort.NEWEST: texts.SORT_NEWEST, Sort.OLDEST: texts.SORT_OLDEST, Sort.DEADLINE: texts.SORT_DEADLINE,
                Sort.DEADLINE_LATEST: texts.SORT_DEADLINE_LATEST}
+
+
+async def require_account(request: web.Request) -> Scope:
+    """The scope an export reads within (the guard has seen the session); a community or town asked for
+    outside it is 404, as for every other route."""
+    scope, query = request[ACCOUNT].scope, request.query
+    community, town = (query.get("community") or "").strip(), (query.get("town") or "").strip()
+    within = scope.sees(community, town or scope.town) if community else (
+        not town or scope.everything or town == scope.town)
+    if not within:
+        raise web.HTTPNotFound(text=texts.not_found())
+    return scope
+
+
+def _exports(request: web.Request) -> str:
+    """Links to the exports of what the board shows (its filters; the open tickets when no state is asked)."""
+    asked = dict(request.query) if "status" in request.query else {**request.query, "status": "open"}
+    asked.pop("page", None)
+    links = "".join(f'<a href="{esc(str(request.rel_url.with_path(f"/console/export.{kind}").with_query(asked)))}"'
+                    f' download>{label}</a> ' for kind, label in (("csv", texts.EXPORT_CSV), ("xlsx", texts.EXPORT_XLSX)))
+    return f'<p class="exports">{links}</p>'
 
 
 def wanted(query: MultiMapping[str]) -> BoardRequest:
@@ -94,6 +116,7 @@ async def board(request: web.Request) -> web.Response:
     head = "".join(f"<th>{esc(name)}</th>" for name in texts.COLUMNS)
     rows = "".join(_row(r, now) for r in found.rows) or f'<tr><td colspan="8">{texts.NO_TICKETS}</td></tr>'
     body = (f'<h1>{texts.BOARD}</h1><p><a href="/console/map">{texts.MAP}</a></p>{_filters(request, asked, grids)}'
+            f'{_exports(request)}'
             f'<section id="live">{_counts(request, found)}<p>{found.total} · {min(asked.page, pages)}/{pages}</p>'
             f'<table class="board"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
             f'{_nav(request, asked.page, pages)}</section>')

@@ -14,7 +14,8 @@ from bot.channels.console.grids import add_grid_routes
 from bot.channels.console.live import add_live
 from bot.channels.console.map_page import map_view
 from bot.channels.console.stats import add_stats_routes
-from bot.channels.console.board_page import BOARD, board
+from bot.channels.console.board_page import BOARD, board, require_account
+from bot.channels.console.export import add_export_routes
 from bot.channels.console.pages import PHOTOS, TICKETS, ticket_page, ticket_photo
 from bot.channels.web.chat import STREAMS as CHAT_STREAMS
 from bot.photos.store import PhotoStore
@@ -34,6 +35,7 @@ def add_console_routes(app: web.Application, tickets: Tickets, photos: PhotoStor
     app.router.add_get("/console/tickets/{number}", ticket_page, name="console-ticket")
     app.router.add_get("/console/tickets/{number}/photos/{which}", ticket_photo)
     app.router.add_post("/console/tickets/{number}/{action}", act)
+    add_export_routes(app, app[BOARD], require_account)
     add_grid_routes(app)
     add_stats_routes(app)
     add_classifier_routes(app)
