@@ -78,6 +78,9 @@ async def test_the_board_shows_its_counts_and_a_list_of_the_grids_in_scope(world
     assert '待派单 <b>2</b>' in board and '已派单 <b>0</b>' in board
     assert '<option value="GC-XY-01">' in board and '<option value="GC-XY-02">' in board
     assert "GC-BY-01" not in board and "北隅第一网格" not in board
+    assert (await console.page("/console?status=bogus"))[0] == 400
+    _, pending = await console.page("/console?status=pending&q=井盖")
+    assert "西隅的井盖丢了" in pending and "西隅的路灯坏了" not in pending and "北隅" not in pending
     _, filtered = await console.page("/console?grid=GC-XY-02")
     assert 'value="GC-XY-02" selected' in filtered and '<script src="/console/static/live.js" defer>' in filtered
 

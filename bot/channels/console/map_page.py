@@ -5,26 +5,28 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.app.http import CLOCK
 from bot.channels.console.auth import ACCOUNT, SESSION
+from bot.channels.console.board_page import BOARD
 from bot.channels.console.html import esc, page
-from bot.channels.console.map_svg import map_svg, ticket_point
+from bot.channels.console.map_svg import map_svg
 from bot.channels.console.pages import LIVE_SCRIPT, TICKETS, scope_grids
-from bot.tickets.board_scan import SCAN_LIMIT, BoardQuery, board_page
+from bot.tickets.board import BoardFilter
+from bot.tickets.board_map import open_on_map
 from bot.tickets.states import OPEN_STATUSES, Status
 from bot.texts import console as texts
 
 
 async def map_view(request: web.Request) -> web.Response:
     """GET /console/map: the grids in scope, the open tickets in scope on them, a legend by state."""
-    tickets, account = request.app[TICKETS], request[ACCOUNT]
-    grids = await scope_grids(tickets, account.key)
-    found = await board_page(tickets, account.key, BoardQuery(per_page=SCAN_LIMIT), request.app[CLOCK].now())
+    board, account = request.app[BOARD], request[ACCOUNT]
+    grids = await scope_grids(request.app[TICKETS], account.key)
+    counts = (await board.page(account.scope, BoardFilter(statuses=OPEN_STATUSES), per_page=1)).counts
+    tickets = await open_on_map(board, account.scope)
     drawn = {g.grid_id for g in grids}
-    unplaced = sum(1 for t in found.tickets if t.grid_id not in drawn and ticket_point(t) is None)
+    unplaced = sum(1 for t in tickets if t.grid_id not in drawn and t.point is None)
     legend = "".join(f'<li><span class="swatch state-{state}"></span>{esc(state.label)} '
-                     f'<b>{found.counts.get(state, 0)}</b></li>' for state in Status if state in OPEN_STATUSES)
-    svg = map_svg(grids, found.tickets, texts.MAP, texts.MAP_MARKERS) or f"<p>{texts.NO_MAP}</p>"
+                     f'<b>{counts.get(state, 0)}</b></li>' for state in Status if state in OPEN_STATUSES)
+    svg = map_svg(grids, tickets, texts.MAP, texts.MAP_MARKERS) or f"<p>{texts.NO_MAP}</p>"
     note = f"<p>{texts.not_on_map(unplaced)}</p>" if unplaced else ""
     body = (f'<p><a href="/console">{texts.BACK}</a></p><h1>{texts.MAP}</h1><section id="live">'
             f'<ul class="legend">{legend}</ul>{svg}{note}</section>')

@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from bot.channels.console.html import esc
 from bot.grids.map import Grid
-from bot.tickets.record import Ticket
+from bot.tickets.board_map import MapTicket
 
 WIDTH, HEIGHT = 960.0, 640.0  # the most the drawing takes (SVG units: CSS pixels at full size)
 MARGIN = 12.0
@@ -61,21 +61,12 @@ def _path(projection: Projection, geometry: BaseGeometry) -> str:
     return " ".join(parts)
 
 
-def ticket_point(ticket: Ticket) -> tuple[float, float] | None:
-    """The (lon, lat) a resident shared for ``ticket`` (stored as "lat,lon"), if any."""
-    try:
-        lat, lon = (float(part) for part in (ticket.location or "").split(","))
-    except ValueError:
-        return None
-    return (lon, lat) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
-
-
-def _markers(projection: Projection, grids: dict[str, Grid], tickets: list[Ticket], label: str) -> str:
+def _markers(projection: Projection, grids: dict[str, Grid], tickets: list[MapTicket], label: str) -> str:
     at_grid: dict[str, int] = {}
     marks = []
     for ticket in tickets:
-        if (point := ticket_point(ticket)) is not None:
-            x, y = projection.point(*point)
+        if ticket.point is not None:
+            x, y = projection.point(*ticket.point)
         elif ticket.grid_id in grids:
             centre = grids[ticket.grid_id].geometry.representative_point()
             x, y = projection.point(centre.x, centre.y)
@@ -93,7 +84,7 @@ def _markers(projection: Projection, grids: dict[str, Grid], tickets: list[Ticke
     return f'<g class="markers" aria-label="{esc(label)}">{"".join(marks)}</g>'
 
 
-def map_svg(grids: list[Grid], tickets: list[Ticket], title: str, markers_label: str) -> str:
+def map_svg(grids: list[Grid], tickets: list[MapTicket], title: str, markers_label: str) -> str:
     """The grids (each a link to the board filtered to it) and the tickets' markers; '' without grids."""
     if not grids:
         return ""

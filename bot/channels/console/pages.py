@@ -1,5 +1,5 @@
-"""The console's pages: the board (``/console``) and one ticket (``/console/tickets/NUMBER``), and a
-ticket's photos. A ticket out of the account's scope is 404, exactly as an unknown number."""
+"""The console's ticket page (``/console/tickets/NUMBER``) and a ticket's photos, and what the console's
+pages share (the board is in ``board_page.py``, the map in ``map_page.py``). A ticket out of the account's scope is 404, exactly as an unknown number."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ from datetime import datetime
 
 from aiohttp import web
 
-from bot.app.http import CLOCK
 from bot.channels.console.auth import ACCOUNT, SESSION
-from bot.channels.console.html import esc, options, page
+from bot.channels.console.html import esc, page
 from bot.grids.map import Grid
 from bot.infra.clock import LOCAL_TIME
 from bot.photos.store import PhotoStore
-from bot.tickets.board_scan import SORTS, BoardQuery, board_page, parse_state
 from bot.tickets.record import Ticket
 from bot.tickets.service import Tickets
-from bot.tickets.states import Status
 from bot.tickets.timeline import timeline
 from bot.texts import console as texts
 from bot.texts import timeline as timeline_texts
@@ -34,76 +31,10 @@ def not_found(request: web.Request) -> web.Response:
     return page(texts.not_found(), f"<p>{esc(texts.not_found())}</p>", request[ACCOUNT], request[SESSION].csrf, 404)
 
 
-def _query(request: web.Request) -> BoardQuery:
-    q = request.query
-    sort = q.get("sort", "newest")
-    return BoardQuery(state=parse_state(q.get("state", "")), category=q.get("category", "")[:64],
-                      grid_id=q.get("grid", "")[:64], overdue=q.get("overdue") == "1", search=q.get("q", "")[:100],
-                      sort=sort if sort in SORTS else "newest", page=int(q["page"]) if q.get("page", "").isdigit() else 1)
-
-
 async def scope_grids(tickets: Tickets, viewer: str) -> list[Grid]:
     """The current map's grids in ``viewer``'s scope (none without a map or a scope)."""
     grid_map, coverage = await tickets.grids.current(), await tickets.routing.coverage(viewer)
     return coverage.grids(grid_map) if grid_map is not None and coverage is not None else []
-
-
-def _filters(tickets: Tickets, query: BoardQuery, grids: list[Grid]) -> str:
-    grid_choices = [("", texts.ALL)] + [(g.grid_id, f"{g.name} · {g.community}") for g in grids]
-    states = [("", texts.ALL)] + [(str(s), s.label) for s in Status]
-    categories = [("", texts.ALL)] + [(c.code, c.name) for c in tickets.taxonomy.categories]
-    sorts = list(zip(SORTS, (texts.SORT_NEWEST, texts.SORT_OLDEST, texts.SORT_DEADLINE)))
-    return (f'<form method="get" action="/console" class="filters">'
-            f'<input type="search" name="q" value="{esc(query.search)}" placeholder="{esc(texts.SEARCH)}">'
-            f'<label>{texts.STATE}<select name="state">{options(states, query.state)}</select></label>'
-            f'<label>{texts.CATEGORY}<select name="category">{options(categories, query.category)}</select></label>'
-            f'<label>{texts.GRID}<select name="grid">{options(grid_choices, query.grid_id)}</select></label>'
-            f'<label><input type="checkbox" name="overdue" value="1"{" checked" if query.overdue else ""}>'
-            f'{texts.OVERDUE}</label><select name="sort">{options(sorts, query.sort)}</select>'
-            f'<button type="submit">{texts.FILTER}</button></form>')
-
-
-def _row(tickets: Tickets, ticket: Ticket, now: float) -> str:
-    overdue = ticket.is_open and ticket.deadline_at < now
-    classes = " ".join(name for name, on in (("overdue", overdue), ("urgent", ticket.urgent)) if on)
-    flags = (f'<span class="flag">{texts.URGENT}</span>' if ticket.urgent else "") + (
-        f'<span class="flag">{texts.OVERDUE}</span>' if overdue else "")
-    cells = (f'<a href="/console/tickets/{esc(ticket.number)}">{esc(ticket.number)}</a>{flags}', ticket.status.label,
-             tickets.taxonomy.name(ticket.category), ticket.grid_name or texts.NONE,
-             (ticket.worker or texts.NONE).split(":", 1)[-1], texts.age(now - ticket.created_at),
-             when(ticket.deadline_at), ticket.text[:60])
-    tds = "".join(f"<td>{cell}</td>" if i == 0 else f"<td>{esc(cell)}</td>" for i, cell in enumerate(cells))
-    return f'<tr class="{classes}" data-number="{esc(ticket.number)}">{tds}</tr>'
-
-
-async def board(request: web.Request) -> web.Response:
-    """GET /console: the open tickets of the account's scope, filtered, searched, sorted, in pages."""
-    tickets, account, now = request.app[TICKETS], request[ACCOUNT], request.app[CLOCK].now()
-    query = _query(request)
-    found, grids = await board_page(tickets, account.key, query, now), await scope_grids(tickets, account.key)
-    head = "".join(f"<th>{esc(name)}</th>" for name in texts.COLUMNS)
-    rows = "".join(_row(tickets, t, now) for t in found.tickets) or f'<tr><td colspan="8">{texts.NO_TICKETS}</td></tr>'
-    nav = ""
-    for label, number in ((texts.PREVIOUS, found.page - 1), (texts.NEXT, found.page + 1)):
-        if 1 <= number <= found.pages:
-            args = dict(request.query, page=str(number))
-            nav += f'<a href="{esc(str(request.rel_url.with_query(args)))}">{label}</a> '
-    body = (f'<h1>{texts.BOARD}</h1><p><a href="/console/map">{texts.MAP}</a></p>{_filters(tickets, query, grids)}<section id="live">'
-            f'{_counts(request, found.counts)}<p>{found.total} · {found.page}/{found.pages}</p>'
-            f'<table class="board"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table><nav>{nav}</nav>'
-            f'</section>')
-    return page(texts.BOARD, body, account, request[SESSION].csrf, scripts=[LIVE_SCRIPT])
-
-
-def _counts(request: web.Request, counts: dict[Status, int]) -> str:
-    """How many tickets are in each state (the other filters applied), each a link to that state."""
-    def link(state: Status) -> str:
-        return esc(str(request.rel_url.with_query(dict(request.query, state=str(state), page="1"))))
-
-    links = "".join(f'<li data-state="{state}"><a href="{link(state)}">{esc(state.label)} <b>{counts.get(state, 0)}</b>'
-                    f'</a></li>' for state in Status)
-    return f'<ul class="counts" aria-label="{texts.COUNTS}">{links}</ul>'
-
 
 
 async def ticket_page(request: web.Request) -> web.Response:
