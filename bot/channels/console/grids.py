@@ -13,6 +13,7 @@ from aiohttp.web_request import FileField
 from bot.accounts.scope import Role
 from bot.channels.console.auth import ACCOUNT, SESSION
 from bot.channels.console.html import csrf_field, esc, options, page
+from bot.channels.console.map_svg import map_svg
 from bot.channels.console.pages import TICKETS, not_found
 from bot.grids.coordinates import Crs
 from bot.grids.importing import GridImporter, ImportOutcome, in_wgs84
@@ -42,14 +43,17 @@ def _upload_form(csrf: str) -> str:
 
 
 def _map_table(grid_map: GridMap | None) -> str:
+    """The map drawn (SVG, as the console's map page draws it), then its grids as a table."""
     if grid_map is None:
         return ""
+    drawing = map_svg(list(grid_map.grids), [], texts.TITLE, "")
     rows = "".join(f"<tr><td>{esc(g.town)}</td><td>{esc(g.community)}</td><td>{esc(g.name)}</td>"
                    f"<td>{esc(g.grid_id)}</td></tr>" for g in grid_map.grids)
     head = "".join(f"<th>{name}</th>" for name in texts.COLUMNS)
     summary = texts.SUMMARY.format(towns=len(grid_map.towns()), communities=len(grid_map.communities()),
                                    grids=len(grid_map.grids))
-    return f'<p>{summary}</p><table class="board"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    return (f'<p>{summary}</p>{drawing}'
+            f'<table class="board"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
 
 
 async def grids_page(request: web.Request) -> web.Response:
