@@ -23,7 +23,7 @@ check: $(STAMP)
 
 test: check
 	./scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2  # two workers: most tests wait on I/O, so two share the two cores well
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_nlp.py

@@ -80,3 +80,8 @@ def age(seconds: float) -> str:
 
 def rating(stars: int | None) -> str:
     return f"{stars} 星" if stars else "未评价"
+
+
+# The pages every account has, and those only admins have, in the console's header.
+NAVIGATION = (("/console", "看板"), ("/console/map", "地图"), ("/console/stats", "统计"))
+ADMIN_NAVIGATION = (("/console/classifier", "模型"), ("/console/grids", "导入"))

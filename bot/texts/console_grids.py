@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-TITLE = "网格地图"
+TITLE = "地图导入"
 CURRENT = "当前地图"
 SUMMARY = "{towns} 个镇街 · {communities} 个村社区 · {grids} 个网格"
 UPLOAD = "导入 GeoJSON（先预览，确认后才生效）"

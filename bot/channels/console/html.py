@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from aiohttp import web
 
+from bot.accounts.scope import Role
 from bot.accounts.store import Account
 from bot.texts import console as texts
 
@@ -17,7 +18,9 @@ def page(title: str, body: str, account: Account | None = None, csrf: str = "", 
     """A whole page; with ``account`` its header names the account and offers logout."""
     header = ""
     if account is not None:
-        header = (f'<header><a href="/console">{esc(texts.TITLE)}</a>'
+        pages = list(texts.NAVIGATION) + (list(texts.ADMIN_NAVIGATION) if account.scope.role is Role.ADMIN else [])
+        nav = "".join(f'<a href="{path}">{esc(label)}</a>' for path, label in pages)
+        header = (f'<header><a href="/console">{esc(texts.TITLE)}</a><nav class="pages">{nav}</nav>'
                   f'<span class="who">{esc(account.username)} · {esc(texts.scope_label(account.scope))}</span>'
                   f'<form method="post" action="/console/logout">{csrf_field(csrf)}'
                   f'<button type="submit">{esc(texts.LOGOUT)}</button></form></header>')
