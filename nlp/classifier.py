@@ -31,6 +31,8 @@ class Prediction:
     confidence: float
     top: list[tuple[str, float]]
     urgency: Urgency = field(default_factory=lambda: Urgency(False))
+    nature: str | None = None  # what the resident wants (nlp.natures), when the model has a nature classifier
+    nature_confidence: float = 0.0
 
     @property
     def urgent(self) -> bool:

@@ -48,6 +48,7 @@ class Ticket:
     alerted: str | None = None  # urgent: who the alert reached when it opened (bot.tickets.alerts)
     source: str = "resident"  # who filed it: resident, patrol, open311 or console (SPEC)
     address: str | None = None  # the place as the filer wrote it, when another system filed it (Open311)
+    nature: str | None = None  # what the resident wants: consult, help, complaint, ... (nlp.natures)
     version: int = 0
 
     def to_hash(self) -> dict[str, str]:

@@ -43,6 +43,7 @@ class NewRequest:
     request_id: str | None = None  # e.g. the Telegram update that carried it: the same id opens once
     source: str = "resident"  # who filed it (Ticket.source)
     address: str | None = None  # the place as another system wrote it (Open311's address_string)
+    nature: str | None = None  # the request's nature (nlp.natures), when the model knows it
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class Tickets(FollowUpSteps, SteeringSteps):
             photo=request.photo,
             source=request.source,
             address=request.address,
+            nature=request.nature,
         )
 
     async def _opening_commit(self, ticket: Ticket, request: NewRequest, workers: list[str], now: float) -> Commit:
