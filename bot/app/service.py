@@ -58,6 +58,7 @@ from bot.channels.web.staff_photos import add_photo_routes
 from bot.app.listen import bind_http, listen_failure
 from handlers import admin, fallback, resident, supervisor, worker
 from handlers.middlewares import ResidentFloodLimit
+from bot.intake.flood import FloodLimit
 
 log = logging.getLogger("gridbot")
 WEBHOOK_PATH = "/telegram/webhook"
@@ -168,7 +169,7 @@ class Service:
             people=domain.people, grids=domain.grids, taxonomy=domain.taxonomy, models=models,
             retrainer=Retrainer(self.redis, settings, models), background=self._background,
         )
-        self.dispatcher.message.middleware(ResidentFloodLimit(self.redis, settings.resident_messages_per_minute))
+        self.dispatcher.message.middleware(ResidentFloodLimit(FloodLimit(self.redis, settings.resident_messages_per_minute)))
         self.dispatcher.include_routers(admin.build_router(), worker.build_router(), supervisor.build_router(),
                                         resident.build_router(), fallback.build_router())
         consumer = f"{os.uname().nodename}-{os.getpid()}-{id(self):x}"

@@ -208,7 +208,7 @@ def rate(limit: str, key: str) -> str:
 
 
 def flood_told(user_id: int | str) -> str:
-    """Set for a minute once a Telegram user was told to slow down."""
+    """Set for a minute once a resident (recipient key) was told to slow down."""
     return f"{PREFIX}:flood:told:{user_id}"
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 
-from redis.asyncio import Redis
 
 from bot.channels.wechat.memory import ResidentMemory
 from bot.channels.wechat.messages import CATEGORY_ITEM, CustomMessages, Outgoing, Text, parse_item
@@ -21,10 +20,9 @@ from bot.channels.wechat.replies import category_choices, reply_messages
 from bot.channels.wechat.typed import Command, chosen_category, skips_location, typed_command, typed_stars
 from bot.channels.weixin.inbound import dedupe_id
 from bot.grids.coordinates import gcj02_to_wgs84
-from bot.infra import keys
-from bot.infra.rate_limit import RateLimiter
 from bot.photos.store import PhotoRefusal
 from bot.intake.conversation import Intake, Step
+from bot.intake.flood import FloodLimit
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
 from bot.texts import refusals as refusal_texts
 from bot.texts import residents as resident_texts
@@ -39,22 +37,6 @@ SILENT_EVENTS = frozenset({"unsubscribe", "TEMPLATESENDJOBFINISH", "MASSSENDJOBF
                            "view_miniprogram", "kf_create_session", "kf_close_session", "kf_switch_session"})
 # The photo went with the text (as the new request, or its draft waiting for an answer).
 _TAKES_PHOTO = frozenset({ReplyKind.OPENED, ReplyKind.LINKED, ReplyKind.ASK_CATEGORY, ReplyKind.ASK_LOCATION})
-
-
-class FloodLimit:
-    """At most N messages a minute from one resident, as on Telegram (handlers/middlewares.py), shared
-    by all processes; the resident is told to slow down once a minute."""
-
-    def __init__(self, redis: Redis, per_minute: int) -> None:
-        self.redis = redis
-        self.limiter = RateLimiter(redis, "resident", per_minute / 60, per_minute)
-
-    async def admits(self, resident: str) -> bool:
-        return await self.limiter.try_acquire(resident)
-
-    async def tell(self, resident: str) -> bool:
-        """Whether to tell the resident now (not yet this minute)."""
-        return bool(await self.redis.set(keys.flood_told(resident), "1", nx=True, ex=60))
 
 
 def resident_key(openid: str) -> str:

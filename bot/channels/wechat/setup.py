@@ -8,7 +8,8 @@ from redis.asyncio import Redis
 
 from bot.channels.delivery import OutboxDelivery
 from bot.channels.wechat.channel import WeChatChannel
-from bot.channels.wechat.conversation import CHANNEL, FloodLimit, ResidentConversation
+from bot.channels.wechat.conversation import CHANNEL, ResidentConversation
+from bot.intake.flood import FloodLimit
 from bot.channels.wechat.endpoint import WeChatEndpoint
 from bot.channels.wechat.memory import ResidentMemory
 from bot.channels.wechat.messages import CustomMessages
