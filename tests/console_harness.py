@@ -17,6 +17,7 @@ from bot.tickets.service import NewRequest
 from tests.telegram_harness import World
 
 PASSWORD = "西隅社区的密码很长很长"
+XY01 = Location("GC-XY-01", "西隅第一网格", "西隅社区", "莞城街道", "alias", "西隅")
 XY02 = Location("GC-XY-02", "西隅第二网格", "西隅社区", "莞城街道", "alias", "西隅")
 BY01 = Location("GC-BY-01", "北隅第一网格", "北隅社区", "莞城街道", "alias", "北隅")
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

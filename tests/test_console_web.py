@@ -10,7 +10,7 @@ import yarl
 
 from bot.accounts.store import Accounts
 from bot.infra import keys
-from tests.console_harness import BY01, PASSWORD, XY02, Console, opened
+from tests.console_harness import BY01, PASSWORD, XY01, XY02, Console, opened
 from tests.telegram_harness import World
 
 
@@ -131,3 +131,25 @@ async def test_a_dispatch_from_the_console_reaches_the_worker_and_shows_under_th
     await world.sees(world.worker, number)
     status, page = await console.page(location)
     assert "已完成" in page and "指挥调度台 xiyu" in page and "派至 GC-XY-01" in page
+
+
+async def test_a_ticket_taken_from_its_worker_or_escalated_on_the_console_is_told_to_the_workers(
+        world: World, console: Console) -> None:
+    assert world.service.domain is not None
+    tickets = world.service.domain.tickets
+    number = await opened(world, XY01, "西隅第一网格的井盖松了")
+    await world.sees(world.worker, number)
+    assert (await tickets.accept(number, f"telegram:{world.worker.id}")).ok
+    await console.login("xiyu")
+    await console.page(f"/console/tickets/{number}")
+    status, _ = await console.post(f"/console/tickets/{number}/escalate", {"note": "请街道协调"})
+    assert status == 303
+    await world.sees(world.worker, number, "上报至", "请继续处理")
+    colleague = f"telegram:{world.colleague.id}"
+    status, _ = await console.post(f"/console/tickets/{number}/dispatch", {"grid": "GC-XY-01", "worker": colleague})
+    assert status == 303
+    await world.sees(world.worker, number, "已由指挥中心改派")
+    await world.sees(world.colleague, number, "井盖松了")
+    moved = await tickets.get(number)
+    assert moved is not None and moved.worker is None and moved.status.value == "assigned"
+    assert (await tickets.accept(number, colleague)).ok

@@ -160,6 +160,21 @@ async def test_supervisor_dispatches_a_returned_ticket_to_another_grid(domain: D
     assert ("telegram:2003", Kind.NEW_TICKET) in {(n.recipient, n.kind) for n in await outbox(domain)}
 
 
+async def test_a_supervisor_takes_an_accepted_ticket_from_its_worker_and_sends_it_elsewhere(domain: Domain) -> None:
+    await domain.people.add_worker("telegram:2003", "HD-02", "孙网格")
+    number = (await domain.tickets.open(request())).ticket.number
+    assert (await domain.tickets.accept(number, WORKER)).ok
+    before = len(await outbox(domain))
+    moved = await domain.tickets.dispatch(number, COMMUNITY_SUP, "HD-02")
+    assert moved.ok and moved.ticket.status == Status.ASSIGNED
+    assert moved.ticket.grid_id == "HD-02" and moved.ticket.worker is None
+    told = {(n.recipient, n.kind) for n in (await outbox(domain))[before:]}
+    assert {("telegram:2003", Kind.NEW_TICKET), (WORKER, Kind.REDISPATCHED)} <= told
+    assert (await domain.tickets.resolve(number, WORKER, "已处理")).refusal == Refusal.NOT_ALLOWED
+    assert (await domain.tickets.accept(number, "telegram:2003")).ok
+    assert [e.action for e in await domain.tickets.store.audit(number)][-2:] == ["assign", "accept"]
+
+
 async def test_dispatch_to_a_grid_without_workers_is_refused(domain: Domain) -> None:
     number = (await domain.tickets.open(request(location=None))).ticket.number
     outcome = await domain.tickets.dispatch(number, TOWN_SUP, "HD-02")

@@ -100,6 +100,10 @@ def render(note: Notification) -> Rendered:
             return Rendered(staff_texts.praised(n))
         case Kind.CANCELLED:
             return Rendered(staff_texts.cancelled_by_resident(n))
+        case Kind.RAISED:
+            return Rendered(staff_texts.raised(n, d))
+        case Kind.REDISPATCHED:
+            return Rendered(staff_texts.redispatched(n))
         case Kind.REMINDER:
             return Rendered(staff_texts.reminder(n, d))
         case Kind.OVERDUE:

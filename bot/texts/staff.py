@@ -62,6 +62,17 @@ def cancelled_by_resident(number: str) -> str:
     return f"工单 <b>{number}</b> 已被居民撤回，无需处理。"
 
 
+def raised(number: str, data: dict[str, Any]) -> str:
+    """To the workers of a ticket a supervisor handed one level up: it is still theirs to handle."""
+    above = "社区指挥调度员" if data.get("level") == 1 else "镇街指挥中心"
+    return f"工单 <b>{number}</b> 已由指挥调度员上报至{above}督办，请继续处理。"
+
+
+def redispatched(number: str) -> str:
+    """To the workers who had a ticket a supervisor has since sent elsewhere (改派)."""
+    return f"工单 <b>{number}</b> 已由指挥中心改派，无需再处理。"
+
+
 def reminder(number: str, data: dict[str, Any]) -> str:
     return f"⏰ 工单 <b>{number}</b> 将于 {when(data['deadline_at'])} 到期，请尽快处理。"
 

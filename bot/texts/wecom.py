@@ -29,6 +29,7 @@ ACCEPTED_TITLE = "处理中"
 # What a pressed card's buttons become (update_template_card's replace_name).
 ACCEPTED, RETURNED, RESOLVED = "已接单", "已退回", "已办结"
 WITHDRAWN = "居民已撤回"  # a card whose ticket the resident cancelled
+REDISPATCHED = "已改派"  # a card whose ticket a supervisor sent to someone else
 
 
 def card_title(kind: Kind, urgent: bool) -> str:

@@ -32,6 +32,8 @@ class Kind(StrEnum):
     ESCALATED = "escalated"  # supervisor: N is overdue
     URGENT_ALERT = "urgent_alert"  # supervisor: urgent N in your area
     RECATEGORISED = "recategorised"  # worker: N has a new category
+    RAISED = "raised"  # worker: a supervisor handed N one level up (it stays theirs)
+    REDISPATCHED = "redispatched"  # worker: a supervisor sent N elsewhere; it is no longer theirs
 
 
 @dataclass(frozen=True)

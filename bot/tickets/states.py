@@ -35,7 +35,7 @@ OPEN_STATUSES: frozenset[Status] = frozenset({Status.PENDING, Status.ASSIGNED, S
 class Action(StrEnum):
     """Everything that moves a ticket from one state to another."""
 
-    ASSIGN = "assign"  # routed to a grid that has workers (on opening, or a supervisor's dispatch)
+    ASSIGN = "assign"  # routed to a grid that has workers (on opening, or a supervisor's (re-)dispatch)
     ACCEPT = "accept"  # 接单
     RETURN = "return"  # 退回, with a reason, back to the supervisor
     RESOLVE = "resolve"  # 办结, with a result note
@@ -47,7 +47,8 @@ class Action(StrEnum):
 
 # action → (states it may start from, state it leads to)
 TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
-    Action.ASSIGN: (frozenset({Status.PENDING}), Status.ASSIGNED),
+    # A supervisor may also take a ticket from the workers who have it and send it elsewhere (改派).
+    Action.ASSIGN: (frozenset({Status.PENDING, Status.ASSIGNED, Status.ACCEPTED}), Status.ASSIGNED),
     Action.ACCEPT: (frozenset({Status.ASSIGNED}), Status.ACCEPTED),
     Action.RETURN: (frozenset({Status.ASSIGNED, Status.ACCEPTED}), Status.PENDING),
     Action.RESOLVE: (frozenset({Status.ACCEPTED}), Status.RESOLVED),

@@ -17,7 +17,7 @@ from bot.tickets.deadlines import TOP_ESCALATION_LEVEL
 from bot.tickets.notifications import Kind, Notification
 from bot.tickets.outcome import Outcome, Refusal
 from bot.tickets.record import AuditEntry, Ticket
-from bot.tickets.states import Action
+from bot.tickets.states import Action, Status
 from bot.tickets.store import Change, Commit, TicketContext
 from bot.tickets.escalation import DueSteps
 from bot.tickets.supervision import SupervisorChoices
@@ -42,8 +42,9 @@ class SteeringSteps(SupervisorChoices, DueSteps):
         return self.not_theirs(steerer, ticket)
 
     async def dispatch(self, number: str, supervisor: str, grid_id: str, worker: str | None = None) -> Outcome:
-        """Route a pending ticket to one of the grids of the supervisor's area: to all its workers, or
-        (``worker``) to that one worker of the grid alone."""
+        """Route a ticket to one of the grids of the supervisor's area: to all its workers, or (``worker``)
+        to that one worker of the grid alone. A ticket that workers already have is taken from them
+        (改派): they are told it is no longer theirs."""
         grid_map = await self.grids.current()
         grid = grid_map.get(grid_id) if grid_map else None
         if grid is None:
@@ -61,12 +62,15 @@ class SteeringSteps(SupervisorChoices, DueSteps):
             if not workers:
                 return Outcome.refused(Refusal.NO_WORKERS, ticket, grid_id)
             after = self._moved(ticket, Action.ASSIGN, grid_id=grid.grid_id, grid_name=grid.name,
-                                community=grid.community,
-                                town=grid.town, locate_method="dispatch", return_reason=None)
+                                community=grid.community, town=grid.town, locate_method="dispatch",
+                                return_reason=None, worker=None)
             if after is None:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
-            notes = [Notification(w, Kind.NEW_TICKET, after.number, self.summary(after))
-                     for w in ([worker] if worker else workers)]
+            to_workers = [worker] if worker else workers
+            notes = [Notification(w, Kind.NEW_TICKET, after.number, self.summary(after)) for w in to_workers]
+            if ticket.status != Status.PENDING:
+                notes += [Notification(w, Kind.REDISPATCHED, after.number, {})
+                          for w in ctx.handlers if w not in to_workers]
             notes += self.to_residents(ctx, after, Kind.STATUS_CHANGED)
             to = f"{grid.grid_id} ({worker})" if worker else grid.grid_id
             entry = self._entry(supervisor, Action.ASSIGN, ticket, after, f"dispatched to {to}",
@@ -114,6 +118,7 @@ class SteeringSteps(SupervisorChoices, DueSteps):
             after = replace(ticket, escalation_level=level, updated_at=now)
             notes = [Notification(s, Kind.ESCALATED, ticket.number, self.summary(after, level=level))
                      for s in above if s != supervisor]
+            notes += [Notification(w, Kind.RAISED, ticket.number, {"level": level}) for w in ctx.handlers]
             target = "community supervisor" if level == 1 else "town supervisor"
             entry = AuditEntry(now, supervisor, "escalate", ticket.status, ticket.status,
                                f"escalated to {target}" + (f": {note}" if note else ""), {"level": level, "note": note})

@@ -25,6 +25,8 @@ from bot.tickets.states import Status
 log = logging.getLogger(__name__)
 # Sent as cards even without buttons of their own: a worker can act on the ticket from the reminder.
 REMINDERS = frozenset({Kind.REMINDER, Kind.OVERDUE})
+# Notices that end what a card asked for: its buttons are replaced by the reason.
+CARD_ENDS = {Kind.CANCELLED: wecom_texts.WITHDRAWN, Kind.REDISPATCHED: wecom_texts.REDISPATCHED}
 # The API's "try later": busy, over the frequency limits, too many calls at once; and a token refused twice.
 LATER = frozenset({BUSY, 45009, 45033}) | TOKEN_INVALID
 LATER_SECONDS = {45009: 10.0, 45033: 1.0}
@@ -48,8 +50,8 @@ class WeComChannel:
             if note.kind == Kind.TAKEN and await self._card_says(chat_id, note, wecom_texts.taken_by(
                     str(note.data.get("worker_name") or ""))):
                 return DeliveryResult(Result.SENT)
-            if note.kind == Kind.CANCELLED:  # the card's buttons would only be refused now; the text says why
-                await self._card_says(chat_id, note, wecom_texts.WITHDRAWN)
+            if note.kind in CARD_ENDS:  # the card's buttons would only be refused now; the text says why
+                await self._card_says(chat_id, note, CARD_ENDS[note.kind])
             if message.buttons or note.kind in REMINDERS:
                 await self._send_card(chat_id, message, note)
             else:
