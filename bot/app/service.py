@@ -56,9 +56,10 @@ from bot.channels.web.chat import add_chat_routes
 from bot.channels.console.routes import add_console_routes
 from bot.channels.web.staff_photos import add_photo_routes
 from bot.app.listen import bind_http, listen_failure
-from handlers import admin, fallback, resident, supervisor, worker
+from handlers import admin, fallback, patrol, resident, supervisor, worker
 from handlers.middlewares import ResidentFloodLimit
 from bot.intake.flood import FloodLimit
+from bot.patrol.patrols import Patrols
 
 log = logging.getLogger("gridbot")
 WEBHOOK_PATH = "/telegram/webhook"
@@ -168,10 +169,11 @@ class Service:
             settings=settings, clock=self.clock, intake=intake, tickets=domain.tickets, store=domain.store,
             people=domain.people, grids=domain.grids, taxonomy=domain.taxonomy, models=models,
             retrainer=Retrainer(self.redis, settings, models), background=self._background,
+            patrols=Patrols(self.redis, self.clock),
         )
         self.dispatcher.message.middleware(ResidentFloodLimit(FloodLimit(self.redis, settings.resident_messages_per_minute)))
         self.dispatcher.include_routers(admin.build_router(), worker.build_router(), supervisor.build_router(),
-                                        resident.build_router(), fallback.build_router())
+                                        patrol.build_router(), resident.build_router(), fallback.build_router())
         consumer = f"{os.uname().nodename}-{os.getpid()}-{id(self):x}"
         idle_ms = int(settings.reclaim_idle_seconds * 1000)
         # Telegram's limits: about 30 messages a second overall, about one a second per chat (bursts allowed).

@@ -402,3 +402,23 @@ def scope_open(scope_id: str, by: str) -> str:
 def scope_counts(scope_id: str) -> str:
     """How many tickets of one scope are in each state (a hash: state → count)."""
     return f"{PREFIX}:idx:scope:{scope_id}:counts"
+
+
+def patrol_active(worker: str) -> str:
+    """The id of the patrol a worker (recipient key) is on, while it lasts."""
+    return f"{PREFIX}:patrol:active:{worker}"
+
+
+def patrol(patrol_id: str) -> str:
+    """Hash: a patrol's worker, name, start, end and last kept point."""
+    return f"{PREFIX}:patrol:{patrol_id}"
+
+
+def patrol_points(patrol_id: str) -> str:
+    """List: a patrol's kept track points, oldest first (bot.patrol.track)."""
+    return f"{PREFIX}:patrol:{patrol_id}:points"
+
+
+def patrols_of_day(day: str) -> str:
+    """Set: the ids of the patrols started on a local day (YYYYMMDD)."""
+    return f"{PREFIX}:patrols:day:{day}"

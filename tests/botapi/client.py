@@ -131,6 +131,28 @@ class UserSimulator(ChatWatcher):
         message = self._user_message(user, user.chat, location={"latitude": lat, "longitude": lon})
         return self._message_update(message)
 
+    async def send_live_location(self, user: User, lat: float, lon: float, live_period: int = 3600,
+                                 at: float | None = None) -> int:
+        """The user starts sharing a live location (at ``at``, epoch seconds: now by default); returns its
+        message id (moves edit that message)."""
+        location = {"latitude": lat, "longitude": lon, "live_period": live_period}
+        message = self._user_message(user, user.chat, location=location)
+        if at is not None:
+            message["date"] = int(at)
+        self._message_update(message)
+        return int(message["message_id"])
+
+    async def move_live_location(self, user: User, message_id: int, lat: float, lon: float,
+                                 at: float | None = None) -> int:
+        """The user's shared live location moves (at ``at``: now by default) → an ``edited_message``
+        update, as Telegram sends them."""
+        message = self._find_user_message(user, message_id)
+        if "location" not in message:
+            raise AssertionError(f"message {message_id} of user {user.id} is not a location")
+        message["location"] = {**message["location"], "latitude": lat, "longitude": lon}
+        message["edit_date"] = int(time.time() if at is None else at)
+        return self._message_update(message, kind="edited_message")
+
     async def send_photo(self, user: User, caption: str | None = None, *, data: bytes = TINY_JPEG) -> int:
         """The user sends a photo; it is registered as three PhotoSize entries whose bytes download."""
         sizes = self.state.files.photo(data, [(90, 90), (320, 320), (800, 800)])
