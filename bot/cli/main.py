@@ -16,6 +16,7 @@ from bot.cli import accounts as cli_accounts
 from bot.cli import apikeys as cli_apikeys
 from bot.cli import grids as cli_grids
 from bot.cli import nlp as cli_nlp
+from bot.cli import patrols as cli_patrols
 from bot.cli import people as cli_people
 from bot.cli import tickets as cli_tickets
 from bot.cli import wechat as cli_wechat
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_wechat.register(commands)
     cli_apikeys.register(commands)
     cli_accounts.register(commands)
+    cli_patrols.register(commands)
     return parser
 
 

@@ -26,6 +26,13 @@ EXPORT_CSV, EXPORT_XLSX = "导出 CSV", "导出 Excel"
 PREVIOUS, NEXT = "上一页", "下一页"
 COUNTS = "各状态工单数"
 MAP, MAP_MARKERS, NO_MAP = "网格地图", "未办结工单", "尚未导入网格地图。"
+PATROLS, PATROL_TRACKS, PATROL_DAY, SHOW = "巡查覆盖", "巡查轨迹", "巡查日期", "查看"
+PATROL_HEADER = ("网格", "所属社区", "覆盖率", "巡查时长", "网格员")
+BAD_DAY = "日期格式不正确，请按 2026-12-01 的格式填写。"
+
+
+def no_patrols_on(day: str) -> str:
+    return f"{day} 本辖区没有巡查记录。"
 NO_TICKETS = "没有符合条件的工单。"
 TICKET = "工单"
 TEXT, PHOTO, LOCATION, TIMELINE, RATING, RESULT = "内容", "照片", "位置", "处理记录", "评价", "办理结果"

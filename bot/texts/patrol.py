@@ -8,6 +8,7 @@ from bot.texts.common import esc
 NOT_A_WORKER = "只有网格员可以开始巡查。请先用 /join 绑定网格。"
 STARTED = ("🚶 巡查已开始。请点 📎 →「位置」→「共享实时位置」，巡查期间的位置会记录为巡查轨迹"
            "（仅您的指挥调度员和管理员可见，保存90天）。结束时再发送 /patrol。")
+LIST_HEADER = ("网格", "名称", "覆盖率", "巡查时长", "网格员")
 NOT_LIVE = "已记下这个位置。共享「实时位置」可以自动记录整条巡查路线。"
 
 
@@ -29,3 +30,7 @@ def ended(summary: PatrolSummary) -> str:
     else:
         lines.append("没有收到巡查期间的位置，本次没有轨迹。下次请共享实时位置。")
     return "\n".join(lines)
+
+
+def no_patrols(day: str, keep_days: int) -> str:
+    return f"{day} 没有巡查记录（巡查轨迹保存 {keep_days} 天）。"

@@ -7,7 +7,7 @@ there are spread on a small circle so that each can be clicked)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from shapely.geometry import MultiPolygon, Polygon
@@ -84,8 +84,19 @@ def _markers(projection: Projection, grids: dict[str, Grid], tickets: list[MapTi
     return f'<g class="markers" aria-label="{esc(label)}">{"".join(marks)}</g>'
 
 
-def map_svg(grids: list[Grid], tickets: list[MapTicket], title: str, markers_label: str) -> str:
-    """The grids (each a link to the board filtered to it) and the tickets' markers; '' without grids."""
+def _tracks(projection: Projection, tracks: Sequence[Sequence[tuple[float, float]]], label: str) -> str:
+    lines = []
+    for track in tracks:
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (projection.point(lon, lat) for lon, lat in track))
+        if len(track) > 1:
+            lines.append(f'<polyline class="track" points="{points}"/>')
+    return f'<g class="tracks" aria-label="{esc(label)}">{"".join(lines)}</g>' if lines else ""
+
+
+def map_svg(grids: list[Grid], tickets: list[MapTicket], title: str, markers_label: str,
+            tracks: Sequence[Sequence[tuple[float, float]]] = (), tracks_label: str = "") -> str:
+    """The grids (each a link to the board filtered to it), the patrol ``tracks`` (lon, lat) and the
+    tickets' markers; '' without grids."""
     if not grids:
         return ""
     west = min(g.geometry.bounds[0] for g in grids)
@@ -100,7 +111,8 @@ def map_svg(grids: list[Grid], tickets: list[MapTicket], title: str, markers_lab
                       f'<path class="grid" d="{_path(projection, grid.geometry)}"><title>{esc(grid.name)} · '
                       f'{esc(grid.community)}</title></path><text class="grid-name" x="{label[0]:.1f}" '
                       f'y="{label[1] + MARKER_RADIUS * 2:.1f}">{esc(grid.name)}</text></a>')
-    markers = _markers(projection, {g.grid_id: g for g in grids}, tickets, markers_label)
+    markers = _tracks(projection, tracks, tracks_label)
+    markers += _markers(projection, {g.grid_id: g for g in grids}, tickets, markers_label)
     width, height = f"{projection.width:.0f}", f"{projection.height:.0f}"
     return (f'<svg class="map" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
             f'aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg">{"".join(shapes)}{markers}</svg>')
