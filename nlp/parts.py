@@ -1,0 +1,207 @@
+"""The separate requests one message holds ("路灯坏了，还有门口垃圾没人收" → two parts).
+
+A message is cut where a new matter can begin: a numbered item (1. / 2、/ 一是 / 第二), a connective
+that opens another matter (另外, 还有一件事, 顺便, 对了, 再就是, 此外 …), a bare 还有, or (weakest) the
+end of a sentence. The pieces between cuts are classified; neighbours the classifier puts in the same
+category, pieces too short or too uncertain to stand alone, and a sentence that only goes on about the
+one before (这个…, 而且…, 导致…) are joined again. What remains is split only when every part is
+confidently its own category, long enough to be a request, and does not look like the other part's
+category at all: symptoms of one cause ("垃圾没人收，还有好多苍蝇，臭得要命") keep some probability of
+the main category and stay one request.
+
+Pure functions over a classify-many callable, so the serving path and the bulk CLI share them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+
+from nlp.classifier import Prediction
+
+ClassifyMany = Callable[[Sequence[str]], list[Prediction]]
+MAX_PARTS = 4  # more than this in one message is a list a person should read, not four tickets
+MIN_LETTERS = 6  # letters (not digits or punctuation) a part needs to be a request of its own
+# A part must be its category with at least this confidence, by how sure the cut before it is.
+PART_CONFIDENCE = {2: 0.6, 1: 0.75, 0: 0.9}
+# Each part may give the other part's category at most this much, by the cut between them: more, and
+# it is the same matter told from another side.
+CROSS_PROBABILITY = {2: 0.1, 1: 0.03, 0: 0.03}
+
+
+class Cut(IntEnum):
+    """How sure a place in the text is to begin a new matter."""
+
+    SENTENCE = 0  # only the end of a sentence
+    ALSO = 1  # a bare 还有 / 也有 / 再有
+    NEW_MATTER = 2  # a numbered item or a connective that opens another matter
+
+
+_LIST_MARK = r"(?:[(（]?[1-9一二三四五六七八九][)）]|[1-9][.、．]|[一二三四五六七八九]、|[①②③④⑤⑥⑦⑧⑨]|[一二三四五六七八九]是|第[一二三四五六七八九]个?(?:件事|个问题|点)?|其[一二三四]|首先|其次|再次|最后)"
+_NEW_MATTER = (r"(?:问题是|建议是|另外|另一个|另一件|另有|另反映|另|此外|除此之外|除此以外|还有一件事|还有一个事|还有个事|还有个问题|还有一个问题|还有一点|还有就是|"
+               r"再就是|再一个|再有就是|顺便|顺带|顺道|对了|同时反映|同时|还想|还要反映|还反映|再反映|再说一下|再问一下|第二件事|另一方面)")
+_ALSO = r"(?:还有|也有|再有|而且还有)"
+# What a connective is often followed by before the matter itself: "顺便反映一下，…".
+_SAY = r"(?:(?:再|还|也)?(?:想|要)?(?:反映|说|讲|问|提|咨询|投诉|举报)(?:一下|下|个事|一件事)?(?:就是|的是)?)?"
+_LEAD = re.compile(rf"^[\s,，、:：;；]*(?:(?P<list>{_LIST_MARK})|(?P<new>{_NEW_MATTER})|(?P<also>{_ALSO})){_SAY}[\s,，、:：]*")
+# A message's opening that only announces how many matters follow: "反映两个问题：", "有一个问题和一个建议。"
+_INTRO = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:[两二三四几2-4]|一个问题和一)(?:个|件|点)(?:问题|事情?|情况|建议|诉求)[^，,。！？!?；;：:]{0,8}[，,。！？!?；;：:]")
+# Words that tie a sentence to the one before it: it goes on about the same matter.
+_CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|那家|那些|他们|他家|她家|它|该|此|其|而且|并且|导致|所以|因此|结果|"
+                        r"害得|弄得|搞得|但是|但|可是|不过|然后|现在|后来|甚至|连|每次|每天|我们|我|也)")
+_CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])")
+_SENTENCE_END = "。！？!?；;\n"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of the message between two cuts."""
+
+    text: str  # as written, the cue that opened it included
+    core: str  # without the opening cue and list mark: what is classified and becomes the ticket's words
+    cut: Cut | None  # the cut before it (None: the message's start)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One request found in a message."""
+
+    text: str
+    prediction: Prediction
+
+    @property
+    def category(self) -> str:
+        return self.prediction.category
+
+    @property
+    def confidence(self) -> float:
+        return self.prediction.confidence
+
+    @property
+    def urgent(self) -> bool:
+        return self.prediction.urgent
+
+
+def pieces(text: str) -> list[Piece]:
+    """``text`` cut at every place a new matter may begin (one piece when there is none)."""
+    out: list[Piece] = []
+    current, current_cut = "", None
+    for clause in (c for c in _CLAUSE_END.split(text) if c.strip()):
+        cut = _cut_before(clause, current) if current.strip() else None
+        if cut is None:
+            current += clause
+            continue
+        out.append(_piece(current, current_cut))
+        current, current_cut = clause, cut
+    if current.strip():
+        out.append(_piece(current, current_cut))
+    return out or [Piece(text, text, None)]
+
+
+def _cut_before(clause: str, before: str) -> Cut | None:
+    """The cut ``clause`` opens after ``before`` (None: it goes on with it)."""
+    lead = _LEAD.match(clause)
+    if lead is not None and lead.group("list") or lead is not None and lead.group("new"):
+        return Cut.NEW_MATTER
+    if lead is not None:
+        return Cut.ALSO
+    if before.rstrip()[-1:] in tuple(_SENTENCE_END) and not _CONTINUES.match(clause.strip()):
+        return Cut.SENTENCE
+    return None
+
+
+def _piece(text: str, cut: Cut | None) -> Piece:
+    core = _INTRO.sub("", text, count=1) if cut is None else text
+    while (lead := _LEAD.match(core)) is not None and lead.end() > 0 and lead.end() < len(core):
+        core = core[lead.end():]
+    return Piece(text, core.strip(), cut)
+
+
+def letters(text: str) -> int:
+    """Letters in ``text``: characters that are neither digits nor punctuation nor spaces."""
+    return sum(1 for ch in text if ch.isalpha())
+
+
+def find_parts(classify_many: ClassifyMany, text: str, whole: Prediction) -> list[Part]:
+    """The requests ``text`` holds (``whole``: its own prediction). One part, ``text`` itself with
+    ``whole``, unless the message clearly holds several."""
+    return find_parts_many(classify_many, [text], [whole])[0]
+
+
+def find_parts_many(classify_many: ClassifyMany, texts: Sequence[str], wholes: Sequence[Prediction]) -> list[list[Part]]:
+    """:func:`find_parts` for many messages, their pieces classified together (two calls in all)."""
+    cut = [pieces(text) for text in texts]
+    first = _classified(classify_many, [[p.core for p in ps] for ps in cut if len(ps) > 1])
+    groups: list[list[list[Piece]]] = []
+    for ps in cut:
+        groups.append(_group(ps, next(first)) if len(ps) > 1 else [ps])
+    second = _classified(classify_many, [[_joined(g) for g in gs] for gs in groups if len(gs) > 1])
+    out: list[list[Part]] = []
+    for text, whole, gs in zip(texts, wholes, groups):
+        found = _kept([Part(_joined(g), p) for g, p in zip(gs, next(second))], gs, whole) if len(gs) > 1 else None
+        out.append(found or [Part(text, whole)])
+    return out
+
+
+def _classified(classify_many: ClassifyMany, batches: list[list[str]]):  # type: ignore[no-untyped-def]
+    """Each batch's predictions, in order, from one classifier call for all of them."""
+    flat = classify_many([t for batch in batches for t in batch]) if batches else []
+    start = 0
+    for batch in batches:
+        yield flat[start : start + len(batch)]
+        start += len(batch)
+
+
+def _group(ps: list[Piece], predictions: list[Prediction]) -> list[list[Piece]]:
+    """Pieces joined into candidate parts: each piece joins the part before it unless it can stand
+    alone as a matter of another category; leading pieces that cannot stand alone join the first that can."""
+    groups: list[list[Piece]] = []
+    category: list[str | None] = []
+    for piece, prediction in zip(ps, predictions):
+        stands = _stands_alone(piece, prediction)
+        if groups and (not stands or category[-1] in (None, prediction.category)):
+            groups[-1].append(piece)
+            if category[-1] is None and stands:
+                category[-1] = prediction.category
+            continue
+        groups.append([piece])
+        category.append(prediction.category if stands else None)
+    return groups
+
+
+def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
+    cut = piece.cut if piece.cut is not None else Cut.NEW_MATTER
+    return letters(piece.core) >= MIN_LETTERS and prediction.confidence >= PART_CONFIDENCE[cut]
+
+
+def _joined(group: list[Piece]) -> str:
+    """A candidate part's words: its pieces as written, without the cue that opened the first."""
+    return (group[0].core + "".join(p.text for p in group[1:])).strip()
+
+
+def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction) -> list[Part] | None:
+    """``parts`` when they are separate requests (None: the message is one)."""
+    if len(parts) > MAX_PARTS or len({p.category for p in parts}) != len(parts):
+        return None
+    for part, group in zip(parts, groups):
+        cut = group[0].cut if group[0].cut is not None else Cut.NEW_MATTER
+        if letters(part.text) < MIN_LETTERS or part.confidence < PART_CONFIDENCE[min(cut, _weakest(groups))]:
+            return None
+    for a, b, group in zip(parts, parts[1:], groups[1:]):
+        most = CROSS_PROBABILITY[group[0].cut if group[0].cut is not None else Cut.NEW_MATTER]
+        if _share(a.prediction, b.category, most) or _share(b.prediction, a.category, most):
+            return None
+    if whole.urgent and not any(p.urgent for p in parts):
+        return None  # the danger must not be lost by cutting the words that named it apart
+    return parts
+
+
+def _weakest(groups: list[list[Piece]]) -> Cut:
+    return min((g[0].cut for g in groups[1:] if g[0].cut is not None), default=Cut.NEW_MATTER)
+
+
+def _share(prediction: Prediction, category: str, most: float) -> bool:
+    """Whether ``prediction`` gives ``category`` more than ``most`` of its probability."""
+    return any(code == category and score > most for code, score in prediction.top)
