@@ -15,7 +15,7 @@ Pure functions over a classify-many callable, so the serving path and the bulk C
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -23,7 +23,9 @@ from nlp.classifier import Prediction
 
 ClassifyMany = Callable[[Sequence[str]], list[Prediction]]
 MAX_PARTS = 4  # more than this in one message is a list a person should read, not four tickets
-MIN_LETTERS = 6  # letters (not digits or punctuation) a part needs to be a request of its own
+# Letters (not digits or punctuation) a part needs to be a request of its own, by how sure the cut
+# before it is: after a bare 还有 a few words are a symptom ("还有灰尘满天飞"), not another matter.
+MIN_LETTERS = {2: 4, 1: 6, 0: 6}
 # A part must be its category with at least this confidence, by how sure the cut before it is.
 PART_CONFIDENCE = {2: 0.6, 1: 0.75, 0: 0.9}
 # Each part may give the other part's category at most this much, by the cut between them: more, and
@@ -145,7 +147,7 @@ def find_parts_many(classify_many: ClassifyMany, texts: Sequence[str], wholes: S
     return out
 
 
-def _classified(classify_many: ClassifyMany, batches: list[list[str]]):  # type: ignore[no-untyped-def]
+def _classified(classify_many: ClassifyMany, batches: list[list[str]]) -> Iterator[list[Prediction]]:
     """Each batch's predictions, in order, from one classifier call for all of them."""
     flat = classify_many([t for batch in batches for t in batch]) if batches else []
     start = 0
@@ -173,12 +175,12 @@ def _group(ps: list[Piece], predictions: list[Prediction]) -> list[list[Piece]]:
 
 def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
     cut = piece.cut if piece.cut is not None else Cut.NEW_MATTER
-    return letters(piece.core) >= MIN_LETTERS and prediction.confidence >= PART_CONFIDENCE[cut]
+    return letters(piece.core) >= MIN_LETTERS[cut] and prediction.confidence >= PART_CONFIDENCE[cut]
 
 
 def _joined(group: list[Piece]) -> str:
     """A candidate part's words: its pieces as written, without the cue that opened the first."""
-    return (group[0].core + "".join(p.text for p in group[1:])).strip()
+    return (group[0].core + "".join(p.text for p in group[1:])).strip().rstrip("，,、；;：:").strip()
 
 
 def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction) -> list[Part] | None:
@@ -187,7 +189,7 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction) -> li
         return None
     for part, group in zip(parts, groups):
         cut = group[0].cut if group[0].cut is not None else Cut.NEW_MATTER
-        if letters(part.text) < MIN_LETTERS or part.confidence < PART_CONFIDENCE[min(cut, _weakest(groups))]:
+        if letters(part.text) < MIN_LETTERS[cut] or part.confidence < PART_CONFIDENCE[min(cut, _weakest(groups))]:
             return None
     for a, b, group in zip(parts, parts[1:], groups[1:]):
         most = CROSS_PROBABILITY[group[0].cut if group[0].cut is not None else Cut.NEW_MATTER]
