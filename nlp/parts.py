@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from nlp.classifier import Prediction
+from nlp.normalize import simplified_chars
 
 ClassifyMany = Callable[[Sequence[str]], list[Prediction]]
 MAX_PARTS = 4  # more than this in one message is a list a person should read, not four tickets
@@ -41,18 +42,22 @@ class Cut(IntEnum):
     NEW_MATTER = 2  # a numbered item or a connective that opens another matter
 
 
-_LIST_MARK = r"(?:[(（]?[1-9一二三四五六七八九][)）]|[1-9][.、．]|[一二三四五六七八九]、|[①②③④⑤⑥⑦⑧⑨]|[一二三四五六七八九]是|第[一二三四五六七八九]个?(?:件事|个问题|点)?|其[一二三四]|首先|其次|再次|最后)"
-_NEW_MATTER = (r"(?:问题是|建议是|另外|另一个|另一件|另有|另反映|另|此外|除此之外|除此以外|还有一件事|还有一个事|还有个事|还有个问题|还有一个问题|还有一点|还有就是|"
-               r"再就是|再一个|再有就是|顺便|顺带|顺道|对了|同时反映|同时|还想|还要反映|还反映|再反映|再说一下|再问一下|第二件事|另一方面)")
-_ALSO = r"(?:还有|也有|再有|而且还有)"
+_LIST_MARK = r"(?:[(（]?[1-9一二三四五六七八九][)）]|问题[一二三四1-4][:：]?|[1-9][.、．]|[一二三四五六七八九]、|[①②③④⑤⑥⑦⑧⑨]|[一二三四五六七八九]是|第[一二三四五六七八九]个?(?:件事|个问题|点)?|其[一二三四]|首先|其次|再次|最后)"
+_NEW_MATTER = (r"(?:问题是|建议是|另外|另一个|另一件|另有|另反映|另|此外|除此之外|除此以外|还有一件事|还有一个事|还有个事|还有个问题|还有一个问题|还有个情况|还有一个情况|还有一点|还有就是|仲有一件事|仲有件事|"
+               r"再就是|再一个|再有就是|再者|顺便|顺带|顺道|对了|同时反映|还想|还要反映|还反映|再反映|再说一下|再问一下|第二件事|另一方面)")
+_ALSO = r"(?:还有|仲有|也有|再有|而且还有|同时|以及)"
 # What a connective is often followed by before the matter itself: "顺便反映一下，…".
-_SAY = r"(?:(?:再|还|也)?(?:想|要)?(?:反映|说|讲|问|提|咨询|投诉|举报)(?:一下|下|个事|一件事)?(?:就是|的是)?)?"
+_SAY = r"(?:(?:再|还|也)?(?:想|要)?(?:反映|说|讲|问|提|咨询|投诉|举报)(?:一下|下|一句|个事|一件事)?(?:就是|的是)?)?"
 _LEAD = re.compile(rf"^[\s,，、:：;；]*(?:(?P<list>{_LIST_MARK})|(?P<new>{_NEW_MATTER})|(?P<also>{_ALSO})){_SAY}[\s,，、:：]*")
 # A message's opening that only announces how many matters follow: "反映两个问题：", "有一个问题和一个建议。"
 _INTRO = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:[两二三四几2-4]|一个问题和一)(?:个|件|点)(?:问题|事情?|情况|建议|诉求)[^，,。！？!?；;：:]{0,8}[，,。！？!?；;：:]")
 # Words that tie a sentence to the one before it: it goes on about the same matter.
 _CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|那家|那些|他们|他家|她家|它|该|此|其|而且|并且|导致|所以|因此|结果|"
                         r"害得|弄得|搞得|但是|但|可是|不过|然后|现在|后来|甚至|连|每次|每天|我们|我|也)")
+# "…，门口的垃圾也没人收": another thing, also wrong (as weak a cut as a sentence's end).
+# What comes before 也 is a thing, not a doing ("说了好几次也不改" goes on).
+_ANOTHER_SUBJECT = re.compile(r"^(?![^也]*(?:了|过|说|找|打|问|跟|讲|次|都))[^，,。！？!?；;也]{2,10}也"
+                              r"(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏)")
 _CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])")
 _SENTENCE_END = "。！？!?；;\n"
 
@@ -104,11 +109,12 @@ def pieces(text: str) -> list[Piece]:
 
 def _cut_before(clause: str, before: str) -> Cut | None:
     """The cut ``clause`` opens after ``before`` (None: it goes on with it)."""
+    clause = simplified_chars(clause)
     lead = _LEAD.match(clause)
-    if lead is not None and lead.group("list") or lead is not None and lead.group("new"):
-        return Cut.NEW_MATTER
     if lead is not None:
-        return Cut.ALSO
+        return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER
+    if _ANOTHER_SUBJECT.match(clause.strip()):
+        return Cut.SENTENCE
     if before.rstrip()[-1:] in tuple(_SENTENCE_END) and not _CONTINUES.match(clause.strip()):
         return Cut.SENTENCE
     return None
@@ -116,7 +122,7 @@ def _cut_before(clause: str, before: str) -> Cut | None:
 
 def _piece(text: str, cut: Cut | None) -> Piece:
     core = _INTRO.sub("", text, count=1) if cut is None else text
-    while (lead := _LEAD.match(core)) is not None and lead.end() > 0 and lead.end() < len(core):
+    while (lead := _LEAD.match(simplified_chars(core))) is not None and 0 < lead.end() < len(core):
         core = core[lead.end():]
     return Piece(text, core.strip(), cut)
 

@@ -44,7 +44,7 @@ class ModelHolder:
         """The separate requests ``text`` holds (``whole``: its prediction), by :mod:`nlp.parts`: one
         part unless it clearly holds several. Only a message with a cue in it costs a classification."""
         classifier = self.classifier
-        return find_parts(lambda texts: _classify_few(classifier, texts), text, whole)
+        return find_parts(lambda texts: classify_few(classifier, texts), text, whole)
 
     async def classify_together(self, text: str) -> Prediction:
         """Classify one message with those that requests handled at the same moment are classifying.
@@ -100,7 +100,7 @@ class ModelHolder:
                 await asyncio.sleep(1.0)
 
 
-def _classify_few(classifier: TextClassifier, texts: Sequence[str]) -> list[Prediction]:
+def classify_few(classifier: TextClassifier, texts: Sequence[str]) -> list[Prediction]:
     """A few texts by whichever path is cheaper for so many (:data:`BATCH_FROM`)."""
     if len(texts) >= BATCH_FROM:
         return classifier.classify_many(texts)
