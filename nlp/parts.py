@@ -23,15 +23,17 @@ from nlp.classifier import Prediction
 from nlp.normalize import simplified_chars
 
 ClassifyMany = Callable[[Sequence[str]], list[Prediction]]
+WHO_I_AM_LETTERS = 20  # an opening "我是…" longer than this tells the problem too
+NO_REQUEST = "other"  # thanks, greetings, remarks about the service: never a part of its own
 MAX_PARTS = 4  # more than this in one message is a list a person should read, not four tickets
 # Letters (not digits or punctuation) a part needs to be a request of its own, by how sure the cut
 # before it is: after a bare 还有 a few words are a symptom ("还有灰尘满天飞"), not another matter.
 MIN_LETTERS = {2: 4, 1: 6, 0: 6}
 # A part must be its category with at least this confidence, by how sure the cut before it is.
-PART_CONFIDENCE = {2: 0.6, 1: 0.75, 0: 0.9}
+PART_CONFIDENCE = {2: 0.5, 1: 0.75, 0: 0.9}
 # Each part may give the other part's category at most this much, by the cut between them: more, and
 # it is the same matter told from another side.
-CROSS_PROBABILITY = {2: 0.1, 1: 0.03, 0: 0.03}
+CROSS_PROBABILITY = {2: 0.1, 1: 0.03, 0: 0.06}
 
 
 class Cut(IntEnum):
@@ -47,18 +49,22 @@ _NEW_MATTER = (r"(?:问题是|建议是|另外|另一个|另一件|另有|另反
                r"再就是|再一个|再有就是|再者|顺便|顺带|顺道|对了|同时反映|还想|还要反映|还反映|再反映|再说一下|再问一下|第二件事|另一方面)")
 _ALSO = r"(?:还有|仲有|也有|再有|而且还有|同时|以及)"
 # What a connective is often followed by before the matter itself: "顺便反映一下，…".
-_SAY = r"(?:(?:再|还|也)?(?:想|要)?(?:反映|说|讲|问|提|咨询|投诉|举报)(?:一下|下|一句|个事|一件事)?(?:就是|的是)?)?"
+_SAY = (r"(?:(?:再|还|也)?(?:想|要)?(?:反映|说|讲|问|提|咨询|投诉|举报)(?:一下|下|一句|问|说|讲|个事|一件事)?)?"
+        r"(?:就是|的是|是)?[啊呢哦呀噢吧]?")
 _LEAD = re.compile(rf"^[\s,，、:：;；]*(?:(?P<list>{_LIST_MARK})|(?P<new>{_NEW_MATTER})|(?P<also>{_ALSO})){_SAY}[\s,，、:：]*")
 # A message's opening that only announces how many matters follow: "反映两个问题：", "有一个问题和一个建议。"
 _INTRO = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:[两二三四几2-4]|一个问题和一)(?:个|件|点)(?:问题|事情?|情况|建议|诉求)[^，,。！？!?；;：:]{0,8}[，,。！？!?；;：:]")
 # Words that tie a sentence to the one before it: it goes on about the same matter.
 _CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|那家|那些|他们|他家|她家|它|该|此|其|而且|并且|导致|所以|因此|结果|"
-                        r"害得|弄得|搞得|但是|但|可是|不过|然后|现在|后来|甚至|连|每次|每天|我们|我|也)")
+                        r"害得|弄得|搞得|但是|但|可是|不过|然后|后来|甚至|连|每次|也|还|又|都)")
 # "…，门口的垃圾也没人收": another thing, also wrong (as weak a cut as a sentence's end).
 # What comes before 也 is a thing, not a doing ("说了好几次也不改" goes on).
 _ANOTHER_SUBJECT = re.compile(r"^(?![^也]*(?:了|过|说|找|打|问|跟|讲|次|都))[^，,。！？!?；;也]{2,10}也"
                               r"(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏)")
-_CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])")
+# A first sentence that only says who is writing: "我是一名独居的退休老人，住在莞城旗峰路。"
+_WHO_I_AM = re.compile(r"^(?:您好|你好)?[，,！!]?(?:我是|我们是|本人|我家是|我住在|我们住在|我在.{1,12}(?:上班|工作|打工|住))")
+# Clauses end at punctuation, and at a space between two Chinese characters (chat style: "路灯坏了 垃圾没人收").
+_CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])|(?<=\S )(?=[\u4e00-\u9fff])")
 _SENTENCE_END = "。！？!?；;\n"
 
 
@@ -115,7 +121,8 @@ def _cut_before(clause: str, before: str) -> Cut | None:
         return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER
     if _ANOTHER_SUBJECT.match(clause.strip()):
         return Cut.SENTENCE
-    if before.rstrip()[-1:] in tuple(_SENTENCE_END) and not _CONTINUES.match(clause.strip()):
+    ended = before.rstrip(" \t")[-1:] in tuple(_SENTENCE_END) or before.endswith(" ")
+    if ended and not _CONTINUES.match(clause.strip()):
         return Cut.SENTENCE
     return None
 
@@ -164,12 +171,14 @@ def _classified(classify_many: ClassifyMany, batches: list[list[str]]) -> Iterat
 
 def _group(ps: list[Piece], predictions: list[Prediction]) -> list[list[Piece]]:
     """Pieces joined into candidate parts: each piece joins the part before it unless it can stand
-    alone as a matter of another category; leading pieces that cannot stand alone join the first that can."""
+    alone as a matter of another category; leading pieces that cannot stand alone join the first that can,
+    unless a cue opens it (then they are judged again together, in :func:`_kept`)."""
     groups: list[list[Piece]] = []
     category: list[str | None] = []
     for piece, prediction in zip(ps, predictions):
         stands = _stands_alone(piece, prediction)
-        if groups and (not stands or category[-1] in (None, prediction.category)):
+        cued = piece.cut is not None and piece.cut >= Cut.ALSO
+        if groups and (not stands or category[-1] == prediction.category or category[-1] is None and not cued):
             groups[-1].append(piece)
             if category[-1] is None and stands:
                 category[-1] = prediction.category
@@ -180,8 +189,17 @@ def _group(ps: list[Piece], predictions: list[Prediction]) -> list[list[Piece]]:
 
 
 def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
+    """Whether ``piece`` could be a request of its own. Thanks, greetings and remarks about the service
+    (the category :data:`NO_REQUEST`) never are, nor is a resident saying who they are."""
     cut = piece.cut if piece.cut is not None else Cut.NEW_MATTER
+    if prediction.category == NO_REQUEST or piece.cut is None and _only_who_i_am(piece.core):
+        return False
     return letters(piece.core) >= MIN_LETTERS[cut] and prediction.confidence >= PART_CONFIDENCE[cut]
+
+
+def _only_who_i_am(text: str) -> bool:
+    """A short opening that says who is writing, not what is wrong."""
+    return _WHO_I_AM.match(text) is not None and letters(text) <= WHO_I_AM_LETTERS
 
 
 def _joined(group: list[Piece]) -> str:
@@ -190,20 +208,38 @@ def _joined(group: list[Piece]) -> str:
 
 
 def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction) -> list[Part] | None:
-    """``parts`` when they are separate requests (None: the message is one)."""
-    if len(parts) > MAX_PARTS or len({p.category for p in parts}) != len(parts):
+    """``parts`` when they are separate requests (None: the message is one). A part too short or too
+    uncertain to stand alone joins the part before it (the first: the one after it)."""
+    parts, cuts = _joined_weak(parts, [g[0].cut if g[0].cut is not None else Cut.NEW_MATTER for g in groups])
+    if not 1 < len(parts) <= MAX_PARTS or len({p.category for p in parts}) != len(parts):
         return None
-    for part, group in zip(parts, groups):
-        cut = group[0].cut if group[0].cut is not None else Cut.NEW_MATTER
-        if letters(part.text) < MIN_LETTERS[cut] or part.confidence < PART_CONFIDENCE[min(cut, _weakest(groups))]:
-            return None
-    for a, b, group in zip(parts, parts[1:], groups[1:]):
-        most = CROSS_PROBABILITY[group[0].cut if group[0].cut is not None else Cut.NEW_MATTER]
+    for a, b, cut in zip(parts, parts[1:], cuts[1:]):
+        most = CROSS_PROBABILITY[cut]
         if _share(a.prediction, b.category, most) or _share(b.prediction, a.category, most):
             return None
     if whole.urgent and not any(p.urgent for p in parts):
         return None  # the danger must not be lost by cutting the words that named it apart
     return parts
+
+
+def _joined_weak(parts: list[Part], cuts: list[Cut]) -> tuple[list[Part], list[Cut]]:
+    """``parts`` with each that cannot stand alone joined to a neighbour, whose prediction it takes."""
+    weakest = min(cuts[1:], default=Cut.NEW_MATTER)
+    kept: list[Part] = []
+    kept_cuts: list[Cut] = []
+    waiting = ""  # words of leading parts that could not stand alone
+    for part, cut in zip(parts, cuts):
+        weak = (part.category == NO_REQUEST or letters(part.text) < MIN_LETTERS[cut]
+                or part.confidence < PART_CONFIDENCE[min(cut, weakest)])
+        if weak and kept:
+            kept[-1] = Part(kept[-1].text + part.text, kept[-1].prediction)
+        elif weak:
+            waiting += part.text
+        else:
+            kept.append(Part(waiting + part.text, part.prediction))
+            kept_cuts.append(cut if not waiting else Cut.NEW_MATTER)
+            waiting = ""
+    return kept, kept_cuts
 
 
 def _weakest(groups: list[list[Piece]]) -> Cut:
