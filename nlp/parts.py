@@ -64,6 +64,9 @@ _ANOTHER_SUBJECT = re.compile(r"^(?![^也]*(?:了|过|说|找|打|问|跟|讲|�
 # A first sentence that only says who is writing: "我是一名独居的退休老人，住在莞城旗峰路。"
 _WHO_I_AM = re.compile(r"^(?:您好|你好)?[，,！!]?(?:我是|我们是|本人|我家是|我住在|我们住在|我在.{1,12}(?:上班|工作|打工|住))")
 # Clauses end at punctuation, and at a space between two Chinese characters (chat style: "路灯坏了 垃圾没人收").
+# Who or what a complaint is about: a shop, a site, a landlord ("那家饭店", "工地", "房东", "KTV").
+_SOURCE = re.compile(r"[\u4e00-\u9fff](?:店|馆|厂|坊|吧|司|东|居|业|板|摊|商)|[a-z]{2,}")
+_NOT_SOURCE = frozenset(["那家", "这家", "他家", "我家", "商业", "就业", "毕业", "企业", "作业", "营业"])
 _CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])|(?<=\S )(?=[\u4e00-\u9fff])")
 _SENTENCE_END = "。！？!?；;\n"
 
@@ -217,6 +220,8 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction) -> li
         most = CROSS_PROBABILITY[cut]
         if _share(a.prediction, b.category, most) or _share(b.prediction, a.category, most):
             return None
+        if cut < Cut.NEW_MATTER and same_source(a.text, b.text):
+            return None  # unless the resident said it is another matter (另外, 第二 …), one source is one matter
     if whole.urgent and not any(p.urgent for p in parts):
         return None  # the danger must not be lost by cutting the words that named it apart
     return parts
@@ -240,6 +245,16 @@ def _joined_weak(parts: list[Part], cuts: list[Cut]) -> tuple[list[Part], list[C
             kept_cuts.append(cut if not waiting else Cut.NEW_MATTER)
             waiting = ""
     return kept, kept_cuts
+
+
+def same_source(first: str, second: str) -> bool:
+    """Whether ``second`` names the one ``first`` complains of (the same shop, site, landlord…): then
+    they are two sides of one matter ("饭店油烟很大，还有饭店的排风机也很吵"), one ticket for its source."""
+    return bool(_sources(first) & _sources(second))
+
+
+def _sources(text: str) -> set[str]:
+    return {m.group(0) for m in _SOURCE.finditer(simplified_chars(text).lower())} - _NOT_SOURCE
 
 
 def _weakest(groups: list[list[Piece]]) -> Cut:

@@ -75,3 +75,9 @@ def test_many_messages_at_once_split_as_one_by_one(classifier) -> None:
     assert [[p.category for p in ps] for ps in together] == [
         [p.category for p in find_parts(classifier.classify_many, t, classifier.classify(t))] for t in texts]
     assert [len(ps) for ps in together] == [2, 1, 2]
+
+
+def test_one_source_with_two_symptoms_stays_one_unless_the_resident_says_another_matter(classifier) -> None:
+    assert len(parts_of(classifier, "饭店油烟很大，还有饭店的排风机声音特别吵")) == 1
+    assert [c for c, _ in parts_of(classifier, "隔壁KTV每天唱到凌晨三点，吵得孩子没法睡觉。顺便反映一下，"
+                                               "KTV门口的车乱停，把路都堵死了。")] == ["noise", "traffic"]
