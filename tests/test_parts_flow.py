@@ -11,6 +11,7 @@ from bot.people.directory import telegram_key
 from bot.tickets.states import Status
 from tests.telegram_harness import NUMBER, World
 from tests.test_web_chat import browser
+from tests.wechat_harness import WeChatWorld
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -80,3 +81,35 @@ async def test_web_chat_two_problems_two_tickets_one_receipt_and_withdraw_one(wo
         assert listed == {lamp: "cancelled", garbage: "assigned"}
         await world.sees(world.worker, lamp, "撤回")
         assert not [m for m in world.server.messages_to(other) if "撤回" in (m.get("text") or "")]
+
+
+async def test_wechat_two_problems_get_one_receipt_and_either_can_be_withdrawn(wechat: WeChatWorld) -> None:
+    await wechat.says(wechat.resident, ONE_PLACE)
+    receipt = await wechat.sees(wechat.resident, "2 个问题", "已分别受理")
+    lamp, garbage = NUMBER.findall(wechat.wx.text_of(receipt))
+    await wechat.world.sees(wechat.world.worker, "新工单", garbage)
+    await wechat.says(wechat.resident, f"取消 {lamp}")
+    await wechat.sees(wechat.resident, lamp, "已撤回")
+    tickets = wechat.world.service.domain.tickets
+    assert (await tickets.get(lamp)).status == Status.CANCELLED
+    assert (await tickets.get(garbage)).status == Status.ASSIGNED
+
+
+async def test_the_place_is_asked_once_for_both_parts(world: World) -> None:
+    await world.says(world.resident, "我家楼下的路灯坏了好几天了。另外门口的垃圾堆了三天没人收，臭得要命。")
+    await world.sees(world.resident, "位置")
+    await world.says(world.resident, "西正路8号")
+    receipt = await world.sees(world.resident, "2 个问题")
+    tickets = world.service.domain.tickets
+    placed = [await tickets.get(n) for n in NUMBER.findall(receipt["text"])]
+    assert [(t.category, t.grid_id) for t in placed] == [("municipal", "GC-XY-01"), ("sanitation", "GC-XY-01")]
+
+
+async def test_an_urgent_part_alerts_at_once_without_waiting_for_the_place(world: World) -> None:
+    await world.says(world.resident, "我家楼下的路灯坏了好几天了。另外，隔壁厨房着火了，火很大，快来人！")
+    await world.sees(world.resident, "119")
+    receipt = await world.sees(world.resident, "2 个问题")
+    tickets = world.service.domain.tickets
+    lamp, fire = [await tickets.get(n) for n in NUMBER.findall(receipt["text"])]
+    assert fire.urgent and not lamp.urgent and fire.category == "safety"
+    await world.sees(world.supervisor, fire.number)
