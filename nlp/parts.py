@@ -44,7 +44,7 @@ class Cut(IntEnum):
     NEW_MATTER = 2  # a numbered item or a connective that opens another matter
 
 
-_LIST_MARK = r"(?:[(（]?[1-9一二三四五六七八九][)）]|问题[一二三四1-4][:：]?|[1-9][.、．]|[一二三四五六七八九]、|[①②③④⑤⑥⑦⑧⑨]|[一二三四五六七八九]是|第[一二三四五六七八九]个?(?:件事|个问题|点)?|其[一二三四]|首先|其次|再次|最后)"
+_LIST_MARK = r"(?:[(（]?[1-9一二三四五六七八九][)）]|问题[一二三四1-4][:：]?|[1-9][.、．]|[一二三四五六七八九]、|[①②③④⑤⑥⑦⑧⑨]|[一二三四五六七八九]是|第[一二三四五六七八九](?![次天年月回遍周期名层楼栋批届条号])个?(?:件事|个问题|点)?|其[一二三四]|首先|其次|再次|最后)"
 _NEW_MATTER = (r"(?:问题是|建议是|另外|另一个|另一件|另有|另反映|另|此外|除此之外|除此以外|还有一件事|还有一个事|还有个事|还有个问题|还有一个问题|还有个情况|还有一个情况|还有一点|还有就是|仲有一件事|仲有件事|"
                r"再就是|再一个|再有就是|再者|顺便|顺带|顺道|对了|同时反映|还想|还要反映|还反映|再反映|再说一下|再问一下|第二件事|另一方面)")
 _ALSO = r"(?:还有|仲有|也有|再有|而且还有|同时|以及)"
@@ -61,6 +61,16 @@ _CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|�
 # What comes before 也 is a thing, not a doing ("说了好几次也不改" goes on).
 _ANOTHER_SUBJECT = re.compile(r"^(?![^也]*(?:了|过|说|找|打|问|跟|讲|次|都))[^，,。！？!?；;也]{2,10}也"
                               r"(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏)")
+# A piece that only tells how someone answered (物业说…, 他说…, 老板不理): the same matter goes on.
+_REACTION = re.compile(r"^(?:物业|房东|老板|他|她|他们|她们|对方|商家|店主|店家|厂里|公司|保安|城管|师傅|客服|工作人员|供电局|自来水公司)"
+                       r"[^，,。！？!?；;]{0,6}?(?:说|讲|表示|称|回复|答复|推|不管|不理|不认|态度)")
+# A piece about the resident's own situation (我住在十八楼, 我家有老人): why it matters, not another matter.
+_CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:住在|住|有个|有位|有一个|有两个|是|身体|腿脚|老人|孩子|小孩|老伴|爸|妈|儿子|女儿|父母)")
+# After a bare 还有 or a sentence's end, a piece that begins by pointing back (这些货车…, 他在天台上…)
+# or at the compound's management goes on about the matter before.
+_POINTS_BACK = re.compile(r"^(?:这|那|该|此|他|她|它|物业)(?!家门口|家楼下|家附近|家旁边)")
+# A question or plea of its own (要怎么申请？): a request, whoever it is about.
+_ASKS = re.compile(r"能不能|可不可以|怎么|如何|申请|请问|想问|咨询|[？?]")
 # A first sentence that only says who is writing: "我是一名独居的退休老人，住在莞城旗峰路。"
 _WHO_I_AM = re.compile(r"^(?:您好|你好)?[，,！!]?(?:我是|我们是|本人|我家是|我住在|我们住在|我在.{1,12}(?:上班|工作|打工|住))")
 # Clauses end at punctuation, and at a space between two Chinese characters (chat style: "路灯坏了 垃圾没人收").
@@ -196,6 +206,10 @@ def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
     (the category :data:`NO_REQUEST`) never are, nor is a resident saying who they are."""
     cut = piece.cut if piece.cut is not None else Cut.NEW_MATTER
     if prediction.category == NO_REQUEST or piece.cut is None and _only_who_i_am(piece.core):
+        return False
+    if piece.cut is not None and (_REACTION.match(piece.core)
+                                  or _CIRCUMSTANCE.match(piece.core) and not _ASKS.search(piece.core)
+                                  or piece.cut < Cut.NEW_MATTER and _POINTS_BACK.match(piece.core)):
         return False
     return letters(piece.core) >= MIN_LETTERS[cut] and prediction.confidence >= PART_CONFIDENCE[cut]
 
