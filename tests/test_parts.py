@@ -81,3 +81,18 @@ def test_one_source_with_two_symptoms_stays_one_unless_the_resident_says_another
     assert len(parts_of(classifier, "饭店油烟很大，还有饭店的排风机声音特别吵")) == 1
     assert [c for c, _ in parts_of(classifier, "隔壁KTV每天唱到凌晨三点，吵得孩子没法睡觉。顺便反映一下，"
                                                "KTV门口的车乱停，把路都堵死了。")] == ["noise", "traffic"]
+
+
+def test_classify_json_lists_the_parts(fresh_data_dir) -> None:
+    import json
+
+    from tests.conftest import run_gridbot
+
+    result = run_gridbot(["classify", "--json", "路灯坏了，还有门口垃圾没人收", "楼下的路灯坏了好几天"], fresh_data_dir.path)
+    assert result.status == 0, result.err
+    two, one = [json.loads(line) for line in result.out.splitlines()]
+    assert [(p["category"], p["name"], p["text"]) for p in two["parts"]] == [
+        ("municipal", "市政设施", "路灯坏了"), ("sanitation", "环境卫生", "门口垃圾没人收")]
+    assert all(set(p) == {"text", "category", "name", "confidence", "urgent"} for p in two["parts"])
+    assert one["parts"] == [{"text": "楼下的路灯坏了好几天", "category": one["category"], "name": one["name"],
+                             "confidence": one["confidence"], "urgent": one["urgent"]}]

@@ -189,7 +189,7 @@ def prediction_json(text: str, prediction: Prediction, taxonomy: Taxonomy | None
         "urgent": prediction.urgent,
         "emergency_numbers": list(prediction.urgency.services),
         "parts": [{"text": p.text, "category": p.category, "name": _name(taxonomy, p.category),
-                   "confidence": p.confidence, "urgent": p.urgent} for p in found],
+                   "confidence": round(p.confidence, 4), "urgent": p.urgent} for p in found],
     }
 
 
