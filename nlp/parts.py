@@ -2,12 +2,15 @@
 
 A message is cut where a new matter can begin: a numbered item (1. / 2、/ 一是 / 第二), a connective
 that opens another matter (另外, 还有一件事, 顺便, 对了, 再就是, 此外 …), a bare 还有, or (weakest) the
-end of a sentence. The pieces between cuts are classified; neighbours the classifier puts in the same
-category, pieces too short or too uncertain to stand alone, and a sentence that only goes on about the
-one before (这个…, 而且…, 导致…) are joined again. What remains is split only when every part is
-confidently its own category, long enough to be a request, and does not look like the other part's
-category at all: symptoms of one cause ("垃圾没人收，还有好多苍蝇，臭得要命") keep some probability of
-the main category and stay one request.
+end of a sentence. The pieces between cuts are classified. A piece joins the one before it when the
+classifier puts it in the same category, when it is too short or too uncertain to stand alone, when it
+only goes on about the matter before (这个…, 而且…, 导致…; how someone answered: 物业说…; the resident's
+own situation: 我家有老人…), or when it is thanks or a remark (the category ``other``). What remains is
+split only when every part is confidently its own category, long enough to be a request, and does not
+look like the other part's category at all: symptoms of one cause ("垃圾没人收，还有好多苍蝇，臭得要命")
+keep some probability of the main category and stay one request, and so does a second complaint about
+the same source (the same shop, site, landlord) unless the resident said it is another matter (另外…).
+The surer the cut, the less the parts need: see the tables below, keyed by :class:`Cut`.
 
 Pure functions over a classify-many callable, so the serving path and the bulk CLI share them.
 """
@@ -73,10 +76,10 @@ _POINTS_BACK = re.compile(r"^(?:这|那|该|此|他|她|它|物业)(?!家门口|
 _ASKS = re.compile(r"能不能|可不可以|怎么|如何|申请|请问|想问|咨询|[？?]")
 # A first sentence that only says who is writing: "我是一名独居的退休老人，住在莞城旗峰路。"
 _WHO_I_AM = re.compile(r"^(?:您好|你好)?[，,！!]?(?:我是|我们是|本人|我家是|我住在|我们住在|我在.{1,12}(?:上班|工作|打工|住))")
-# Clauses end at punctuation, and at a space between two Chinese characters (chat style: "路灯坏了 垃圾没人收").
 # Who or what a complaint is about: a shop, a site, a landlord ("那家饭店", "工地", "房东", "KTV").
 _SOURCE = re.compile(r"[\u4e00-\u9fff](?:店|馆|厂|坊|吧|司|东|居|业|板|摊|商)|[a-z]{2,}")
 _NOT_SOURCE = frozenset(["那家", "这家", "他家", "我家", "商业", "就业", "毕业", "企业", "作业", "营业"])
+# Clauses end at punctuation, and at a space before a Chinese character (chat style: "路灯坏了 垃圾没人收").
 _CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])|(?<=\S )(?=[\u4e00-\u9fff])")
 _SENTENCE_END = "。！？!?；;\n"
 
