@@ -5,8 +5,10 @@ Both are trained and scored on the same stratified split of the shipped corpus, 
 benchmarks/data/independent.csv (192 messages written apart from the corpus). Reported: macro-F1,
 single-message latency p50/p99, batch throughput, training time at 5k / 50k / 100k messages (the larger
 sets are the corpus resampled with small random character edits, so vocabularies grow as with real data),
-model size, load time and peak memory (each system measured in its own child process), and how often the
-rjieba engine segments exactly as jieba does with the same user dictionary.
+model size, load time and peak memory (each system measured in its own child process), how often the
+rjieba engine segments exactly as jieba does with the same user dictionary, and splitting messages that
+hold several requests (benchmarks/bench_parts.py: two-problem messages split right, long one-problem
+messages split, split latency).
 
 Run: .venv/bin/python benchmarks/bench_nlp.py [--quick] [--json OUT]
 """
@@ -240,6 +242,16 @@ def machine() -> dict[str, Any]:
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
 
 
+def measure_parts_in_child() -> list[dict[str, Any]]:
+    """Splitting (benchmarks/bench_parts.py: the dev set, and the independent set when present), in a
+    process of its own, with the shipped default model."""
+    with tempfile.TemporaryDirectory() as out:
+        target = Path(out) / "parts.json"
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_parts.py"), "--json", str(target)],
+                       capture_output=True, text=True, check=True, cwd=ROOT)
+        return json.loads(target.read_text(encoding="utf-8"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
@@ -255,6 +267,7 @@ def main() -> None:
         proc = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
         results[system] = json.loads(proc.stdout.strip().splitlines()[-1])
     results["segmentation"] = segmentation_agreement()
+    results["parts"] = measure_parts_in_child()
     base, ours = results["baseline"], results["gridbot"]
     results["ratios"] = {
         "macro_f1_delta": round(ours["macro_f1"] - base["macro_f1"], 4),

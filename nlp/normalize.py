@@ -92,3 +92,14 @@ def normalize(text: str) -> str:
     text = text.lower()
     text = _EMOJI_RE.sub(" ", text)
     return _SPACE_RE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def _one_for_one_table() -> dict[int, str]:
+    return {code: ch for code, ch in _char_table().items() if len(ch) == 1}
+
+
+def simplified_chars(text: str) -> str:
+    """``text`` with Traditional characters made Simplified and full-width forms half-width, one character
+    for one, so that positions in the result are positions in ``text`` (for matching words in raw text)."""
+    return text.translate(_one_for_one_table())

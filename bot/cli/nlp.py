@@ -20,6 +20,7 @@ from bot.app.config import Settings
 
 if TYPE_CHECKING:
     from nlp.classifier import Prediction, TextClassifier
+    from nlp.parts import Part
 
     from bot.model.store import Trained
 
@@ -172,8 +173,13 @@ def _input_texts(args: argparse.Namespace) -> Iterator[str]:
         raise CliError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
 
 
-def prediction_json(text: str, prediction: Prediction, taxonomy: Taxonomy | None) -> dict[str, Any]:
-    """The JSON object ``classify --json`` prints for one message."""
+def prediction_json(text: str, prediction: Prediction, taxonomy: Taxonomy | None,
+                    parts: list[Part] | None = None) -> dict[str, Any]:
+    """The JSON object ``classify --json`` prints for one message (``parts``: the requests it holds,
+    from :mod:`nlp.parts`; None: one, the message itself)."""
+    from nlp.parts import Part
+
+    found = parts or [Part(text, prediction)]
     return {
         "text": text,
         "category": prediction.category,
@@ -182,6 +188,8 @@ def prediction_json(text: str, prediction: Prediction, taxonomy: Taxonomy | None
         "top": [{"category": c, "name": _name(taxonomy, c), "score": s} for c, s in prediction.top],
         "urgent": prediction.urgent,
         "emergency_numbers": list(prediction.urgency.services),
+        "parts": [{"text": p.text, "category": p.category, "name": _name(taxonomy, p.category),
+                   "confidence": round(p.confidence, 4), "urgent": p.urgent} for p in found],
     }
 
 
@@ -190,6 +198,8 @@ def run_classify(args: argparse.Namespace, settings: Settings) -> int:
     texts = _input_texts(args)
     first = next(texts, None)  # input errors surface before a model is trained or loaded
     classifier, _ = _model(settings, args.model)
+    from nlp.parts import find_parts
+
     taxonomy = _taxonomy(settings)
     status = 0
     for number, text in enumerate(_chain(first, texts), 1):
@@ -200,7 +210,8 @@ def run_classify(args: argparse.Namespace, settings: Settings) -> int:
             continue
         prediction = classifier.classify(text)
         if args.json:
-            print_json(prediction_json(text, prediction, taxonomy), indent=None)
+            parts = find_parts(classifier.classify_many, text, prediction)
+            print_json(prediction_json(text, prediction, taxonomy, parts), indent=None)
         else:
             top = ", ".join(f"{c} {s:.2f}" for c, s in prediction.top)
             urgent = f"\tURGENT call {'/'.join(prediction.urgency.services)}" if prediction.urgent else ""

@@ -30,6 +30,7 @@ from nlp.taxonomy import Taxonomy
 from nlp.urgency import Hazard
 
 from bot.infra import keys
+from bot.intake.parts import DraftPart, draft_parts, emergency_of, open_parts
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
 from bot.tickets.alerts import Alert
 from bot.infra.concurrency import coalesced_get
@@ -80,10 +81,12 @@ class Draft:
     stored: bool = False  # saved in Redis, so to be deleted once the ticket is open
     # The message that started it: its ticket opens once, however often (or at once) it is answered.
     request_id: str | None = None
+    parts: list[DraftPart] = field(default_factory=list)  # the message holds several requests (bot.intake.parts)
 
     def __post_init__(self) -> None:
         self.step = Step(self.step)  # read back from JSON, they are strings
         self.hazards = [Hazard(hazard) for hazard in self.hazards]
+        self.parts = [p if isinstance(p, DraftPart) else DraftPart(**p) for p in self.parts]
 
 
 class Intake:
@@ -137,12 +140,25 @@ class Intake:
             services=list(prediction.urgency.services), hazards=list(prediction.urgency.hazards), photo=photo,
             request_id=request_id or f"draft:{uuid.uuid4().hex}",
         )
-        if prediction.confidence < CONFIDENT and not draft.urgent:
+        self._find_parts(draft, prediction)
+        if prediction.confidence < CONFIDENT and not draft.urgent and not draft.parts:
             await self._save(resident, draft)
             return self._ask_category(draft)
         if location is None:
             location = await self._locate_text(text)
         return await self._locate_and_open(resident, draft, location, request_id)
+
+    def _find_parts(self, draft: Draft, whole: Prediction) -> None:
+        """Give ``draft`` its parts when the message holds several requests: then it is urgent when a
+        part is (each urgent part's numbers are given at once), and no category question is asked."""
+        found = self.models.parts(draft.text, whole)
+        if len(found) < 2:
+            return
+        draft.parts = draft_parts(found)
+        services, hazards = emergency_of(found)
+        draft.urgent = draft.urgent or any(p.urgent for p in draft.parts)
+        draft.services = list(dict.fromkeys([*draft.services, *services]))
+        draft.hazards = list(dict.fromkeys([*draft.hazards, *hazards]))
 
     async def choose_category(self, resident: str, code: str, request_id: str | None = None) -> IntakeReply:
         """The resident picked a category from the offered buttons."""
@@ -250,6 +266,8 @@ class Intake:
     async def _open(self, resident: str, draft: Draft, location: Location,
                     coordinates: tuple[float, float] | None = None, request_id: str | None = None) -> IntakeReply:
         request_id = draft.request_id or request_id
+        if draft.parts:
+            return await self._open_parts(resident, draft, location, coordinates, request_id)
         request = NewRequest(
             resident=resident, text=draft.text, category=draft.category, confidence=draft.confidence,
             urgent=draft.urgent, location=location if location.grid_id or location.community else None,
@@ -263,6 +281,18 @@ class Intake:
         return IntakeReply(ReplyKind.LINKED if opened.linked else ReplyKind.OPENED, opened.ticket,
                            services=tuple(draft.services), hazards=tuple(draft.hazards), alert=Alert.of(opened.ticket),
                            grid_name=location.name)
+
+    async def _open_parts(self, resident: str, draft: Draft, location: Location,
+                          coordinates: tuple[float, float] | None, request_id: str | None) -> IntakeReply:
+        """Open a ticket for each part of the draft's message; the reply names the first and lists all."""
+        opened = await open_parts(self.tickets, self._locate_text, resident, draft.parts, location, coordinates,
+                                  draft.photo, request_id or f"parts:{uuid.uuid4().hex}")
+        if draft.stored:
+            await self.redis.delete(keys.draft(resident))
+        urgent = next((o.ticket for o in opened if o.ticket.urgent and not o.linked), None)
+        return IntakeReply(ReplyKind.OPENED, opened[0].ticket, services=tuple(draft.services),
+                           hazards=tuple(draft.hazards), alert=Alert.of(urgent) if urgent else None,
+                           grid_name=location.name, parts=tuple(o.ticket for o in opened))
 
     async def _locate_text(self, text: str) -> Location:
         grid_map = await self.grids.current()

@@ -64,6 +64,7 @@ class IntakeReply:
     small_talk: SmallTalk | None = None  # the message was small talk of this kind
     command: str | None = None  # the message was this bot command (without the slash), not handled here
     answered: bool = False  # the message answered the question about a waiting request
+    parts: tuple[Ticket, ...] = ()  # a message holding several requests: the ticket of each (``ticket`` is the first)
 
     @property
     def waiting(self) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from redis.asyncio import Redis
@@ -17,6 +18,7 @@ from bot.infra import keys
 from bot.infra.concurrency import Coalescer
 from nlp.artifact import ModelMetadata, load_model
 from nlp.classifier import Prediction, TextClassifier
+from nlp.parts import Part, find_parts
 
 # From this many messages at once, the vectorised batch path is cheaper per message than the
 # one-message path (measured on the default model: 4 at once ~250 µs each, 16 ~100 µs, one ~300-400 µs).
@@ -37,6 +39,12 @@ class ModelHolder:
     def classify(self, text: str) -> Prediction:
         """Classify one message now."""
         return self.classifier.classify(text)
+
+    def parts(self, text: str, whole: Prediction) -> list[Part]:
+        """The separate requests ``text`` holds (``whole``: its prediction), by :mod:`nlp.parts`: one
+        part unless it clearly holds several. Only a message with a cue in it costs a classification."""
+        classifier = self.classifier
+        return find_parts(lambda texts: classify_few(classifier, texts), text, whole)
 
     async def classify_together(self, text: str) -> Prediction:
         """Classify one message with those that requests handled at the same moment are classifying.
@@ -90,6 +98,13 @@ class ModelHolder:
             except Exception:  # Redis restarting, or a bad version: log and resubscribe
                 log.exception("model switch listener failed; retrying")
                 await asyncio.sleep(1.0)
+
+
+def classify_few(classifier: TextClassifier, texts: Sequence[str]) -> list[Prediction]:
+    """A few texts by whichever path is cheaper for so many (:data:`BATCH_FROM`)."""
+    if len(texts) >= BATCH_FROM:
+        return classifier.classify_many(texts)
+    return [classifier.classify(text) for text in texts]
 
 
 def _classify_one(classifier: TextClassifier, text: str) -> Prediction | Exception:

@@ -76,6 +76,8 @@ def render(note: Notification) -> Rendered:
     """How ``note`` reads, and which buttons it carries."""
     n, d = note.number, note.data
     match note.kind:
+        case Kind.TICKET_OPENED | Kind.LINKED if d.get("parts"):  # one message, several requests
+            return Rendered(resident_texts.parts_opened(d["parts"]))
         case Kind.TICKET_OPENED:
             return Rendered(resident_texts.ticket_opened_from(n, d))
         case Kind.LINKED:

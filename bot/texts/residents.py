@@ -133,6 +133,22 @@ def ticket_opened_from(number: str, data: dict[str, Any]) -> str:
     )
 
 
+def parts_opened(parts: list[dict[str, Any]]) -> str:
+    """The one receipt for a message that held several requests: every ticket it opened (or joined), each
+    with its number, category and grid, and how to withdraw one."""
+    lines = [f"✅ 您反映了 {len(parts)} 个问题，已分别受理："]
+    for i, part in enumerate(parts, 1):
+        grid = esc(part.get("grid_name") or part.get("grid_id") or "待指挥中心派单")
+        if part.get("linked"):
+            lines.append(f"{i}. 工单 <b>{part['number']}</b>（{esc(part['category_name'])}）：附近居民已反映过，已并入该工单")
+        else:
+            lines.append(f"{i}. 工单 <b>{part['number']}</b>（{esc(part['category_name'])}，网格：{grid}，"
+                         f"{when(part['deadline_at'])} 前办理）")
+    lines.append("每个工单分别办理，进展会分别通知您。如需撤回其中一个，请发送「/cancel 工单号」"
+                 "（网页上点「我的工单」里的「撤回」）。")
+    return "\n".join(lines)
+
+
 def linked(number: str) -> str:
     return f"附近已有居民反映了同样的问题，您的诉求已并入工单 <b>{number}</b>，进展会同步通知您。"
 

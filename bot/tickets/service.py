@@ -19,6 +19,7 @@ from bot.tickets.notifications import Kind, Notification
 from bot.tickets.outcome import Outcome, Refusal
 from bot.tickets.duplicates import DUPLICATE_CANDIDATES, DUPLICATE_WINDOW_SECONDS, twin_of
 from bot.tickets.store import Change, Commit, OpeningContext, TicketContext
+from bot.tickets.receipts import PartReceipt, entry, folded
 from bot.tickets.record import AuditEntry, Ticket, as_followed
 from bot.tickets.states import Action, Status, target_of
 from bot.tickets.follow_up import FollowUpSteps
@@ -44,6 +45,7 @@ class NewRequest:
     source: str = "resident"  # who filed it (Ticket.source)
     address: str | None = None  # the place as another system wrote it (Open311's address_string)
     nature: str | None = None  # the request's nature (nlp.natures), when the model knows it
+    part: PartReceipt | None = None  # one of several requests in one message: its receipt is shared
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,10 @@ class Tickets(FollowUpSteps, SteeringSteps):
         if committed is None:
             return await self._opened_concurrently(request, ticket)
         return Opened(committed)
+
+    def receipt_entry(self, opened: Opened) -> dict[str, object]:
+        """What the shared receipt of a message's parts says about the part ``opened``."""
+        return entry(opened.ticket.number, opened.linked, self.resident_summary(opened.ticket))
 
     async def _prepare_open(self, request: NewRequest, now: float) -> OpeningContext:
         """The new ticket's number, its grid's workers, the duplicate candidates, and the ticket the
@@ -119,6 +125,7 @@ class Tickets(FollowUpSteps, SteeringSteps):
         """What opening ``ticket`` writes: the ticket (an urgent one with whom its alert reached), its
         audit entry, notifications and due items, and the request id's claim on it."""
         notes, reached = await self._opening_notes(ticket, workers)
+        notes = folded(notes, request.resident, request.part)
         if ticket.urgent:
             ticket = replace(ticket, alerted=encode_reached(reached))
         entry = AuditEntry(now, request.resident, "open", None, ticket.status,
@@ -165,9 +172,9 @@ class Tickets(FollowUpSteps, SteeringSteps):
             extra.add("SADD", keys.followers(ticket.number), resident)
             extra.add("HSET", keys.follower_words(ticket.number), resident, request.text)
             extra.add("ZADD", keys.by_resident(resident), now, ticket.number)
-            entry = AuditEntry(now, resident, "link", ticket.status, ticket.status, note="duplicate request linked")
+            audit = AuditEntry(now, resident, "link", ticket.status, ticket.status, note="duplicate request linked")
             note = Notification(resident, Kind.LINKED, ticket.number, self.resident_summary(ticket))
-            return Commit(replace(ticket, updated_at=now), entry, [note], extra=extra)
+            return Commit(replace(ticket, updated_at=now), audit, folded([note], resident, request.part), extra=extra)
 
         outcome = await self.apply(twin, decide)
         return outcome.ticket if outcome.ok else None

@@ -103,6 +103,8 @@ def reply_json(reply: IntakeReply) -> dict[str, Any]:
         data["question"] = resident_texts.nothing_pending()
     if reply.ticket is not None:
         data["number"] = reply.ticket.number
+    if reply.parts:  # a message holding several requests: every ticket it opened, the receipt lists them
+        data["numbers"] = [ticket.number for ticket in reply.parts]
     return data
 
 

@@ -1,0 +1,283 @@
+"""The separate requests one message holds ("路灯坏了，还有门口垃圾没人收" → two parts).
+
+A message is cut where a new matter can begin: a numbered item (1. / 2、/ 一是 / 第二), a connective
+that opens another matter (另外, 还有一件事, 顺便, 对了, 再就是, 此外 …), a bare 还有, or (weakest) the
+end of a sentence. The pieces between cuts are classified. A piece joins the one before it when the
+classifier puts it in the same category, when it is too short or too uncertain to stand alone, when it
+only goes on about the matter before (这个…, 而且…, 导致…; how someone answered: 物业说…; the resident's
+own situation: 我家有老人…), or when it is thanks or a remark (the category ``other``). What remains is
+split only when every part is confidently its own category, long enough to be a request, and does not
+look like the other part's category at all: symptoms of one cause ("垃圾没人收，还有好多苍蝇，臭得要命")
+keep some probability of the main category and stay one request, and so does a second complaint about
+the same source (the same shop, site, landlord) unless the resident said it is another matter (另外…).
+The surer the cut, the less the parts need: see the tables below, keyed by :class:`Cut`.
+
+Pure functions over a classify-many callable, so the serving path and the bulk CLI share them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+
+from nlp.classifier import Prediction
+from nlp.normalize import simplified_chars
+
+ClassifyMany = Callable[[Sequence[str]], list[Prediction]]
+WHO_I_AM_LETTERS = 20  # an opening "我是…" longer than this tells the problem too
+NO_REQUEST = "other"  # thanks, greetings, remarks about the service: never a part of its own
+MAX_PARTS = 4  # more than this in one message is a list a person should read, not four tickets
+# Letters (not digits or punctuation) a part needs to be a request of its own, by how sure the cut
+# before it is: after a bare 还有 a few words are a symptom ("还有灰尘满天飞"), not another matter.
+MIN_LETTERS = {2: 4, 1: 6, 0: 6}
+# A part must be its category with at least this confidence, by how sure the cut before it is.
+PART_CONFIDENCE = {2: 0.5, 1: 0.75, 0: 0.9}
+# Each part may give the other part's category at most this much, by the cut between them: more, and
+# it is the same matter told from another side.
+CROSS_PROBABILITY = {2: 0.1, 1: 0.03, 0: 0.06}
+
+
+class Cut(IntEnum):
+    """How sure a place in the text is to begin a new matter."""
+
+    SENTENCE = 0  # only the end of a sentence
+    ALSO = 1  # a bare 还有 / 也有 / 再有
+    NEW_MATTER = 2  # a numbered item or a connective that opens another matter
+
+
+_LIST_MARK = r"(?:[(（]?[1-9一二三四五六七八九][)）]|问题[一二三四1-4][:：]?|[1-9][.、．]|[一二三四五六七八九]、|[①②③④⑤⑥⑦⑧⑨]|[一二三四五六七八九]是|第[一二三四五六七八九](?![次天年月回遍周期名层楼栋批届条号])个?(?:件事|个问题|点)?|其[一二三四]|首先|其次|再次|最后)"
+_NEW_MATTER = (r"(?:问题是|建议是|另外|另一个|另一件|另有|另反映|另|此外|除此之外|除此以外|还有一件事|还有一个事|还有个事|还有个问题|还有一个问题|还有个情况|还有一个情况|还有一点|还有就是|仲有一件事|仲有件事|"
+               r"再就是|再一个|再有就是|再者|顺便|顺带|顺道|对了|同时反映|还想|还要反映|还反映|再反映|再说一下|再问一下|第二件事|另一方面)")
+_ALSO = r"(?:还有|仲有|也有|再有|而且还有|同时|以及)"
+# What a connective is often followed by before the matter itself: "顺便反映一下，…".
+_SAY = (r"(?:(?:再|还|也)?(?:想|要)?(?:反映|说|讲|问|提|咨询|投诉|举报)(?:一下|下|一句|问|说|讲|个事|一件事)?)?"
+        r"(?:就是|的是|是)?[啊呢哦呀噢吧]?")
+_LEAD = re.compile(rf"^[\s,，、:：;；]*(?:(?P<list>{_LIST_MARK})|(?P<new>{_NEW_MATTER})|(?P<also>{_ALSO})){_SAY}[\s,，、:：]*")
+# A message's opening that only announces how many matters follow: "反映两个问题：", "有一个问题和一个建议。"
+_INTRO = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:[两二三四几2-4]|一个问题和一)(?:个|件|点)(?:问题|事情?|情况|建议|诉求)[^，,。！？!?；;：:]{0,8}[，,。！？!?；;：:]")
+# Words that tie a sentence to the one before it: it goes on about the same matter.
+_CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|那家|那些|他们|他家|她家|它|该|此|其|而且|并且|导致|所以|因此|结果|"
+                        r"害得|弄得|搞得|但是|但|可是|不过|然后|后来|甚至|连|每次|也|还|又|都)")
+# "…，门口的垃圾也没人收": another thing, also wrong (as weak a cut as a sentence's end).
+# What comes before 也 is a thing, not a doing ("说了好几次也不改" goes on).
+_ANOTHER_SUBJECT = re.compile(r"^(?![^也]*(?:了|过|说|找|打|问|跟|讲|次|都))[^，,。！？!?；;也]{2,10}也"
+                              r"(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏)")
+# A piece that only tells how someone answered (物业说…, 他说…, 老板不理): the same matter goes on.
+_REACTION = re.compile(r"^(?:物业|房东|老板|他|她|他们|她们|对方|商家|店主|店家|厂里|公司|保安|城管|师傅|客服|工作人员|供电局|自来水公司)"
+                       r"[^，,。！？!?；;]{0,6}?(?:说|讲|表示|称|回复|答复|推|不管|不理|不认|态度)")
+# A piece about the resident's own situation (我住在十八楼, 我家有老人): why it matters, not another matter.
+_CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:住在|住|有个|有位|有一个|有两个|是|身体|腿脚|老人|孩子|小孩|老伴|爸|妈|儿子|女儿|父母)")
+# After a bare 还有 or a sentence's end, a piece that begins by pointing back (这些货车…, 他在天台上…)
+# or at the compound's management goes on about the matter before.
+_POINTS_BACK = re.compile(r"^(?:这|那|该|此|他|她|它|物业)(?!家门口|家楼下|家附近|家旁边)")
+# A question or plea of its own (要怎么申请？): a request, whoever it is about.
+_ASKS = re.compile(r"能不能|可不可以|怎么|如何|申请|请问|想问|咨询|[？?]")
+# A first sentence that only says who is writing: "我是一名独居的退休老人，住在莞城旗峰路。"
+_WHO_I_AM = re.compile(r"^(?:您好|你好)?[，,！!]?(?:我是|我们是|本人|我家是|我住在|我们住在|我在.{1,12}(?:上班|工作|打工|住))")
+# Who or what a complaint is about: a shop, a site, a landlord ("那家饭店", "工地", "房东", "KTV").
+_SOURCE = re.compile(r"[\u4e00-\u9fff](?:店|馆|厂|坊|吧|司|东|居|业|板|摊|商)|[a-z]{2,}")
+_NOT_SOURCE = frozenset(["那家", "这家", "他家", "我家", "商业", "就业", "毕业", "企业", "作业", "营业"])
+# Clauses end at punctuation, and at a space before a Chinese character (chat style: "路灯坏了 垃圾没人收").
+_CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])|(?<=\S )(?=[\u4e00-\u9fff])")
+_SENTENCE_END = "。！？!?；;\n"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of the message between two cuts."""
+
+    text: str  # as written, the cue that opened it included
+    core: str  # without the opening cue and list mark: what is classified and becomes the ticket's words
+    cut: Cut | None  # the cut before it (None: the message's start)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One request found in a message."""
+
+    text: str
+    prediction: Prediction
+
+    @property
+    def category(self) -> str:
+        return self.prediction.category
+
+    @property
+    def confidence(self) -> float:
+        return self.prediction.confidence
+
+    @property
+    def urgent(self) -> bool:
+        return self.prediction.urgent
+
+
+def pieces(text: str) -> list[Piece]:
+    """``text`` cut at every place a new matter may begin (one piece when there is none)."""
+    out: list[Piece] = []
+    current, current_cut = "", None
+    for clause in (c for c in _CLAUSE_END.split(text) if c.strip()):
+        cut = _cut_before(clause, current) if current.strip() else None
+        if cut is None:
+            current += clause
+            continue
+        out.append(_piece(current, current_cut))
+        current, current_cut = clause, cut
+    if current.strip():
+        out.append(_piece(current, current_cut))
+    return out or [Piece(text, text, None)]
+
+
+def _cut_before(clause: str, before: str) -> Cut | None:
+    """The cut ``clause`` opens after ``before`` (None: it goes on with it)."""
+    clause = simplified_chars(clause)
+    lead = _LEAD.match(clause)
+    if lead is not None:
+        return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER
+    if _ANOTHER_SUBJECT.match(clause.strip()):
+        return Cut.SENTENCE
+    ended = before.rstrip(" \t")[-1:] in tuple(_SENTENCE_END) or before.endswith(" ")
+    if ended and not _CONTINUES.match(clause.strip()):
+        return Cut.SENTENCE
+    return None
+
+
+def _piece(text: str, cut: Cut | None) -> Piece:
+    core = _INTRO.sub("", text, count=1) if cut is None else text
+    while (lead := _LEAD.match(simplified_chars(core))) is not None and 0 < lead.end() < len(core):
+        core = core[lead.end():]
+    return Piece(text, core.strip(), cut)
+
+
+def letters(text: str) -> int:
+    """Letters in ``text``: characters that are neither digits nor punctuation nor spaces."""
+    return sum(1 for ch in text if ch.isalpha())
+
+
+def find_parts(classify_many: ClassifyMany, text: str, whole: Prediction) -> list[Part]:
+    """The requests ``text`` holds (``whole``: its own prediction). One part, ``text`` itself with
+    ``whole``, unless the message clearly holds several."""
+    return find_parts_many(classify_many, [text], [whole])[0]
+
+
+def find_parts_many(classify_many: ClassifyMany, texts: Sequence[str], wholes: Sequence[Prediction]) -> list[list[Part]]:
+    """:func:`find_parts` for many messages, their pieces classified together (two calls in all)."""
+    cut = [pieces(text) for text in texts]
+    first = _classified(classify_many, [[p.core for p in ps] for ps in cut if len(ps) > 1])
+    groups: list[list[list[Piece]]] = []
+    for ps in cut:
+        groups.append(_group(ps, next(first)) if len(ps) > 1 else [ps])
+    second = _classified(classify_many, [[_joined(g) for g in gs] for gs in groups if len(gs) > 1])
+    out: list[list[Part]] = []
+    for text, whole, gs in zip(texts, wholes, groups):
+        found = _kept([Part(_joined(g), p) for g, p in zip(gs, next(second))], gs, whole) if len(gs) > 1 else None
+        out.append(found or [Part(text, whole)])
+    return out
+
+
+def _classified(classify_many: ClassifyMany, batches: list[list[str]]) -> Iterator[list[Prediction]]:
+    """Each batch's predictions, in order, from one classifier call for all of them."""
+    flat = classify_many([t for batch in batches for t in batch]) if batches else []
+    start = 0
+    for batch in batches:
+        yield flat[start : start + len(batch)]
+        start += len(batch)
+
+
+def _group(ps: list[Piece], predictions: list[Prediction]) -> list[list[Piece]]:
+    """Pieces joined into candidate parts: each piece joins the part before it unless it can stand
+    alone as a matter of another category; leading pieces that cannot stand alone join the first that can,
+    unless a cue opens it (then they are judged again together, in :func:`_kept`)."""
+    groups: list[list[Piece]] = []
+    category: list[str | None] = []
+    for piece, prediction in zip(ps, predictions):
+        stands = _stands_alone(piece, prediction)
+        cued = piece.cut is not None and piece.cut >= Cut.ALSO
+        if groups and (not stands or category[-1] == prediction.category or category[-1] is None and not cued):
+            groups[-1].append(piece)
+            if category[-1] is None and stands:
+                category[-1] = prediction.category
+            continue
+        groups.append([piece])
+        category.append(prediction.category if stands else None)
+    return groups
+
+
+def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
+    """Whether ``piece`` could be a request of its own. Thanks, greetings and remarks about the service
+    (the category :data:`NO_REQUEST`) never are, nor is a resident saying who they are."""
+    cut = piece.cut if piece.cut is not None else Cut.NEW_MATTER
+    if prediction.category == NO_REQUEST or piece.cut is None and _only_who_i_am(piece.core):
+        return False
+    if piece.cut is not None and (_REACTION.match(piece.core)
+                                  or _CIRCUMSTANCE.match(piece.core) and not _ASKS.search(piece.core)
+                                  or piece.cut < Cut.NEW_MATTER and _POINTS_BACK.match(piece.core)):
+        return False
+    return letters(piece.core) >= MIN_LETTERS[cut] and prediction.confidence >= PART_CONFIDENCE[cut]
+
+
+def _only_who_i_am(text: str) -> bool:
+    """A short opening that says who is writing, not what is wrong."""
+    return _WHO_I_AM.match(text) is not None and letters(text) <= WHO_I_AM_LETTERS
+
+
+def _joined(group: list[Piece]) -> str:
+    """A candidate part's words: its pieces as written, without the cue that opened the first."""
+    return (group[0].core + "".join(p.text for p in group[1:])).strip().rstrip("，,、；;：:").strip()
+
+
+def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction) -> list[Part] | None:
+    """``parts`` when they are separate requests (None: the message is one). A part too short or too
+    uncertain to stand alone joins the part before it (the first: the one after it)."""
+    parts, cuts = _joined_weak(parts, [g[0].cut if g[0].cut is not None else Cut.NEW_MATTER for g in groups])
+    if not 1 < len(parts) <= MAX_PARTS or len({p.category for p in parts}) != len(parts):
+        return None
+    for a, b, cut in zip(parts, parts[1:], cuts[1:]):
+        most = CROSS_PROBABILITY[cut]
+        if _share(a.prediction, b.category, most) or _share(b.prediction, a.category, most):
+            return None
+        if cut < Cut.NEW_MATTER and same_source(a.text, b.text):
+            return None  # unless the resident said it is another matter (另外, 第二 …), one source is one matter
+    if whole.urgent and not any(p.urgent for p in parts):
+        return None  # the danger must not be lost by cutting the words that named it apart
+    return parts
+
+
+def _joined_weak(parts: list[Part], cuts: list[Cut]) -> tuple[list[Part], list[Cut]]:
+    """``parts`` with each that cannot stand alone joined to a neighbour, whose prediction it takes."""
+    weakest = min(cuts[1:], default=Cut.NEW_MATTER)
+    kept: list[Part] = []
+    kept_cuts: list[Cut] = []
+    waiting = ""  # words of leading parts that could not stand alone
+    for part, cut in zip(parts, cuts):
+        weak = (part.category == NO_REQUEST or letters(part.text) < MIN_LETTERS[cut]
+                or part.confidence < PART_CONFIDENCE[min(cut, weakest)])
+        if weak and kept:
+            kept[-1] = Part(kept[-1].text + part.text, kept[-1].prediction)
+        elif weak:
+            waiting += part.text
+        else:
+            kept.append(Part(waiting + part.text, part.prediction))
+            kept_cuts.append(cut if not waiting else Cut.NEW_MATTER)
+            waiting = ""
+    return kept, kept_cuts
+
+
+def same_source(first: str, second: str) -> bool:
+    """Whether ``second`` names the one ``first`` complains of (the same shop, site, landlord…): then
+    they are two sides of one matter ("饭店油烟很大，还有饭店的排风机也很吵"), one ticket for its source."""
+    return bool(_sources(first) & _sources(second))
+
+
+def _sources(text: str) -> set[str]:
+    return {m.group(0) for m in _SOURCE.finditer(simplified_chars(text).lower())} - _NOT_SOURCE
+
+
+def _weakest(groups: list[list[Piece]]) -> Cut:
+    return min((g[0].cut for g in groups[1:] if g[0].cut is not None), default=Cut.NEW_MATTER)
+
+
+def _share(prediction: Prediction, category: str, most: float) -> bool:
+    """Whether ``prediction`` gives ``category`` more than ``most`` of its probability."""
+    return any(code == category and score > most for code, score in prediction.top)

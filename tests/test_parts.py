@@ -1,0 +1,98 @@
+"""nlp.parts: which messages hold several requests, and which only look as if they did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp.parts import Cut, find_parts, find_parts_many, pieces
+
+
+@pytest.fixture(scope="module")
+def classifier(trained_models: Path):
+    from nlp.artifact import load_model
+
+    version = (trained_models / "CURRENT").read_text().strip()
+    return load_model(trained_models / version)[0]
+
+
+def parts_of(classifier, text: str) -> list[tuple[str, str]]:
+    return [(p.category, p.text) for p in find_parts(classifier.classify_many, text, classifier.classify(text))]
+
+
+def test_cues_cut_a_message_where_a_new_matter_may_begin() -> None:
+    cut = pieces("1.路口红绿灯不亮了；2.路边有人摆摊。另外楼下好吵，还有垃圾没人收，臭得要命。这个味道太大了。")
+    assert [p.cut for p in cut] == [None, Cut.NEW_MATTER, Cut.NEW_MATTER, Cut.ALSO]
+    assert [p.core for p in cut][:3] == ["路口红绿灯不亮了；", "路边有人摆摊。", "楼下好吵，"]
+    assert cut[3].text.endswith("这个味道太大了。")  # 这个… goes on about the sentence before
+
+
+def test_a_message_without_cues_is_one_piece() -> None:
+    assert len(pieces("楼下的路灯坏了好几天，晚上很黑")) == 1
+
+
+def test_two_problems_joined_by_haiyou_are_two_parts(classifier) -> None:
+    assert parts_of(classifier, "路灯坏了，还有门口垃圾没人收") == [("municipal", "路灯坏了"), ("sanitation", "门口垃圾没人收")]
+
+
+def test_a_connective_and_a_numbered_list_split(classifier) -> None:
+    assert [c for c, _ in parts_of(classifier, "我们小区电梯又坏了，物业一直拖着不修。另外楼下每天晚上有人跳广场舞，"
+                                               "音响开得特别大，吵到十一点。")] == ["property", "noise"]
+    assert [c for c, _ in parts_of(classifier, "反映两个问题：1.东城路口的红绿灯不亮了，车都乱开；"
+                                               "2.路边有人摆摊卖水果，把人行道都占了。")] == ["traffic", "street_order"]
+
+
+def test_one_problem_told_at_length_stays_one(classifier) -> None:
+    text = ("我在一家电子厂上班，做了一年多了，厂里从来没给我们买过社保，合同也没签。上个月我不小心被机器压伤了手，"
+            "厂里只给了五百块钱就不管了，医药费都是我自己出的。现在老板还说要辞退我，我该怎么办？")
+    assert parts_of(classifier, text) == [("labor", text)]
+
+
+def test_haiyou_inside_one_problem_stays_one(classifier) -> None:
+    text = "楼下垃圾桶已经三天没人收了，还有好多苍蝇蚊子围着转，味道飘到楼上，我们窗户都不敢开。"
+    assert len(parts_of(classifier, text)) == 1
+
+
+def test_two_symptoms_of_one_cause_stay_one(classifier) -> None:
+    assert len(parts_of(classifier, "隔壁工地晚上施工，噪音很大，还有灰尘满天飞")) == 1
+    assert len(parts_of(classifier, "我们家的水管水压特别小，早上洗澡都出不来水。还有水的颜色有点黄，烧开了底下有一层沉淀。")) == 1
+
+
+def test_two_matters_of_one_category_stay_one_ticket(classifier) -> None:
+    assert len(parts_of(classifier, "路灯坏了，另外路边的井盖也不见了")) == 1
+
+
+def test_an_urgent_part_keeps_its_urgency(classifier) -> None:
+    text = "路口红绿灯坏了。另外，隔壁厨房着火了，火很大，快来人"
+    found = find_parts(classifier.classify_many, text, classifier.classify(text))
+    assert [(p.category, p.urgent) for p in found] == [("traffic", False), ("safety", True)]
+
+
+def test_many_messages_at_once_split_as_one_by_one(classifier) -> None:
+    texts = ["路灯坏了，还有门口垃圾没人收", "楼下的路灯坏了好几天", "家里停水一整天了。对了，楼下烧烤店油烟直接往我家窗户里灌。"]
+    together = find_parts_many(classifier.classify_many, texts, classifier.classify_many(texts))
+    assert [[p.category for p in ps] for ps in together] == [
+        [p.category for p in find_parts(classifier.classify_many, t, classifier.classify(t))] for t in texts]
+    assert [len(ps) for ps in together] == [2, 1, 2]
+
+
+def test_one_source_with_two_symptoms_stays_one_unless_the_resident_says_another_matter(classifier) -> None:
+    assert len(parts_of(classifier, "饭店油烟很大，还有饭店的排风机声音特别吵")) == 1
+    assert [c for c, _ in parts_of(classifier, "隔壁KTV每天唱到凌晨三点，吵得孩子没法睡觉。顺便反映一下，"
+                                               "KTV门口的车乱停，把路都堵死了。")] == ["noise", "traffic"]
+
+
+def test_classify_json_lists_the_parts(fresh_data_dir) -> None:
+    import json
+
+    from tests.conftest import run_gridbot
+
+    result = run_gridbot(["classify", "--json", "路灯坏了，还有门口垃圾没人收", "楼下的路灯坏了好几天"], fresh_data_dir.path)
+    assert result.status == 0, result.err
+    two, one = [json.loads(line) for line in result.out.splitlines()]
+    assert [(p["category"], p["name"], p["text"]) for p in two["parts"]] == [
+        ("municipal", "市政设施", "路灯坏了"), ("sanitation", "环境卫生", "门口垃圾没人收")]
+    assert all(set(p) == {"text", "category", "name", "confidence", "urgent"} for p in two["parts"])
+    assert one["parts"] == [{"text": "楼下的路灯坏了好几天", "category": one["category"], "name": one["name"],
+                             "confidence": one["confidence"], "urgent": one["urgent"]}]
