@@ -402,3 +402,23 @@ def scope_open(scope_id: str, by: str) -> str:
 def scope_counts(scope_id: str) -> str:
     """How many tickets of one scope are in each state (a hash: state → count)."""
     return f"{PREFIX}:idx:scope:{scope_id}:counts"
+
+
+# The FAQ knowledge base (bot/faq/): entries, a counter every change moves, the first seeding, and an
+# answer given to a resident that waits for 已解决 / 转人工办理.
+def faq_entries() -> str:
+    """Hash: entry id → the entry as JSON."""
+    return f"{PREFIX}:faq:entries"
+
+
+def faq_version() -> str:
+    return f"{PREFIX}:faq:version"
+
+
+def faq_seeded() -> str:
+    """Set once the knowledge base was first filled from faq.yaml (so removing every entry stays so)."""
+    return f"{PREFIX}:faq:seeded"
+
+
+def faq_pending(resident_id: str) -> str:
+    return f"{PREFIX}:faq:pending:{resident_id}"
