@@ -230,13 +230,16 @@ async def post_category(request: web.Request) -> web.Response:
 
 
 async def post_faq(request: web.Request) -> web.Response:
-    """已解决 or 转人工办理 under a knowledge-base answer (``choice``: solved | human)."""
+    """已解决 or 转人工办理 under a knowledge-base answer (``choice``: solved | human); a choice with no
+    answer waiting is refused (409) and not kept in the conversation."""
     try:
         choice = FaqChoice(_text_field(await read_json_object(request), "choice"))
     except ValueError:
         return error(400, faq_texts.stale_choice())
-    intake = request.app[INTAKE]
-    return await _converse(request, choice_label(choice), lambda: intake.faq_choice(request[RESIDENT], choice))
+    intake, resident = request.app[INTAKE], request[RESIDENT]
+    if intake.answers is None or await intake.answers.peek(resident) is None:
+        return error(409, faq_texts.stale_choice())
+    return await _converse(request, choice_label(choice), lambda: intake.faq_choice(resident, choice))
 
 
 async def post_location(request: web.Request) -> web.Response:
