@@ -70,3 +70,21 @@ async def test_web_answer_choices_reload_and_to_human(world: World) -> None:
         assert await ticket_count(world) == 1
         said = [entry.get("text") for entry in (await conversation(web))["entries"] if entry["who"] == "me"]
         assert said[-2:] == [QUESTION, "转人工办理"]
+
+
+async def test_wechat_answer_menu_tapped_and_typed(wechat) -> None:
+    from tests.wxapi.reading import menu_choices
+
+    await wechat.says(wechat.resident, "请问养狗要办证吗？")
+    menu = await wechat.wx.wait_for(wechat.resident.key, lambda e: e["msgtype"] == "msgmenu")
+    assert menu_choices(menu) == [("faq:solved", "已解决"), ("faq:human", "转人工办理")]
+    assert "养犬登记" in menu["payload"]["msgmenu"]["head_content"]
+    await wechat.taps(wechat.resident, menu, "已解决")
+    await wechat.sees(wechat.resident, "很高兴能帮到您")
+    assert await ticket_count(wechat.world) == 0
+    await wechat.says(wechat.resident, QUESTION)
+    await wechat.wx.wait_for(wechat.resident.key, lambda e: e["msgtype"] == "msgmenu" and "低保" in str(e))
+    await wechat.says(wechat.resident, "转人工")  # typed instead of tapped
+    await wechat.sees(wechat.resident, "已转人工办理")
+    number = await wechat.ticket_number(wechat.resident)
+    assert (await wechat.world.service.domain.tickets.get(number)).text == QUESTION
