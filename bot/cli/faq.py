@@ -18,7 +18,7 @@ from nlp.faq_data import FaqDataError, entry_problem
 from bot.app.config import Settings
 from bot.app.runtime import redis_connection
 from bot.cli.support import CliError, print_rows, run_async
-from bot.faq.store import FaqStore
+from bot.faq.store import FaqRefusal, FaqStore
 from bot.texts import faq as faq_texts
 
 
@@ -67,6 +67,14 @@ def _checked(entry: FaqEntry) -> FaqEntry:
     return entry
 
 
+def _done(refusal: FaqRefusal | None, entry_id: str, what: str) -> int:
+    """Say what was done to the entry, or why nothing was (one line, status 1)."""
+    if refusal is not None:
+        raise CliError(faq_texts.refusal(refusal, entry_id))
+    print(f"FAQ entry {entry_id} {what}")
+    return 0
+
+
 def _line(row: dict[str, Any]) -> str:
     mark = "" if row["reviewed"] else f"  [{faq_texts.CONSOLE_NOT_REVIEWED}]"
     return f"{row['id']}\t{row['question']}\t{len(row['examples'])} examples{mark}"
@@ -87,10 +95,7 @@ async def add_entry(args: argparse.Namespace, settings: Settings) -> int:
                               examples=tuple(e.strip() for e in args.example), reviewed=args.reviewed))
     async with redis_connection(settings) as redis:
         refusal = await (await _store(redis, settings)).add(entry)
-    if refusal is not None:
-        raise CliError(faq_texts.refusal(refusal, entry.id))
-    print(f"FAQ entry {entry.id} added ({len(entry.examples)} examples)")
-    return 0
+    return _done(refusal, entry.id, f"added ({len(entry.examples)} examples)")
 
 
 async def edit_entry(args: argparse.Namespace, settings: Settings) -> int:
@@ -105,16 +110,10 @@ async def edit_entry(args: argparse.Namespace, settings: Settings) -> int:
             examples=examples + tuple(e.strip() for e in args.add_example),
             reviewed=entry.reviewed if args.reviewed is None else args.reviewed))
         refusal = await store.edit(changed)
-    if refusal is not None:
-        raise CliError(faq_texts.refusal(refusal, entry.id))
-    print(f"FAQ entry {entry.id} changed")
-    return 0
+    return _done(refusal, entry.id, "changed")
 
 
 async def remove_entry(args: argparse.Namespace, settings: Settings) -> int:
     async with redis_connection(settings) as redis:
         refusal = await (await _store(redis, settings)).remove(args.entry_id)
-    if refusal is not None:
-        raise CliError(faq_texts.refusal(refusal, args.entry_id))
-    print(f"FAQ entry {args.entry_id} removed")
-    return 0
+    return _done(refusal, args.entry_id, "removed")
