@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.channels.telegram.faq_buttons import FaqButton
+from bot.infra import keys
 from tests.botapi.client import buttons
 from tests.telegram_harness import World
 from tests.test_bad_input import ticket_count
@@ -70,6 +71,10 @@ async def test_web_answer_choices_reload_and_to_human(world: World) -> None:
         assert await ticket_count(world) == 1
         said = [entry.get("text") for entry in (await conversation(web))["entries"] if entry["who"] == "me"]
         assert said[-2:] == [QUESTION, "转人工办理"]
+    assert world.service.metrics is not None
+    await world.service.metrics.flush()  # operators see how answers fare in /metrics
+    counts = await world.service.redis.hgetall(keys.metrics())
+    assert (int(counts["faq_answered"]), int(counts["faq_solved"]), int(counts["faq_to_human"])) == (2, 1, 1)
 
 
 async def test_wechat_answer_menu_tapped_and_typed(wechat) -> None:

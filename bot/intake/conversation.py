@@ -136,6 +136,8 @@ class Intake:
         pending = await self.answers.take(resident) if self.answers is not None else None
         if pending is None:
             return IntakeReply(ReplyKind.NOTHING_PENDING)
+        if self.metrics is not None:
+            self.metrics.count("faq_solved" if choice is FaqChoice.SOLVED else "faq_to_human")
         if choice is FaqChoice.SOLVED:
             return IntakeReply(ReplyKind.FAQ_SOLVED)
         reply = await self._submit(resident, pending.text, None, pending.request_id, ask_faq=False)
@@ -158,6 +160,8 @@ class Intake:
             assert draft.request_id is not None
             answered = await answer_question(self.answers, resident, text, prediction, draft.request_id, photo)
             if answered is not None:
+                if self.metrics is not None:
+                    self.metrics.count("faq_answered")
                 return answered
         if prediction.confidence < CONFIDENT and not draft.urgent:
             await self._save(resident, draft)
