@@ -18,8 +18,10 @@ from aiogram.types import (
 
 from bot.texts import common as common_texts
 from bot.texts import refusals as refusal_texts
+from bot.texts import faq as faq_texts
 from bot.texts import residents as resident_texts
 from bot.channels.telegram.channel import CategoryChoice, TicketAction
+from bot.channels.telegram.faq_buttons import FaqButton, chosen, faq_keyboard
 from bot.intake.conversation import Intake, has_words
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
 from bot.texts.render import ButtonAction
@@ -55,6 +57,8 @@ def category_keyboard(options: tuple[tuple[str, str], ...]) -> InlineKeyboardMar
 
 async def show(message: Message, reply: IntakeReply, after_location: bool = False) -> None:
     """Tell the resident what the intake needs next (the ticket itself arrives from the outbox)."""
+    if reply.to_human:
+        await message.answer(faq_texts.to_human())
     if reply.earlier is not None:  # the answer to "where?" was a new request
         after_location = False
         await message.answer(resident_texts.earlier_request_unplaced(reply.earlier.number), reply_markup=ReplyKeyboardRemove())
@@ -77,6 +81,10 @@ async def show(message: Message, reply: IntakeReply, after_location: bool = Fals
         await message.answer(resident_texts.unknown_command(reply.command or ""))
     elif reply.kind is ReplyKind.EMPTY:
         await message.answer(resident_texts.empty_text())
+    elif reply.kind is ReplyKind.FAQ_ANSWER and reply.faq is not None:
+        await message.answer(faq_texts.answer(reply.faq), reply_markup=faq_keyboard())
+    elif reply.kind is ReplyKind.FAQ_SOLVED:
+        await message.answer(faq_texts.solved(), reply_markup=ReplyKeyboardRemove())
     elif after_location:
         await message.answer(resident_texts.location_received(), reply_markup=ReplyKeyboardRemove())
 
@@ -143,6 +151,18 @@ async def category_chosen(query: CallbackQuery, callback_data: CategoryChoice, i
     await show(message, reply)
 
 
+async def faq_chosen(query: CallbackQuery, callback_data: FaqButton, intake: Intake) -> None:
+    """已解决 or 转人工办理 under a knowledge-base answer."""
+    choice, message = chosen(callback_data), callback_message(query)
+    reply = await intake.faq_choice(key_of(query.from_user), choice) if choice is not None else None
+    if reply is None or reply.kind is ReplyKind.NOTHING_PENDING or message is None:
+        await query.answer(faq_texts.stale_choice(), show_alert=True)
+        return
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    await show(message, reply)
+
+
 async def rate(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
     stars = int(callback_data.arg) if callback_data.arg.isdigit() else 0
     outcome = await tickets.rate(callback_data.number, key_of(query.from_user), stars)
@@ -166,5 +186,6 @@ def build_router() -> Router:
     router.message.register(other_media)
     router.edited_message.register(edited, Matches(F.chat.type == ChatType.PRIVATE))
     router.callback_query.register(category_chosen, CategoryChoice.filter())
+    router.callback_query.register(faq_chosen, FaqButton.filter())
     router.callback_query.register(rate, TicketAction.filter(F.action == ButtonAction.RATE))
     return router

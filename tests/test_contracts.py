@@ -40,6 +40,6 @@ def test_every_action_is_one_sent_before_and_an_unknown_one_does_not_parse() -> 
 def test_reply_kinds_are_the_strings_the_web_page_reads() -> None:
     assert {str(kind) for kind in ReplyKind} == {
         "opened", "linked", "placed", "ask_category", "ask_location", "location_not_found", "out_of_area",
-        "nothing_pending", "small_talk", "command", "empty"}
+        "nothing_pending", "small_talk", "command", "empty", "faq_answer", "faq_solved"}
     assert {kind for kind in ReplyKind if kind.asks} == {
         ReplyKind.ASK_CATEGORY, ReplyKind.ASK_LOCATION, ReplyKind.LOCATION_NOT_FOUND, ReplyKind.OUT_OF_AREA}

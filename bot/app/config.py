@@ -233,6 +233,11 @@ class Settings(BaseSettings):
         return self.training_dir / "categories.yaml"
 
     @property
+    def faq_path(self) -> Path:
+        """The knowledge base's first contents (bot/faq/store.py seeds Redis from it once)."""
+        return self.training_dir / "faq.yaml"
+
+    @property
     def demo_map_path(self) -> Path:
         return self.training_dir / "grids" / "demo.geojson"
 

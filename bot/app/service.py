@@ -25,6 +25,7 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.faq.setup import start_answers
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.weixin.context import ChannelContext
 from bot.channels.wechat.setup import start_wechat
@@ -111,7 +112,7 @@ class Service:
             self.models.add_place_names(grid_map.place_names())
         self.metrics = Metrics(self.redis)
         intake = Intake(self.redis, self.models, self.domain.tickets, self.domain.grids, self.domain.taxonomy,
-                        self.metrics)
+                        self.metrics, await start_answers(self.redis, settings))
         app = build_app(settings, self.models, self.redis, self.domain.store, self.clock, self.metrics)
         wakeups = InboxWakeups()
         photos = PhotoStore(settings.uploads_dir, keep_free=settings.uploads_keep_free)

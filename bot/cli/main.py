@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from bot.cli import accounts as cli_accounts
 from bot.cli import apikeys as cli_apikeys
+from bot.cli import faq as cli_faq
 from bot.cli import grids as cli_grids
 from bot.cli import nlp as cli_nlp
 from bot.cli import patrols as cli_patrols
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_apikeys.register(commands)
     cli_accounts.register(commands)
     cli_patrols.register(commands)
+    cli_faq.register(commands)
     return parser
 
 

@@ -422,3 +422,23 @@ def patrol_points(patrol_id: str) -> str:
 def patrols_of_day(day: str) -> str:
     """Set: the ids of the patrols started on a local day (YYYYMMDD)."""
     return f"{PREFIX}:patrols:day:{day}"
+
+
+# The FAQ knowledge base (bot/faq/): entries, a counter every change moves, the first seeding, and an
+# answer given to a resident that waits for 已解决 / 转人工办理.
+def faq_entries() -> str:
+    """Hash: entry id → the entry as JSON."""
+    return f"{PREFIX}:faq:entries"
+
+
+def faq_version() -> str:
+    return f"{PREFIX}:faq:version"
+
+
+def faq_seeded() -> str:
+    """Set once the knowledge base was first filled from faq.yaml (so removing every entry stays so)."""
+    return f"{PREFIX}:faq:seeded"
+
+
+def faq_pending(resident_id: str) -> str:
+    return f"{PREFIX}:faq:pending:{resident_id}"

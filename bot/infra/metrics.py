@@ -25,6 +25,9 @@ COUNTERS = {
     "requests_classified": "resident messages classified",
     "notifications_sent": "notifications delivered",
     "notifications_failed": "notifications that could not be delivered",
+    "faq_answered": "questions answered from the knowledge base",
+    "faq_solved": "knowledge-base answers the resident marked 已解决",
+    "faq_to_human": "knowledge-base answers the resident sent on as a request (转人工办理)",
 }
 
 

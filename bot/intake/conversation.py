@@ -29,7 +29,9 @@ from nlp.smalltalk import SmallTalk, recognise
 from nlp.taxonomy import Taxonomy
 from nlp.urgency import Hazard
 
+from bot.faq.answers import Answers, FaqChoice, typed_choice
 from bot.infra import keys
+from bot.intake.faq import answer_question, waiting_answer
 from bot.intake.parts import DraftPart, draft_parts, emergency_of, open_parts
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
 from bot.tickets.alerts import Alert
@@ -93,8 +95,9 @@ class Intake:
     """The resident conversation's domain side."""
 
     def __init__(self, redis: Redis, models: ModelHolder, tickets: Tickets, grids: GridStore, taxonomy: Taxonomy,
-                 metrics: Metrics | None = None) -> None:
+                 metrics: Metrics | None = None, answers: Answers | None = None) -> None:
         self.redis = redis
+        self.answers = answers  # the FAQ knowledge base (None: every question is a request)
         self.metrics = metrics
         self.models = models
         self.tickets = tickets
@@ -111,6 +114,9 @@ class Intake:
         command = _COMMAND.match(text.strip())
         if command is not None:
             return IntakeReply(ReplyKind.COMMAND, command=command.group(1).lower())
+        choice = typed_choice(text) if self.answers is not None else None
+        if choice is not None and self.answers is not None and await self.answers.peek(resident) is not None:
+            return await self.faq_choice(resident, choice)
         small_talk = recognise(text)
         if small_talk is not None:
             return await self._small_talk(resident, small_talk)
@@ -127,8 +133,21 @@ class Intake:
         """A new request in words (and maybe a photo)."""
         return await self._submit(resident, valid_unicode(text), photo, request_id)
 
+    async def faq_choice(self, resident: str, choice: FaqChoice) -> IntakeReply:
+        """The resident's answer to a knowledge-base answer: 已解决 opens nothing, 转人工办理 goes on with
+        their words as a request (under the question's own request id: a doubled press opens one ticket)."""
+        pending = await self.answers.take(resident) if self.answers is not None else None
+        if pending is None:
+            return IntakeReply(ReplyKind.NOTHING_PENDING)
+        if self.metrics is not None:
+            self.metrics.count("faq_solved" if choice is FaqChoice.SOLVED else "faq_to_human")
+        if choice is FaqChoice.SOLVED:
+            return IntakeReply(ReplyKind.FAQ_SOLVED)
+        reply = await self._submit(resident, pending.text, None, pending.request_id, ask_faq=False)
+        return replace(reply, to_human=True)
+
     async def _submit(self, resident: str, text: str, photo: str | None, request_id: str | None,
-                      location: Location | None = None) -> IntakeReply:
+                      location: Location | None = None, ask_faq: bool = True) -> IntakeReply:
         """:meth:`submit`, with the text's place already looked up when ``location`` is given."""
         started = time.perf_counter()
         prediction: Prediction = await self.models.classify_together(text)
@@ -140,6 +159,13 @@ class Intake:
             services=list(prediction.urgency.services), hazards=list(prediction.urgency.hazards), photo=photo,
             request_id=request_id or f"draft:{uuid.uuid4().hex}",
         )
+        if ask_faq and self.answers is not None:
+            assert draft.request_id is not None
+            answered = await answer_question(self.answers, resident, text, prediction, draft.request_id, photo)
+            if answered is not None:
+                if self.metrics is not None:
+                    self.metrics.count("faq_answered")
+                return answered
         self._find_parts(draft, prediction)
         if prediction.confidence < CONFIDENT and not draft.urgent and not draft.parts:
             await self._save(resident, draft)
@@ -250,7 +276,7 @@ class Intake:
         can ask it again, e.g. a reloaded web page); None when nothing waits."""
         draft = await self._load(resident)
         if draft is None:
-            return None
+            return await waiting_answer(self.answers, resident) if self.answers is not None else None
         if draft.step == Step.CATEGORY:
             return replace(self._ask_category(draft), services=())  # the numbers were given when it was asked
         return IntakeReply(ReplyKind.ASK_LOCATION)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from nlp.faq import FaqEntry
 from nlp.smalltalk import SmallTalk
 from nlp.urgency import Hazard
 
@@ -35,6 +36,8 @@ class ReplyKind(StrEnum):
     SMALL_TALK = "small_talk"  # a greeting, thanks, a nod: answered, nothing opened
     COMMAND = "command"  # a bot command this reply does not handle
     EMPTY = "empty"  # nothing in words (only emoji or punctuation)
+    FAQ_ANSWER = "faq_answer"  # a question the knowledge base answers: 已解决 / 转人工办理?
+    FAQ_SOLVED = "faq_solved"  # the resident chose 已解决: nothing opened
 
     @property
     def asks(self) -> bool:
@@ -65,6 +68,8 @@ class IntakeReply:
     command: str | None = None  # the message was this bot command (without the slash), not handled here
     answered: bool = False  # the message answered the question about a waiting request
     parts: tuple[Ticket, ...] = ()  # a message holding several requests: the ticket of each (``ticket`` is the first)
+    faq: FaqEntry | None = None  # faq_answer: the entry that answers the resident's question
+    to_human: bool = False  # the resident chose 转人工办理: this reply is their question as a request
 
     @property
     def waiting(self) -> bool:

@@ -22,7 +22,10 @@ from redis.exceptions import RedisError
 
 from bot.texts import common as common_texts
 from bot.texts import refusals as refusal_texts
+from bot.texts import faq as faq_texts
 from bot.texts import residents as resident_texts
+from bot.faq.answers import FaqChoice
+from bot.channels.web.faq_replies import choice_label, faq_fields
 from bot.channels.web.inbox import InboxWakeups
 from bot.intake.conversation import Intake, has_words, says_nothing
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
@@ -83,12 +86,15 @@ def reply_json(reply: IntakeReply) -> dict[str, Any]:
     data: dict[str, Any] = {"ok": True, "kind": reply.kind}
     if reply.earlier is not None:
         data["notice"] = resident_texts.earlier_request_unplaced(reply.earlier.number)
+    if reply.to_human:
+        data["notice"] = "\n".join(filter(None, (faq_texts.to_human(), data.get("notice"))))
     if reply.services:
         data["emergency"] = emergency_json(reply)
     if reply.small_talk is not None:
         data["answer"] = resident_texts.small_talk(reply.small_talk, reply.ticket, reply.waiting)
     elif reply.kind is ReplyKind.COMMAND:
         data["answer"] = resident_texts.web_command(reply.command or "")
+    data.update(faq_fields(reply))
     if reply.kind is ReplyKind.ASK_CATEGORY:
         data["question"] = resident_texts.ask_category(name for _, name in reply.options)
         data["options"] = [{"code": code, "name": name} for code, name in reply.options] + [
@@ -223,6 +229,19 @@ async def post_category(request: web.Request) -> web.Response:
     if category is None:  # no button sends that: answered, not kept
         return web.json_response(reply_json(await intake.choose_category(request[RESIDENT], code)))
     return await _converse(request, category.name, lambda: intake.choose_category(request[RESIDENT], code))
+
+
+async def post_faq(request: web.Request) -> web.Response:
+    """已解决 or 转人工办理 under a knowledge-base answer (``choice``: solved | human); a choice with no
+    answer waiting is refused (409) and not kept in the conversation."""
+    try:
+        choice = FaqChoice(_text_field(await read_json_object(request), "choice"))
+    except ValueError:
+        return error(400, faq_texts.stale_choice())
+    intake, resident = request.app[INTAKE], request[RESIDENT]
+    if intake.answers is None or await intake.answers.peek(resident) is None:
+        return error(409, faq_texts.stale_choice())
+    return await _converse(request, choice_label(choice), lambda: intake.faq_choice(resident, choice))
 
 
 async def post_location(request: web.Request) -> web.Response:
@@ -405,6 +424,7 @@ def add_chat_routes(app: web.Application, intake: Intake, tickets: Tickets, phot
     app.router.add_post("/api/messages", post_message)
     app.router.add_post("/api/category", post_category)
     app.router.add_post("/api/location", post_location)
+    app.router.add_post("/api/faq", post_faq)
     app.router.add_post("/api/photo", post_photo)
     app.router.add_get("/api/tickets", my_tickets)
     app.router.add_get("/api/conversation", conversation)

@@ -16,14 +16,16 @@ import logging
 from bot.channels.wechat.memory import ResidentMemory
 from bot.channels.wechat.messages import CATEGORY_ITEM, CustomMessages, Outgoing, Text, parse_item
 from bot.channels.wechat.photos import WeChatPhotos
-from bot.channels.wechat.replies import category_choices, reply_messages
+from bot.channels.wechat.replies import FAQ_ITEM, category_choices, reply_messages
 from bot.channels.wechat.typed import Command, chosen_category, skips_location, typed_command, typed_stars
 from bot.channels.weixin.inbound import dedupe_id
+from bot.faq.answers import FaqChoice
 from bot.grids.coordinates import gcj02_to_wgs84
 from bot.photos.store import PhotoRefusal
 from bot.intake.conversation import Intake, Step
 from bot.intake.flood import FloodLimit
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
+from bot.texts import faq as faq_texts
 from bot.texts import refusals as refusal_texts
 from bot.texts import residents as resident_texts
 from bot.texts import wechat as wechat_texts
@@ -133,6 +135,8 @@ class ResidentConversation:
             return await self.category(resident, item.args[0], request_id)
         if item.kind == ButtonAction.RATE and len(item.args) == 2 and item.args[1].isdigit():
             return await self.rate(resident, item.args[0], int(item.args[1]))
+        if item.kind == FAQ_ITEM and len(item.args) == 1 and item.args[0] in tuple(FaqChoice):
+            return await self.faq(resident, FaqChoice(item.args[0]), request_id)
         return [Text(refusal_texts.stale_button())]
 
     async def category(self, resident: str, code: str, request_id: str) -> list[Outgoing]:
@@ -141,6 +145,13 @@ class ResidentConversation:
             return [Text(refusal_texts.stale_button())]
         noted: list[Outgoing] = [Text(resident_texts.category_noted(self.intake.taxonomy.name(code)))]
         return noted + await self._placed_if_known(resident, reply, request_id)
+
+    async def faq(self, resident: str, choice: FaqChoice, request_id: str) -> list[Outgoing]:
+        """已解决 or 转人工办理 tapped under a knowledge-base answer."""
+        reply = await self.intake.faq_choice(resident, choice)
+        if reply.kind is ReplyKind.NOTHING_PENDING:
+            return [Text(faq_texts.stale_choice())]
+        return await self._placed_if_known(resident, reply, request_id)
 
     async def rate(self, resident: str, number: str, stars: int) -> list[Outgoing]:
         outcome = await self.tickets.rate(number, resident, stars)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from bot.channels.wechat.messages import Menu, Outgoing, Text, category_item
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
+from bot.faq.answers import FaqChoice
 from bot.texts import common as common_texts
+from bot.texts import faq as faq_texts
 from bot.texts import residents as resident_texts
 from bot.texts import wechat as wechat_texts
 
@@ -22,9 +24,21 @@ def category_menu(reply: IntakeReply) -> Menu:
                 wechat_texts.category_menu_tail(len(choices)))
 
 
+FAQ_ITEM = "faq"  # a menu item under a knowledge-base answer: faq:solved, faq:human
+
+
+def faq_menu(reply: IntakeReply) -> Menu | None:
+    """The answer with its two choices, as a menu (None: ``reply`` carries no entry)."""
+    if reply.faq is None:
+        return None
+    return Menu(faq_texts.answer(reply.faq), ((f"{FAQ_ITEM}:{FaqChoice.SOLVED}", faq_texts.SOLVED),
+                                              (f"{FAQ_ITEM}:{FaqChoice.HUMAN}", faq_texts.TO_HUMAN)),
+                faq_texts.wechat_tail())
+
+
 def reply_messages(reply: IntakeReply, after_location: bool = False) -> list[Outgoing]:
     """What to tell the resident next (the ticket itself arrives from the outbox)."""
-    out: list[Outgoing] = []
+    out: list[Outgoing] = [Text(faq_texts.to_human())] if reply.to_human else []
     if reply.earlier is not None:  # the answer to "where?" was a new request
         after_location = False
         out.append(Text(resident_texts.earlier_request_unplaced(reply.earlier.number)))
@@ -57,4 +71,8 @@ def _question(reply: IntakeReply) -> Outgoing | None:
             return Text(wechat_texts.command_elsewhere(reply.command or ""))
         case ReplyKind.EMPTY:
             return Text(resident_texts.empty_text())
+        case ReplyKind.FAQ_ANSWER:
+            return faq_menu(reply)
+        case ReplyKind.FAQ_SOLVED:
+            return Text(faq_texts.solved())
     return None

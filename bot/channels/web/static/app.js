@@ -94,6 +94,8 @@
   function offer(reply) {                         // the buttons of the question that waits (also after a reload)
     if (reply.kind === "ask_category") {
       chips(reply.options.map((o) => [o.name, () => answer(o.name, "/api/category", { code: o.code })]));
+    } else if (reply.kind === "faq_answer") {   // 已解决 / 转人工办理 under an answer from the knowledge base
+      chips(reply.choices.map((c) => [c.name, () => answer(c.name, "/api/faq", { choice: c.choice })]));
     } else if (["ask_location", "location_not_found", "out_of_area"].includes(reply.kind)) {
       chips([[T.sendLocation, sendPosition], [T.skipLocation, () => answer(T.skipLocation, "/api/location", { skip: true })]]);
       input.placeholder = T.addressPlaceholder;

@@ -1,0 +1,1 @@
+"""The FAQ knowledge base: entries shared in Redis, and answering residents' questions from them."""
