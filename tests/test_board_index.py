@@ -140,7 +140,7 @@ async def test_the_scopes_own_views_agree_with_the_general_query(city: City) -> 
                                    (BoardFilter(statuses=OPEN_STATUSES), Sort.DEADLINE_LATEST)):
             assert _open_view(scope, board_filter, sort) is not None
             fast = await city.board.page(scope, board_filter, sort, 1, 50)
-            plan = city.board._plan(scope, board_filter, sort)
+            plan = await city.board._plan(scope, board_filter, sort)
             plan.count = 50
             general = await city.board._query.run(plan)
             assert [r.number for r in fast.rows] == general.numbers and fast.total == general.total

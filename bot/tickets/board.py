@@ -23,7 +23,7 @@ from bot.infra import decoded, keys
 from bot.infra.clock import Clock, SystemClock
 from bot.tickets.board_query import BoardQuery, QueryPlan, QueryResult
 from bot.tickets.record import NUMBER_PATTERN
-from bot.tickets.search_words import query_terms
+from bot.tickets.search_words import query_terms, words_holding
 from bot.tickets.states import OPEN_STATUSES, Status
 
 MAX_PER_PAGE = 200
@@ -99,6 +99,8 @@ class Board:
         self.taxonomy = taxonomy
         self.clock = clock or SystemClock()
         self._query = BoardQuery(redis)
+        self._vocabulary_words: frozenset[str] = frozenset()
+        self._vocabulary_size = 0
 
     async def page(self, scope: Scope, board_filter: BoardFilter, sort: Sort = Sort.NEWEST, page: int = 1,
                    per_page: int = 50) -> BoardPage:
@@ -107,7 +109,7 @@ class Board:
         offset = (max(page, 1) - 1) * per_page
         if (view := _open_view(scope, board_filter, sort)) is not None:
             return await self._open_page(view, sort, offset, per_page)
-        plan = self._plan(scope, board_filter, sort)
+        plan = await self._plan(scope, board_filter, sort)
         plan.offset, plan.count = offset, per_page
         result = await self._query.run(plan)
         return BoardPage(await self._rows(result.numbers), result.total, dict(zip(Status, result.counts)),
@@ -115,7 +117,7 @@ class Board:
 
     async def rows(self, scope: Scope, board_filter: BoardFilter, sort: Sort = Sort.NEWEST) -> AsyncGenerator[BoardRow, None]:
         """Every matching row, in order, read in batches from a snapshot of the result (the export)."""
-        plan = self._plan(scope, board_filter, sort)
+        plan = await self._plan(scope, board_filter, sort)
         plan.keep = SNAPSHOT_SECONDS
         result: QueryResult = await self._query.run(plan)
         assert result.snapshot is not None
@@ -145,7 +147,7 @@ class Board:
         counts = {status: int(counted.get(str(status), 0)) for status in Status}
         return BoardPage(await self._rows(decoded.text_list(numbers)), int(total), counts, int(overdue_count))
 
-    def _plan(self, scope: Scope, board_filter: BoardFilter, sort: Sort) -> QueryPlan:
+    async def _plan(self, scope: Scope, board_filter: BoardFilter, sort: Sort) -> QueryPlan:
         """The query for ``board_filter`` within ``scope`` (the scope's index is always one of the filters)."""
         now = self.clock.now()
         by_deadline = sort in (Sort.DEADLINE, Sort.DEADLINE_LATEST)
@@ -163,12 +165,22 @@ class Board:
             plan.ranges.append((keys.open_by_deadline(), None, now))
         plan.only, words, chars = _search(f.text)
         plan.filters += [keys.by_word(word) for word in sorted(words)]
-        plan.chars = sorted(chars)
+        if chars:
+            vocabulary = await self._vocabulary()
+            plan.unions = [[keys.by_word(entry) for entry in words_holding(char, vocabulary)] for char in sorted(chars)]
         plan.count_states = [keys.by_status(status) for status in Status]
         plan.select_open = f.statuses == OPEN_STATUSES
         plan.selecting = bool(f.statuses) and f.statuses != frozenset(Status) and not plan.select_open
         plan.selected = [plan.selecting and status in f.statuses for status in Status]
         return plan
+
+    async def _vocabulary(self) -> frozenset[str]:
+        """The search vocabulary, read again only when it grew (it only grows, but for a reindex)."""
+        size = int(await self.redis.scard(keys.search_vocabulary()))
+        if size != self._vocabulary_size:
+            self._vocabulary_words = frozenset(decoded.text_set(await self.redis.smembers(keys.search_vocabulary())))
+            self._vocabulary_size = size
+        return self._vocabulary_words
 
     async def _rows(self, numbers: Sequence[str]) -> list[BoardRow]:
         """The rows of ``numbers`` (a ticket deleted in between is left out), with workers' names."""

@@ -3,7 +3,8 @@
 Beside the store's own indexes (all tickets and each grid's by creation time, a set per state), the
 board keeps: a set per category, a sorted set per community and per town (by creation time: a scope's
 tickets, newest first, without reading the others), the urgent set, every ticket by deadline, the open
-ones by deadline (overdue = scored below now) and a set per search word. :func:`board_index_changes`
+ones by deadline (overdue = scored below now), a set per search word (and loose character) and the
+vocabulary of search words (bot/tickets/search_words.py). :func:`board_index_changes`
 adds to a :class:`~bot.tickets.store.Change` exactly the difference between two versions of a ticket,
 so every step (open, dispatch, accept, return, resolve, close, cancel, recategorise, place) keeps them
 right. Each scope (the city, a town, a community) also has its open tickets by creation time and by
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.infra import keys
 from bot.tickets.record import Ticket
-from bot.tickets.search_words import words_of
+from bot.tickets.search_words import vocabulary_of, words_of
 
 if TYPE_CHECKING:
     from bot.tickets.store import Change
@@ -80,6 +81,8 @@ def board_index_changes(change: Change, before: Ticket | None, after: Ticket) ->
             change.add("SREM", keys.by_word(word), number)
         for word in sorted(new_words - old_words):
             change.add("SADD", keys.by_word(word), number)
+        if added := vocabulary_of(new_words - old_words):
+            change.add("SADD", keys.search_vocabulary(), *added)
 
 
 def index_ticket(change: Change, ticket: Ticket) -> None:
@@ -101,5 +104,8 @@ def _plain_entries(change: Change, ticket: Ticket) -> None:
     if ticket.urgent:
         change.add("SADD", keys.urgent_tickets(), number)
     change.add("ZADD", keys.by_deadline(), ticket.deadline_at, number)
-    for word in sorted(words_of(ticket.text)):
+    entries = words_of(ticket.text)
+    for word in sorted(entries):
         change.add("SADD", keys.by_word(word), number)
+    if words := vocabulary_of(entries):
+        change.add("SADD", keys.search_vocabulary(), *words)

@@ -6,8 +6,8 @@ ranges (dates, overdue) are first copied out with ZRANGESTORE. Redis intersects 
 smallest input, so a narrow filter (a word, a community, the overdue tickets) is cheap even with
 100k tickets. Counts per state are taken before the state filter (the board's tabs), and all of it
 runs atomically, so the counts, the total and the page agree. Single characters searched for are
-checked in the texts of the tickets the other conditions leave (the tickets' hashes are read by a key
-built inside the script, which Redis Cluster would not allow; see README, Operations).
+found through the union of the index entries that hold them (bot/tickets/search_words.py): no query
+reads a ticket's text, and each command's work is bounded by the sizes of the sets it names.
 """
 
 from __future__ import annotations
@@ -35,6 +35,17 @@ local base, whole = sort, true  -- whole: base is every ticket (no condition yet
 local filters = {}
 for _, i in ipairs(plan.filters) do filters[#filters + 1] = KEYS[i] end
 if plan.only ~= '' then redis.call('ZADD', S.only, 0, plan.only); filters[#filters + 1] = S.only end
+-- a searched character: the union of the sets of the index entries holding it, a few hundred keys a call
+for n, union in ipairs(plan.unions) do
+  local dest = S['union' .. n]
+  for first = 1, #union, 500 do
+    local args = {dest, 1}
+    args[#args + 1] = dest
+    for i = first, math.min(first + 499, #union) do args[#args + 1] = KEYS[union[i]]; args[2] = args[2] + 1 end
+    redis.call('ZUNIONSTORE', unpack(args))
+  end
+  filters[#filters + 1] = dest
+end
 if #filters > 0 then
   local args = {S.base, 1 + #filters, sort}
   for _, k in ipairs(filters) do args[#args + 1] = k end
@@ -58,15 +69,6 @@ for _, r in ipairs(plan.ranges) do
     weighted(S.base, S.tmp, base, 0, 1)
   end
   base, whole = S.base, false
-end
-if #plan.chars > 0 then
-  if whole then redis.call('ZUNIONSTORE', S.base, 1, sort); base, whole = S.base, false end
-  for _, number in ipairs(redis.call('ZRANGE', base, 0, -1)) do
-    local text = redis.call('HGET', plan.ticket_prefix .. number, 'text') or ''
-    for _, c in ipairs(plan.chars) do
-      if not string.find(text, c, 1, true) then redis.call('ZREM', base, number); break end
-    end
-  end
 end
 local open = KEYS[plan.open]
 local overdue
@@ -114,7 +116,7 @@ class QueryPlan:
     filters: list[str] = field(default_factory=list)
     ranges: list[tuple[str, float | None, float | None]] = field(default_factory=list)  # key, from, before
     only: str = ""  # one ticket number (a search for a number)
-    chars: list[str] = field(default_factory=list)  # characters the ticket's text must hold
+    unions: list[list[str]] = field(default_factory=list)  # per searched character: the sets holding it
     count_states: list[str] = field(default_factory=list)  # state set keys to count
     selected: list[bool] = field(default_factory=list)  # per counted state: is it in the result
     selecting: bool = False  # False: every state is in the result
@@ -134,11 +136,12 @@ class QueryPlan:
                 names.append(key)
             return names.index(key) + 1
 
-        scratch = {part: at(keys.board_scratch(self.query_id, part)) for part in SCRATCH_PARTS}
+        parts = [*SCRATCH_PARTS, *[f"union{n}" for n in range(1, len(self.unions) + 1)]]
+        scratch = {part: at(keys.board_scratch(self.query_id, part)) for part in parts}
         ranges = [[at(key), _score(low, "-inf"), _score(high, "+inf")] for key, low, high in self.ranges]
         plan: dict[str, Any] = {
             "sort": at(self.sort_key), "rev": self.rev, "filters": [at(k) for k in self.filters], "ranges": ranges,
-            "only": self.only, "chars": self.chars, "ticket_prefix": keys.ticket(""),
+            "only": self.only, "unions": [[at(k) for k in union] for union in self.unions],
             "states": [at(k) for k in self.count_states], "selected": self.selected, "selecting": self.selecting,
             "select_open": self.select_open,
             "open": at(keys.open_by_deadline()), "now": repr(self.now), "offset": self.offset, "count": self.count,
