@@ -22,6 +22,7 @@ from bot.accounts.scope import Role, Scope
 from bot.infra import decoded, keys
 from bot.infra.clock import Clock, SystemClock
 from bot.tickets.board_query import BoardQuery, QueryPlan, QueryResult
+from bot.tickets.board_rows import SnapshotRows
 from bot.tickets.record import NUMBER_PATTERN
 from bot.tickets.search_words import query_terms, words_holding
 from bot.tickets.states import OPEN_STATUSES, Status
@@ -99,6 +100,7 @@ class Board:
         self.taxonomy = taxonomy
         self.clock = clock or SystemClock()
         self._query = BoardQuery(redis)
+        self._slices = SnapshotRows(redis)
         self._vocabulary_words: frozenset[str] = frozenset()
         self._vocabulary_size = 0
 
@@ -121,13 +123,15 @@ class Board:
         plan.keep = SNAPSHOT_SECONDS
         result: QueryResult = await self._query.run(plan)
         assert result.snapshot is not None
+        names: dict[str, str] = {}  # the workers' names, read once an export
         try:
             for start in range(0, result.total, EXPORT_BATCH):
-                end = start + EXPORT_BATCH - 1
-                raw = await (self.redis.zrevrange(result.snapshot, start, end) if plan.rev
-                             else self.redis.zrange(result.snapshot, start, end))
-                for row in await self._rows(decoded.text_list(raw)):
-                    yield row
+                found = await self._slices.slice(result.snapshot, start, start + EXPORT_BATCH - 1, plan.rev, ROW_FIELDS)
+                workers = {r["worker"] for r in found if r["worker"]} - names.keys()
+                names.update(await self._worker_names(workers))
+                now = self.clock.now()
+                for raw in found:
+                    yield self._row(raw, names, now)
         finally:
             await self.redis.delete(result.snapshot)
 
