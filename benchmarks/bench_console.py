@@ -50,7 +50,7 @@ from bot.infra.clock import ManualClock  # noqa: E402
 from bot.infra.embedded_redis import EmbeddedRedis  # noqa: E402
 from bot.tickets.board import Board, BoardFilter, Sort  # noqa: E402
 from bot.tickets.reindex import reindex  # noqa: E402
-from bot.tickets.stats import figures  # noqa: E402
+from bot.tickets.daily_read import counted_figures  # noqa: E402
 from bot.people.routing import Coverage  # noqa: E402
 from bot.infra.clock import LOCAL_TIME  # noqa: E402
 from bot.tickets.record import AuditEntry, Ticket, format_number  # noqa: E402
@@ -248,7 +248,8 @@ async def one_export(http: aiohttp.ClientSession, url: str) -> dict[str, Any]:
 
 
 async def stats_figures(domain: Domain, clock: ManualClock, repeat: int) -> dict[str, Any]:
-    """The console's statistics of the last 30 days (the page's default range) per scope."""
+    """The console's statistics of the last 30 days (the page's default range) per scope, as the page
+    reads them (the daily counters)."""
     grid_map = await domain.grids.current()
     assert grid_map is not None
     town, community = grid_map.grids[0].town, grid_map.grids[0].community
@@ -261,7 +262,7 @@ async def stats_figures(domain: Domain, clock: ManualClock, repeat: int) -> dict
         coverage = Coverage(scope, places_unplaced=False)
 
         def call(coverage: Coverage = coverage) -> Any:
-            return figures(domain.store, coverage.covers, first, last, now)
+            return counted_figures(domain.redis, coverage.covers, first, last, now)
 
         out[name] = {**await timed(call, max(3, repeat // 4)), "total": (await call()).total}
     return out

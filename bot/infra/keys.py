@@ -404,6 +404,17 @@ def scope_open(scope_id: str, by: str) -> str:
     return f"{PREFIX}:idx:scope:{scope_id}:open-{by}"
 
 
+def scope_state_open(scope_id: str, state: str) -> str:
+    """One scope's open tickets of one (open) state by deadline: the overdue filter's page and counts."""
+    return f"{PREFIX}:idx:scope:{scope_id}:open-{state}"
+
+
+def by_state_code() -> str:
+    """Every ticket scored by its state's place in the list of states (a sorted set): a filtered
+    query counts its tickets per state with one intersection."""
+    return f"{PREFIX}:idx:state-code"
+
+
 def scope_counts(scope_id: str) -> str:
     """How many tickets of one scope are in each state (a hash: state → count)."""
     return f"{PREFIX}:idx:scope:{scope_id}:counts"

@@ -23,6 +23,7 @@ from bot.infra import decoded, keys
 from bot.infra.clock import Clock, SystemClock
 from bot.tickets.board_query import BoardQuery, QueryPlan, QueryResult
 from bot.tickets.board_rows import SnapshotRows
+from bot.tickets.board_views import ScopeViews
 from bot.tickets.record import NUMBER_PATTERN
 from bot.tickets.search_words import query_terms, words_holding
 from bot.tickets.states import OPEN_STATUSES, Status
@@ -101,6 +102,7 @@ class Board:
         self.clock = clock or SystemClock()
         self._query = BoardQuery(redis)
         self._slices = SnapshotRows(redis)
+        self._views = ScopeViews(redis)
         self._vocabulary_words: frozenset[str] = frozenset()
         self._vocabulary_size = 0
 
@@ -109,8 +111,8 @@ class Board:
         """Page ``page`` (from 1) of the tickets ``scope`` sees that match ``board_filter``."""
         per_page = max(1, min(per_page, MAX_PER_PAGE))
         offset = (max(page, 1) - 1) * per_page
-        if (view := _open_view(scope, board_filter, sort)) is not None:
-            return await self._open_page(view, sort, offset, per_page)
+        if (view := await self._views.page(scope, board_filter, sort, offset, per_page, self.clock.now())) is not None:
+            return BoardPage(await self._rows(view.numbers), view.total, view.counts, view.overdue)
         plan = await self._plan(scope, board_filter, sort)
         plan.offset, plan.count = offset, per_page
         result = await self._query.run(plan)
@@ -134,22 +136,6 @@ class Board:
                     yield self._row(raw, names, now)
         finally:
             await self.redis.delete(result.snapshot)
-
-    async def _open_page(self, scope_id: str, sort: Sort, offset: int, count: int) -> BoardPage:
-        """The board's default view (a scope's open tickets): a page read from the scope's own views and
-        counters, whatever the number of tickets."""
-        now, rev = self.clock.now(), sort in (Sort.NEWEST, Sort.DEADLINE_LATEST)
-        by_deadline = keys.scope_open(scope_id, "deadline")
-        view = by_deadline if sort in (Sort.DEADLINE, Sort.DEADLINE_LATEST) else keys.scope_open(scope_id, "created")
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hgetall(keys.scope_counts(scope_id))
-            pipe.zcount(by_deadline, "-inf", f"({now!r}")
-            pipe.zcard(view)
-            pipe.zrevrange(view, offset, offset + count - 1) if rev else pipe.zrange(view, offset, offset + count - 1)
-            raw_counts, overdue_count, total, numbers = await pipe.execute()
-        counted = decoded.text_hash(raw_counts)
-        counts = {status: int(counted.get(str(status), 0)) for status in Status}
-        return BoardPage(await self._rows(decoded.text_list(numbers)), int(total), counts, int(overdue_count))
 
     async def _plan(self, scope: Scope, board_filter: BoardFilter, sort: Sort) -> QueryPlan:
         """The query for ``board_filter`` within ``scope`` (the scope's index is always one of the filters)."""
@@ -220,20 +206,6 @@ class Board:
                 pipe.hget(keys.worker(worker), "name")
             names = await pipe.execute()
         return {w: n for w, n in zip(ordered, decoded.optional_texts(names)) if n}
-
-
-def _open_view(scope: Scope, f: BoardFilter, sort: Sort) -> str | None:
-    """The scope id whose own views answer ``f`` (the open tickets, no other condition), else None."""
-    if f.category or f.grid_id or f.community or f.town or f.urgent or f.text.strip() \
-            or f.created_from is not None or f.created_to is not None:
-        return None
-    if f.statuses != OPEN_STATUSES or f.overdue:
-        return None
-    if scope.everything:
-        return "all"
-    if scope.role is Role.TOWN:
-        return f"town:{scope.town}"
-    return f"community:{scope.town}:{scope.community}" if scope.town else None
 
 
 def _scope_keys(scope: Scope) -> list[str]:

@@ -8,7 +8,10 @@ vocabulary of search words (bot/tickets/search_words.py). :func:`board_index_cha
 adds to a :class:`~bot.tickets.store.Change` exactly the difference between two versions of a ticket,
 so every step (open, dispatch, accept, return, resolve, close, cancel, recategorise, place) keeps them
 right. Each scope (the city, a town, a community) also has its open tickets by creation time and by
-deadline and a counter per state, so the board's default view of any scope reads a page, not a set; :func:`index_ticket` writes a ticket's entries from nothing (``gridbot tickets reindex``).
+deadline, those of each open state by deadline (the overdue filter) and a counter per state, so the
+board's default and overdue views of any scope read a page, not a set; and every ticket is scored by
+its state's code, so a filtered query counts its tickets per state with one intersection.
+:func:`index_ticket` writes a ticket's entries from nothing (``gridbot tickets reindex``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from bot.infra import keys
 from bot.tickets.record import Ticket
+from bot.tickets.states import Status
 from bot.tickets.search_words import vocabulary_of, words_of
 
 if TYPE_CHECKING:
@@ -38,6 +42,7 @@ def _scope_entries(ticket: Ticket | None) -> tuple[dict[str, float], set[tuple[s
         for scope in scopes:
             views[keys.scope_open(scope, "created")] = ticket.created_at
             views[keys.scope_open(scope, "deadline")] = ticket.deadline_at
+            views[keys.scope_state_open(scope, ticket.status)] = ticket.deadline_at
     return views, {(keys.scope_counts(scope), str(ticket.status)) for scope in scopes}
 
 
@@ -54,9 +59,16 @@ def _scope_changes(change: Change, before: Ticket | None, after: Ticket) -> None
         change.add("HINCRBY", key, state, 1)
 
 
+def state_code(status: Status) -> int:
+    """A state's score in keys.by_state_code(): its place in the list of states."""
+    return list(Status).index(status)
+
+
 def board_index_changes(change: Change, before: Ticket | None, after: Ticket) -> None:
     """Add to ``change`` what keeps the board's indexes in step from ``before`` (None: new) to ``after``."""
     _scope_changes(change, before, after)
+    if before is None or before.status != after.status:
+        change.add("ZADD", keys.by_state_code(), state_code(after.status), after.number)
     if before is None:
         _plain_entries(change, after)
         return
@@ -90,6 +102,7 @@ def index_ticket(change: Change, ticket: Ticket) -> None:
     but for the scopes' state counters (see :func:`bot.tickets.reindex.reindex`)."""
     for key, score in sorted(_scope_entries(ticket)[0].items()):
         change.add("ZADD", key, score, ticket.number)
+    change.add("ZADD", keys.by_state_code(), state_code(ticket.status), ticket.number)
     _plain_entries(change, ticket)
 
 

@@ -74,19 +74,23 @@ local open = KEYS[plan.open]
 local overdue
 if whole then overdue = redis.call('ZCOUNT', open, '-inf', '(' .. plan.now)
 else weighted(S.tmp, base, open, 0, 1); overdue = redis.call('ZCOUNT', S.tmp, '-inf', '(' .. plan.now) end
--- counts per state; the selected states' tickets gathered on the way (with the sort's scores)
-local counts, final, parts = {}, base, 0
+-- counts per state: the base's tickets scored by their state's code (one intersection), counted by
+-- code; the selected states' tickets taken out by code, then given back the sort's scores
+local counts, final, coded = {}, base, KEYS[plan.codes]
+if not whole then weighted(S.coded, base, coded, 0, 1); coded = S.coded end
 for n, i in ipairs(plan.states) do
-  local selected = plan.selected[n]
-  if whole and not selected then counts[n] = redis.call('SCARD', KEYS[i])
-  else
-    counts[n] = weighted(S.tmp, base, KEYS[i], 1, 0)
-    if selected and counts[n] > 0 then
-      if parts == 0 then redis.call('RENAME', S.tmp, S.final)
-      else redis.call('ZUNIONSTORE', S.final, 2, S.final, S.tmp) end
-      parts = parts + 1
+  if whole then counts[n] = redis.call('SCARD', KEYS[i])
+  else counts[n] = redis.call('ZCOUNT', coded, n - 1, n - 1) end
+end
+if plan.selecting then
+  redis.call('DEL', S.tmp)
+  for n = 1, #plan.states do
+    if plan.selected[n] and counts[n] > 0 then
+      redis.call('ZRANGESTORE', S.part, coded, n - 1, n - 1, 'BYSCORE')
+      redis.call('ZUNIONSTORE', S.tmp, 2, S.tmp, S.part)
     end
   end
+  weighted(S.final, base, S.tmp, 1, 0)
 end
 if plan.select_open then weighted(S.final, base, open, 1, 0) end
 if plan.selecting or plan.select_open then final = S.final end
@@ -104,7 +108,7 @@ if plan.keep > 0 then redis.call('EXPIRE', final, plan.keep) end
 return {counts, overdue, total, page}
 """
 
-SCRATCH_PARTS = ("base", "tmp", "final", "only")
+SCRATCH_PARTS = ("base", "tmp", "final", "only", "coded", "part")
 
 
 @dataclass
@@ -142,7 +146,7 @@ class QueryPlan:
         plan: dict[str, Any] = {
             "sort": at(self.sort_key), "rev": self.rev, "filters": [at(k) for k in self.filters], "ranges": ranges,
             "only": self.only, "unions": [[at(k) for k in union] for union in self.unions],
-            "states": [at(k) for k in self.count_states], "selected": self.selected, "selecting": self.selecting,
+            "states": [at(k) for k in self.count_states], "codes": at(keys.by_state_code()), "selected": self.selected, "selecting": self.selecting,
             "select_open": self.select_open,
             "open": at(keys.open_by_deadline()), "now": repr(self.now), "offset": self.offset, "count": self.count,
             "keep": self.keep, "scratch": scratch,

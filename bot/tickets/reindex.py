@@ -20,7 +20,8 @@ from bot.tickets.states import Status
 from bot.tickets.store import Change, TicketStore
 
 BATCH = 500
-FIXED_KEYS = (keys.urgent_tickets(), keys.by_deadline(), keys.open_by_deadline(), keys.search_vocabulary())
+FIXED_KEYS = (keys.urgent_tickets(), keys.by_deadline(), keys.open_by_deadline(), keys.search_vocabulary(),
+              keys.by_state_code())
 
 # A scope's state counters recounted from the state sets, atomically (so commits that ran during the
 # rebuild are counted once). KEYS: the counters hash, a scratch key, the six state sets, then the scope's
