@@ -301,15 +301,16 @@ async def main(count: int, repeat: int, parts: set[str]) -> dict[str, Any]:
             domain = await build_domain(redis, Settings(_env_file=None, training_dir=ROOT / "training_data",
                                                         admin_ids=[]), clock)
             results: dict[str, Any] = {"load_before": os.getloadavg()[0], "seed": await seed(domain, clock, count)}
+            print(f"seeded: {results['seed']}", file=sys.stderr)
             board = Board(redis, domain.taxonomy, clock)
-            if "board" in parts:
-                results["board"] = await board_figures(board, domain, clock, repeat)
-            if "stats" in parts:
-                results["stats_month"] = await stats_figures(domain, clock, repeat)
-            if "export" in parts:
-                results["export"] = await export_figures(board, clock, count)
-            if "indexes" in parts:
-                results["indexes"] = await index_figures(domain)
+            for part, name, measure in (
+                    ("board", "board", lambda: board_figures(board, domain, clock, repeat)),
+                    ("stats", "stats_month", lambda: stats_figures(domain, clock, repeat)),
+                    ("export", "export", lambda: export_figures(board, clock, count)),
+                    ("indexes", "indexes", lambda: index_figures(domain))):
+                if part in parts:
+                    results[name] = await measure()
+                    print(f"{name}: {json.dumps(results[name], ensure_ascii=False)}", file=sys.stderr)
             results["load_after"] = os.getloadavg()[0]
             return results
         finally:

@@ -3,12 +3,14 @@
 Each ticket counts, on the local day it was opened, in three hashes: the city's (``all``), its town's
 (``town:T``) and its place's (``place:T:C``: one town and community, ``place::`` for unplaced tickets).
 Its part of each hash (:func:`contribution`) depends only on the ticket's fields: one request, its state,
-category, grid and rating, and, once handled (resolved or closed), whether by its deadline and how
-long it took, per community and per category. :func:`daily_changes` adds to a commit the difference
-between two versions of a ticket, so the counters always equal a count over the tickets themselves
-(:func:`bot.tickets.stats.figures_by_ticket`). What depends on the time of reading (an open ticket
-past its deadline is due but not handled) is read from the scopes' open-by-deadline views
-(bot/tickets/daily_read.py). Every place seen is kept in one set, every grid's name in one hash.
+category, grid and rating; per community and per category, whether it is open, and once handled
+(resolved or closed) whether by its deadline and how long it took. :func:`daily_changes` adds to a
+commit the difference between two versions of a ticket, so the counters always equal a count over the
+tickets themselves (:func:`bot.tickets.stats.figures_by_ticket`). What depends on the time of reading
+(an open ticket is due once past its deadline) is the open count less the open tickets whose deadline
+is still ahead, read from the scopes' open-by-deadline views (bot/tickets/daily_read.py): those are
+the recent ones, however long the backlog. Every place seen is kept in one set, every grid's name in
+one hash.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ def contribution(ticket: Ticket) -> Counter[str]:
     out = Counter({"n": 1, f"s:{ticket.status}": 1, f"c:{ticket.category}": 1, f"g:{ticket.grid_id or ''}": 1})
     if ticket.rating:
         out[f"r:{ticket.rating}"] += 1
+    if ticket.is_open:  # due once past its deadline: the reader takes away those not past it yet
+        for group in (f"{COMMUNITY}:{ticket.community or ''}", f"{CATEGORY}:{ticket.category}"):
+            out[f"{group}:open"] += 1
     if ticket.handled_at is not None and ticket.status in HANDLED:
         on_time = int(ticket.handled_at <= ticket.deadline_at)
         millis = round(max(0.0, ticket.handled_at - ticket.created_at) * 1000)

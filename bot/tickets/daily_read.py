@@ -1,7 +1,8 @@
 """The console's statistics read from the daily counters (bot/tickets/daily.py): a month is one hash per
-day of the narrowest scope that holds what the account may see, plus the open tickets now past their
-deadline, read from that scope's open-by-deadline view. Equal to counting the tickets one by one
-(:func:`bot.tickets.stats.figures_by_ticket`), at a cost that does not grow with the tickets."""
+day of the narrowest scope that holds what the account may see, less the open tickets whose deadline
+is still ahead (not due yet), read from that scope's open-by-deadline view. Equal to counting the
+tickets one by one (:func:`bot.tickets.stats.figures_by_ticket`), at a cost that grows with the days
+and the tickets still within their deadline, not with all the tickets."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ from bot.infra import decoded, keys
 from bot.tickets.daily import CATEGORY, COMMUNITY, counter_scopes
 from bot.tickets.stats import Figures, Handling, Sees, local_day_start
 
-# The open tickets of one view whose deadline lies in [ARGV[2], ARGV[3]) and that were opened in
-# [ARGV[4], ARGV[5]), a slice by rank (ARGV[6], ARGV[7]): created, community, town, category per ticket
-# (fields split by \x1f, tickets by \x1e). KEYS[1]: the view. ARGV[1]: the ticket key's head.
+# The open tickets of one view whose deadline is ARGV[2] or later and that were opened in [ARGV[4],
+# ARGV[5]), a slice by rank (ARGV[6], ARGV[7]): created, community, town, category per ticket (fields
+# split by \x1f, tickets by \x1e). KEYS[1]: the view. ARGV[1]: the ticket key's head; ARGV[3] unused.
 # (Ticket keys derived inside the script, which Redis Cluster would not allow; see README.)
-_OVERDUE_LUA = """
-local numbers = redis.call('ZRANGE', KEYS[1], ARGV[2], '(' .. ARGV[3], 'BYSCORE', 'LIMIT', ARGV[6], ARGV[7])
+_NOT_DUE_LUA = """
+local numbers = redis.call('ZRANGE', KEYS[1], ARGV[2], '+inf', 'BYSCORE', 'LIMIT', ARGV[6], ARGV[7])
 local rows = {}
 for _, number in ipairs(numbers) do
   local v = redis.call('HMGET', ARGV[1] .. number, 'created_at', 'community', 'town', 'category')
@@ -74,10 +75,13 @@ async def counted_figures(redis: Redis, sees: Sees, first: date, last: date, now
     grid_names = decoded.text_hash(names)
     out.grid_names = {grid: grid_names[grid] for grid in out.by_grid if grid and grid in grid_names}
     start, end = local_day_start(first), local_day_start(last + timedelta(days=1))
-    for community, town, category in await _overdue_open(redis, view, start, end, now):
+    for community, town, category in await _not_due_open(redis, view, start, end, now):
         if sees(community or None, town or None):
-            out.by_community.setdefault(community, Handling()).due += 1
-            out.handling_by_category.setdefault(category, Handling()).due += 1
+            out.by_community.setdefault(community, Handling()).due -= 1
+            out.handling_by_category.setdefault(category, Handling()).due -= 1
+    for groups in (out.by_community, out.handling_by_category):
+        for name in [name for name, handling in groups.items() if not handling.due]:
+            del groups[name]  # open, none past the deadline, none handled: no on-time figure
     return out
 
 
@@ -102,25 +106,26 @@ def _add_day(out: Figures, day: str, counted: Counter[str]) -> None:
             if part == "h":
                 handling.handled += value
                 handling.due += value
+            elif part == "open":
+                handling.due += value
             elif part == "o":
                 handling.on_time += value
             elif part == "ms":
                 handling.seconds += value / 1000
 
 
-async def _overdue_open(redis: Redis, view: str, start: float, end: float, now: float) -> list[tuple[str, str, str]]:
-    """(community, town, category) of the open tickets of ``view`` opened in [start, end) and past their
-    deadline at ``now``. A deadline is set at opening or later, so only deadlines from ``start`` on are read."""
-    script, head = redis.register_script(_OVERDUE_LUA), keys.ticket_affixes()[0]
+async def _not_due_open(redis: Redis, view: str, start: float, end: float, now: float) -> list[tuple[str, str, str]]:
+    """(community, town, category) of the open tickets of ``view`` opened in [start, end) whose deadline
+    is ``now`` or later (not due yet)."""
+    script, head = redis.register_script(_NOT_DUE_LUA), keys.ticket_affixes()[0]
     found: list[tuple[str, str, str]] = []
     offset = 0
-    while start < now:
+    while True:
         read, rows = await script(keys=[keys.scope_open(view, "deadline")],
-                                  args=[head, repr(start), repr(now), repr(start), repr(end), offset, _SLICE])
+                                  args=[head, repr(now), "", repr(start), repr(end), offset, _SLICE])
         for row in str(rows).split("\x1e") if rows else ():
             _, community, town, category = row.split("\x1f")
             found.append((community, town, category))
         if int(read) < _SLICE:
-            break
+            return found
         offset += _SLICE
-    return found

@@ -41,8 +41,9 @@ return 1
 
 async def rebuild_counters(store: TicketStore) -> int:
     """Drop and rebuild the daily counters; returns how many days were counted."""
-    async for key in store.redis.scan_iter(match=keys.STATS_DAY_PATTERN, count=1000):
-        await store.redis.unlink(key)
+    found = [key async for key in store.redis.scan_iter(match=keys.STATS_DAY_PATTERN, count=1000)]
+    for start in range(0, len(found), 500):
+        await store.redis.unlink(*found[start:start + 500])
     oldest = decoded.scored(await store.redis.zrange(keys.all_tickets(), 0, 0, withscores=True))
     newest = decoded.scored(await store.redis.zrange(keys.all_tickets(), -1, -1, withscores=True))
     if not oldest or not newest:

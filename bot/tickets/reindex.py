@@ -11,6 +11,8 @@ are recounted last, each in one atomic step. Running it twice is harmless.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fnmatch import fnmatchcase
+from os.path import commonprefix
 
 from bot.infra import decoded, keys
 from bot.tickets.board_index import index_ticket, scope_ids
@@ -75,10 +77,17 @@ async def _count_scopes(store: TicketStore, places: set[tuple[str | None, str | 
 
 
 async def _drop_board_indexes(store: TicketStore) -> None:
-    await store.redis.delete(*FIXED_KEYS)
-    for pattern in keys.BOARD_INDEX_PATTERNS:
-        async for key in store.redis.scan_iter(match=pattern, count=1000):
-            await store.redis.unlink(key)
+    """Unlink the board's keys (freed in the background): one scan of the index keys for all patterns."""
+    await store.redis.unlink(*FIXED_KEYS)
+    found: list[str] = []
+    async for key in store.redis.scan_iter(match=commonprefix(keys.BOARD_INDEX_PATTERNS) + "*", count=1000):
+        if any(fnmatchcase(key, pattern) for pattern in keys.BOARD_INDEX_PATTERNS):
+            found.append(key)
+        if len(found) >= BATCH:
+            await store.redis.unlink(*found)
+            found = []
+    if found:
+        await store.redis.unlink(*found)
 
 
 async def _index_batch(store: TicketStore, numbers: Sequence[str], places: set[tuple[str | None, str | None]]) -> int:

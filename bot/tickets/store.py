@@ -53,11 +53,14 @@ class Change:
 
     keys: list[str] = field(default_factory=list)
     ops: list[list[Any]] = field(default_factory=list)
+    _at: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # key → its KEYS index
 
     def key_index(self, key: str) -> int:
-        if key not in self.keys:
-            self.keys.append(key)
-        return self.keys.index(key) + 1
+        if (at := self._at.get(key)) is None:
+            if key not in self.keys:  # keys given to the constructor are found here once
+                self.keys.append(key)
+            at = self._at[key] = self.keys.index(key) + 1
+        return at
 
     def add(self, command: str, key: str, *args: Any) -> None:
         self.ops.append([command, self.key_index(key), *[str(a) for a in args]])
