@@ -141,17 +141,32 @@ def _life(number: str, category: str, text: str, urgent: bool, grid: Any, worker
     return ticket, entries
 
 
-async def timed(call: Callable[[], Awaitable[Any]], repeat: int) -> dict[str, float]:
+class CpuMeter:
+    """CPU time (user + system) of this process and of the Redis server: what a call cost, whatever
+    else the machine runs meanwhile (wall times on a shared machine wait for the CPU too)."""
+
+    def __init__(self, redis_pid: int) -> None:
+        self.processes = (psutil.Process(), psutil.Process(redis_pid))
+
+    def read(self) -> tuple[float, float]:
+        return tuple(sum(p.cpu_times()[:2]) for p in self.processes)  # type: ignore[return-value]
+
+
+async def timed(call: Callable[[], Awaitable[Any]], repeat: int, meter: CpuMeter) -> dict[str, float]:
     times = []
+    cpu_before = meter.read()
     for _ in range(repeat):
         started = time.perf_counter()
         await call()
         times.append((time.perf_counter() - started) * 1000)
+    own, server = (1000 * (after - before) / repeat for after, before in zip(meter.read(), cpu_before))
     times.sort()
-    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(len(times) * 0.95) - 1], 1)}
+    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+            "py_cpu_ms": round(own, 1), "redis_cpu_ms": round(server, 1)}
 
 
-async def board_figures(board: Board, domain: Domain, clock: ManualClock, repeat: int) -> dict[str, Any]:
+async def board_figures(board: Board, domain: Domain, clock: ManualClock, repeat: int,
+                        meter: CpuMeter) -> dict[str, Any]:
     grid_map = await domain.grids.current()
     assert grid_map is not None
     town, community = grid_map.grids[0].town, grid_map.grids[0].community
@@ -186,7 +201,7 @@ async def board_figures(board: Board, domain: Domain, clock: ManualClock, repeat
             def call(scope: Scope = scope, f: BoardFilter = board_filter, s: Sort = sort, n: int = page) -> Any:
                 return board.page(scope, f, s, n, 50)
 
-            figures[f"{scope_name}.{case}"] = {**await timed(call, repeat), "total": (await call()).total}
+            figures[f"{scope_name}.{case}"] = {**await timed(call, repeat, meter), "total": (await call()).total}
     return figures
 
 
@@ -247,7 +262,7 @@ async def one_export(http: aiohttp.ClientSession, url: str) -> dict[str, Any]:
             "rss_before_mb": round(memory.before / 1e6), "rss_peak_mb": round(max(memory.peak, memory.before) / 1e6)}
 
 
-async def stats_figures(domain: Domain, clock: ManualClock, repeat: int) -> dict[str, Any]:
+async def stats_figures(domain: Domain, clock: ManualClock, repeat: int, meter: CpuMeter) -> dict[str, Any]:
     """The console's statistics of the last 30 days (the page's default range) per scope, as the page
     reads them (the daily counters)."""
     grid_map = await domain.grids.current()
@@ -264,7 +279,7 @@ async def stats_figures(domain: Domain, clock: ManualClock, repeat: int) -> dict
         def call(coverage: Coverage = coverage) -> Any:
             return counted_figures(domain.redis, coverage.covers, first, last, now)
 
-        out[name] = {**await timed(call, max(3, repeat // 4)), "total": (await call()).total}
+        out[name] = {**await timed(call, max(3, repeat // 2), meter), "total": (await call()).total}
     return out
 
 
@@ -303,9 +318,10 @@ async def main(count: int, repeat: int, parts: set[str]) -> dict[str, Any]:
             results: dict[str, Any] = {"load_before": os.getloadavg()[0], "seed": await seed(domain, clock, count)}
             print(f"seeded: {results['seed']}", file=sys.stderr)
             board = Board(redis, domain.taxonomy, clock)
+            meter = CpuMeter(int((server.directory / "redis.pid").read_text()))
             for part, name, measure in (
-                    ("board", "board", lambda: board_figures(board, domain, clock, repeat)),
-                    ("stats", "stats_month", lambda: stats_figures(domain, clock, repeat)),
+                    ("board", "board", lambda: board_figures(board, domain, clock, repeat, meter)),
+                    ("stats", "stats_month", lambda: stats_figures(domain, clock, repeat, meter)),
                     ("export", "export", lambda: export_figures(board, clock, count)),
                     ("indexes", "indexes", lambda: index_figures(domain))):
                 if part in parts:
@@ -322,10 +338,12 @@ def table(results: dict[str, Any]) -> str:
     """The figures as a plain table: what, p50 / p95 (ms) or seconds and memory, and matches."""
     lines = [f"load average (1 min) before {results['load_before']:.2f}, after {results['load_after']:.2f}",
              f"seed: {results['seed']['tickets']} tickets in {results['seed']['seed_s']} s "
-             f"({results['seed']['seed_per_s']}/s)", f"{'query':<40}{'p50 ms':>10}{'p95 ms':>10}{'matches':>10}"]
+             f"({results['seed']['seed_per_s']}/s)",
+             f"{'query':<40}{'p50 ms':>9}{'p95 ms':>9}{'cpu py':>8}{'redis':>8}{'matches':>9}"]
     for section in ("board", "stats_month"):
         for name, figure in results.get(section, {}).items():
-            lines.append(f"{section + '.' + name:<40}{figure['p50_ms']:>10}{figure['p95_ms']:>10}{figure['total']:>10}")
+            lines.append(f"{section + '.' + name:<40}{figure['p50_ms']:>9}{figure['p95_ms']:>9}{figure['py_cpu_ms']:>8}"
+                         f"{figure['redis_cpu_ms']:>8}{figure['total']:>9}")
     for name, figure in results.get("export", {}).items():
         lines.append(f"export.{name:<33}{figure['seconds']:>9} s  {figure['mb']:>6} MB  RSS {figure['rss_before_mb']}"
                      f" -> {figure['rss_peak_mb']} MB")
