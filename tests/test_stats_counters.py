@@ -165,3 +165,32 @@ async def test_a_single_character_is_found_in_exactly_the_texts_that_hold_it(red
     page = await board.page(Scope(Role.CITY), BoardFilter(text=char), page=1, per_page=200)
     holding = {t.number for t in tickets if char in normalize(t.text)}
     assert holding and {row.number for row in page.rows} == holding and page.total == len(holding)
+
+
+async def test_a_filtered_boards_counts_and_overdue_are_those_of_its_tickets(redis: Redis) -> None:
+    """The general query's counts per state and overdue count (one intersection with the tickets scored
+    by state and deadline) against the tickets themselves, for random states, categories and times."""
+    store = TicketStore(redis)
+    tickets = await _seed(store)
+    rng = random.Random(3)
+    base = datetime(2026, 11, 1, tzinfo=LOCAL_TIME).timestamp()
+    for _ in range(12):
+        category, now = rng.choice(CATEGORIES), base + rng.uniform(0, 30 * 24 * HOUR)
+        states = frozenset(rng.sample(list(Status), rng.randint(0, 3)))
+        overdue = rng.random() < 0.5
+        board = Board(redis, clock=_Fixed(now))
+        page = await board.page(Scope(Role.CITY), BoardFilter(statuses=states, category=category, overdue=overdue),
+                                per_page=200)
+        late = lambda t: t.is_open and t.deadline_at < now  # noqa: E731
+        matching = [t for t in tickets if t.category == category and (late(t) or not overdue)]
+        assert page.counts == {s: sum(1 for t in matching if t.status is s) for s in Status}
+        assert page.overdue == sum(1 for t in matching if late(t))
+        assert {r.number for r in page.rows} == {t.number for t in matching if not states or t.status in states}
+
+
+class _Fixed:
+    def __init__(self, now: float) -> None:
+        self._now = now
+
+    def now(self) -> float:
+        return self._now

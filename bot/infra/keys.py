@@ -410,8 +410,8 @@ def scope_state_open(scope_id: str, state: str) -> str:
 
 
 def by_state_code() -> str:
-    """Every ticket scored by its state's place in the list of states (a sorted set): a filtered
-    query counts its tickets per state with one intersection."""
+    """Every ticket scored by its state's code and its deadline (a sorted set; bot/tickets/board_index.py):
+    a filtered query counts its tickets per state, and the overdue, with one intersection."""
     return f"{PREFIX}:idx:state-code"
 
 

@@ -10,7 +10,8 @@ so every step (open, dispatch, accept, return, resolve, close, cancel, recategor
 right. Each scope (the city, a town, a community) also has its open tickets by creation time and by
 deadline, those of each open state by deadline (the overdue filter) and a counter per state, so the
 board's default and overdue views of any scope read a page, not a set; and every ticket is scored by
-its state's code, so a filtered query counts its tickets per state with one intersection.
+its state's code and its deadline, so one intersection gives a filtered query its counts per state
+and its overdue count.
 :func:`index_ticket` writes a ticket's entries from nothing (``gridbot tickets reindex``).
 """
 
@@ -59,16 +60,24 @@ def _scope_changes(change: Change, before: Ticket | None, after: Ticket) -> None
         change.add("HINCRBY", key, state, 1)
 
 
+CODE_STEP = 1e10  # keys.by_state_code(): a ticket's score is its state's code * CODE_STEP + its deadline
+
+
 def state_code(status: Status) -> int:
-    """A state's score in keys.by_state_code(): its place in the list of states."""
+    """A state's code: its place in the list of states."""
     return list(Status).index(status)
+
+
+def _coded(ticket: Ticket) -> float:
+    """The ticket's score in keys.by_state_code() (deadlines are below 1e10 until the year 2286)."""
+    return state_code(ticket.status) * CODE_STEP + ticket.deadline_at
 
 
 def board_index_changes(change: Change, before: Ticket | None, after: Ticket) -> None:
     """Add to ``change`` what keeps the board's indexes in step from ``before`` (None: new) to ``after``."""
     _scope_changes(change, before, after)
-    if before is None or before.status != after.status:
-        change.add("ZADD", keys.by_state_code(), state_code(after.status), after.number)
+    if before is None or (before.status, before.deadline_at) != (after.status, after.deadline_at):
+        change.add("ZADD", keys.by_state_code(), repr(_coded(after)), after.number)
     if before is None:
         _plain_entries(change, after)
         return
@@ -102,7 +111,7 @@ def index_ticket(change: Change, ticket: Ticket) -> None:
     but for the scopes' state counters (see :func:`bot.tickets.reindex.reindex`)."""
     for key, score in sorted(_scope_entries(ticket)[0].items()):
         change.add("ZADD", key, score, ticket.number)
-    change.add("ZADD", keys.by_state_code(), state_code(ticket.status), ticket.number)
+    change.add("ZADD", keys.by_state_code(), repr(_coded(ticket)), ticket.number)
     _plain_entries(change, ticket)
 
 

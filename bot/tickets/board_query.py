@@ -20,6 +20,8 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.infra import keys
+from bot.tickets.board_index import CODE_STEP, state_code
+from bot.tickets.states import OPEN_STATUSES
 
 # ARGV[1]: the plan (JSON, see QueryPlan.encode). Returns {base total, {count per state...}, overdue
 # count, total, {numbers of the page...}}.
@@ -71,22 +73,28 @@ for _, r in ipairs(plan.ranges) do
   base, whole = S.base, false
 end
 local open = KEYS[plan.open]
-local overdue
+-- the base's tickets scored by code * step + deadline (one intersection): counted per state by score
+-- range, and the overdue (open codes, deadline before now) too; the selected states' tickets taken
+-- out by score range, then given back the sort's scores
+local counts, final, coded, step = {}, base, KEYS[plan.codes], plan.code_step
+local function at(code, plus) return string.format('%.17g', code * step + plus) end
+local overdue = 0
 if whole then overdue = redis.call('ZCOUNT', open, '-inf', '(' .. plan.now)
-else weighted(S.tmp, base, open, 0, 1); overdue = redis.call('ZCOUNT', S.tmp, '-inf', '(' .. plan.now) end
--- counts per state: the base's tickets scored by their state's code (one intersection), counted by
--- code; the selected states' tickets taken out by code, then given back the sort's scores
-local counts, final, coded = {}, base, KEYS[plan.codes]
-if not whole then weighted(S.coded, base, coded, 0, 1); coded = S.coded end
+else
+  weighted(S.coded, base, coded, 0, 1); coded = S.coded
+  for _, code in ipairs(plan.open_codes) do
+    overdue = overdue + redis.call('ZCOUNT', coded, at(code, 0), '(' .. at(code, tonumber(plan.now)))
+  end
+end
 for n, i in ipairs(plan.states) do
   if whole then counts[n] = redis.call('SCARD', KEYS[i])
-  else counts[n] = redis.call('ZCOUNT', coded, n - 1, n - 1) end
+  else counts[n] = redis.call('ZCOUNT', coded, at(n - 1, 0), '(' .. at(n, 0)) end
 end
 if plan.selecting then
   redis.call('DEL', S.tmp)
   for n = 1, #plan.states do
     if plan.selected[n] and counts[n] > 0 then
-      redis.call('ZRANGESTORE', S.part, coded, n - 1, n - 1, 'BYSCORE')
+      redis.call('ZRANGESTORE', S.part, coded, at(n - 1, 0), '(' .. at(n, 0), 'BYSCORE')
       redis.call('ZUNIONSTORE', S.tmp, 2, S.tmp, S.part)
     end
   end
@@ -146,7 +154,8 @@ class QueryPlan:
         plan: dict[str, Any] = {
             "sort": at(self.sort_key), "rev": self.rev, "filters": [at(k) for k in self.filters], "ranges": ranges,
             "only": self.only, "unions": [[at(k) for k in union] for union in self.unions],
-            "states": [at(k) for k in self.count_states], "codes": at(keys.by_state_code()), "selected": self.selected, "selecting": self.selecting,
+            "states": [at(k) for k in self.count_states], "codes": at(keys.by_state_code()),
+            "code_step": CODE_STEP, "open_codes": [state_code(s) for s in sorted(OPEN_STATUSES, key=state_code)], "selected": self.selected, "selecting": self.selecting,
             "select_open": self.select_open,
             "open": at(keys.open_by_deadline()), "now": repr(self.now), "offset": self.offset, "count": self.count,
             "keep": self.keep, "scratch": scratch,
