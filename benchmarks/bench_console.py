@@ -48,7 +48,6 @@ from bot.accounts.scope import Role, Scope  # noqa: E402
 from bot.app.config import Settings  # noqa: E402
 from bot.app.runtime import Domain, build_domain  # noqa: E402
 from bot.channels.console.export import add_export_routes  # noqa: E402
-from bot.grids.map import Location  # noqa: E402
 from bot.infra import keys  # noqa: E402
 from bot.infra.clock import ManualClock  # noqa: E402
 from bot.infra.embedded_redis import EmbeddedRedis  # noqa: E402

@@ -181,7 +181,7 @@ async def test_a_filtered_boards_counts_and_overdue_are_those_of_its_tickets(red
         board = Board(redis, clock=_Fixed(now))
         page = await board.page(Scope(Role.CITY), BoardFilter(statuses=states, category=category, overdue=overdue),
                                 per_page=200)
-        late = lambda t: t.is_open and t.deadline_at < now  # noqa: E731
+        late = lambda t, now=now: t.is_open and t.deadline_at < now  # noqa: E731
         matching = [t for t in tickets if t.category == category and (late(t) or not overdue)]
         assert page.counts == {s: sum(1 for t in matching if t.status is s) for s in Status}
         assert page.overdue == sum(1 for t in matching if late(t))

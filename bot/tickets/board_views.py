@@ -91,7 +91,8 @@ class ScopeViews:
                     pipe.zrevrangebyscore(ordered, before, "-inf", start=offset, num=count)
                 else:
                     pipe.zrangebyscore(ordered, "-inf", before, start=offset, num=count)
-            *raw_counts, numbers = [*await pipe.execute(), *([[]] if ordered is None else [])]
+            replies = await pipe.execute()
+        raw_counts, numbers = replies[:len(open_states)], replies[len(open_states):] or [[]]
         counts = {status: 0 for status in Status} | {s: int(n) for s, n in zip(open_states, raw_counts)}
         total = sum(counts[status] for status in wanted)
-        return ViewPage(decoded.text_list(numbers), total, counts, sum(counts.values()))
+        return ViewPage(decoded.text_list(numbers[0]), total, counts, sum(counts.values()))
