@@ -144,6 +144,10 @@ class Board:
         plan = QueryPlan(keys.by_deadline() if by_deadline else keys.all_tickets(),
                          rev=sort in (Sort.NEWEST, Sort.DEADLINE_LATEST), now=now)
         plan.filters += _scope_keys(scope)
+        if not by_deadline:  # these indexes are scored by creation time, as the sort key is
+            plan.sorted_filters = frozenset({keys.by_grid(board_filter.grid_id or ""), keys.by_town(scope.town or ""),
+                                             keys.by_town(board_filter.town or ""),
+                                             keys.by_community(board_filter.community or "")})
         f = board_filter
         plan.filters += [key for key, wanted in (
             (keys.by_category(f.category or ""), f.category), (keys.by_grid(f.grid_id or ""), f.grid_id),

@@ -48,7 +48,9 @@ for n, union in ipairs(plan.unions) do
   end
   filters[#filters + 1] = dest
 end
-if #filters > 0 then
+if #filters == 1 and plan.sorted_filter then
+  base, whole = filters[1], false  -- the one filter is itself scored like the sort: read it as it is
+elseif #filters > 0 then
   local args = {S.base, 1 + #filters, sort}
   for _, k in ipairs(filters) do args[#args + 1] = k end
   args[#args + 1] = 'WEIGHTS'; args[#args + 1] = 1
@@ -137,6 +139,7 @@ class QueryPlan:
     offset: int = 0
     count: int = 0
     keep: int = 0  # > 0: keep the result as a snapshot (keys.board_scratch(id, "final")) for this long
+    sorted_filters: frozenset[str] = frozenset()  # filters scored like the sort key (by creation time)
     query_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def encode(self) -> tuple[list[str], str]:
@@ -159,6 +162,8 @@ class QueryPlan:
             "select_open": self.select_open,
             "open": at(keys.open_by_deadline()), "now": repr(self.now), "offset": self.offset, "count": self.count,
             "keep": self.keep, "scratch": scratch,
+            "sorted_filter": len(self.filters) == 1 and not self.only and not self.unions
+            and self.filters[0] in self.sorted_filters,
         }
         return names, json.dumps(plan)
 
