@@ -121,9 +121,10 @@ def test_reindex_command(tmp_path, monkeypatch) -> None:
 
 
 async def test_the_scopes_own_views_agree_with_the_general_query(city: City) -> None:
-    """The default view (open tickets, in any order) is read from each scope's own views and
-    counters: after every kind of step they give what the general query over the indexes gives."""
-    from bot.tickets.board import _open_view
+    """The default view (open tickets, in any order) and the overdue ones by deadline are read from each
+    scope's own views and counters: after every kind of step they give what the general query over the
+    indexes gives."""
+    from bot.tickets.board_views import ScopeViews
     from bot.tickets.states import OPEN_STATUSES
 
     t, tickets = city.numbers, city.domain.tickets
@@ -137,10 +138,15 @@ async def test_the_scopes_own_views_agree_with_the_general_query(city: City) -> 
         for board_filter, sort in ((BoardFilter(statuses=OPEN_STATUSES), Sort.NEWEST),
                                    (BoardFilter(statuses=OPEN_STATUSES), Sort.OLDEST),
                                    (BoardFilter(statuses=OPEN_STATUSES), Sort.DEADLINE),
-                                   (BoardFilter(statuses=OPEN_STATUSES), Sort.DEADLINE_LATEST)):
-            assert _open_view(scope, board_filter, sort) is not None
+                                   (BoardFilter(statuses=OPEN_STATUSES), Sort.DEADLINE_LATEST),
+                                   (BoardFilter(overdue=True), Sort.DEADLINE),
+                                   (BoardFilter(overdue=True, statuses=OPEN_STATUSES), Sort.DEADLINE_LATEST),
+                                   (BoardFilter(overdue=True, statuses=frozenset({Status.ASSIGNED})), Sort.DEADLINE),
+                                   (BoardFilter(overdue=True, statuses=frozenset({Status.CLOSED})), Sort.DEADLINE)):
+            views = ScopeViews(city.domain.redis)
+            assert await views.page(scope, board_filter, sort, 0, 50, city.domain.clock.now()) is not None
             fast = await city.board.page(scope, board_filter, sort, 1, 50)
-            plan = city.board._plan(scope, board_filter, sort)
+            plan = await city.board._plan(scope, board_filter, sort)
             plan.count = 50
             general = await city.board._query.run(plan)
             assert [r.number for r in fast.rows] == general.numbers and fast.total == general.total

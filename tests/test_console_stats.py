@@ -1,11 +1,12 @@
 """The console's statistics: figures of a seeded set of tickets against hand-computed values (per day,
-category, grid; on-time rate and handling time per community and category; ratings), the account's
-scope, and the page over real HTTP (its SVG charts carry the same figures)."""
+category, grid; on-time rate and handling time per community and category; ratings), both from the
+daily counters and counted ticket by ticket, the account's scope, and the page over real HTTP (its SVG
+charts carry the same figures). tests/test_stats_counters.py compares the two ways on random tickets."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime
 
 import aiohttp
@@ -17,7 +18,8 @@ from bot.accounts.store import Accounts
 from bot.infra.clock import LOCAL_TIME
 from bot.tickets.record import Ticket
 from bot.tickets.states import Status
-from bot.tickets.stats import figures
+from bot.tickets.daily_read import counted_figures
+from bot.tickets.stats import Figures, Sees, figures_by_ticket
 from bot.tickets.store import Commit, TicketStore
 from tests.domain import START
 from tests.telegram_harness import World
@@ -45,6 +47,19 @@ SEEDED = [
 ]
 
 
+Counting = Callable[[TicketStore, Sees, date, date, float], Awaitable[Figures]]
+
+
+async def _from_counters(store: TicketStore, sees: Sees, first: date, last: date, now: float) -> Figures:
+    return await counted_figures(store.redis, sees, first, last, now)
+
+
+@pytest.fixture(params=["counters", "by_ticket"])
+def figures(request: pytest.FixtureRequest) -> Counting:
+    """The statistics from the daily counters (what the page reads) and counted ticket by ticket."""
+    return _from_counters if request.param == "counters" else figures_by_ticket
+
+
 async def seed(store: TicketStore) -> None:
     for number, opened, category, grid, community, status, deadline, handled, rating in SEEDED:
         ticket = Ticket(number=number, status=status, category=category, text="路灯坏了", resident="telegram:1",
@@ -55,7 +70,7 @@ async def seed(store: TicketStore) -> None:
         assert await store.commit(None, Commit(ticket)) is not None
 
 
-async def test_figures_of_a_seeded_range_are_the_hand_computed_ones(redis: Redis) -> None:
+async def test_figures_of_a_seeded_range_are_the_hand_computed_ones(redis: Redis, figures: Counting) -> None:
     store = TicketStore(redis)
     await seed(store)
     found = await figures(store, lambda community, town: True, FIRST, LAST, START)
@@ -75,7 +90,7 @@ async def test_figures_of_a_seeded_range_are_the_hand_computed_ones(redis: Redis
     assert dict(found.ratings) == {5: 1, 3: 1} and found.mean_rating == 4.0
 
 
-async def test_a_community_scope_counts_its_own_tickets_only(redis: Redis) -> None:
+async def test_a_community_scope_counts_its_own_tickets_only(redis: Redis, figures: Counting) -> None:
     store = TicketStore(redis)
     await seed(store)
     scope = Scope(Role.COMMUNITY, TOWN, XIYU)

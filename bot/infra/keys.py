@@ -385,6 +385,11 @@ def by_word(word: str) -> str:
     return f"{PREFIX}:idx:word:{word}"
 
 
+def search_vocabulary() -> str:
+    """Every word (two or more characters) some ticket was indexed under (a set; only grows until a reindex)."""
+    return f"{PREFIX}:idx:vocabulary"
+
+
 def board_scratch(query_id: str, part: str) -> str:
     """A board query's working set (deleted by the query, or expiring: an export's snapshot)."""
     return f"{PREFIX}:board:{query_id}:{part}"
@@ -397,6 +402,17 @@ def scope_open(scope_id: str, by: str) -> str:
     if scope_id == "all" and by == "deadline":
         return open_by_deadline()
     return f"{PREFIX}:idx:scope:{scope_id}:open-{by}"
+
+
+def scope_state_open(scope_id: str, state: str) -> str:
+    """One scope's open tickets of one (open) state by deadline: the overdue filter's page and counts."""
+    return f"{PREFIX}:idx:scope:{scope_id}:open-{state}"
+
+
+def by_state_code() -> str:
+    """Every ticket scored by its state's code and its deadline (a sorted set; bot/tickets/board_index.py):
+    a filtered query counts its tickets per state, and the overdue, with one intersection."""
+    return f"{PREFIX}:idx:state-code"
 
 
 def scope_counts(scope_id: str) -> str:
@@ -442,3 +458,24 @@ def faq_seeded() -> str:
 
 def faq_pending(resident_id: str) -> str:
     return f"{PREFIX}:faq:pending:{resident_id}"
+
+
+# -- the console statistics' daily counters (bot/tickets/daily.py) -----------------------------------
+
+STATS_DAY_PATTERN = f"{PREFIX}:stats:day:*"
+
+
+def stats_day(day: str, scope: str) -> str:
+    """One local day's counters of the tickets opened that day in one scope (``all``, ``town:T``,
+    ``place:T:C``): a hash of field → count."""
+    return f"{PREFIX}:stats:day:{day}:{scope}"
+
+
+def stats_places() -> str:
+    """Every place (town TAB community, empty when unplaced) a ticket was counted in (a set)."""
+    return f"{PREFIX}:stats:places"
+
+
+def stats_grid_names() -> str:
+    """Grid id → the name its tickets carry (a hash), for the statistics' charts."""
+    return f"{PREFIX}:stats:grid-names"

@@ -22,8 +22,10 @@ from bot.accounts.scope import Role, Scope
 from bot.infra import decoded, keys
 from bot.infra.clock import Clock, SystemClock
 from bot.tickets.board_query import BoardQuery, QueryPlan, QueryResult
+from bot.tickets.board_rows import SnapshotRows
+from bot.tickets.board_views import ScopeViews
 from bot.tickets.record import NUMBER_PATTERN
-from bot.tickets.search_words import query_terms
+from bot.tickets.search_words import query_terms, words_holding
 from bot.tickets.states import OPEN_STATUSES, Status
 
 MAX_PER_PAGE = 200
@@ -99,15 +101,19 @@ class Board:
         self.taxonomy = taxonomy
         self.clock = clock or SystemClock()
         self._query = BoardQuery(redis)
+        self._slices = SnapshotRows(redis)
+        self._views = ScopeViews(redis)
+        self._vocabulary_words: frozenset[str] = frozenset()
+        self._vocabulary_size = 0
 
     async def page(self, scope: Scope, board_filter: BoardFilter, sort: Sort = Sort.NEWEST, page: int = 1,
                    per_page: int = 50) -> BoardPage:
         """Page ``page`` (from 1) of the tickets ``scope`` sees that match ``board_filter``."""
         per_page = max(1, min(per_page, MAX_PER_PAGE))
         offset = (max(page, 1) - 1) * per_page
-        if (view := _open_view(scope, board_filter, sort)) is not None:
-            return await self._open_page(view, sort, offset, per_page)
-        plan = self._plan(scope, board_filter, sort)
+        if (view := await self._views.page(scope, board_filter, sort, offset, per_page, self.clock.now())) is not None:
+            return BoardPage(await self._rows(view.numbers), view.total, view.counts, view.overdue)
+        plan = await self._plan(scope, board_filter, sort)
         plan.offset, plan.count = offset, per_page
         result = await self._query.run(plan)
         return BoardPage(await self._rows(result.numbers), result.total, dict(zip(Status, result.counts)),
@@ -115,43 +121,33 @@ class Board:
 
     async def rows(self, scope: Scope, board_filter: BoardFilter, sort: Sort = Sort.NEWEST) -> AsyncGenerator[BoardRow, None]:
         """Every matching row, in order, read in batches from a snapshot of the result (the export)."""
-        plan = self._plan(scope, board_filter, sort)
+        plan = await self._plan(scope, board_filter, sort)
         plan.keep = SNAPSHOT_SECONDS
         result: QueryResult = await self._query.run(plan)
         assert result.snapshot is not None
+        names: dict[str, str] = {}  # the workers' names, read once an export
         try:
             for start in range(0, result.total, EXPORT_BATCH):
-                end = start + EXPORT_BATCH - 1
-                raw = await (self.redis.zrevrange(result.snapshot, start, end) if plan.rev
-                             else self.redis.zrange(result.snapshot, start, end))
-                for row in await self._rows(decoded.text_list(raw)):
-                    yield row
+                found = await self._slices.slice(result.snapshot, start, start + EXPORT_BATCH - 1, plan.rev, ROW_FIELDS)
+                workers = {r["worker"] for r in found if r["worker"]} - names.keys()
+                names.update(await self._worker_names(workers))
+                now = self.clock.now()
+                for raw in found:
+                    yield self._row(raw, names, now)
         finally:
             await self.redis.delete(result.snapshot)
 
-    async def _open_page(self, scope_id: str, sort: Sort, offset: int, count: int) -> BoardPage:
-        """The board's default view (a scope's open tickets): a page read from the scope's own views and
-        counters, whatever the number of tickets."""
-        now, rev = self.clock.now(), sort in (Sort.NEWEST, Sort.DEADLINE_LATEST)
-        by_deadline = keys.scope_open(scope_id, "deadline")
-        view = by_deadline if sort in (Sort.DEADLINE, Sort.DEADLINE_LATEST) else keys.scope_open(scope_id, "created")
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hgetall(keys.scope_counts(scope_id))
-            pipe.zcount(by_deadline, "-inf", f"({now!r}")
-            pipe.zcard(view)
-            pipe.zrevrange(view, offset, offset + count - 1) if rev else pipe.zrange(view, offset, offset + count - 1)
-            raw_counts, overdue_count, total, numbers = await pipe.execute()
-        counted = decoded.text_hash(raw_counts)
-        counts = {status: int(counted.get(str(status), 0)) for status in Status}
-        return BoardPage(await self._rows(decoded.text_list(numbers)), int(total), counts, int(overdue_count))
-
-    def _plan(self, scope: Scope, board_filter: BoardFilter, sort: Sort) -> QueryPlan:
+    async def _plan(self, scope: Scope, board_filter: BoardFilter, sort: Sort) -> QueryPlan:
         """The query for ``board_filter`` within ``scope`` (the scope's index is always one of the filters)."""
         now = self.clock.now()
         by_deadline = sort in (Sort.DEADLINE, Sort.DEADLINE_LATEST)
         plan = QueryPlan(keys.by_deadline() if by_deadline else keys.all_tickets(),
                          rev=sort in (Sort.NEWEST, Sort.DEADLINE_LATEST), now=now)
         plan.filters += _scope_keys(scope)
+        if not by_deadline:  # these indexes are scored by creation time, as the sort key is
+            plan.sorted_filters = frozenset({keys.by_grid(board_filter.grid_id or ""), keys.by_town(scope.town or ""),
+                                             keys.by_town(board_filter.town or ""),
+                                             keys.by_community(board_filter.community or "")})
         f = board_filter
         plan.filters += [key for key, wanted in (
             (keys.by_category(f.category or ""), f.category), (keys.by_grid(f.grid_id or ""), f.grid_id),
@@ -163,12 +159,22 @@ class Board:
             plan.ranges.append((keys.open_by_deadline(), None, now))
         plan.only, words, chars = _search(f.text)
         plan.filters += [keys.by_word(word) for word in sorted(words)]
-        plan.chars = sorted(chars)
+        if chars:
+            vocabulary = await self._vocabulary()
+            plan.unions = [[keys.by_word(entry) for entry in words_holding(char, vocabulary)] for char in sorted(chars)]
         plan.count_states = [keys.by_status(status) for status in Status]
         plan.select_open = f.statuses == OPEN_STATUSES
         plan.selecting = bool(f.statuses) and f.statuses != frozenset(Status) and not plan.select_open
         plan.selected = [plan.selecting and status in f.statuses for status in Status]
         return plan
+
+    async def _vocabulary(self) -> frozenset[str]:
+        """The search vocabulary, read again only when it grew (it only grows, but for a reindex)."""
+        size = int(await self.redis.scard(keys.search_vocabulary()))
+        if size != self._vocabulary_size:
+            self._vocabulary_words = frozenset(decoded.text_set(await self.redis.smembers(keys.search_vocabulary())))
+            self._vocabulary_size = size
+        return self._vocabulary_words
 
     async def _rows(self, numbers: Sequence[str]) -> list[BoardRow]:
         """The rows of ``numbers`` (a ticket deleted in between is left out), with workers' names."""
@@ -204,20 +210,6 @@ class Board:
                 pipe.hget(keys.worker(worker), "name")
             names = await pipe.execute()
         return {w: n for w, n in zip(ordered, decoded.optional_texts(names)) if n}
-
-
-def _open_view(scope: Scope, f: BoardFilter, sort: Sort) -> str | None:
-    """The scope id whose own views answer ``f`` (the open tickets, no other condition), else None."""
-    if f.category or f.grid_id or f.community or f.town or f.urgent or f.text.strip() \
-            or f.created_from is not None or f.created_to is not None:
-        return None
-    if f.statuses != OPEN_STATUSES or f.overdue:
-        return None
-    if scope.everything:
-        return "all"
-    if scope.role is Role.TOWN:
-        return f"town:{scope.town}"
-    return f"community:{scope.town}:{scope.community}" if scope.town else None
 
 
 def _scope_keys(scope: Scope) -> list[str]:

@@ -3,11 +3,16 @@
 Beside the store's own indexes (all tickets and each grid's by creation time, a set per state), the
 board keeps: a set per category, a sorted set per community and per town (by creation time: a scope's
 tickets, newest first, without reading the others), the urgent set, every ticket by deadline, the open
-ones by deadline (overdue = scored below now) and a set per search word. :func:`board_index_changes`
+ones by deadline (overdue = scored below now), a set per search word (and loose character) and the
+vocabulary of search words (bot/tickets/search_words.py). :func:`board_index_changes`
 adds to a :class:`~bot.tickets.store.Change` exactly the difference between two versions of a ticket,
 so every step (open, dispatch, accept, return, resolve, close, cancel, recategorise, place) keeps them
 right. Each scope (the city, a town, a community) also has its open tickets by creation time and by
-deadline and a counter per state, so the board's default view of any scope reads a page, not a set; :func:`index_ticket` writes a ticket's entries from nothing (``gridbot tickets reindex``).
+deadline, those of each open state by deadline (the overdue filter) and a counter per state, so the
+board's default and overdue views of any scope read a page, not a set; and every ticket is scored by
+its state's code and its deadline, so one intersection gives a filtered query its counts per state
+and its overdue count.
+:func:`index_ticket` writes a ticket's entries from nothing (``gridbot tickets reindex``).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from bot.infra import keys
 from bot.tickets.record import Ticket
-from bot.tickets.search_words import words_of
+from bot.tickets.states import Status
+from bot.tickets.search_words import vocabulary_of, words_of
 
 if TYPE_CHECKING:
     from bot.tickets.store import Change
@@ -37,6 +43,7 @@ def _scope_entries(ticket: Ticket | None) -> tuple[dict[str, float], set[tuple[s
         for scope in scopes:
             views[keys.scope_open(scope, "created")] = ticket.created_at
             views[keys.scope_open(scope, "deadline")] = ticket.deadline_at
+            views[keys.scope_state_open(scope, ticket.status)] = ticket.deadline_at
     return views, {(keys.scope_counts(scope), str(ticket.status)) for scope in scopes}
 
 
@@ -53,9 +60,24 @@ def _scope_changes(change: Change, before: Ticket | None, after: Ticket) -> None
         change.add("HINCRBY", key, state, 1)
 
 
+CODE_STEP = 1e10  # keys.by_state_code(): a ticket's score is its state's code * CODE_STEP + its deadline
+
+
+def state_code(status: Status) -> int:
+    """A state's code: its place in the list of states."""
+    return list(Status).index(status)
+
+
+def _coded(ticket: Ticket) -> float:
+    """The ticket's score in keys.by_state_code() (deadlines are below 1e10 until the year 2286)."""
+    return state_code(ticket.status) * CODE_STEP + ticket.deadline_at
+
+
 def board_index_changes(change: Change, before: Ticket | None, after: Ticket) -> None:
     """Add to ``change`` what keeps the board's indexes in step from ``before`` (None: new) to ``after``."""
     _scope_changes(change, before, after)
+    if before is None or (before.status, before.deadline_at) != (after.status, after.deadline_at):
+        change.add("ZADD", keys.by_state_code(), repr(_coded(after)), after.number)
     if before is None:
         _plain_entries(change, after)
         return
@@ -80,6 +102,8 @@ def board_index_changes(change: Change, before: Ticket | None, after: Ticket) ->
             change.add("SREM", keys.by_word(word), number)
         for word in sorted(new_words - old_words):
             change.add("SADD", keys.by_word(word), number)
+        if added := vocabulary_of(new_words - old_words):
+            change.add("SADD", keys.search_vocabulary(), *added)
 
 
 def index_ticket(change: Change, ticket: Ticket) -> None:
@@ -87,6 +111,7 @@ def index_ticket(change: Change, ticket: Ticket) -> None:
     but for the scopes' state counters (see :func:`bot.tickets.reindex.reindex`)."""
     for key, score in sorted(_scope_entries(ticket)[0].items()):
         change.add("ZADD", key, score, ticket.number)
+    change.add("ZADD", keys.by_state_code(), repr(_coded(ticket)), ticket.number)
     _plain_entries(change, ticket)
 
 
@@ -101,5 +126,8 @@ def _plain_entries(change: Change, ticket: Ticket) -> None:
     if ticket.urgent:
         change.add("SADD", keys.urgent_tickets(), number)
     change.add("ZADD", keys.by_deadline(), ticket.deadline_at, number)
-    for word in sorted(words_of(ticket.text)):
+    entries = words_of(ticket.text)
+    for word in sorted(entries):
         change.add("SADD", keys.by_word(word), number)
+    if words := vocabulary_of(entries):
+        change.add("SADD", keys.search_vocabulary(), *words)

@@ -6,8 +6,8 @@ ranges (dates, overdue) are first copied out with ZRANGESTORE. Redis intersects 
 smallest input, so a narrow filter (a word, a community, the overdue tickets) is cheap even with
 100k tickets. Counts per state are taken before the state filter (the board's tabs), and all of it
 runs atomically, so the counts, the total and the page agree. Single characters searched for are
-checked in the texts of the tickets the other conditions leave (the tickets' hashes are read by a key
-built inside the script, which Redis Cluster would not allow; see README, Operations).
+found through the union of the index entries that hold them (bot/tickets/search_words.py): no query
+reads a ticket's text, and each command's work is bounded by the sizes of the sets it names.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.infra import keys
+from bot.tickets.board_index import CODE_STEP, state_code
+from bot.tickets.states import OPEN_STATUSES
 
 # ARGV[1]: the plan (JSON, see QueryPlan.encode). Returns {base total, {count per state...}, overdue
 # count, total, {numbers of the page...}}.
@@ -35,7 +37,20 @@ local base, whole = sort, true  -- whole: base is every ticket (no condition yet
 local filters = {}
 for _, i in ipairs(plan.filters) do filters[#filters + 1] = KEYS[i] end
 if plan.only ~= '' then redis.call('ZADD', S.only, 0, plan.only); filters[#filters + 1] = S.only end
-if #filters > 0 then
+-- a searched character: the union of the sets of the index entries holding it, a few hundred keys a call
+for n, union in ipairs(plan.unions) do
+  local dest = S['union' .. n]
+  for first = 1, #union, 500 do
+    local args = {dest, 1}
+    args[#args + 1] = dest
+    for i = first, math.min(first + 499, #union) do args[#args + 1] = KEYS[union[i]]; args[2] = args[2] + 1 end
+    redis.call('ZUNIONSTORE', unpack(args))
+  end
+  filters[#filters + 1] = dest
+end
+if #filters == 1 and plan.sorted_filter then
+  base, whole = filters[1], false  -- the one filter is itself scored like the sort: read it as it is
+elseif #filters > 0 then
   local args = {S.base, 1 + #filters, sort}
   for _, k in ipairs(filters) do args[#args + 1] = k end
   args[#args + 1] = 'WEIGHTS'; args[#args + 1] = 1
@@ -59,32 +74,33 @@ for _, r in ipairs(plan.ranges) do
   end
   base, whole = S.base, false
 end
-if #plan.chars > 0 then
-  if whole then redis.call('ZUNIONSTORE', S.base, 1, sort); base, whole = S.base, false end
-  for _, number in ipairs(redis.call('ZRANGE', base, 0, -1)) do
-    local text = redis.call('HGET', plan.ticket_prefix .. number, 'text') or ''
-    for _, c in ipairs(plan.chars) do
-      if not string.find(text, c, 1, true) then redis.call('ZREM', base, number); break end
-    end
+local open = KEYS[plan.open]
+-- the base's tickets scored by code * step + deadline (one intersection): counted per state by score
+-- range, and the overdue (open codes, deadline before now) too; the selected states' tickets taken
+-- out by score range, then given back the sort's scores
+local counts, final, coded, step = {}, base, KEYS[plan.codes], plan.code_step
+local function at(code, plus) return string.format('%.17g', code * step + plus) end
+local overdue = 0
+if whole then overdue = redis.call('ZCOUNT', open, '-inf', '(' .. plan.now)
+else
+  weighted(S.coded, base, coded, 0, 1); coded = S.coded
+  for _, code in ipairs(plan.open_codes) do
+    overdue = overdue + redis.call('ZCOUNT', coded, at(code, 0), '(' .. at(code, tonumber(plan.now)))
   end
 end
-local open = KEYS[plan.open]
-local overdue
-if whole then overdue = redis.call('ZCOUNT', open, '-inf', '(' .. plan.now)
-else weighted(S.tmp, base, open, 0, 1); overdue = redis.call('ZCOUNT', S.tmp, '-inf', '(' .. plan.now) end
--- counts per state; the selected states' tickets gathered on the way (with the sort's scores)
-local counts, final, parts = {}, base, 0
 for n, i in ipairs(plan.states) do
-  local selected = plan.selected[n]
-  if whole and not selected then counts[n] = redis.call('SCARD', KEYS[i])
-  else
-    counts[n] = weighted(S.tmp, base, KEYS[i], 1, 0)
-    if selected and counts[n] > 0 then
-      if parts == 0 then redis.call('RENAME', S.tmp, S.final)
-      else redis.call('ZUNIONSTORE', S.final, 2, S.final, S.tmp) end
-      parts = parts + 1
+  if whole then counts[n] = redis.call('SCARD', KEYS[i])
+  else counts[n] = redis.call('ZCOUNT', coded, at(n - 1, 0), '(' .. at(n, 0)) end
+end
+if plan.selecting then
+  redis.call('DEL', S.tmp)
+  for n = 1, #plan.states do
+    if plan.selected[n] and counts[n] > 0 then
+      redis.call('ZRANGESTORE', S.part, coded, at(n - 1, 0), '(' .. at(n, 0), 'BYSCORE')
+      redis.call('ZUNIONSTORE', S.tmp, 2, S.tmp, S.part)
     end
   end
+  weighted(S.final, base, S.tmp, 1, 0)
 end
 if plan.select_open then weighted(S.final, base, open, 1, 0) end
 if plan.selecting or plan.select_open then final = S.final end
@@ -102,7 +118,7 @@ if plan.keep > 0 then redis.call('EXPIRE', final, plan.keep) end
 return {counts, overdue, total, page}
 """
 
-SCRATCH_PARTS = ("base", "tmp", "final", "only")
+SCRATCH_PARTS = ("base", "tmp", "final", "only", "coded", "part")
 
 
 @dataclass
@@ -114,7 +130,7 @@ class QueryPlan:
     filters: list[str] = field(default_factory=list)
     ranges: list[tuple[str, float | None, float | None]] = field(default_factory=list)  # key, from, before
     only: str = ""  # one ticket number (a search for a number)
-    chars: list[str] = field(default_factory=list)  # characters the ticket's text must hold
+    unions: list[list[str]] = field(default_factory=list)  # per searched character: the sets holding it
     count_states: list[str] = field(default_factory=list)  # state set keys to count
     selected: list[bool] = field(default_factory=list)  # per counted state: is it in the result
     selecting: bool = False  # False: every state is in the result
@@ -123,6 +139,7 @@ class QueryPlan:
     offset: int = 0
     count: int = 0
     keep: int = 0  # > 0: keep the result as a snapshot (keys.board_scratch(id, "final")) for this long
+    sorted_filters: frozenset[str] = frozenset()  # filters scored like the sort key (by creation time)
     query_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def encode(self) -> tuple[list[str], str]:
@@ -134,15 +151,19 @@ class QueryPlan:
                 names.append(key)
             return names.index(key) + 1
 
-        scratch = {part: at(keys.board_scratch(self.query_id, part)) for part in SCRATCH_PARTS}
+        parts = [*SCRATCH_PARTS, *[f"union{n}" for n in range(1, len(self.unions) + 1)]]
+        scratch = {part: at(keys.board_scratch(self.query_id, part)) for part in parts}
         ranges = [[at(key), _score(low, "-inf"), _score(high, "+inf")] for key, low, high in self.ranges]
         plan: dict[str, Any] = {
             "sort": at(self.sort_key), "rev": self.rev, "filters": [at(k) for k in self.filters], "ranges": ranges,
-            "only": self.only, "chars": self.chars, "ticket_prefix": keys.ticket(""),
-            "states": [at(k) for k in self.count_states], "selected": self.selected, "selecting": self.selecting,
+            "only": self.only, "unions": [[at(k) for k in union] for union in self.unions],
+            "states": [at(k) for k in self.count_states], "codes": at(keys.by_state_code()),
+            "code_step": CODE_STEP, "open_codes": [state_code(s) for s in sorted(OPEN_STATUSES, key=state_code)], "selected": self.selected, "selecting": self.selecting,
             "select_open": self.select_open,
             "open": at(keys.open_by_deadline()), "now": repr(self.now), "offset": self.offset, "count": self.count,
             "keep": self.keep, "scratch": scratch,
+            "sorted_filter": len(self.filters) == 1 and not self.only and not self.unions
+            and self.filters[0] in self.sorted_filters,
         }
         return names, json.dumps(plan)
 

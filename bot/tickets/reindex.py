@@ -1,4 +1,5 @@
-"""``gridbot tickets reindex``: rebuild the console board's indexes from the tickets themselves.
+"""``gridbot tickets reindex``: rebuild the console board's indexes (and the statistics' daily counters)
+from the tickets themselves.
 
 For data written before the board existed, or after an index was lost. The board's keys are deleted,
 then every ticket's entries are written from its hash, each only while the ticket is still at the
@@ -10,15 +11,19 @@ are recounted last, each in one atomic step. Running it twice is harmless.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fnmatch import fnmatchcase
+from os.path import commonprefix
 
 from bot.infra import decoded, keys
 from bot.tickets.board_index import index_ticket, scope_ids
+from bot.tickets.daily_rebuild import rebuild_counters
 from bot.tickets.record import Ticket
 from bot.tickets.states import Status
 from bot.tickets.store import Change, TicketStore
 
 BATCH = 500
-FIXED_KEYS = (keys.urgent_tickets(), keys.by_deadline(), keys.open_by_deadline())
+FIXED_KEYS = (keys.urgent_tickets(), keys.by_deadline(), keys.open_by_deadline(), keys.search_vocabulary(),
+              keys.by_state_code())
 
 # A scope's state counters recounted from the state sets, atomically (so commits that ran during the
 # rebuild are counted once). KEYS: the counters hash, a scratch key, the six state sets, then the scope's
@@ -41,7 +46,8 @@ return 1
 
 
 async def reindex(store: TicketStore, batch: int = BATCH) -> int:
-    """Rebuild the board's indexes; returns how many tickets were indexed."""
+    """Rebuild the board's indexes and the statistics' daily counters (bot/tickets/daily_rebuild.py);
+    returns how many tickets were indexed."""
     await _drop_board_indexes(store)
     done, cursor, places = 0, 0, set[tuple[str | None, str | None]]()
     while True:
@@ -51,6 +57,7 @@ async def reindex(store: TicketStore, batch: int = BATCH) -> int:
         if int(cursor) == 0:
             break
     await _count_scopes(store, places)
+    await rebuild_counters(store)
     return done
 
 
@@ -70,10 +77,17 @@ async def _count_scopes(store: TicketStore, places: set[tuple[str | None, str | 
 
 
 async def _drop_board_indexes(store: TicketStore) -> None:
-    await store.redis.delete(*FIXED_KEYS)
-    for pattern in keys.BOARD_INDEX_PATTERNS:
-        async for key in store.redis.scan_iter(match=pattern, count=1000):
-            await store.redis.unlink(key)
+    """Unlink the board's keys (freed in the background): one scan of the index keys for all patterns."""
+    await store.redis.unlink(*FIXED_KEYS)
+    found: list[str] = []
+    async for key in store.redis.scan_iter(match=commonprefix(keys.BOARD_INDEX_PATTERNS) + "*", count=1000):
+        if any(fnmatchcase(key, pattern) for pattern in keys.BOARD_INDEX_PATTERNS):
+            found.append(key)
+        if len(found) >= BATCH:
+            await store.redis.unlink(*found)
+            found = []
+    if found:
+        await store.redis.unlink(*found)
 
 
 async def _index_batch(store: TicketStore, numbers: Sequence[str], places: set[tuple[str | None, str | None]]) -> int:

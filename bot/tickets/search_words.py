@@ -2,11 +2,14 @@
 
 A ticket is indexed under every dictionary word of two or more characters that occurs anywhere in its
 normalised text (jieba's full mode, without HMM guesses): 路灯不亮 under 路灯, 灯不亮, …, so whichever way a
-sentence would be segmented, a word of it is found. Each word is a Redis set of ticket numbers
-(keys.by_word). A query is segmented precisely (the same dictionary): its words of two or more
-characters must each be in the ticket's index, and its single characters (坏, 臭: a query the dictionary
-cannot join into words) must occur in the ticket's text, which the board's script checks on the tickets
-the other conditions leave. Function words (的, 我们, …) and punctuation are left out of both.
+sentence would be segmented, a word of it is found; and under each character of its text that none of
+those words holds (its "loose" characters). Each word and loose character is a Redis set of ticket
+numbers (keys.by_word); every indexed word is also kept in one vocabulary set (keys.search_vocabulary).
+A query is segmented precisely (the same dictionary): its words of two or more characters must each
+be in the ticket's index, and its single characters (坏, 臭: a query the dictionary cannot join into
+words) must occur in the ticket's text — which is exactly: the ticket is in the set of the character
+or of some vocabulary word holding it (:func:`char_keys_words`). So no search reads a ticket's text.
+Function words (的, 我们, …) and punctuation are left out of all of it.
 """
 
 from __future__ import annotations
@@ -36,9 +39,23 @@ def _engine() -> Any:
 
 
 def words_of(text: str) -> frozenset[str]:
-    """The index words of ``text``: every dictionary word (or run of letters and digits) of two or more
-    characters in it."""
-    return frozenset(w for w in _engine().cut_all(normalize(text)) if len(w) >= 2 and _searchable(w))
+    """The index entries of ``text``: every dictionary word (or run of letters and digits) of two or more
+    characters in it, and every character of it that none of those words holds."""
+    normal = normalize(text)
+    words = frozenset(w for w in _engine().cut_all(normal) if len(w) >= 2 and _searchable(w))
+    held = set().union(*words) if words else set()
+    return words | {c for c in normal if c not in held and _searchable(c)}
+
+
+def vocabulary_of(entries: frozenset[str]) -> list[str]:
+    """The words (two or more characters) among a text's index entries, sorted: what the vocabulary holds."""
+    return sorted(w for w in entries if len(w) >= 2)
+
+
+def words_holding(char: str, vocabulary: frozenset[str]) -> list[str]:
+    """The index entries a text holding ``char`` is found under: the character itself (loose) and every
+    vocabulary word holding it."""
+    return [char] + sorted(w for w in vocabulary if char in w)
 
 
 def query_terms(query: str) -> tuple[frozenset[str], frozenset[str]]:

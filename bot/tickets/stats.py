@@ -54,16 +54,8 @@ async def collect(store: TicketStore, clock: Clock) -> Stats:
 
 
 async def overdue_count(store: TicketStore, clock: Clock) -> int:
-    """Open tickets whose deadline has passed."""
-    now, overdue = clock.now(), 0
-    for status in OPEN_STATUSES:
-        numbers = list(decoded.text_set(await store.redis.smembers(keys.by_status(status))))
-        async with store.redis.pipeline(transaction=False) as pipe:
-            for number in numbers:
-                pipe.hget(keys.ticket(number), "deadline_at")
-            deadlines = await pipe.execute()
-        overdue += sum(1 for d in deadlines if d is not None and float(d) < now)
-    return overdue
+    """Open tickets whose deadline has passed (one count over the open tickets' deadline index)."""
+    return int(await store.redis.zcount(keys.open_by_deadline(), "-inf", f"({clock.now()!r}"))
 
 
 # -- the console's statistics over a date range (/console/stats) -------------------------------------
@@ -140,9 +132,10 @@ def local_day_start(day: date) -> float:
     return datetime.combine(day, time(), LOCAL_TIME).timestamp()
 
 
-async def figures(store: TicketStore, sees: Sees, first: date, last: date, now: float) -> Figures:
+async def figures_by_ticket(store: TicketStore, sees: Sees, first: date, last: date, now: float) -> Figures:
     """Statistics of the tickets opened from local day ``first`` to ``last`` (both included) that
-    ``sees(community, town)`` admits; read over the creation-time index, a few fields per ticket."""
+    ``sees(community, town)`` admits, counted ticket by ticket over the creation-time index (a few fields
+    each): what the daily counters must equal (the page reads those: bot/tickets/daily_read.py)."""
     start, end = local_day_start(first), local_day_start(last + timedelta(days=1))
     days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     out, per_day = Figures(days=days), [0] * len(days)

@@ -25,6 +25,7 @@ from bot.tickets.notifications import Notification
 from bot.people.directory import Worker, worker_from_hash
 from bot.tickets.changes import change_message
 from bot.tickets.board_index import board_index_changes
+from bot.tickets.daily import daily_changes
 from bot.tickets.record import AuditEntry, Ticket, format_number
 from bot.tickets.states import OPEN_STATUSES, Status
 
@@ -52,11 +53,14 @@ class Change:
 
     keys: list[str] = field(default_factory=list)
     ops: list[list[Any]] = field(default_factory=list)
+    _at: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # key → its KEYS index
 
     def key_index(self, key: str) -> int:
-        if key not in self.keys:
-            self.keys.append(key)
-        return self.keys.index(key) + 1
+        if (at := self._at.get(key)) is None:
+            if key not in self.keys:  # keys given to the constructor are found here once
+                self.keys.append(key)
+            at = self._at[key] = self.keys.index(key) + 1
+        return at
 
     def add(self, command: str, key: str, *args: Any) -> None:
         self.ops.append([command, self.key_index(key), *[str(a) for a in args]])
@@ -228,6 +232,19 @@ class TicketStore:
         """Apply ``commit`` if the ticket is still at ``before``'s version (None: must not exist yet).
         Returns the ticket as written (``commit.after`` at its new version), or None when it changed in
         between (or the commit's ``unclaimed`` key exists): nothing was written."""
+        after, script_keys, args = self.commit_call(before, commit)
+        result = await self._commit_script(keys=script_keys, args=args)
+        return after if result in (b"ok", "ok") else None
+
+    async def queue_commit(self, pipe: Any, before: Ticket | None, commit: Commit) -> Ticket:
+        """Queue ``commit`` on ``pipe`` (the same script and writes as :meth:`commit`, many tickets a
+        round trip: seeding a benchmark); the pipeline's reply for it is ``ok`` or the version found."""
+        after, script_keys, args = self.commit_call(before, commit)
+        await self._commit_script(keys=script_keys, args=args, client=pipe)
+        return after
+
+    def commit_call(self, before: Ticket | None, commit: Commit) -> tuple[Ticket, list[str], list[str]]:
+        """The ticket as ``commit`` writes it, and the commit script's KEYS and ARGV."""
         after = copy(commit.after)  # a shallow copy is enough (a ticket's fields are immutable values)
         after.version = (before.version if before else 0) + 1
         change = Change()
@@ -254,8 +271,7 @@ class TicketStore:
         change.add("PUBLISH", keys.console_changes(), change_message(before, after))  # live console boards
         expected = str(before.version) if before else "-"
         guard = str(change.key_index(commit.unclaimed)) if commit.unclaimed else ""
-        result = await self._commit_script(keys=change.keys, args=[expected, json.dumps(change.ops), guard])
-        return after if result in (b"ok", "ok") else None
+        return after, change.keys, [expected, json.dumps(change.ops), guard]
 
     async def queue_if_unchanged(self, pipe: Any, ticket: Ticket, change: Change) -> None:
         """Queue on ``pipe`` the script applying ``change`` only while the ticket is still at ``ticket``'s
@@ -343,7 +359,7 @@ def _nullable_fields() -> tuple[str, ...]:
 
 def _index_changes(change: Change, before: Ticket | None, after: Ticket) -> None:
     """Keep the status, grid, open-per-grid, resident, worker and all-tickets indexes in step, and the
-    console board's (bot/tickets/board_index.py)."""
+    console board's (bot/tickets/board_index.py) and the statistics' daily counters (bot/tickets/daily.py)."""
     number, created = after.number, after.created_at
     if before is None:
         change.add("ZADD", keys.all_tickets(), created, number)
@@ -370,3 +386,4 @@ def _index_changes(change: Change, before: Ticket | None, after: Ticket) -> None
     if after.worker and (before is None or before.worker != after.worker):
         change.add("ZADD", keys.by_worker(after.worker), created, number)
     board_index_changes(change, before, after)
+    daily_changes(change, before, after)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,7 @@ CSV_FLUSH_BYTES = 64 * 1024
 XLSX_BATCH = 1000
 XLSX_WIDTHS = (17, 8, 10, 6, 10, 14, 12, 12, 10, 17, 17, 6, 8, 60)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_DIGIT = re.compile("[0-9０-９]")  # what masking looks for is numbers: a text without a digit has none
 
 
 def add_export_routes(app: web.Application, board: Board, require_account: RequireAccount,
@@ -84,7 +86,7 @@ def cells(row: BoardRow) -> list[Any]:
     return [row.number, row.status.label, row.category_name, texts.YES if row.urgent else texts.NO,
             row.grid_id or "", row.grid_name or "", row.community or "", row.town or "", row.worker_name or "",
             _local(row.created_at), _local(row.deadline_at), texts.YES if row.overdue else texts.NO,
-            row.escalation_level, mask_personal(row.text)]
+            row.escalation_level, mask_personal(row.text) if _DIGIT.search(row.text) else row.text]
 
 
 def _local(timestamp: float) -> datetime:

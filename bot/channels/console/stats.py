@@ -1,7 +1,8 @@
 """The console's statistics page (``/console/stats``): requests per day, by category and by grid, on-time
 rate and handling time per community and category, satisfaction and hot spots, as server-side SVG
 charts and tables. Date range (default: the last 30 days) and an optional town / community, always
-within the account's scope (:func:`bot.tickets.stats.figures` counts only what the account may see)."""
+within the account's scope (:func:`bot.tickets.daily_read.counted_figures` counts only what the account
+may see, from the daily counters)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from bot.channels.console.html import esc, page
 from bot.channels.console.pages import TICKETS
 from bot.channels.console.stats_charts import bar_chart, column_chart
 from bot.infra.clock import LOCAL_TIME
-from bot.tickets.stats import Figures, Handling, figures
+from bot.tickets.daily_read import counted_figures
+from bot.tickets.stats import Figures, Handling
 from bot.tickets.service import Tickets
 from bot.texts import console as console_texts
 from bot.texts import console_stats as texts
@@ -61,7 +63,7 @@ async def scoped_figures(tickets: Tickets, viewer: str, query: StatsQuery, now: 
         return (coverage is not None and coverage.covers(community, town)
                 and (not query.town or town == query.town) and (not query.community or community == query.community))
 
-    return await figures(tickets.store, sees, query.first, query.last, now)
+    return await counted_figures(tickets.store.redis, sees, query.first, query.last, now)
 
 
 def _filters(query: StatsQuery) -> str:

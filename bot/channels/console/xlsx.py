@@ -18,6 +18,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape
 
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+SHORT_TEXT, SHORT_CELLS = 24, 20_000  # texts this short repeat from row to row: their cells are kept
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -99,14 +100,24 @@ class StreamedSheet:
                            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
                            + (f"<cols>{columns}</cols>" if columns else "") + "<sheetData>").encode())
         self._next_row = 1
+        self._short: dict[str, str] = {}  # short texts' cells (states, categories, places, names) made once
 
     def rows(self, rows: Iterable[Sequence[Any]]) -> None:
         """Append rows: str, int, float, bool, datetime (naive, shown as local time) or None cells."""
         lines = []
         for row in rows:
-            lines.append(f'<row r="{self._next_row}">' + "".join(_cell(value) for value in row) + "</row>")
+            lines.append(f'<row r="{self._next_row}">' + "".join(self._cell(value) for value in row) + "</row>")
             self._next_row += 1
         self._sheet.write("".join(lines).encode())
+
+    def _cell(self, value: Any) -> str:
+        if type(value) is not str or len(value) > SHORT_TEXT:
+            return _cell(value)
+        if (cell := self._short.get(value)) is None:
+            cell = _cell(value)
+            if len(self._short) < SHORT_CELLS:
+                self._short[value] = cell
+        return cell
 
     def close(self) -> None:
         self._sheet.write(b"</sheetData></worksheet>")
