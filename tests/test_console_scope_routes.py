@@ -26,6 +26,7 @@ GETS: dict[str, tuple[str, str]] = {
     "/console/api/classifier/retrain": ("/console/api/classifier/retrain", "admin"),
     "/console/static": ("", "files"),  # the console's own CSS and scripts, no data
     "/console/grids": ("/console/grids", "admin"),
+    "/console/faq": ("/console/faq", "admin"),
     "/console/login": ("/console/login", "auth"),
 }
 POSTS: dict[str, tuple[str, dict[str, str], str]] = {
@@ -36,6 +37,7 @@ POSTS: dict[str, tuple[str, dict[str, str], str]] = {
                                                             "admin"),
     "/console/grids/preview": ("/console/grids/preview", {}, "admin"),
     "/console/grids/import": ("/console/grids/import", {}, "admin"),
+    "/console/faq/{how}": ("/console/faq/add", {"id": "x", "question": "q", "answer": "a"}, "admin"),
     "/console/login": ("/console/login", {}, "auth"),
     "/console/logout": ("/console/logout", {}, "auth"),
 }
