@@ -92,7 +92,8 @@ def test_personal_numbers_are_masked() -> None:
     assert mask_personal("打 +86 138-1234-5678 找我") == "打 +86 138-****-5678 找我"
     assert mask_personal("身份证44190019900101123x。") == "身份证441**************x。"
     assert mask_personal("工单 T20261124-0007，门牌 8 号，订单 123456789012") == "工单 T20261124-0007，门牌 8 号，订单 123456789012"
-    assert mask_personal("卡号6222021234567890123") == "卡号6222021234567890123"  # 19 digits: not a phone or ID
+    assert mask_personal("卡号6222021234567890123") == "卡号6222***********0123"  # labelled a card (fails Luhn)
+    assert mask_personal("6222021234567890123") == "6222021234567890123"  # unlabelled and failing Luhn: no card
 
 
 def test_xml_leaves_out_what_xml_cannot_hold_and_tickets_show_json_names_the_source() -> None:

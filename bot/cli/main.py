@@ -24,6 +24,7 @@ from bot.cli import wechat as cli_wechat
 from bot.cli import serve
 from bot.cli.support import CliError
 from bot.app.config import Settings
+from bot.app.log_masking import install_masking
 from nlp.artifact import ArtifactError
 from nlp.dataset import DatasetError
 from nlp.taxonomy import TaxonomyError
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     args = build_parser().parse_args(argv)
+    install_masking()  # warnings of any command reach stderr masked; `serve` configures its own lines
     try:
         settings = Settings()
     except ValidationError as err:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 import sys
 import threading
 from typing import TYPE_CHECKING
 
 from bot.app.config import Settings
+from bot.app.log_masking import configure_logging
 from bot.infra.open_files import raise_soft_limit
 
 if TYPE_CHECKING:
@@ -79,8 +79,6 @@ def _say_serving(settings: Settings, service: Service) -> None:
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the service until SIGINT or SIGTERM; 1 when it could not start."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # aiogram logs a line per handled update at INFO: noise at hundreds of updates a second.
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    configure_logging()  # every line masked (bot/app/log_masking.py)
     raise_soft_limit()  # each open page's event stream is a socket
     return asyncio.run(_serve(settings))

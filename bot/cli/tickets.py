@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +15,7 @@ from bot.photos.links import PhotoLinks, load_secret
 from bot.photos.store import PhotoStore
 from bot.app.runtime import Domain, build_domain, redis_connection
 from bot.tickets.record import AuditEntry, Ticket
+from bot.tickets.reveal import cli_actor, masked_entry, masked_ticket, record_reveal
 from bot.tickets.store import TicketStore
 from bot.tickets.states import Status
 from bot.infra.clock import LOCAL_TIME
@@ -29,9 +32,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     lst.add_argument("--limit", type=int, default=100)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=run_async(list_tickets))
-    show = sub.add_parser("show", help="one ticket with its full audit trail")
+    show = sub.add_parser("show", help="one ticket with its full audit trail (personal numbers masked)")
     show.add_argument("number", metavar="NUMBER")
     show.add_argument("--json", action="store_true")
+    show.add_argument("--reveal", action="store_true",
+                      help="print the resident's words whole (noted in the ticket's audit trail)")
     show.set_defaults(handler=run_async(show_ticket))
     rebuild = sub.add_parser("reindex", help="rebuild the dispatch console's board indexes from the tickets")
     rebuild.set_defaults(handler=run_async(reindex_tickets))
@@ -92,7 +97,8 @@ async def list_tickets(args: argparse.Namespace, settings: Settings) -> int:
         domain = await build_domain(redis, settings)
         if args.grid is not None:
             await _known_grid(domain, args.grid)
-        tickets = await domain.store.list(status=args.status, grid_id=args.grid, limit=args.limit)
+        tickets = [masked_ticket(t) for t in await domain.store.list(status=args.status, grid_id=args.grid,
+                                                                     limit=args.limit)]
     if args.json:
         print_json([ticket_json(t) for t in tickets])
         return 0
@@ -118,7 +124,12 @@ async def show_ticket(args: argparse.Namespace, settings: Settings) -> int:
         ticket = await domain.tickets.get(args.number)
         if ticket is None:
             raise CliError(f"unknown ticket {args.number!r}")
+        if args.reveal:
+            user = os.environ.get("USER") or getpass.getuser()
+            await record_reveal(domain.store, domain.tickets.clock, ticket.number, cli_actor(user))
         trail = await domain.store.audit(ticket.number)
+    if not args.reveal:
+        ticket, trail = masked_ticket(ticket), [masked_entry(e) for e in trail]
     photos = PhotoStore(settings.uploads_dir)
     links = PhotoLinks(load_secret(settings.photo_link_key_path), settings.public_url)
     photo = photo_json(ticket.photo, photos, links)

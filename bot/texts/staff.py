@@ -1,13 +1,17 @@
 """Every Chinese text grid workers and supervisors read: new tickets, their steps, dispatching.
 
 Texts are HTML (Telegram's parse mode and the web page both render it); anything a user typed is
-escaped here. Every text about a ticket carries its number.
+escaped here. Every text about a ticket carries its number. A resident's words come masked in a
+notification's data (:meth:`bot.tickets.steps.TicketSteps.summary`); those read off a ticket here are
+masked here (nlp.masking).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+
+from nlp.masking import mask_personal
 
 from bot.tickets.record import Ticket
 from bot.tickets.states import Status
@@ -112,7 +116,8 @@ def resolved_by_you(number: str) -> str:
 def tasks(tickets: list[Ticket]) -> str:
     if not tickets:
         return "您当前没有待办工单。"
-    lines = [f"<b>{t.number}</b>　{t.status.label}　{when(t.deadline_at)} 到期　{esc(t.text[:20])}" for t in tickets]
+    lines = [f"<b>{t.number}</b>　{t.status.label}　{when(t.deadline_at)} 到期　{esc(mask_personal(t.text)[:20])}"
+             for t in tickets]
     return "待办工单（按时限排序）：\n" + "\n".join(lines)
 
 
@@ -127,7 +132,7 @@ def join_failed() -> str:
 # -- supervisors ---------------------------------------------------------------------------------------
 
 def needs_dispatch(number: str, data: dict[str, Any]) -> str:
-    reason = f"\n退回原因：{esc(data['reason'])}" if data.get("reason") else ""
+    reason = f"\n退回原因：{esc(mask_personal(data['reason']))}" if data.get("reason") else ""
     where = esc(data.get("community") or "位置不明")
     return (f"待派单 <b>{number}</b>（{where}）\n类别：{esc(data['category_name'])}\n内容：{esc(data['text'])}{reason}")
 

@@ -22,6 +22,7 @@ ACTIONS: dict[str, str] = {
     "open": "提交诉求", "assign": "派单", "accept": "接单", "return": "退回", "resolve": "办结",
     "reopen": "重新办理", "close": "关闭", "cancel": "撤回", "conclude": "结案", "recategorise": "改类别",
     "escalate": "升级", "link": "合并", "place": "补充位置", "praise": "致谢", "remind": "临期提醒",
+    "revealed": "查看原文",
 }
 LEVELS = {1: "村社区", 2: "镇街"}
 RATING = re.compile(r"rating (\d)")

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from redis.asyncio import Redis
 
+from nlp.masking import mask_personal
 from nlp.taxonomy import Taxonomy
 
 from bot.accounts.scope import Role, Scope
@@ -62,7 +63,8 @@ class BoardFilter:
 
 @dataclass(frozen=True)
 class BoardRow:
-    """One ticket as the board and the export show it (no resident identity)."""
+    """One ticket as the board, the map and the export show it (no resident identity; the resident's
+    words with their personal numbers masked)."""
 
     number: str
     status: Status
@@ -194,7 +196,8 @@ class Board:
         category, worker = raw["category"] or "other", raw["worker"]
         return BoardRow(
             number=raw["number"] or "", status=status, category=category,
-            category_name=self.taxonomy.name(category) if self.taxonomy else category, text=raw["text"] or "",
+            category_name=self.taxonomy.name(category) if self.taxonomy else category,
+            text=mask_personal(raw["text"] or ""),
             grid_id=raw["grid_id"], grid_name=raw["grid_name"], community=raw["community"], town=raw["town"],
             worker=worker, worker_name=names.get(worker) if worker else None,
             created_at=float(raw["created_at"] or 0), deadline_at=deadline, urgent=raw["urgent"] == "1",

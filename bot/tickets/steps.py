@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from nlp.masking import mask_personal
 from nlp.taxonomy import Taxonomy
 
 from bot.infra.clock import Clock
@@ -109,12 +110,13 @@ class TicketSteps:
         return Outcome.refused(Refusal.NOT_FOUND)
 
     def summary(self, ticket: Ticket, **extra: object) -> dict[str, object]:
-        """What a channel needs to render any notification about ``ticket``."""
+        """What a channel needs to render any notification about ``ticket`` to staff: the resident's
+        words with their personal numbers masked (residents' notifications carry no words at all)."""
         data: dict[str, object] = {
             "status": str(ticket.status),
             "category": ticket.category,
             "category_name": self.taxonomy.name(ticket.category),
-            "text": ticket.text,
+            "text": mask_personal(ticket.text),
             "urgent": ticket.urgent,
             "grid_id": ticket.grid_id,
             "grid_name": ticket.grid_name,

@@ -228,6 +228,10 @@ class TicketStore:
         entries = decoded.text_list(await self.redis.lrange(keys.audit(number), 0, -1))
         return [AuditEntry.from_json(raw) for raw in entries]
 
+    async def append_audit(self, number: str, entry: AuditEntry) -> None:
+        """Add ``entry`` to ``number``'s trail without changing the ticket (a reading, not a step)."""
+        await self.redis.rpush(keys.audit(number), entry.to_json())
+
     async def commit(self, before: Ticket | None, commit: Commit) -> Ticket | None:
         """Apply ``commit`` if the ticket is still at ``before``'s version (None: must not exist yet).
         Returns the ticket as written (``commit.after`` at its new version), or None when it changed in

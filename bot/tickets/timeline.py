@@ -1,6 +1,7 @@
 """A ticket's timeline for staff: its audit entries with each actor told by role and name, never by a
 resident's id. Who an actor is: a console account (its username), a worker or supervisor (their name),
-an admin, the system, an Open311 client (its key's name) or else a resident (no name at all)."""
+an admin (also one at the command line: ``cli:$USER``), the system, an Open311 client (its key's name)
+or else a resident (no name at all)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.tickets.escalation import SYSTEM
 from bot.tickets.record import AuditEntry
 
 OPEN311_PREFIX = "open311:"
+CLI_PREFIX = "cli:"
 # Steps only a resident takes: whoever took one took it as a resident (a worker may be one too), so it
 # is shown as a resident's, never under their staff name.
 RESIDENT_STEPS = frozenset({"open", "place", "praise", "cancel", "link", "reopen"})
@@ -54,6 +56,8 @@ async def actor(routing: Routing, key: str) -> Actor:
         return Actor(ActorKind.ACCOUNT, username)
     if key == SYSTEM:
         return Actor(ActorKind.SYSTEM)
+    if key.startswith(CLI_PREFIX):  # an operator at the command line (gridbot tickets show --reveal)
+        return Actor(ActorKind.ADMIN, key.removeprefix(CLI_PREFIX))
     if key.startswith(OPEN311_PREFIX):
         return Actor(ActorKind.OPEN311, key.removeprefix(OPEN311_PREFIX).split(":", 1)[0])
     if routing.is_admin(key):

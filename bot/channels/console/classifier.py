@@ -23,6 +23,7 @@ from bot.model.progress import RetrainProgress
 from bot.model.versions import Versions, list_versions
 from bot.texts import console_classifier as texts
 from nlp.artifact import ModelMetadata
+from nlp.masking import mask_personal
 from nlp.taxonomy import Taxonomy
 
 SHOWN_CORRECTIONS = 200
@@ -92,7 +93,8 @@ def _corrections(found: list[Correction], taxonomy: Taxonomy, csrf: str) -> str:
                         if c.review is not decision)
         when = datetime.fromtimestamp(c.at, LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
         rows.append(f'<tr class="{c.review}" data-number="{esc(c.number)}"><td>{esc(c.number)}</td>'
-                    f"<td>{esc(c.text[:80])}</td><td>{esc(taxonomy.name(c.label))}</td><td>{esc(texts.by_whom(c.by))}"
+                    f"<td>{esc(mask_personal(c.text)[:80])}</td><td>{esc(taxonomy.name(c.label))}</td>"
+                    f"<td>{esc(texts.by_whom(c.by))}"
                     f"</td><td>{when}</td><td>{texts.REVIEWS[c.review]}</td><td>{forms}</td></tr>")
     body = "".join(rows) or f'<tr><td colspan="7">{texts.NO_CORRECTIONS}</td></tr>'
     return (f"<h2>{texts.CORRECTIONS}（{len(found)}）</h2><table class=\"figures corrections\"><thead><tr>{head}"

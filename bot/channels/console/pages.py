@@ -15,6 +15,7 @@ from bot.photos.store import PhotoStore
 from bot.tickets.record import Ticket
 from bot.tickets.service import Tickets
 from bot.tickets.timeline import timeline
+from nlp.masking import mask_personal
 from bot.texts import console as texts
 from bot.texts import timeline as timeline_texts
 
@@ -50,12 +51,12 @@ async def ticket_page(request: web.Request) -> web.Response:
                      for which, ref in (("ticket", ticket.photo), ("result", ticket.result_photo)) if ref)
     place = " ".join(p for p in (ticket.town, ticket.community, ticket.grid_name, ticket.location) if p) or texts.NONE
     facts = ((texts.STATE, ticket.status.label), (texts.CATEGORY, tickets.taxonomy.name(ticket.category)),
-             (texts.LOCATION, place), (texts.RESULT, ticket.result_note or texts.NONE),
+             (texts.LOCATION, place), (texts.RESULT, mask_personal(ticket.result_note or texts.NONE)),
              (texts.RATING, texts.rating(ticket.rating)))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)
     message = f'<p class="notice" role="status">{esc(request.query["done"])}</p>' if request.query.get("done") else ""
     body = (f'<p><a href="/console">{texts.BACK}</a></p>{message}<h1>{texts.TICKET} {esc(ticket.number)}</h1>'
-            f'<p class="text">{esc(ticket.text)}</p>{photos}<dl>{dl}</dl>'
+            f'<p class="text">{esc(mask_personal(ticket.text))}</p>{photos}<dl>{dl}</dl>'
             f'<h2>{texts.TIMELINE}</h2>{timeline}'
             f'{await action_forms(tickets, ticket, account.key, request[SESSION].csrf)}')
     return page(f"{texts.TICKET} {ticket.number}", body, account, request[SESSION].csrf)
@@ -65,7 +66,7 @@ async def _timeline(tickets: Tickets, ticket: Ticket) -> str:
     """The ticket's steps, oldest first: when, who (by name; a resident only as 居民), what, and its words."""
     items = []
     for step in await timeline(tickets.routing, await tickets.store.audit(ticket.number)):
-        said = timeline_texts.detail(step, tickets.taxonomy.name)
+        said = mask_personal(timeline_texts.detail(step, tickets.taxonomy.name))
         items.append(f'<li><time>{when(step.entry.at)}</time> <span class="actor">{esc(timeline_texts.who(step))}'
                      f'</span> <strong>{esc(timeline_texts.what(step))}</strong>{" · " + esc(said) if said else ""}</li>')
     return f'<ol class="timeline">{"".join(items)}</ol>'
