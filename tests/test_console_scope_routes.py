@@ -27,6 +27,8 @@ GETS: dict[str, tuple[str, str]] = {
     "/console/static": ("", "files"),  # the console's own CSS and scripts, no data
     "/console/grids": ("/console/grids", "admin"),
     "/console/login": ("/console/login", "auth"),
+    "/console/warnings": ("/console/warnings", "scoped"),  # tests/test_warnings_telegram.py: scoped warnings
+    "/console/warnings/{warning_id}": ("/console/warnings/THEIRS", "404"),
 }
 POSTS: dict[str, tuple[str, dict[str, str], str]] = {
     "/console/tickets/{number}/{action}": ("/console/tickets/THEIRS/ACTION", {}, "404"),
@@ -38,6 +40,7 @@ POSTS: dict[str, tuple[str, dict[str, str], str]] = {
     "/console/grids/import": ("/console/grids/import", {}, "admin"),
     "/console/login": ("/console/login", {}, "auth"),
     "/console/logout": ("/console/logout", {}, "auth"),
+    "/console/warnings/{warning_id}/link": ("/console/warnings/THEIRS/link", {}, "404"),
 }
 ACTIONS = {"dispatch": {"grid": "GC-XY-01"}, "recategorise": {"category": "sanitation"}, "escalate": {},
            "close": {"note": "x"}, "link": {"into": "OURS"}}

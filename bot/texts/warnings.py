@@ -6,10 +6,13 @@ Texts are HTML where Telegram shows them (the console escapes its own); each nam
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from bot.texts.common import esc, listing, when
+
+if TYPE_CHECKING:
+    from bot.warnings.store import EarlyWarning
 
 HEADING = "预警"
 NUMBERS_SHOWN = 20  # numbers listed in a message; the rest are counted
@@ -40,14 +43,19 @@ def warning_message(warning_id: str, data: dict[str, Any]) -> str:
             f"请研判是否为同一问题；调度台可将这些工单合并为一案。发送 /warnings 查看当前预警。")
 
 
-def warnings_list(lines: Sequence[tuple[str, str, str, Sequence[str], float]]) -> str:
-    """``/warnings``: the active warnings a supervisor covers — (id, category name, place, numbers, raised)."""
-    if not lines:
+def of(warning: EarlyWarning, radius_m: float) -> str:
+    """The place of ``warning``."""
+    return place(warning.grid_names, warning.communities, warning.nearby, int(radius_m))
+
+
+def warnings_list(warnings: Sequence[EarlyWarning], category_name: Callable[[str], str], radius_m: float) -> str:
+    """``/warnings``: the active warnings a supervisor covers, newest first."""
+    if not warnings:
         return "当前没有预警。"
-    items = [f"⚠️ <b>{warning_id}</b> {esc(category)} · {esc(where)}（{when(raised)} 起）\n"
-             f"工单 {len(numbers)} 件：{numbers_line(list(numbers))}"
-             for warning_id, category, where, numbers, raised in lines]
-    return f"当前预警 {len(lines)} 条：\n\n" + "\n\n".join(items)
+    items = [f"⚠️ <b>{w.warning_id}</b> {esc(category_name(w.category))} · {esc(of(w, radius_m))}"
+             f"（{when(w.raised_at)} 起{'，' + linked_state(w.linked_into) if w.linked_into else ''}）\n"
+             f"工单 {len(w.numbers)} 件：{numbers_line(w.numbers)}" for w in warnings]
+    return f"当前预警 {len(warnings)} 条：\n\n" + "\n\n".join(items)
 
 
 def not_a_supervisor() -> str:

@@ -22,6 +22,7 @@ from bot.tickets.store import TicketStore
 from bot.tickets.sources import Source
 
 EARTH_RADIUS_M = 6_371_000.0
+RADIUS_M = 300.0  # "within 300 m of each other" (SPEC)
 FIELDS = ("category", "created_at", "grid_id", "grid_name", "community", "town", "location", "status", "source")
 
 
@@ -31,7 +32,7 @@ class Thresholds:
 
     min_count: int = 5
     ratio: float = 3.0
-    radius_m: float = 300.0
+    radius_m: float = RADIUS_M
     window_seconds: float = 24 * 3600.0
 
     def hot(self, count: int, mean: float) -> bool:

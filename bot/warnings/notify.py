@@ -27,13 +27,9 @@ async def recipients(routing: Routing, tickets: Sequence[Ticket]) -> list[str]:
     return list(found)
 
 
-def warning_place(warning: EarlyWarning, radius_m: float) -> str:
-    return texts.place(warning.grid_names, warning.communities, warning.nearby, int(radius_m))
-
-
 def warning_data(warning: EarlyWarning, category_name: str, radius_m: float) -> dict[str, object]:
     """What a channel needs to render the warning's message."""
-    return {"category": warning.category, "category_name": category_name, "place": warning_place(warning, radius_m),
+    return {"category": warning.category, "category_name": category_name, "place": texts.of(warning, radius_m),
             "numbers": list(warning.numbers), "mean": round(warning.mean, 2), "communities": list(warning.communities)}
 
 
