@@ -23,6 +23,7 @@ ticket (a request the ticket service links to an open ticket as a duplicate open
 warning, and the wall time of a pass (with two months of tickets in Redis).
 
 Run: .venv/bin/python benchmarks/bench_warning.py [--surges 40] [--seed 7] [--no-wake] [--rate-scale 1.0]
+     .venv/bin/python benchmarks/bench_warning.py --busy-window 5000   (pass time over a busier day)
 """
 
 from __future__ import annotations
@@ -248,12 +249,39 @@ def _fifth_ticket(tickets: list[tuple[float, str]]) -> float:
     return tickets[-1][0]
 
 
+async def busy_window(redis: Redis, count: int, seed: int) -> dict[str, Any]:
+    """Pass time over a busier window: ``count`` tickets in the last 24 h (categories and places drawn as
+    in the replay), after a first pass has raised what there is to raise."""
+    rng, clock = random.Random(seed), ManualClock(START)
+    domain = await build_domain(redis, Settings(_env_file=None, training_dir=ROOT / "training_data", admin_ids=[]), clock)
+    grid_map = await domain.grids.current()
+    assert grid_map is not None
+    words, categories = corpus(), list(BASE_RATES)
+    weights = list(BASE_RATES.values())
+    for i in range(count):
+        clock.advance(DAY / count)
+        grid, category = rng.choice(grid_map.grids), rng.choices(categories, weights)[0]
+        point = random_point(grid, rng) if rng.random() < 0.5 else None
+        await domain.tickets.open(NewRequest(resident=f"web:{i}", text=rng.choice(words[category]), category=category,
+                                             location=Location.of_grid(grid, "point" if point else "alias"),
+                                             coordinates=point))
+    await domain.warnings.run_pass()
+    seconds = []
+    for _ in range(20):
+        started = time.perf_counter()
+        await domain.warnings.run_pass()
+        seconds.append(time.perf_counter() - started)
+    return {"window_tickets": count, "pass_ms_median": round(1000 * statistics.median(seconds), 1)}
+
+
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         server = EmbeddedRedis(Path(tmp))
         redis = Redis.from_url(server.start(), decode_responses=True)
         try:
             await redis.flushdb()
+            if args.busy_window:
+                return await busy_window(redis, args.busy_window, args.seed)
             return await replay(redis, args)
         finally:
             await redis.aclose()
@@ -265,6 +293,8 @@ if __name__ == "__main__":
     parser.add_argument("--surges", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-wake", action="store_true", help="passes only every 30 s (no pass after a ticket opens)")
+    parser.add_argument("--busy-window", type=int, default=0,
+                        help="instead of the replay: pass time with this many tickets in the last 24 h")
     parser.add_argument("--verbose", action="store_true", help="each surge on stderr")
     parser.add_argument("--rate-scale", type=float, default=1.0, help="multiply every ordinary rate")
     print(json.dumps(asyncio.run(main(parser.parse_args())), ensure_ascii=False, indent=2))

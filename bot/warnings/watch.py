@@ -108,7 +108,8 @@ class WarningWatch:
 
 def _grown(warning: EarlyWarning, cluster: Cluster) -> EarlyWarning:
     """``warning`` with the tickets of ``cluster`` it does not hold yet (itself when there are none)."""
-    new = [t for t in cluster.tickets if t.number not in set(warning.numbers)]
+    held = set(warning.numbers)
+    new = [t for t in cluster.tickets if t.number not in held]
     if not new:
         return warning
     return replace(
