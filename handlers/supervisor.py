@@ -1,15 +1,20 @@
-"""Supervisors: dispatch a pending or overdue ticket to a grid of their area, or correct its category."""
+"""Supervisors: dispatch a pending or overdue ticket to a grid of their area, or correct its category;
+/warnings lists the early warnings of their area."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.types import CallbackQuery
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
 
 from bot.texts import staff as staff_texts
+from bot.texts import warnings as warning_texts
 from bot.texts.render import ButtonAction, choice_buttons
 from bot.channels.telegram.channel import TicketAction, keyboard
 from bot.tickets.service import Tickets
 from bot.tickets.supervision import Choices
+from bot.warnings.cases import active_for
+from bot.warnings.watch import WarningWatch
 from handlers.common import answer_outcome, callback_message, key_of
 from nlp.taxonomy import Taxonomy
 
@@ -57,9 +62,17 @@ async def recategorise(query: CallbackQuery, callback_data: TicketAction, ticket
         await message.edit_text(done)
 
 
+async def warnings(message: Message, warnings: WarningWatch, tickets: Tickets) -> None:
+    """/warnings: the active early warnings of the supervisor's area (admins: all)."""
+    found = await active_for(warnings.warnings, tickets, key_of(message.from_user))
+    await message.answer(warning_texts.not_a_supervisor() if found is None else warning_texts.warnings_list(
+        found, tickets.taxonomy.name, warnings.thresholds.radius_m))
+
+
 def build_router() -> Router:
     """A new router with this audience's handlers (one per dispatcher)."""
     router = Router(name="supervisor")
+    router.message.register(warnings, Command("warnings"))
     router.callback_query.register(show_grids, TicketAction.filter(F.action == ButtonAction.GRIDS))
     router.callback_query.register(dispatch, TicketAction.filter(F.action == ButtonAction.DISPATCH))
     router.callback_query.register(show_categories, TicketAction.filter(F.action == ButtonAction.CATEGORIES))

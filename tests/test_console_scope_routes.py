@@ -28,6 +28,8 @@ GETS: dict[str, tuple[str, str]] = {
     "/console/grids": ("/console/grids", "admin"),
     "/console/faq": ("/console/faq", "admin"),
     "/console/login": ("/console/login", "auth"),
+    "/console/warnings": ("/console/warnings", "scoped"),  # tests/test_warnings_telegram.py: scoped warnings
+    "/console/warnings/{warning_id}": ("/console/warnings/THEIRS", "404"),
 }
 POSTS: dict[str, tuple[str, dict[str, str], str]] = {
     "/console/tickets/{number}/{action}": ("/console/tickets/THEIRS/ACTION", {}, "404"),
@@ -40,6 +42,7 @@ POSTS: dict[str, tuple[str, dict[str, str], str]] = {
     "/console/faq/{how}": ("/console/faq/add", {"id": "x", "question": "q", "answer": "a"}, "admin"),
     "/console/login": ("/console/login", {}, "auth"),
     "/console/logout": ("/console/logout", {}, "auth"),
+    "/console/warnings/{warning_id}/link": ("/console/warnings/THEIRS/link", {}, "404"),
 }
 ACTIONS = {"dispatch": {"grid": "GC-XY-01"}, "recategorise": {"category": "sanitation"}, "escalate": {},
            "close": {"note": "x"}, "link": {"into": "OURS"}}

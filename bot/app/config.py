@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     # minute, after a burst.
     open311_requests_per_minute: int = Field(default=60, ge=1)
     open311_burst: int = Field(default=30, ge=0)
+    # Early warning (预警, bot/warnings/): at least this many requests of one category in one grid (or
+    # within 300 m) in 24 hours, and at least this many times the grid's 30-day daily mean; and how
+    # often the detector runs at the latest (it also runs as soon as a ticket opens).
+    warning_min_count: int = Field(default=5, ge=2)
+    warning_ratio: float = Field(default=3.0, ge=1.0)
+    warning_interval_seconds: float = Field(default=30.0, gt=0)
     # Telegram's limits (about 30 messages a second overall, 1 a second per chat): lower them for a
     # smaller bot, raise them only against a local Bot API server (benchmarks).
     telegram_messages_per_second: float = Field(default=30.0, gt=0)

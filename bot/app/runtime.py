@@ -18,6 +18,8 @@ from bot.people.directory import People, telegram_key
 from bot.infra.embedded_redis import EmbeddedRedis
 from bot.tickets.store import TicketStore
 from bot.tickets.service import Tickets
+from bot.warnings.detector import Thresholds
+from bot.warnings.watch import WarningWatch
 
 
 def redis_client(settings: Settings, url: str | None) -> Redis:
@@ -66,6 +68,7 @@ class Domain:
     people: People
     grids: GridStore
     tickets: Tickets
+    warnings: WarningWatch
 
 
 def admin_keys(settings: Settings) -> frozenset[str]:
@@ -78,4 +81,11 @@ async def build_domain(redis: Redis, settings: Settings, clock: Clock | None = N
     store, people, grids = TicketStore(redis), People(redis), GridStore(redis)
     await grids.ensure_default(settings.demo_map_path)
     tickets = Tickets(store, people, grids, taxonomy, clock or SystemClock(), admin_keys(settings))
-    return Domain(redis, taxonomy, store, people, grids, tickets)
+    return Domain(redis, taxonomy, store, people, grids, tickets, warning_watch(tickets, settings))
+
+
+def warning_watch(tickets: Tickets, settings: Settings) -> WarningWatch:
+    """The early-warning detector with the configured thresholds (GRIDBOT_WARNING_*)."""
+    thresholds = Thresholds(min_count=settings.warning_min_count, ratio=settings.warning_ratio)
+    return WarningWatch(tickets.store, tickets.routing, tickets.taxonomy, tickets.clock, thresholds,
+                        settings.warning_interval_seconds)

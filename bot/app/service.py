@@ -139,7 +139,8 @@ class Service:
                 start_wechat(context)
             if settings.wecom_enabled:
                 start_wecom(context)
-        self._spawn(Scheduler(self.domain.store, self.domain.tickets, self.clock).run(self._stop))
+        self._spawn(Scheduler(self.domain.store, self.domain.tickets, self.clock,
+                              jobs=[self.domain.warnings]).run(self._stop))
         self._spawn(self.models.listen(self.redis, self._stop))
         await self._listen(app)
         keep_out_of_gc()
@@ -168,7 +169,7 @@ class Service:
         self.dispatcher = Dispatcher(
             storage=CoalescedRedisStorage(self.redis),
             settings=settings, clock=self.clock, intake=intake, tickets=domain.tickets, store=domain.store,
-            people=domain.people, grids=domain.grids, taxonomy=domain.taxonomy, models=models,
+            people=domain.people, grids=domain.grids, taxonomy=domain.taxonomy, models=models, warnings=domain.warnings,
             retrainer=Retrainer(self.redis, settings, models), background=self._background,
             patrols=Patrols(self.redis, self.clock),
         )

@@ -479,3 +479,35 @@ def stats_places() -> str:
 def stats_grid_names() -> str:
     """Grid id → the name its tickets carry (a hash), for the statistics' charts."""
     return f"{PREFIX}:stats:grid-names"
+
+
+# -- early warning 预警 (bot/warnings/) -------------------------------------------------------------
+
+def warning_day_counts(day: str) -> str:
+    """Tickets opened on one local day per grid and category (a hash: ``grid|category`` → count), kept
+    40 days: the early-warning baseline (bot/warnings/baseline.py)."""
+    return f"{PREFIX}:warning:day:{day}"
+
+
+def warning(warning_id: str) -> str:
+    """One early warning (a hash: its fields, the ticket numbers as JSON)."""
+    return f"{PREFIX}:warning:{warning_id}"
+
+
+def warnings_active() -> str:
+    """Warnings still active (a sorted set scored by their newest ticket's creation time)."""
+    return f"{PREFIX}:warnings:active"
+
+
+def warnings_all() -> str:
+    """Every warning ever raised (a sorted set scored by when it was raised)."""
+    return f"{PREFIX}:warnings:all"
+
+
+def warning_sequence(day: str) -> str:
+    return f"{PREFIX}:seq:warning:{day}"
+
+
+def warning_lock() -> str:
+    """Held by the one process running a detector pass (two passes at once could raise one warning twice)."""
+    return f"{PREFIX}:warning:lock"

@@ -90,5 +90,5 @@ def rating(stars: int | None) -> str:
 
 
 # The pages every account has, and those only admins have, in the console's header.
-NAVIGATION = (("/console", "看板"), ("/console/map", "地图"), ("/console/stats", "统计"))
+NAVIGATION = (("/console", "看板"), ("/console/map", "地图"), ("/console/stats", "统计"), ("/console/warnings", "预警"))
 ADMIN_NAVIGATION = (("/console/classifier", "模型"), ("/console/grids", "导入"), ("/console/faq", "知识库"))

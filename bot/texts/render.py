@@ -9,6 +9,7 @@ from enum import StrEnum
 from bot.texts import common as common_texts
 from bot.texts import residents as resident_texts
 from bot.texts import staff as staff_texts
+from bot.texts import warnings as warning_texts
 from bot.tickets.notifications import Kind, Notification
 
 
@@ -118,4 +119,6 @@ def render(note: Notification) -> Rendered:
             return Rendered(staff_texts.escalated(n, d), supervisor_buttons(n), d.get("ticket_photo"))
         case Kind.URGENT_ALERT:
             return Rendered(staff_texts.urgent_alert(n, d), supervisor_buttons(n), d.get("ticket_photo"))
+        case Kind.WARNING:  # ``n`` is the warning's number (W…), not a ticket's
+            return Rendered(warning_texts.warning_message(n, d))
     raise ValueError(f"no rendering for {note.kind}")

@@ -34,6 +34,7 @@ class Kind(StrEnum):
     RECATEGORISED = "recategorised"  # worker: N has a new category
     RAISED = "raised"  # worker: a supervisor handed N one level up (it stays theirs)
     REDISPATCHED = "redispatched"  # worker: a supervisor sent N elsewhere; it is no longer theirs
+    WARNING = "warning"  # supervisor: early warning N (W…, not a ticket): a surge of one category
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
+from typing import Protocol
 
 from bot.infra.clock import Clock
 from bot.tickets.escalation import DueSteps
@@ -15,14 +17,24 @@ from bot.tickets.store import TicketStore
 log = logging.getLogger(__name__)
 
 
-class Scheduler:
-    """Polls the due set and hands each due item to the ticket service (:class:`DueSteps`)."""
+class Periodic(Protocol):
+    """Other periodic work the scheduler drives (the early-warning detector): ``tick`` is called after
+    every pass and decides itself whether its time has come."""
 
-    def __init__(self, store: TicketStore, work: DueSteps, clock: Clock, interval: float = 1.0) -> None:
+    async def tick(self) -> object: ...
+
+
+class Scheduler:
+    """Polls the due set and hands each due item to the ticket service (:class:`DueSteps`); then ticks
+    its other periodic work."""
+
+    def __init__(self, store: TicketStore, work: DueSteps, clock: Clock, interval: float = 1.0,
+                 jobs: Sequence[Periodic] = ()) -> None:
         self.store = store
         self.work = work
         self.clock = clock
         self.interval = interval
+        self.jobs = tuple(jobs)
 
     async def run_once(self, batch: int = 100) -> int:
         """Handle every item due now; returns how many this process handled."""
@@ -41,6 +53,11 @@ class Scheduler:
                 await self.run_once()
             except Exception:  # infrastructure hiccup (Redis restarting): log, wait, retry
                 log.exception("scheduler pass failed")
+            for job in self.jobs:
+                try:
+                    await job.tick()
+                except Exception:  # one job's failure must not stop deadlines or the other jobs
+                    log.exception("periodic job %s failed", type(job).__name__)
             try:
                 await asyncio.wait_for(stop.wait(), self.interval)
             except TimeoutError:

@@ -25,6 +25,7 @@ from bot.tickets.states import Action, Status, target_of
 from bot.tickets.follow_up import FollowUpSteps
 from bot.tickets.steering import SteeringSteps
 from bot.tickets.steps import REQUEST_MEMORY_SECONDS
+from bot.warnings.baseline import count_opening
 
 NOTE_LIMIT = 1000
 
@@ -133,6 +134,7 @@ class Tickets(FollowUpSteps, SteeringSteps):
         extra, claim = Change(), keys.request(request.request_id) if request.request_id is not None else None
         if claim is not None:
             extra.add("SET", claim, ticket.number, "EX", REQUEST_MEMORY_SECONDS)
+        count_opening(extra, ticket)  # the early-warning baseline (bot/warnings/baseline.py)
         return Commit(ticket, entry, notes, due_set=self.deadlines.schedule(ticket, now), extra=extra, unclaimed=claim)
 
     async def _opened_concurrently(self, request: NewRequest, ticket: Ticket) -> Opened:

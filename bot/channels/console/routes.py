@@ -14,6 +14,7 @@ from bot.channels.console.grids import add_grid_routes
 from bot.channels.console.live import add_live
 from bot.channels.console.map_page import map_view
 from bot.channels.console.stats import add_stats_routes
+from bot.channels.console.warnings_page import add_warning_routes
 from bot.channels.console.board_page import BOARD, board, require_account
 from bot.channels.console.export import add_export_routes
 from bot.channels.console.faq import add_faq_routes
@@ -41,3 +42,4 @@ def add_console_routes(app: web.Application, tickets: Tickets, photos: PhotoStor
     add_stats_routes(app)
     add_classifier_routes(app)
     add_faq_routes(app)
+    add_warning_routes(app, tickets)
