@@ -402,3 +402,13 @@ def scope_open(scope_id: str, by: str) -> str:
 def scope_counts(scope_id: str) -> str:
     """How many tickets of one scope are in each state (a hash: state → count)."""
     return f"{PREFIX}:idx:scope:{scope_id}:counts"
+
+
+def field_report(worker: str) -> str:
+    """A grid worker's field report being written (bot/intake/reporting.py), with a TTL."""
+    return f"{PREFIX}:report:{worker}"
+
+
+def by_source(source: str) -> str:
+    """Tickets filed by one kind of filer (a set: resident, patrol, open311, console)."""
+    return f"{PREFIX}:idx:source:{source}"

@@ -34,6 +34,7 @@ class Kind(StrEnum):
     RECATEGORISED = "recategorised"  # worker: N has a new category
     RAISED = "raised"  # worker: a supervisor handed N one level up (it stays theirs)
     REDISPATCHED = "redispatched"  # worker: a supervisor sent N elsewhere; it is no longer theirs
+    REPORTED = "reported"  # worker: your field report is N, kept by you or routed (bot/tickets/field_reports.py)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from bot.people.directory import Worker, worker_from_hash
 from bot.tickets.changes import change_message
 from bot.tickets.board_index import board_index_changes
 from bot.tickets.record import AuditEntry, Ticket, format_number
+from bot.tickets.sources import is_resident
 from bot.tickets.states import OPEN_STATUSES, Status
 
 
@@ -73,6 +74,7 @@ class Commit:
     due_clear: Sequence[str] = ()
     extra: Change | None = None
     unclaimed: str | None = None  # a key that must not exist (the commit fails if it does)
+    more_entries: Sequence[AuditEntry] = ()  # audit entries after ``entry`` (a step that is two)
 
 
 # One round trip for everything a step on a ticket needs to decide: the ticket, its followers, the
@@ -141,8 +143,9 @@ class TicketContext:
 
     @property
     def residents(self) -> list[str]:
-        """The resident who opened the ticket, then its followers."""
-        return [self.ticket.resident] + sorted(self.followers - {self.ticket.resident})
+        """The resident who opened the ticket, then its followers (a field report's filer is nobody to tell)."""
+        opener = [self.ticket.resident] if is_resident(self.ticket.resident) else []
+        return opener + sorted(self.followers - {self.ticket.resident})
 
 
 class TicketStore:
@@ -242,8 +245,8 @@ class TicketStore:
         if stale:
             change.add("HDEL", ticket_key, *stale)
         _index_changes(change, before, after)
-        if commit.entry is not None:
-            change.add("RPUSH", keys.audit(after.number), commit.entry.to_json())
+        for entry in ([commit.entry] if commit.entry is not None else []) + list(commit.more_entries):
+            change.add("RPUSH", keys.audit(after.number), entry.to_json())
         for member in commit.due_clear:
             change.add("ZREM", keys.due(), member)
         for member, at in commit.due_set.items():

@@ -20,6 +20,7 @@ from bot.texts import refusals as refusal_texts
 from bot.texts import staff as staff_texts
 from bot.texts import wecom as wecom_texts
 from bot.tickets.outcome import Outcome, Refusal
+from bot.tickets.states import Status
 from bot.tickets.tasks import open_tasks
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,8 @@ async def _answer(desk: Desk, member: Member, waiting: Waiting, text: str) -> No
     if outcome.refusal is Refusal.BAD_INPUT:
         await desk.reply(member, again)
         return
+    if outcome.ticket is not None and outcome.ticket.status is Status.CLOSED:  # a field report: closed with it
+        done = staff_texts.resolved_by_you(number, closed=True)
     await desk.steps.clear(member.key)
     if outcome.ok:
         await desk.client.update_quietly(member.userid, waiting.response_code, replace_name=label)
