@@ -26,12 +26,18 @@ def needs_words() -> str:
     return "请用文字说明发现的问题（照片请附说明文字）。"
 
 
+def photo_failed() -> str:
+    return "照片未能保存。请重新发送照片，或直接发送文字说明。"
+
+
 def photo_kept() -> str:
     return "照片已收到，请再发送文字说明。"
 
 
-def ask_location() -> str:
-    return f"问题在哪里？请点「{SEND_LOCATION}」发送位置，或输入地址（如 西正路8号）。"
+def ask_location(keyboard: bool = True) -> str:
+    """``keyboard``: the channel shows a 发送位置 button (Telegram); else a location message (WeCom)."""
+    how = f"请点「{SEND_LOCATION}」发送位置" if keyboard else "请发送位置（＋ → 位置）"
+    return f"问题在哪里？{how}，或输入地址（如 西正路8号）。"
 
 
 def location_not_found(address: str) -> str:

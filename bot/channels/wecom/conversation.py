@@ -72,7 +72,7 @@ async def on_image(desk: Desk, member: Member, media_id: str) -> None:
     if waiting is None or waiting.action != RESOLVE:
         await desk.reply(member, staff_texts.ask_return_reason(waiting.number) if waiting else wecom_texts.help_text())
         return
-    stored = await _keep_photo(desk, media_id)
+    stored = await keep_photo(desk, media_id)
     if stored is None:
         await desk.reply(member, wecom_texts.photo_failed(waiting.number))
         return
@@ -80,7 +80,7 @@ async def on_image(desk: Desk, member: Member, media_id: str) -> None:
     await desk.reply(member, wecom_texts.photo_received(waiting.number))
 
 
-async def _keep_photo(desk: Desk, media_id: str) -> StoredPhoto | None:
+async def keep_photo(desk: Desk, media_id: str) -> StoredPhoto | None:
     """The member's photo, downloaded from WeCom and stored like a resident's upload (re-encoded)."""
     try:
         data = await desk.client.download(media_id, desk.photos.max_bytes)
