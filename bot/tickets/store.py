@@ -274,27 +274,30 @@ class TicketStore:
         grid_id: str | None = None,
         resident: str | None = None,
         worker: str | None = None,
+        source: str | None = None,
         limit: int = 100,
     ) -> list[Ticket]:
         """Tickets matching every given filter, newest first."""
         if resident is not None:
-            source = keys.by_resident(resident)
+            index = keys.by_resident(resident)
         elif worker is not None:
-            source = keys.by_worker(worker)
+            index = keys.by_worker(worker)
         elif grid_id is not None:
-            source = keys.by_grid(grid_id)
+            index = keys.by_grid(grid_id)
         else:
-            source = keys.all_tickets()
-        if status is not None and source == keys.all_tickets():
+            index = keys.all_tickets()
+        if status is not None and index == keys.all_tickets():
             numbers = sorted(decoded.text_set(await self.redis.smembers(keys.by_status(status))), reverse=True)
         else:
-            numbers = decoded.text_list(await self.redis.zrevrange(source, 0, -1))
+            numbers = decoded.text_list(await self.redis.zrevrange(index, 0, -1))
         tickets = []
         for batch_start in range(0, len(numbers), 200):
             for ticket in await self.get_many(numbers[batch_start : batch_start + 200]):
                 if status is not None and ticket.status != status:
                     continue
                 if grid_id is not None and ticket.grid_id != grid_id:
+                    continue
+                if source is not None and ticket.source != source:
                     continue
                 tickets.append(ticket)
                 if len(tickets) >= limit:
