@@ -86,3 +86,12 @@ async def test_stats_counts_tickets_by_source(world: World) -> None:
     await world.says(world.admin, "/stats")
     await world.sees(world.admin, "按来源", "居民 1", "巡查上报 1")
 
+
+
+async def test_a_field_reports_timeline_names_its_reporter(city: City) -> None:
+    from bot.tickets.timeline import ActorKind, timeline
+
+    report = (await city.domain.tickets.open(patrol_report(WORKER, HD01))).ticket.number
+    steps = await timeline(city.domain.tickets.routing, await city.domain.store.audit(report))
+    assert [(s.entry.action, s.actor.kind, s.actor.name) for s in steps] == [
+        ("open", ActorKind.WORKER, "李网格"), ("accept", ActorKind.WORKER, "李网格")]

@@ -24,6 +24,10 @@ from bot.tickets.steps import TicketSteps
 from bot.tickets.store import Commit, TicketContext
 
 
+# On the opening entry of a field report: opened by a worker as staff, not as a resident (bot/tickets/timeline.py).
+PATROL_OPENING = {"source": str(Source.PATROL)}
+
+
 def keeper(source: str, resident: str, grid_workers: list[str]) -> str | None:
     """The worker who keeps a new ticket: the reporter of a field report in one of their own grids."""
     reporter = reporter_of(resident) if source == Source.PATROL else None
@@ -33,7 +37,7 @@ def keeper(source: str, resident: str, grid_workers: list[str]) -> str | None:
 def kept_entries(ticket: Ticket, note: str) -> list[AuditEntry]:
     """A kept report's audit trail on opening: opened by its reporter, then accepted by them."""
     assert ticket.worker is not None
-    return [AuditEntry(ticket.created_at, ticket.worker, "open", None, Status.ASSIGNED, note=note),
+    return [AuditEntry(ticket.created_at, ticket.worker, "open", None, Status.ASSIGNED, note, PATROL_OPENING),
             AuditEntry(ticket.created_at, ticket.worker, str(Action.ACCEPT), Status.ASSIGNED, Status.ACCEPTED,
                        note="reported on patrol in the worker's own grid")]
 

@@ -23,7 +23,8 @@ from bot.tickets.record import AuditEntry, Ticket, as_followed
 from bot.tickets.states import Action, Status, target_of
 from bot.tickets.follow_up import FollowUpSteps
 from bot.tickets.steering import SteeringSteps
-from bot.tickets.field_reports import FieldReportSteps, closes_on_resolve, kept_entries, keeper, reporter_notes
+from bot.tickets.field_reports import (PATROL_OPENING, FieldReportSteps, closes_on_resolve, kept_entries, keeper,
+                                       reporter_notes)
 from bot.tickets.sources import Source, is_resident, reporter_of
 from bot.tickets.steps import REQUEST_MEMORY_SECONDS
 
@@ -131,7 +132,8 @@ class Tickets(FollowUpSteps, SteeringSteps, FieldReportSteps):
             ticket = replace(ticket, alerted=encode_reached(reached))
         note = f"{request.category} {request.confidence:.2f}" + (" urgent" if request.urgent else "")
         entries = kept_entries(ticket, note) if ticket.worker else [
-            AuditEntry(now, reporter_of(request.resident) or request.resident, "open", None, ticket.status, note=note)]
+            AuditEntry(now, reporter_of(request.resident) or request.resident, "open", None, ticket.status, note,
+                       PATROL_OPENING if request.source == Source.PATROL else {})]
         extra, claim = Change(), keys.request(request.request_id) if request.request_id is not None else None
         if claim is not None:
             extra.add("SET", claim, ticket.number, "EX", REQUEST_MEMORY_SECONDS)
