@@ -47,6 +47,8 @@ async def show(message: Message, reply: ReportReply, state: FSMContext) -> None:
         await message.answer(report_texts.out_of_area(), reply_markup=location_keyboard())
     elif kind is ReportReplyKind.NEEDS_WORDS:
         await message.answer(report_texts.needs_words())
+    elif kind is ReportReplyKind.PHOTO_KEPT:
+        await message.answer(report_texts.photo_kept())
     elif kind is ReportReplyKind.OPENED:
         asked_where = await state.get_state() == ReportSteps.location.state
         await state.clear()

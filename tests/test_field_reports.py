@@ -17,10 +17,22 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 LAMP = "西正路8号门口的路灯坏了，晚上很黑"
 
 
-async def reported(world: World, text: str, *fragments: str) -> tuple[str, dict]:
-    """The worker sends /report and ``text``; their confirmation (with ``fragments``) and its number."""
+async def starts_report(world: World, text: str | None = None) -> None:
+    """The worker sends /report, is asked what they found, and (``text``) says it."""
     await world.says(world.worker, "/report")
     await world.sees(world.worker, "巡查发现的问题")
+    if text is not None:
+        await world.says(world.worker, text)
+
+
+async def reported(world: World, text: str, *fragments: str) -> tuple[str, dict]:
+    """The worker sends /report and ``text``; their confirmation (with ``fragments``) and its number."""
+    await starts_report(world)
+    return await reported_words(world, text, *fragments)
+
+
+async def reported_words(world: World, text: str, *fragments: str) -> tuple[str, dict]:
+    """The worker, asked what they found, says ``text``; their confirmation and its number."""
     await world.says(world.worker, text)
     confirmation = await world.sees(world.worker, "已上报", *fragments)
     return NUMBER.search(confirmation["text"]).group(0), confirmation
@@ -77,9 +89,7 @@ async def test_urgent_report_alerts_the_supervisor_at_once(world: World) -> None
 
 
 async def test_report_without_a_place_asks_for_a_location(world: World) -> None:
-    await world.says(world.worker, "/report")
-    await world.sees(world.worker, "巡查发现的问题")
-    await world.says(world.worker, "路边的垃圾桶倒了，垃圾撒了一地")
+    await starts_report(world, "路边的垃圾桶倒了，垃圾撒了一地")
     question = await world.sees(world.worker, "问题在哪里")
     assert reply_keyboard(question)[0] == {"text": "发送位置", "request_location": True}
     grid = (await world.service.domain.grids.current()).get("GC-XY-01")
@@ -92,8 +102,7 @@ async def test_report_without_a_place_asks_for_a_location(world: World) -> None:
 
 async def test_a_typed_address_places_the_report(world: World) -> None:
     await world.service.domain.people.add_worker(telegram_key(world.stranger.id), "GC-XY-02", "赵网格")
-    await world.says(world.worker, "/report")
-    await world.says(world.worker, "路边的垃圾桶倒了，垃圾撒了一地")
+    await starts_report(world, "路边的垃圾桶倒了，垃圾撒了一地")
     await world.sees(world.worker, "问题在哪里")
     await world.says(world.worker, "火星路99号")
     await world.sees(world.worker, "没有找到")
@@ -103,10 +112,17 @@ async def test_a_typed_address_places_the_report(world: World) -> None:
 
 
 async def test_a_command_abandons_the_report_and_a_stranger_may_not_report(world: World) -> None:
-    await world.says(world.worker, "/report")
-    await world.sees(world.worker, "巡查发现的问题")
-    await world.says(world.worker, "/tasks")
+    await starts_report(world, "/tasks")
     await world.sees(world.worker, "已放弃上报")
     await world.says(world.stranger, "/report")
     await world.sees(world.stranger, "只有网格员")
     assert await world.service.domain.store.list(limit=5) == []
+
+
+async def test_a_photo_without_words_waits_for_them(world: World) -> None:
+    await starts_report(world)
+    await world.server.send_photo(world.worker)
+    await world.sees(world.worker, "照片已收到")
+    number, _ = await reported_words(world, LAMP)
+    assert (await world.service.domain.tickets.get(number)).photo.startswith("telegram:")
+

@@ -113,8 +113,8 @@ class FieldReports:
             return ReportReply(ReportReplyKind.NOTHING_PENDING)
         if draft.step is ReportStep.LOCATION:
             return await self.locate_by_address(worker, text)
-        if not has_words(text):
-            return ReportReply(ReportReplyKind.NEEDS_WORDS)
+        if not has_words(text):  # a photo alone is kept for the words that follow
+            return await self.photo(worker, photo) if photo else ReportReply(ReportReplyKind.NEEDS_WORDS)
         draft = replace(draft, text=text, photo=photo or draft.photo)
         location = await self._locate_text(text)
         if location.grid_id is None:

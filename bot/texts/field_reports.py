@@ -14,7 +14,7 @@ REPORT_WORD = "上报"  # typed, or the WeCom menu's button: start a field repor
 
 
 def ask_report() -> str:
-    return ("请发送巡查发现的问题：文字，或带说明文字的照片（企业微信可先发照片再发文字）。"
+    return ("请发送巡查发现的问题：文字，或带说明文字的照片（也可以先发照片，再发文字）。"
             "发送任一命令即放弃上报。")
 
 
