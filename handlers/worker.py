@@ -13,10 +13,10 @@ from bot.texts import staff as staff_texts
 from bot.texts.render import ButtonAction, worker_buttons
 from bot.channels.telegram.channel import TicketAction, keyboard
 from bot.people.directory import People
-from bot.tickets.outcome import Refusal
+from bot.tickets.outcome import Outcome, Refusal
 from bot.tickets.store import TicketStore
 from bot.tickets.tasks import open_tasks
-from bot.tickets.states import Action
+from bot.tickets.states import Action, Status
 from bot.tickets.service import Tickets
 from handlers.common import Matches, answer_outcome, callback_message, key_of
 
@@ -99,7 +99,12 @@ async def result_note(message: Message, tickets: Tickets, state: FSMContext) -> 
         await message.answer(staff_texts.ask_result(number))
         return
     await state.clear()
-    await message.answer(staff_texts.resolved_by_you(number) if outcome.ok else refusal_texts.refusal(outcome.refusal, number))
+    await message.answer(staff_texts.resolved_by_you(number, _closed(outcome)) if outcome.ok else refusal_texts.refusal(outcome.refusal, number))
+
+
+def _closed(outcome: Outcome) -> bool:
+    """The step closed the ticket (a field report closes with its result: nobody rates it)."""
+    return outcome.ticket is not None and outcome.ticket.status is Status.CLOSED
 
 
 def build_router() -> Router:

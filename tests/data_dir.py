@@ -21,6 +21,7 @@ class Request:
     text: str
     category: str = "municipal"
     urgent: bool = False
+    source: str = "resident"  # patrol: a field report, filed by the worker telegram:NUMBER
 
 
 @asynccontextmanager
@@ -47,8 +48,10 @@ def open_tickets(data_dir: Path, *requests: Request) -> list[str]:
             numbers = []
             for number, request in enumerate(requests, 1):
                 location = Location.of_grid(grid_map.get(request.grid_id), "alias")
-                opened = await domain.tickets.open(NewRequest(f"telegram:{number}", request.text, request.category,
-                                                              urgent=request.urgent, location=location))
+                filer = f"telegram:{number}" if request.source != "patrol" else f"patrol:telegram:{number}"
+                opened = await domain.tickets.open(NewRequest(filer, request.text, request.category,
+                                                              urgent=request.urgent, location=location,
+                                                              source=request.source))
                 numbers.append(opened.ticket.number)
             return numbers
 

@@ -69,3 +69,19 @@ def test_json_keeps_its_fields(data_dir: Path, monkeypatch: pytest.MonkeyPatch) 
     listed = json.loads(tickets_list(data_dir, monkeypatch, "--json").out)
     assert [(t["category"], t["status"], t["status_label"], t["urgent"], t["text"]) for t in listed] == [
         ("municipal", "pending", "待派单", False, LONG), ("safety", "pending", "待派单", True, "西正路8号楼道里燃气味很重")]
+
+
+def test_the_list_and_show_carry_the_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir = tmp_path / "var"
+    lamp, manhole = open_tickets(data_dir, Request("GC-XY-01", "西正路8号的路灯坏了"),
+                                 Request("GC-XY-02", "光明路18号井盖丢了", source="patrol"))
+    patrol = json.loads(tickets_list(data_dir, monkeypatch, "--source", "patrol", "--json").out)
+    assert [(t["number"], t["source"]) for t in patrol] == [(manhole, "patrol")]
+    residents = tickets_list(data_dir, monkeypatch, "--source", "resident")
+    assert lamp in residents.out and manhole not in residents.out
+    bad = tickets_list(data_dir, monkeypatch, "--source", "robot")
+    assert bad.status == 2 and "patrol" in bad.err
+    shown = run_gridbot_inline(["tickets", "show", manhole, "--json"], data_dir, monkeypatch)
+    assert json.loads(shown.out)["source"] == "patrol"
+    text = run_gridbot_inline(["tickets", "show", manhole], data_dir, monkeypatch).out
+    assert "source: patrol (巡查上报)" in text

@@ -5,11 +5,12 @@ import pytest
 
 from bot.channels.telegram.channel import TicketAction, keyboard
 from bot.intake.replies import ReplyKind
-from bot.texts.render import ButtonAction, rating_buttons, supervisor_buttons, worker_buttons
+from bot.texts.render import ButtonAction, rating_buttons, report_buttons, supervisor_buttons, worker_buttons
 
 NUMBER = "T20261124-0007"
 # What buttons carried before the actions were an enum (Telegram keeps them on old messages).
 SENT_BEFORE = ["accept", "return", "resolve", "rate", "grids", "dispatch", "categories", "recat"]
+ADDED_SINCE = ["refer"]  # 需上级处理 on a field report (issue 17): fixed from now on like the others
 
 
 def callback_data(rows: list) -> list[str]:
@@ -23,6 +24,7 @@ def test_rendered_buttons_carry_the_callback_data_they_always_did() -> None:
     assert callback_data(worker_buttons(NUMBER, accepted=True)) == [f"t:resolve:{NUMBER}:", f"t:return:{NUMBER}:"]
     assert callback_data(supervisor_buttons(NUMBER)) == [f"t:grids:{NUMBER}:", f"t:categories:{NUMBER}:"]
     assert callback_data(rating_buttons(NUMBER))[0] == f"t:rate:{NUMBER}:1"
+    assert callback_data(report_buttons(NUMBER)) == [f"t:resolve:{NUMBER}:", f"t:refer:{NUMBER}:"]
 
 
 @pytest.mark.parametrize("action", SENT_BEFORE)
@@ -32,7 +34,7 @@ def test_callback_data_sent_before_still_parses(action: str) -> None:
 
 
 def test_every_action_is_one_sent_before_and_an_unknown_one_does_not_parse() -> None:
-    assert sorted(ButtonAction) == sorted(SENT_BEFORE)
+    assert sorted(ButtonAction) == sorted(SENT_BEFORE + ADDED_SINCE)
     with pytest.raises(ValueError):
         TicketAction.unpack(f"t:acept:{NUMBER}:")
 

@@ -39,6 +39,7 @@ from bot.infra.clock import Clock, SystemClock
 from bot.app.config import Settings
 from bot.channels.delivery import OutboxDelivery
 from bot.intake.conversation import Intake
+from bot.intake.reporting import FieldReports
 from bot.infra.metrics import Metrics
 from bot.model.holder import ModelHolder, keep_out_of_gc
 from bot.photos.links import PhotoLinks, load_secret
@@ -58,6 +59,7 @@ from bot.channels.console.routes import add_console_routes
 from bot.channels.web.staff_photos import add_photo_routes
 from bot.app.listen import bind_http, listen_failure
 from handlers import admin, fallback, patrol, resident, supervisor, worker
+from handlers import field as field_reports
 from handlers.middlewares import ResidentFloodLimit
 from bot.intake.flood import FloodLimit
 from bot.patrol.patrols import Patrols
@@ -172,10 +174,12 @@ class Service:
             people=domain.people, grids=domain.grids, taxonomy=domain.taxonomy, models=models, warnings=domain.warnings,
             retrainer=Retrainer(self.redis, settings, models), background=self._background,
             patrols=Patrols(self.redis, self.clock),
+            reports=FieldReports(self.redis, models, domain.tickets, domain.grids, domain.people),
         )
         self.dispatcher.message.middleware(ResidentFloodLimit(FloodLimit(self.redis, settings.resident_messages_per_minute)))
-        self.dispatcher.include_routers(admin.build_router(), worker.build_router(), supervisor.build_router(),
-                                        patrol.build_router(), resident.build_router(), fallback.build_router())
+        self.dispatcher.include_routers(admin.build_router(), field_reports.build_router(), worker.build_router(),
+                                        supervisor.build_router(), patrol.build_router(), resident.build_router(),
+                                        fallback.build_router())
         consumer = f"{os.uname().nodename}-{os.getpid()}-{id(self):x}"
         idle_ms = int(settings.reclaim_idle_seconds * 1000)
         # Telegram's limits: about 30 messages a second overall, about one a second per chat (bursts allowed).

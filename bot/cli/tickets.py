@@ -16,6 +16,7 @@ from bot.photos.store import PhotoStore
 from bot.app.runtime import Domain, build_domain, redis_connection
 from bot.tickets.record import AuditEntry, Ticket
 from bot.tickets.reveal import cli_actor, masked_entry, masked_ticket, record_reveal
+from bot.tickets.sources import Source
 from bot.tickets.store import TicketStore
 from bot.tickets.states import Status
 from bot.infra.clock import LOCAL_TIME
@@ -29,6 +30,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     lst.add_argument("--status", type=status_argument, metavar="STATUS",
                      help="only this state: " + ", ".join(f"{s} ({s.label})" for s in Status))
     lst.add_argument("--grid", metavar="GRID_ID", help="only this grid's tickets")
+    lst.add_argument("--source", choices=[str(s) for s in Source],
+                     help="only tickets filed by: " + ", ".join(f"{s} ({s.label})" for s in Source))
     lst.add_argument("--limit", type=int, default=100)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=run_async(list_tickets))
@@ -97,8 +100,8 @@ async def list_tickets(args: argparse.Namespace, settings: Settings) -> int:
         domain = await build_domain(redis, settings)
         if args.grid is not None:
             await _known_grid(domain, args.grid)
-        tickets = [masked_ticket(t) for t in await domain.store.list(status=args.status, grid_id=args.grid,
-                                                                     limit=args.limit)]
+        tickets = [masked_ticket(t) for t in await domain.store.list(
+            status=args.status, grid_id=args.grid, source=args.source, limit=args.limit)]
     if args.json:
         print_json([ticket_json(t) for t in tickets])
         return 0
@@ -142,6 +145,7 @@ async def show_ticket(args: argparse.Namespace, settings: Settings) -> int:
           f"{'  URGENT' if ticket.urgent else ''}")
     print(f"  grid: {ticket.grid_id or '-'} {ticket.community or ''} {ticket.town or ''}")
     print(f"  worker: {ticket.worker or '-'}   deadline: {local_time(ticket.deadline_at)}")
+    print(f"  source: {ticket.source} ({admin_texts.source_name(ticket.source)})")
     print(f"  text: {ticket.text}")
     for line in (photo_line("photo", photo), photo_line("result photo", result_photo)):
         if line is not None:

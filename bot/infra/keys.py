@@ -511,3 +511,13 @@ def warning_sequence(day: str) -> str:
 def warning_lock() -> str:
     """Held by the one process running a detector pass (two passes at once could raise one warning twice)."""
     return f"{PREFIX}:warning:lock"
+
+
+def field_report(worker: str) -> str:
+    """A grid worker's field report being written (bot/intake/reporting.py), with a TTL."""
+    return f"{PREFIX}:report:{worker}"
+
+
+def by_source(source: str) -> str:
+    """Tickets filed by one kind of filer (a set: resident, patrol, open311, console)."""
+    return f"{PREFIX}:idx:source:{source}"

@@ -12,6 +12,7 @@ from nlp.artifact import ModelMetadata
 from bot.tickets.stats import Period, Stats
 from bot.texts.common import esc, listing
 from bot.tickets.record import Ticket
+from bot.tickets.sources import Source
 
 if TYPE_CHECKING:  # the model stack loads only where retraining happens, not for every CLI command
     from bot.model.retrain import RetrainResult
@@ -29,10 +30,16 @@ def _top(counter: Counter[str], limit: int = 5, name: Callable[[str], str] = str
     return listing(f"{esc(name(k))} {v}" for k, v in counter.most_common(limit)) or "无"
 
 
+def source_name(source: str) -> str:
+    """A ticket's source in Chinese (an unknown one, e.g. of a newer version, as it is)."""
+    return Source(source).label if source in set(Source) else source
+
+
 def _period(title: str, period: Period) -> str:
     grids = _top(period.by_grid, name=lambda grid: grid or UNLOCATED)
+    sources = _top(period.by_source, name=source_name)
     return (f"<b>{title}</b>：共 {period.total} 件\n　按状态：{_top(period.by_status, 6)}\n"
-            f"　按类别：{_top(period.by_category)}\n　按网格：{grids}")
+            f"　按类别：{_top(period.by_category)}\n　按网格：{grids}\n　按来源：{sources}")
 
 
 def stats(data: Stats) -> str:

@@ -22,6 +22,7 @@ SKIP_LOCATION = "不清楚位置，直接提交"
 OTHER_CATEGORY = "其他"
 ACCEPT, RETURN, RESOLVE = "接单", "退回", "办结"
 DISPATCH, RECATEGORISE = "派单", "改类别"
+REFER_UP = "需上级处理"  # on a field report its reporter keeps: hand it to the supervisors
 
 
 def esc(text: object) -> str:

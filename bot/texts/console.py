@@ -19,6 +19,7 @@ URGENT = "紧急"
 NONE = "—"
 COLUMNS = ("工单号", "状态", "类别", "网格", "网格员", "已过", "期限", "内容")
 STATE, CATEGORY, GRID = "状态", "类别", "网格"
+SOURCE = "来源"  # the board's filter by who filed a ticket
 SORT_NEWEST, SORT_OLDEST, SORT_DEADLINE = "最新在前", "最早在前", "期限最近在前"
 SORT_DEADLINE_LATEST = "期限最远在前"
 OPEN_ONES = "未办结"

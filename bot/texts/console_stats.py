@@ -42,3 +42,9 @@ def stars(n: int) -> str:
 
 def range_label(first: str, last: str, scope: str) -> str:
     return f"{first} 至 {last} · {scope}"
+
+
+# Who filed the requests of each grid: a centre's key figure (workers' own reports vs residents').
+SOURCES_BY_GRID = "各网格巡查上报与居民反映"
+PATROL_SHARE = "各网格巡查上报占比（%）"
+SOURCE_COLUMNS_HEAD, SOURCE_COLUMNS_TAIL = ("网格",), ("合计", "巡查上报占比")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.texts import common as common_texts
+from bot.texts import field_reports as report_texts
 from bot.texts import residents as resident_texts
 from bot.texts import staff as staff_texts
 from bot.texts import warnings as warning_texts
@@ -25,6 +26,7 @@ class ButtonAction(StrEnum):
     DISPATCH = "dispatch"  # one of those grids, in ``arg``
     CATEGORIES = "categories"  # 改类别: show the other categories
     RECATEGORISE = "recat"  # one of those categories, in ``arg``
+    REFER_UP = "refer"  # 需上级处理: a field report its reporter keeps goes to the supervisors
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,12 @@ def worker_buttons(number: str, accepted: bool = False) -> list[list[Button]]:
     else:
         first = Button(common_texts.ACCEPT, ButtonAction.ACCEPT, number)
     return [[first, Button(common_texts.RETURN, ButtonAction.RETURN, number)]]
+
+
+def report_buttons(number: str) -> list[list[Button]]:
+    """办结 / 需上级处理 on a field report its reporter keeps."""
+    return [[Button(common_texts.RESOLVE, ButtonAction.RESOLVE, number),
+             Button(common_texts.REFER_UP, ButtonAction.REFER_UP, number)]]
 
 
 def supervisor_buttons(number: str) -> list[list[Button]]:
@@ -113,6 +121,8 @@ def render(note: Notification) -> Rendered:
             return Rendered(staff_texts.overdue(n))
         case Kind.RECATEGORISED:
             return Rendered(staff_texts.recategorised(n, d))
+        case Kind.REPORTED:
+            return Rendered(report_texts.reported(n, d), report_buttons(n) if d.get("kept") else [])
         case Kind.NEEDS_DISPATCH:
             return Rendered(staff_texts.needs_dispatch(n, d), supervisor_buttons(n), d.get("ticket_photo"))
         case Kind.ESCALATED:

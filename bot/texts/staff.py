@@ -16,6 +16,7 @@ from nlp.masking import mask_personal
 from bot.tickets.record import Ticket
 from bot.tickets.states import Status
 from bot.texts.common import RESOLVE, esc, when
+from bot.texts.field_reports import closed_by_you, referred_line
 
 
 def new_ticket(number: str, data: dict[str, Any]) -> str:
@@ -109,7 +110,10 @@ def step_abandoned(number: str) -> str:
     return f"已放弃：工单 <b>{number}</b> 保持原状态。要执行的命令请再发送一次。"
 
 
-def resolved_by_you(number: str) -> str:
+def resolved_by_you(number: str, closed: bool = False) -> str:
+    """``closed``: a field report, which nobody rates, closed with its result."""
+    if closed:
+        return closed_by_you(number)
     return f"工单 <b>{number}</b> 已办结，已通知居民评价。"
 
 
@@ -133,6 +137,7 @@ def join_failed() -> str:
 
 def needs_dispatch(number: str, data: dict[str, Any]) -> str:
     reason = f"\n退回原因：{esc(mask_personal(data['reason']))}" if data.get("reason") else ""
+    reason += referred_line() if data.get("referred") else ""
     where = esc(data.get("community") or "位置不明")
     return (f"待派单 <b>{number}</b>（{where}）\n类别：{esc(data['category_name'])}\n内容：{esc(data['text'])}{reason}")
 

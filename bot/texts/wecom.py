@@ -23,6 +23,7 @@ CARD_TITLES = {
     Kind.NEEDS_DISPATCH: "待派单",
     Kind.ESCALATED: "超时上报",
     Kind.URGENT_ALERT: "紧急工单",
+    Kind.REPORTED: "巡查上报",
 }
 ACCEPTED_TITLE = "处理中"
 
@@ -30,6 +31,7 @@ ACCEPTED_TITLE = "处理中"
 ACCEPTED, RETURNED, RESOLVED = "已接单", "已退回", "已办结"
 WITHDRAWN = "居民已撤回"  # a card whose ticket the resident cancelled
 REDISPATCHED = "已改派"  # a card whose ticket a supervisor sent to someone else
+REFERRED = "已转指挥中心"  # a field report's card once its reporter pressed 需上级处理
 
 
 def card_title(kind: Kind, urgent: bool) -> str:

@@ -59,6 +59,7 @@ class BoardFilter:
     created_from: float | None = None  # inclusive, seconds since the epoch
     created_to: float | None = None  # exclusive
     text: str = ""  # words (all must be found) or a ticket number
+    source: str | None = None  # who filed it (bot.tickets.sources)
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ class Board:
         plan.filters += [key for key, wanted in (
             (keys.by_category(f.category or ""), f.category), (keys.by_grid(f.grid_id or ""), f.grid_id),
             (keys.by_community(f.community or ""), f.community), (keys.by_town(f.town or ""), f.town),
-            (keys.urgent_tickets(), f.urgent)) if wanted]
+            (keys.urgent_tickets(), f.urgent), (keys.by_source(f.source or ""), f.source)) if wanted]
         if f.created_from is not None or f.created_to is not None:
             plan.ranges.append((keys.all_tickets(), f.created_from, f.created_to))
         if f.overdue:

@@ -1,7 +1,7 @@
 """The console board's indexes, written in the same atomic commit as the ticket change they follow.
 
 Beside the store's own indexes (all tickets and each grid's by creation time, a set per state), the
-board keeps: a set per category, a sorted set per community and per town (by creation time: a scope's
+board keeps: a set per category and per source, a sorted set per community and per town (by creation time: a scope's
 tickets, newest first, without reading the others), the urgent set, every ticket by deadline, the open
 ones by deadline (overdue = scored below now), a set per search word (and loose character) and the
 vocabulary of search words (bot/tickets/search_words.py). :func:`board_index_changes`
@@ -119,6 +119,7 @@ def _plain_entries(change: Change, ticket: Ticket) -> None:
     """The entries of ``ticket`` in the indexes that do not depend on its scope's views."""
     number = ticket.number
     change.add("SADD", keys.by_category(ticket.category), number)
+    change.add("SADD", keys.by_source(ticket.source), number)  # a ticket's source never changes
     if ticket.community:
         change.add("ZADD", keys.by_community(ticket.community), ticket.created_at, number)
     if ticket.town:

@@ -35,6 +35,7 @@ class Kind(StrEnum):
     RAISED = "raised"  # worker: a supervisor handed N one level up (it stays theirs)
     REDISPATCHED = "redispatched"  # worker: a supervisor sent N elsewhere; it is no longer theirs
     WARNING = "warning"  # supervisor: early warning N (W…, not a ticket): a surge of one category
+    REPORTED = "reported"  # worker: your field report is N, kept by you or routed (bot/tickets/field_reports.py)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ from bot.tickets.record import AuditEntry, Ticket, as_followed
 from bot.tickets.states import Action, Status, target_of
 from bot.tickets.follow_up import FollowUpSteps
 from bot.tickets.steering import SteeringSteps
+from bot.tickets.field_reports import (PATROL_OPENING, FieldReportSteps, closes_on_resolve, kept_entries, keeper,
+                                       reporter_notes)
+from bot.tickets.sources import Source, is_resident, reporter_of
 from bot.tickets.steps import REQUEST_MEMORY_SECONDS
 from bot.warnings.baseline import count_opening
 
@@ -58,11 +61,12 @@ class Opened:
     repeated: bool = False  # the same request (request_id) had opened this ticket before
 
 
-class Tickets(FollowUpSteps, SteeringSteps):
+class Tickets(FollowUpSteps, SteeringSteps, FieldReportSteps):
     """The ticket service used by every channel, the CLI and the scheduler (with the follow-ups of
     :class:`bot.tickets.follow_up.FollowUpSteps`: placing a ticket, passing on thanks; the steps deadlines
     take, :class:`bot.tickets.escalation.DueSteps`: reminders, escalation, auto-close; and what supervisors
-    and console accounts do, :class:`bot.tickets.steering.SteeringSteps`, which has the deadline steps in it)."""
+    and console accounts do, :class:`bot.tickets.steering.SteeringSteps`, which has the deadline steps in it;
+    a field report's 需上级处理, :class:`bot.tickets.field_reports.FieldReportSteps`)."""
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -72,7 +76,9 @@ class Tickets(FollowUpSteps, SteeringSteps):
         opening = await self._prepare_open(request, now)
         if opening.opened_before is not None and (before := await self.store.get(opening.opened_before)) is not None:
             return Opened(before, repeated=True)
-        twin = twin_of(request.text, request.resident, opening.candidates, now - DUPLICATE_WINDOW_SECONDS)
+        # a worker's own report is always a ticket of its own (a resident's repeat of it may still join it)
+        twin = None if request.source == Source.PATROL else twin_of(
+            request.text, request.resident, opening.candidates, now - DUPLICATE_WINDOW_SECONDS)
         if twin is not None and (linked := await self._link(twin, request, now)) is not None:
             return Opened(linked, linked=True)
         ticket = self._new_ticket(request, opening, now)
@@ -96,12 +102,15 @@ class Tickets(FollowUpSteps, SteeringSteps):
         )
 
     def _new_ticket(self, request: NewRequest, opening: OpeningContext, now: float) -> Ticket:
-        """The ticket ``request`` becomes: assigned when its grid has workers, else pending."""
+        """The ticket ``request`` becomes: assigned when its grid has workers, else pending; a field report in
+        its reporter's own grid accepted by them (bot/tickets/field_reports.py)."""
         place = request.location
         grid = place if place and place.grid_id else None
+        kept_by = keeper(request.source, request.resident, opening.workers)
         return Ticket(
             number=opening.number,
-            status=Status.ASSIGNED if opening.workers else Status.PENDING,
+            status=Status.ACCEPTED if kept_by else Status.ASSIGNED if opening.workers else Status.PENDING,
+            worker=kept_by,
             category=request.category,
             text=request.text,
             resident=request.resident,
@@ -129,13 +138,16 @@ class Tickets(FollowUpSteps, SteeringSteps):
         notes = folded(notes, request.resident, request.part)
         if ticket.urgent:
             ticket = replace(ticket, alerted=encode_reached(reached))
-        entry = AuditEntry(now, request.resident, "open", None, ticket.status,
-                           note=f"{request.category} {request.confidence:.2f}" + (" urgent" if request.urgent else ""))
+        note = f"{request.category} {request.confidence:.2f}" + (" urgent" if request.urgent else "")
+        entries = kept_entries(ticket, note) if ticket.worker else [
+            AuditEntry(now, reporter_of(request.resident) or request.resident, "open", None, ticket.status, note,
+                       PATROL_OPENING if request.source == Source.PATROL else {})]
         extra, claim = Change(), keys.request(request.request_id) if request.request_id is not None else None
         if claim is not None:
             extra.add("SET", claim, ticket.number, "EX", REQUEST_MEMORY_SECONDS)
         count_opening(extra, ticket)  # the early-warning baseline (bot/warnings/baseline.py)
-        return Commit(ticket, entry, notes, due_set=self.deadlines.schedule(ticket, now), extra=extra, unclaimed=claim)
+        return Commit(ticket, entries[0], notes, due_set=self.deadlines.schedule(ticket, now), extra=extra,
+                      unclaimed=claim, more_entries=entries[1:])
 
     async def _opened_concurrently(self, request: NewRequest, ticket: Ticket) -> Opened:
         """The opening did not commit: the same request opened concurrently (a double tap, a retried
@@ -149,16 +161,19 @@ class Tickets(FollowUpSteps, SteeringSteps):
         """Who hears of a new ticket: the resident, the grid's workers; the dispatchers when it has no
         worker; and for an urgent one, at once, the first level above the grid that has anyone (and
         which groups that alert reached)."""
-        notes = [Notification(ticket.resident, Kind.TICKET_OPENED, ticket.number, self.resident_summary(ticket))]
+        if is_resident(ticket.resident):
+            notes = [Notification(ticket.resident, Kind.TICKET_OPENED, ticket.number, self.resident_summary(ticket))]
+        else:  # a field report: its reporter is told as staff; kept by them, it goes to no colleague
+            notes, workers = reporter_notes(ticket, self.summary(ticket)), [] if ticket.worker else workers
         notes += [Notification(w, Kind.NEW_TICKET, ticket.number, self.summary(ticket)) for w in workers]
         if not ticket.urgent:
-            if not workers:
+            if not workers and ticket.worker is None:
                 notes += [Notification(s, Kind.NEEDS_DISPATCH, ticket.number, self.summary(ticket))
                           for s in await self.routing.dispatchers(ticket)]
             return notes, ()
         level, above = await self.routing.above_grid(ticket)
         notes += [Notification(s, Kind.URGENT_ALERT, ticket.number, self.summary(ticket)) for s in above]
-        reached = ((Reached.GRID,) if workers else ()) + ((level,) if level is not None else ())
+        reached = ((Reached.GRID,) if workers or ticket.worker else ()) + ((level,) if level is not None else ())
         return notes, reached
 
     async def _link(self, twin: str, request: NewRequest, now: float) -> Ticket | None:
@@ -237,9 +252,11 @@ class Tickets(FollowUpSteps, SteeringSteps):
             if after is None:
                 return Outcome.refused(Refusal.WRONG_STATE, ticket)
             notes = self.to_residents(ctx, after, Kind.RESOLVED, note=note, photo=photo)
-            now = self.clock.now()
-            return Commit(after, self._entry(worker, Action.RESOLVE, ticket, after, note), notes,
-                          due_set=self.deadlines.schedule(after, now), due_clear=self.deadlines.all_members(after))
+            now, entry = self.clock.now(), self._entry(worker, Action.RESOLVE, ticket, after, note)
+            closed = self._moved(after, Action.CLOSE) if closes_on_resolve(after) else None
+            more = [self._entry(worker, Action.CLOSE, after, closed, "nobody to rate it")] if closed else []
+            return Commit(closed or after, entry, notes, due_set=self.deadlines.schedule(closed or after, now),
+                          due_clear=self.deadlines.all_members(after), more_entries=more)
 
         return await self.apply(number, decide)
 

@@ -1,4 +1,4 @@
-"""Figures for admins (/stats: tickets by state, category and grid, today and over 7 days, and overdue
+"""Figures for admins (/stats: tickets by state, category, grid and source, today and over 7 days, and overdue
 ones) and for the console's statistics over a date range, within an account's scope (:func:`figures`)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.infra import decoded, keys
 from bot.infra.clock import LOCAL_TIME, Clock
+from bot.tickets.sources import Source
 from bot.tickets.states import OPEN_STATUSES, Status
 from bot.tickets.store import TicketStore
 
@@ -24,6 +25,7 @@ class Period:
     by_status: Counter[str] = field(default_factory=Counter)
     by_category: Counter[str] = field(default_factory=Counter)
     by_grid: Counter[str] = field(default_factory=Counter)  # grid id ("": none yet)
+    by_source: Counter[str] = field(default_factory=Counter)  # who filed them (bot.tickets.sources)
 
 
 @dataclass
@@ -48,6 +50,7 @@ async def collect(store: TicketStore, clock: Clock) -> Stats:
             period.by_status[ticket.status.label] += 1
             period.by_category[ticket.category] += 1
             period.by_grid[ticket.grid_id or ""] += 1  # "": not placed yet
+            period.by_source[ticket.source] += 1
         if ticket.is_open and ticket.deadline_at < now:
             overdue += 1
     return Stats(today, week, overdue, await store.count_by_status())
@@ -79,7 +82,7 @@ end
 return table.concat(rows, string.char(30))
 """
 _FIGURE_FIELDS = ("created_at", "category", "grid_id", "grid_name", "community", "town", "status", "deadline_at",
-                  "handled_at", "rating")
+                  "handled_at", "rating", "source")
 _CHUNK = 1000  # tickets per script call: Redis is busy some milliseconds at a time, never long
 Sees = Callable[[str | None, str | None], bool]
 
@@ -116,6 +119,8 @@ class Figures:
     by_community: dict[str, Handling] = field(default_factory=dict)  # community ("": not placed)
     handling_by_category: dict[str, Handling] = field(default_factory=dict)
     ratings: Counter[int] = field(default_factory=Counter)
+    # who filed the requests of each grid (grid id, "": not placed → source → count): workers vs residents
+    sources_by_grid: dict[str, Counter[str]] = field(default_factory=dict)
 
     @property
     def mean_rating(self) -> float | None:
@@ -157,8 +162,9 @@ async def figures_by_ticket(store: TicketStore, sees: Sees, first: date, last: d
 
 
 def _count(out: Figures, row: list[str], now: float) -> None:
-    created, category, grid, grid_name, community, _, status, deadline, handled, rating = row
+    created, category, grid, grid_name, community, _, status, deadline, handled, rating, source = row
     out.total += 1
+    out.sources_by_grid.setdefault(grid, Counter())[source or Source.RESIDENT] += 1
     out.by_category[category] += 1
     out.by_grid[grid] += 1
     if grid and grid_name:

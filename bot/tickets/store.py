@@ -27,6 +27,7 @@ from bot.tickets.changes import change_message
 from bot.tickets.board_index import board_index_changes
 from bot.tickets.daily import daily_changes
 from bot.tickets.record import AuditEntry, Ticket, format_number
+from bot.tickets.sources import is_resident
 from bot.tickets.states import OPEN_STATUSES, Status
 
 
@@ -77,6 +78,7 @@ class Commit:
     due_clear: Sequence[str] = ()
     extra: Change | None = None
     unclaimed: str | None = None  # a key that must not exist (the commit fails if it does)
+    more_entries: Sequence[AuditEntry] = ()  # audit entries after ``entry`` (a step that is two)
 
 
 # One round trip for everything a step on a ticket needs to decide: the ticket, its followers, the
@@ -145,8 +147,9 @@ class TicketContext:
 
     @property
     def residents(self) -> list[str]:
-        """The resident who opened the ticket, then its followers."""
-        return [self.ticket.resident] + sorted(self.followers - {self.ticket.resident})
+        """The resident who opened the ticket, then its followers (a field report's filer is nobody to tell)."""
+        opener = [self.ticket.resident] if is_resident(self.ticket.resident) else []
+        return opener + sorted(self.followers - {self.ticket.resident})
 
 
 class TicketStore:
@@ -263,8 +266,8 @@ class TicketStore:
         if stale:
             change.add("HDEL", ticket_key, *stale)
         _index_changes(change, before, after)
-        if commit.entry is not None:
-            change.add("RPUSH", keys.audit(after.number), commit.entry.to_json())
+        for entry in ([commit.entry] if commit.entry is not None else []) + list(commit.more_entries):
+            change.add("RPUSH", keys.audit(after.number), entry.to_json())
         for member in commit.due_clear:
             change.add("ZREM", keys.due(), member)
         for member, at in commit.due_set.items():
@@ -291,27 +294,30 @@ class TicketStore:
         grid_id: str | None = None,
         resident: str | None = None,
         worker: str | None = None,
+        source: str | None = None,
         limit: int = 100,
     ) -> list[Ticket]:
         """Tickets matching every given filter, newest first."""
         if resident is not None:
-            source = keys.by_resident(resident)
+            index = keys.by_resident(resident)
         elif worker is not None:
-            source = keys.by_worker(worker)
+            index = keys.by_worker(worker)
         elif grid_id is not None:
-            source = keys.by_grid(grid_id)
+            index = keys.by_grid(grid_id)
         else:
-            source = keys.all_tickets()
-        if status is not None and source == keys.all_tickets():
+            index = keys.all_tickets()
+        if status is not None and index == keys.all_tickets():
             numbers = sorted(decoded.text_set(await self.redis.smembers(keys.by_status(status))), reverse=True)
         else:
-            numbers = decoded.text_list(await self.redis.zrevrange(source, 0, -1))
+            numbers = decoded.text_list(await self.redis.zrevrange(index, 0, -1))
         tickets = []
         for batch_start in range(0, len(numbers), 200):
             for ticket in await self.get_many(numbers[batch_start : batch_start + 200]):
                 if status is not None and ticket.status != status:
                     continue
                 if grid_id is not None and ticket.grid_id != grid_id:
+                    continue
+                if source is not None and ticket.source != source:
                     continue
                 tickets.append(ticket)
                 if len(tickets) >= limit:

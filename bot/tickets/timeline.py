@@ -87,4 +87,5 @@ async def timeline(routing: Routing, entries: list[AuditEntry]) -> list[Step]:
 
 def _as_resident(entry: AuditEntry) -> bool:
     rated = entry.action == "close" and ("stars" in entry.data or entry.note.startswith("rating"))
-    return entry.action in RESIDENT_STEPS or rated
+    reported = entry.action == "open" and entry.data.get("source") == "patrol"  # a worker's own field report
+    return (entry.action in RESIDENT_STEPS and not reported) or rated

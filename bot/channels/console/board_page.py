@@ -18,6 +18,7 @@ from bot.channels.console.params import BoardRequest, board_request
 from bot.accounts.scope import Scope
 from bot.grids.map import Grid
 from bot.tickets.board import Board, BoardPage, BoardRow, Sort
+from bot.tickets.sources import Source
 from bot.tickets.states import OPEN_STATUSES, Status
 from bot.texts import console as texts
 from bot.texts.refusals import bad_request
@@ -64,11 +65,13 @@ def _filters(request: web.Request, asked: BoardRequest, grids: list[Grid]) -> st
     categories = [("", texts.ALL)] + [(c.code, c.name) for c in tickets.taxonomy.categories]
     grid_choices = [("", texts.ALL)] + [(g.grid_id, f"{g.name} · {g.community}") for g in grids]
     sorts = [(str(s), label) for s, label in SORT_LABELS.items()]
+    sources = [("", texts.ALL)] + [(str(s), s.label) for s in Source]
     return (f'<form method="get" action="/console" class="filters">'
             f'<input type="search" name="q" value="{esc(f.text)}" placeholder="{esc(texts.SEARCH)}">'
             f'<label>{texts.STATE}<select name="status">{options(states, state)}</select></label>'
             f'<label>{texts.CATEGORY}<select name="category">{options(categories, f.category or "")}</select></label>'
             f'<label>{texts.GRID}<select name="grid">{options(grid_choices, f.grid_id or "")}</select></label>'
+            f'<label>{texts.SOURCE}<select name="source">{options(sources, f.source or "")}</select></label>'
             f'<label><input type="checkbox" name="overdue" value="1"{" checked" if f.overdue else ""}>'
             f'{texts.OVERDUE}</label><select name="sort">{options(sorts, str(asked.sort))}</select>'
             f'<button type="submit">{texts.FILTER}</button></form>')

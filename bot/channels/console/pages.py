@@ -18,6 +18,7 @@ from bot.tickets.timeline import timeline
 from nlp.masking import mask_personal
 from bot.texts import console as texts
 from bot.texts import timeline as timeline_texts
+from bot.texts.admin import source_name
 
 LIVE_SCRIPT = "/console/static/live.js"
 TICKETS = web.AppKey("console_tickets", Tickets)
@@ -51,6 +52,7 @@ async def ticket_page(request: web.Request) -> web.Response:
                      for which, ref in (("ticket", ticket.photo), ("result", ticket.result_photo)) if ref)
     place = " ".join(p for p in (ticket.town, ticket.community, ticket.grid_name, ticket.location) if p) or texts.NONE
     facts = ((texts.STATE, ticket.status.label), (texts.CATEGORY, tickets.taxonomy.name(ticket.category)),
+             (texts.SOURCE, source_name(ticket.source)),
              (texts.LOCATION, place), (texts.RESULT, mask_personal(ticket.result_note or texts.NONE)),
              (texts.RATING, texts.rating(ticket.rating)))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)

@@ -1,7 +1,7 @@
 """The board's filter, sort and page from a console URL's query (the board page and the exports share it).
 
 Parameters: ``status`` (repeatable; a state code, or ``open`` for the three open states), ``category``,
-``grid``, ``community``, ``town``, ``overdue=1``, ``urgent=1``, ``from`` and ``to`` (local dates,
+``grid``, ``community``, ``town``, ``source`` (bot.tickets.sources), ``overdue=1``, ``urgent=1``, ``from`` and ``to`` (local dates,
 ``YYYY-MM-DD``, both days included), ``q`` (search words or a ticket number), ``sort``
 (bot.tickets.board.Sort), ``page`` and ``per_page``. A malformed value raises ValueError.
 """
@@ -17,6 +17,7 @@ from multidict import MultiMapping
 
 from bot.infra.clock import LOCAL_TIME
 from bot.tickets.board import MAX_PER_PAGE, BoardFilter, Sort
+from bot.tickets.sources import Source
 from bot.tickets.states import OPEN_STATUSES, Status
 
 TEXT_LIMIT = 100  # characters kept of a search or a name
@@ -48,7 +49,7 @@ def board_request(query: MultiMapping[str] | Mapping[str, str]) -> BoardRequest:
         community=_name(query.get("community")), town=_name(query.get("town")),
         overdue=_flag(query.get("overdue")), urgent=_flag(query.get("urgent")), created_from=created_from,
         created_to=created_to + 24 * 3600 if created_to is not None else None,  # no DST in Asia/Shanghai
-        text=(query.get("q") or "").strip()[:TEXT_LIMIT],
+        text=(query.get("q") or "").strip()[:TEXT_LIMIT], source=_source(query.get("source")),
     )
     sort = _choice(Sort, query.get("sort") or Sort.NEWEST, "sort")
     return BoardRequest(board_filter, sort, _number(query.get("page"), 1, "page", 10**6),
@@ -60,6 +61,16 @@ def _choice(kind: type[E], value: str, name: str) -> E:
         return kind(value)
     except ValueError:
         raise ValueError(name) from None
+
+
+def _source(value: str | None) -> str | None:
+    """A ticket source (bot.tickets.sources), or None for every source."""
+    if not value or not value.strip():
+        return None
+    try:
+        return str(Source(value.strip()))
+    except ValueError:
+        raise ValueError("source") from None
 
 
 def _name(value: str | None) -> str | None:

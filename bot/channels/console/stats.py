@@ -1,5 +1,6 @@
 """The console's statistics page (``/console/stats``): requests per day, by category and by grid, on-time
-rate and handling time per community and category, satisfaction and hot spots, as server-side SVG
+rate and handling time per community and category, satisfaction, hot spots and who filed each grid's
+requests (workers on patrol vs residents: bot/channels/console/stats_sources.py), as server-side SVG
 charts and tables. Date range (default: the last 30 days) and an optional town / community, always
 within the account's scope (:func:`bot.tickets.daily_read.counted_figures` counts only what the account
 may see, from the daily counters)."""
@@ -17,6 +18,7 @@ from bot.channels.console.auth import ACCOUNT, SESSION
 from bot.channels.console.html import esc, page
 from bot.channels.console.pages import TICKETS
 from bot.channels.console.stats_charts import bar_chart, column_chart
+from bot.channels.console.stats_sources import sources_section
 from bot.infra.clock import LOCAL_TIME
 from bot.tickets.daily_read import counted_figures
 from bot.tickets.stats import Figures, Handling
@@ -123,7 +125,7 @@ def render(tickets: Tickets, found: Figures) -> str:
             f'<div class="pair">{bar_chart(texts.BY_CATEGORY, categories, width=PAIR)}'
             f"{bar_chart(texts.BY_GRID, grids, width=PAIR)}</div>"
             f'<section><h2>{texts.HOT_SPOTS}</h2><table class="figures hot"><thead><tr>{hot_head}</tr></thead>'
-            f"<tbody>{hot}</tbody></table></section>"
+            f"<tbody>{hot}</tbody></table></section>{sources_section(found, grid, PAIR)}"
             f"{_handling(texts.HANDLING_BY_COMMUNITY, texts.ON_TIME_BY_COMMUNITY, texts.HOURS_BY_COMMUNITY, communities)}"
             f"{_handling(texts.HANDLING_BY_CATEGORY, texts.ON_TIME_BY_CATEGORY, texts.HOURS_BY_CATEGORY, by_category)}"
             f"<section><h2>{texts.SATISFACTION}</h2>"

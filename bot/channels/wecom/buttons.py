@@ -6,6 +6,7 @@ an argument that could not be a grid id or category code is no key at all, and c
 do what is decided by the domain, not here.
 
     accept:N · return:N · resolve:N              a worker's steps
+    refer:N                                      需上级处理 on a field report its reporter keeps
     dispatch:N · dispatch:N:GRID                 a supervisor: show the grids, then dispatch to one
     recategorise:N · recategorise:N:CODE         a supervisor: show the categories, then correct it
 """
@@ -25,12 +26,14 @@ WORDS = {
     ButtonAction.ACCEPT: "accept",
     ButtonAction.RETURN: "return",
     ButtonAction.RESOLVE: "resolve",
+    ButtonAction.REFER_UP: "refer",
     ButtonAction.GRIDS: "dispatch",
     ButtonAction.DISPATCH: "dispatch",
     ButtonAction.CATEGORIES: "recategorise",
     ButtonAction.RECATEGORISE: "recategorise",
 }
 _PLAIN = {"accept": ButtonAction.ACCEPT, "return": ButtonAction.RETURN, "resolve": ButtonAction.RESOLVE,
+          "refer": ButtonAction.REFER_UP,
           "dispatch": ButtonAction.GRIDS, "recategorise": ButtonAction.CATEGORIES}
 _WITH_ARG = {"dispatch": ButtonAction.DISPATCH, "recategorise": ButtonAction.RECATEGORISE}
 

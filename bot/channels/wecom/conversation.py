@@ -20,6 +20,7 @@ from bot.texts import refusals as refusal_texts
 from bot.texts import staff as staff_texts
 from bot.texts import wecom as wecom_texts
 from bot.tickets.outcome import Outcome, Refusal
+from bot.tickets.states import Status
 from bot.tickets.tasks import open_tasks
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ async def on_image(desk: Desk, member: Member, media_id: str) -> None:
     if waiting is None or waiting.action != RESOLVE:
         await desk.reply(member, staff_texts.ask_return_reason(waiting.number) if waiting else wecom_texts.help_text())
         return
-    stored = await _keep_photo(desk, media_id)
+    stored = await keep_photo(desk, media_id)
     if stored is None:
         await desk.reply(member, wecom_texts.photo_failed(waiting.number))
         return
@@ -79,7 +80,7 @@ async def on_image(desk: Desk, member: Member, media_id: str) -> None:
     await desk.reply(member, wecom_texts.photo_received(waiting.number))
 
 
-async def _keep_photo(desk: Desk, media_id: str) -> StoredPhoto | None:
+async def keep_photo(desk: Desk, media_id: str) -> StoredPhoto | None:
     """The member's photo, downloaded from WeCom and stored like a resident's upload (re-encoded)."""
     try:
         data = await desk.client.download(media_id, desk.photos.max_bytes)
@@ -102,6 +103,8 @@ async def _answer(desk: Desk, member: Member, waiting: Waiting, text: str) -> No
     if outcome.refusal is Refusal.BAD_INPUT:
         await desk.reply(member, again)
         return
+    if outcome.ticket is not None and outcome.ticket.status is Status.CLOSED:  # a field report: closed with it
+        done = staff_texts.resolved_by_you(number, closed=True)
     await desk.steps.clear(member.key)
     if outcome.ok:
         await desk.client.update_quietly(member.userid, waiting.response_code, replace_name=label)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.channels.wecom.client import WeComClient
 from bot.channels.wecom.state import CardCodes, WaitingSteps
+from bot.intake.reporting import FieldReports
 from bot.people.directory import People, wecom_key
 from bot.photos.links import PhotoLinks
 from bot.photos.store import PhotoStore
@@ -40,6 +41,7 @@ class Desk:
     codes: CardCodes
     photos: PhotoStore
     links: PhotoLinks
+    reports: FieldReports
 
     async def reply(self, member: Member, html_text: str) -> None:
         await self.client.reply(member.userid, html_text)

@@ -2,7 +2,8 @@
 
 Callbacks come from the durable log (:class:`bot.channels.weixin.inbound.InboundConsumer`), one member's
 in order. A callback of another app of the corp, or from an account that cannot be one, is dropped;
-events other than a card press (entering the app, a location report) need no answer.
+events other than a card press and the menu's 上报 (entering the app, a location report) need no answer.
+A field report (bot/channels/wecom/reporting.py) sees a text, image or location message first.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import logging
 from bot.channels.wecom.conversation import on_image, on_text
 from bot.channels.wecom.desk import Desk, Member
 from bot.channels.wecom.presses import on_press
+from bot.channels.wecom.reporting import MENU_KEY, on_location, on_report_image, on_report_text
+from bot.channels.wecom.reporting import start as start_report
 from bot.people.directory import valid_wecom_userid
 from bot.texts import wecom as wecom_texts
 
@@ -33,12 +36,19 @@ class WeComHandler:
             return
         member, kind = Member.of(userid), fields.get("MsgType", "")
         if kind == "text":
-            await on_text(self.desk, member, fields.get("Content", ""))
+            if not await on_report_text(self.desk, member, fields.get("Content", "")):
+                await on_text(self.desk, member, fields.get("Content", ""))
         elif kind == "image":
-            await on_image(self.desk, member, fields.get("MediaId", ""))
+            if not await on_report_image(self.desk, member, fields.get("MediaId", "")):
+                await on_image(self.desk, member, fields.get("MediaId", ""))
         elif kind == "event":
             if fields.get("Event") == CARD_EVENT:
                 await on_press(self.desk, member, fields.get("EventKey", ""), fields.get("ResponseCode", ""),
                                fields.get("TaskId", ""))
-        else:  # voice, video, a file, a location, a link
+            elif fields.get("Event") == "click" and fields.get("EventKey") == MENU_KEY:
+                await start_report(self.desk, member)
+        elif kind == "location":  # the place of a field report; else nothing it could be
+            if not await on_location(self.desk, member, fields.get("Location_X", ""), fields.get("Location_Y", "")):
+                await self.desk.reply(member, wecom_texts.help_text())
+        else:  # voice, video, a file, a link
             await self.desk.reply(member, wecom_texts.help_text())

@@ -19,6 +19,7 @@ from bot.channels.wecom.conversation import RESOLVE, RETURN, refused
 from bot.channels.wecom.desk import Desk, Member
 from bot.channels.wecom.state import Waiting
 from bot.channels.weixin.api import WeixinError, WeixinUnanswered
+from bot.texts import field_reports as report_texts
 from bot.texts import refusals as refusal_texts
 from bot.texts import staff as staff_texts
 from bot.texts import wecom as wecom_texts
@@ -50,6 +51,8 @@ async def on_press(desk: Desk, member: Member, event_key: str, response_code: st
                          wecom_texts.choose_category_title)
         case ButtonAction.DISPATCH | ButtonAction.RECATEGORISE:
             await _choose(desk, member, key, response_code)
+        case ButtonAction.REFER_UP:
+            await _refer_up(desk, member, key, response_code)
 
 
 async def _accept(desk: Desk, member: Member, key: CardKey, response_code: str, task: str) -> None:
@@ -62,6 +65,16 @@ async def _accept(desk: Desk, member: Member, key: CardKey, response_code: str, 
     card = accepted_card(key.number, data, buttons, photo_link(desk.links, outcome.ticket.photo), task)
     if not await desk.client.update_quietly(member.userid, response_code, card=card):
         await desk.reply(member, staff_texts.accepted_by_you(key.number))  # the card could not show it
+
+
+async def _refer_up(desk: Desk, member: Member, key: CardKey, response_code: str) -> None:
+    """需上级处理 on a field report the member keeps: to the supervisors; the card says so."""
+    outcome = await desk.tickets.refer_up(key.number, member.key)
+    if not outcome.ok:
+        await desk.reply(member, refused(outcome, key.number))
+        return
+    await desk.client.update_quietly(member.userid, response_code, replace_name=wecom_texts.REFERRED)
+    await desk.reply(member, report_texts.referred(key.number))
 
 
 async def _ask(desk: Desk, member: Member, key: CardKey, response_code: str, task: str) -> None:

@@ -15,6 +15,7 @@ from bot.channels.weixin.context import ChannelContext
 from bot.channels.weixin.crypto import MessageCrypto
 from bot.channels.weixin.inbound import InboundConsumer, InboundLog
 from bot.channels.weixin.tokens import AccessTokens
+from bot.intake.reporting import FieldReports
 
 CHANNEL = "wecom"
 
@@ -30,8 +31,9 @@ def start_wecom(ctx: ChannelContext) -> None:
     api = WeixinApi(ctx.session, settings.wecom_api, AccessTokens(redis, CHANNEL, fetch), timeout)
     limits = wecom_limits(redis)
     client, codes = WeComClient(api, agent_id, limits), CardCodes(redis)
+    reports = FieldReports(redis, ctx.intake.models, domain.tickets, domain.grids, domain.people)
     desk = Desk(domain.tickets, domain.people, domain.store, domain.taxonomy, client, WaitingSteps(redis), codes,
-                ctx.photos, ctx.links)
+                ctx.photos, ctx.links, reports)
     crypto = MessageCrypto(token.get_secret_value(), aes_key.get_secret_value(), corp_id)
     add_wecom_routes(ctx.app, crypto, InboundLog(redis, CHANNEL))
     idle_ms = int(settings.reclaim_idle_seconds * 1000)
