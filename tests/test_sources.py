@@ -13,7 +13,8 @@ from bot.people.directory import telegram_key
 from bot.tickets.board import BoardFilter, Sort
 from bot.tickets.service import NewRequest
 from bot.tickets.sources import Source, filer_key
-from bot.tickets.stats import figures
+from bot.tickets.daily_read import counted_figures
+from bot.tickets.stats import figures_by_ticket
 from tests.board_fixtures import CITY, HD01, HEDONG, WORKER, City, seed_city
 from tests.console_harness import XY01, XY02, console_for, opened
 from tests.telegram_harness import World
@@ -46,10 +47,12 @@ async def test_the_board_filters_by_source(city: City) -> None:
 async def test_figures_count_each_grids_reports_by_source(city: City) -> None:
     await city.domain.tickets.open(patrol_report(WORKER, HD01))
     day = datetime.fromtimestamp(city.domain.clock.now(), LOCAL_TIME).date()
-    found = await figures(city.domain.store, lambda community, town: True, day.replace(day=1), day,
-                          city.domain.clock.now())
-    assert dict(found.sources_by_grid["HD-01"]) == {"resident": 2, "patrol": 1}
-    assert dict(found.sources_by_grid["HX-01"]) == {"resident": 1}
+    for found in (await figures_by_ticket(city.domain.store, lambda community, town: True, day.replace(day=1), day,
+                                          city.domain.clock.now()),
+                  await counted_figures(city.domain.redis, lambda community, town: True, day.replace(day=1), day,
+                                        city.domain.clock.now())):  # the page's daily counters agree
+        assert dict(found.sources_by_grid["HD-01"]) == {"resident": 2, "patrol": 1}
+        assert dict(found.sources_by_grid["HX-01"]) == {"resident": 1}
 
 
 async def report_and_resident(world: World) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from redis.asyncio import Redis
 
 from bot.infra import decoded, keys
-from bot.tickets.daily import CATEGORY, COMMUNITY, counter_scopes
+from bot.tickets.daily import CATEGORY, COMMUNITY, GRID_SOURCE, counter_scopes
 from bot.tickets.stats import Figures, Handling, Sees, local_day_start
 
 # The open tickets of one view whose deadline is ARGV[2] or later and that were opened in [ARGV[4],
@@ -100,6 +100,9 @@ def _add_day(out: Figures, day: str, counted: Counter[str]) -> None:
             out.by_grid[rest] += value
         elif kind == "r":
             out.ratings[int(rest)] += value
+        elif kind == GRID_SOURCE:
+            grid, _, source = rest.rpartition("\t")
+            out.sources_by_grid.setdefault(grid, Counter())[source] += value
         elif kind in (COMMUNITY, CATEGORY):
             group, _, part = rest.rpartition(":")
             handling = (out.by_community if kind == COMMUNITY else out.handling_by_category).setdefault(group, Handling())
