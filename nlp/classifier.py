@@ -113,7 +113,8 @@ class TextClassifier:
         p_urgent = self.urgency_model.probability(features).tolist() if self.urgency_model else [None] * len(docs)
         # The top three of every row at once, then plain Python values for the result objects.
         order = np.argsort(-probs, axis=1)[:, :TOP_K]
-        top_scores = np.round(np.take_along_axis(probs, order, axis=1), 4).tolist()
+        # Rounded as the one-message path rounds (Python's round of the float), so both print the same.
+        top_scores = [[round(s, 4) for s in row] for row in np.take_along_axis(probs, order, axis=1).tolist()]
         classes = [str(c) for c in steps["model"].classes_]
         predictions = []
         for doc, p, indices, scores in zip(docs, p_urgent, order.tolist(), top_scores):
