@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from nlp.quick_regex import quick
+
 POLICE, FIRE, AMBULANCE = "110", "119", "120"
 
 # The learned probability above which a message is urgent on its own, and above which broad words count.
@@ -52,8 +54,8 @@ class Danger:
 DANGERS: tuple[Danger, ...] = (
     Danger(
         Hazard.FIRE,
-        re.compile(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|火苗|冒火(?!花)|火警|火光"),
-        re.compile(
+        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|火苗|冒火(?!花)|火警|火光"),
+        quick(
             r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,2}烟|烟.{0,6}冒出来|喷火|在烧|烧了起来|爆炸|炸了|要爆|山火"
             r"|fire|smoke"
         ),
@@ -61,8 +63,8 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.GAS_LEAK,
-        re.compile(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|煤气味|燃气味|漏气|gas leak"),
-        re.compile(
+        quick(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|煤气味|燃气味|漏气|gas leak"),
+        quick(
             r"(煤气|燃气|天然气|液化气|气罐|气瓶|阀门|燃气管).{0,8}(泄漏|泄露|漏了|在漏|一直漏|喷|嘶嘶|滋滋|爆)|天然气味|液化气味|臭鸡蛋味"
             r"|(气体|化学品|氯气|氨气|毒气|液体).{0,6}(泄漏|泄露|漏)|刺鼻"
         ),
@@ -70,8 +72,8 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.MEDICAL,
-        re.compile(r"晕倒|昏倒|晕过去|昏迷|不省人事|没有?呼吸|叫不醒|抽搐|口吐白沫|大出血|血流不止|头破血流|倒在血泊"),
-        re.compile(
+        quick(r"晕倒|昏倒|晕过去|昏迷|不省人事|没有?呼吸|叫不醒|抽搐|口吐白沫|大出血|血流不止|头破血流|倒在血泊"),
+        quick(
             r"晕了|倒地|倒下|倒在地上|倒在路边|躺在?地上|躺地上|坐在?地上起不来|呼吸困难|喘不[上过]气|没有?反应|没声音了|叫他不应|叫佢唔应"
             r"|惊厥|心脏病|心口痛|胸口痛|休克|吐血|在流血|流了?很多血|满身是血|成身系血|全是血|受了?重伤|起不来|动不了|不会动|不动了"
             r"|心肺复苏|aed|头晕|呕吐|脸发紫|脸色发青|中暑|烫伤|咬了|没意识|摔下来|摔倒|无法起身|呻吟|passed out|not breathing|unconscious"
@@ -80,8 +82,8 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.VIOLENCE,
-        re.compile(r"砍人|持刀|拿刀|拿着刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"),
-        re.compile(
+        quick(r"砍人|持刀|拿刀|拿着刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"),
+        quick(
             r"打人|打起来|打架|殴打|群殴|砍伤|动刀|捅伤|抢包|抢东西|家暴|打老婆|打孩子|往死里打|绑架|劫持|拿着?棍|撬门|撬锁|入室|闯进"
             r"|翻进来|追着打|要杀|杀人|见血|砸头|掏出刀|偷车|抢.{0,2}(链|包|手机|钱)|绑在|剁"
         ),
@@ -89,8 +91,8 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.WATER,
-        re.compile(r"落水|溺水|跳河|掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里|跌落(海|河|水)"),
-        re.compile(
+        quick(r"落水|溺水|跳河|掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里|跌落(海|河|水)"),
+        quick(
             r"滑进.{0,3}(河|水|塘|去)|冲进.{0,5}(渠|河|沟|涵洞)|卷进|在水里|水度挣扎|被水冲走|冲走了|淹到人|水里挣扎|河里漂着|漂着一个人"
             r"|滑下去了|没上来|浮在水面|水漫|水涨|倒灌|还没出来"
         ),
@@ -98,8 +100,8 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.LIVE_WIRE,
-        re.compile(r"触电|电线.{0,3}(掉|断|垂|落)(在|到)?(地|路)"),
-        re.compile(
+        quick(r"触电|电线.{0,3}(掉|断|垂|落)(在|到)?(地|路)"),
+        quick(
             r"(电线|电缆|高压线|线缆|线路).{0,6}(掉|断|垂|落|冒火|打火|火花|搭在)|漏电|带电|冒火花|放电|电箱.{0,6}(冒火|打火|火花|着火)"
             r"|电线杆.{0,3}(倒|断)"
         ),
@@ -107,8 +109,8 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.COLLAPSE,
-        re.compile(r"倒塌|坍塌|被埋|砸到人|山体滑坡|滑坡了"),
-        re.compile(
+        quick(r"倒塌|坍塌|被埋|砸到人|山体滑坡|滑坡了"),
+        quick(
             r"(塌|倒|垮).{0,8}(砸|压|埋|困|人在|有人|还有人)|砸中|砸伤|被砸|被压|压住了|压在.{0,4}下面|正在塌|塌陷|塌了|要塌|快塌|垮了|要垮"
             r"|掉下去|掉下来|踩空|掉进.{0,3}(坑|井)|吊在|挂在外面|挂着晃|在晃|窗户外面|窗外|窗台上|空调外机上|坐在.{0,6}边上|往下掉"
             r"|开裂|裂缝.{0,6}变大|滑坡|泥石|下不来|没上来"
@@ -117,36 +119,36 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.TRAPPED,
-        re.compile(r"困人|被困|困在电梯"),
-        re.compile(r"困住|困在|出不来|关在电梯|卡在电梯|锁在车里|电梯.{0,6}(困|关|卡|停)|门打不开"),
+        quick(r"困人|被困|困在电梯"),
+        quick(r"困住|困在|出不来|关在电梯|卡在电梯|锁在车里|电梯.{0,6}(困|关|卡|停)|门打不开"),
         (FIRE,),
     ),
     Danger(
         Hazard.SELF_HARM,
-        re.compile(r"跳楼|要跳|想不开|自杀"),
-        re.compile(r"跳下去|跳下来|轻生|割腕|喝农药|站在.{0,6}(外面|边上)"),
+        quick(r"跳楼|要跳|想不开|自杀"),
+        quick(r"跳下去|跳下来|轻生|割腕|喝农药|站在.{0,6}(外面|边上)"),
         (POLICE, AMBULANCE),
     ),
-    Danger(Hazard.PLEA, re.compile(r"救命"), re.compile(r"救人|help|sos|快来人|帮帮忙|幫幫忙"), (POLICE, FIRE, AMBULANCE)),
+    Danger(Hazard.PLEA, quick(r"救命"), quick(r"救人|help|sos|快来人|帮帮忙|幫幫忙"), (POLICE, FIRE, AMBULANCE)),
 )
 
 # Any strong danger word at all: one search that lets most messages skip the per-danger checks.
-_ANY_STRONG = re.compile("|".join(f"(?:{d.strong.pattern})" for d in DANGERS))
+_ANY_STRONG = quick("|".join(f"(?:{d.strong.pattern})" for d in DANGERS))
 
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
-_NOT_NOW_BEFORE = re.compile(
+_NOT_NOW_BEFORE = quick(
     r"(不是|不像|像|以为|没有|没|未|并非|无|不会|会|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
     r"|真|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|听说|每年|也能|学|防)[^，。！？,.!?；;]{0,6}$"
 )
 # Just after a danger word: it names a hazard, an activity or a thing, not an event.
-_NOT_NOW_AFTER = re.compile(r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|的可能|保险|险|通道|器材|设施|的宣传)")
+_NOT_NOW_AFTER = quick(r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|的可能|保险|险|通道|器材|设施|的宣传)")
 # Anywhere: the danger is over, was in the past, or is the background of another request.
-_OVER = re.compile(
+_OVER = quick(
     r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|脱险|没事|处理好|修好)|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|报销"
 )
-_PAST = re.compile(r"上周|上星期|上个月|上次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|以前|之前|曾经|早前|年前|几天前|上回")
-_NOW = re.compile(r"现在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|救命|紧急|此刻|目前|!|！")
-_STILL = re.compile(r"正在|还在|又|救命|快来")
+_PAST = quick(r"上周|上星期|上个月|上次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|以前|之前|曾经|早前|年前|几天前|上回")
+_NOW = quick(r"现在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|救命|紧急|此刻|目前|!|！")
+_STILL = quick(r"正在|还在|又|救命|快来")
 
 
 @dataclass(frozen=True)
