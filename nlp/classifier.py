@@ -108,7 +108,7 @@ class TextClassifier:
         """Classify a batch of messages (the high-throughput path)."""
         steps = self.pipeline.named_steps
         docs = steps["prep"].transform(texts)
-        features = steps["features"].transform(docs)
+        features = steps["features"].transform(docs, dtype=np.float64)  # as classify() computes
         probs = steps["model"].predict_proba(features)
         p_urgent = self.urgency_model.probability(features).tolist() if self.urgency_model else [None] * len(docs)
         # The top three of every row at once, then plain Python values for the result objects.

@@ -28,7 +28,7 @@ def empty_line(number: int) -> str:
     return f"message {number} is empty"
 
 
-def chunks(lines: Iterable[str], size: int = CHUNK_LINES) -> Iterator[list[str]]:
+def chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
     """``lines`` in lists of ``size`` (the last one shorter)."""
     iterator = iter(lines)
     while chunk := list(islice(iterator, size)):
@@ -60,7 +60,7 @@ def stream(classifier: TextClassifier, lines: Iterable[str], out: TextIO,
 
     Returns whether every line could be classified (False when one was empty)."""
     number, all_good = 1, True
-    for chunk in chunks(lines):
+    for chunk in chunks(lines, CHUNK_LINES):
         predictions = classify_chunk(classifier, chunk)
         all_good = all_good and None not in predictions
         out.write(format_chunk(chunk, predictions, number))
