@@ -10,7 +10,12 @@ rjieba engine segments exactly as jieba does with the same user dictionary, and 
 hold several requests (benchmarks/bench_parts.py: two-problem messages split right, long one-problem
 messages split, split latency).
 
-Run: .venv/bin/python benchmarks/bench_nlp.py [--quick] [--json OUT]
+Also (issue 16): the urgent false-alarm rate and recall on benchmarks/data/urgent_independent.csv and on
+the corpus's held-out split (``urgency_rates``), and the bulk command line: ``gridbot classify --file F
+--json`` on 50,000 lines against the baseline predicting the same file, both as whole processes minus
+start-up (``bulk_cli``).
+
+Run: .venv/bin/python benchmarks/bench_nlp.py [--quick] [--json OUT] [--only bulk|urgency]
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ CORPUS = ROOT / "training_data" / "requests.csv"
 # Written for this benchmark by someone who never saw the corpus: how the classifier does on messages it
 # was not shaped around (12 per category).
 INDEPENDENT = ROOT / "benchmarks" / "data" / "independent.csv"
+# Written apart from the corpus (issue 16): 500 non-urgent requests and 60 emergencies. Measured only.
+URGENT_INDEPENDENT = ROOT / "benchmarks" / "data" / "urgent_independent.csv"
+BULK_LINES = 50_000
 USERDICT = ROOT / "training_data" / "userdict.txt"
 SYSTEMS = ("baseline", "gridbot")
 
@@ -230,6 +238,108 @@ def segmentation_agreement() -> dict[str, Any]:
     }
 
 
+def urgency_rates(classifier: Any, path: Path = URGENT_INDEPENDENT) -> dict[str, Any]:
+    """False-alarm rate and recall of ``classifier.classify_many`` on a ``text,urgent`` CSV (urgent 0/1)."""
+    with open(path, encoding="utf-8", newline="") as src:
+        rows = list(csv.DictReader(src))
+    gold = [row["urgent"].strip() == "1" for row in rows]
+    flagged = [p.urgent for p in classifier.classify_many([row["text"] for row in rows])]
+    non_urgent, urgent = gold.count(False), gold.count(True)
+    false_alarms = sum(f and not g for f, g in zip(flagged, gold))
+    caught = sum(f and g for f, g in zip(flagged, gold))
+    return {"set": path.name, "non_urgent": non_urgent, "urgent": urgent, "false_alarms": false_alarms,
+            "false_alarm_rate": round(false_alarms / non_urgent, 4) if non_urgent else None,
+            "caught": caught, "recall": round(caught / urgent, 4) if urgent else None}
+
+
+def corpus_urgency_heldout() -> dict[str, Any]:
+    """The same rates on the corpus's held-out 20 % (``urgent`` column), the model trained on the rest."""
+    from nlp.classifier import TextClassifier
+    from nlp.segment import read_userdict
+
+    texts, labels, urgent = load_corpus()
+    train_idx, test_idx = split(labels)
+    model = TextClassifier.train([texts[i] for i in train_idx], [labels[i] for i in train_idx],
+                                 urgent=[urgent[i] for i in train_idx], user_words=read_userdict(USERDICT))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "heldout.csv"
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["text", "urgent"])
+            writer.writerows([texts[i], int(urgent[i])] for i in test_idx)
+        return {**urgency_rates(model, path), "set": "requests.csv held-out 20 %"}
+
+
+def shipped_urgency() -> dict[str, Any]:
+    """The shipped model (trained on the whole corpus) on the independent urgency set, and the corpus's
+    held-out rates."""
+    from nlp.classifier import TextClassifier
+    from nlp.segment import read_userdict
+
+    texts, labels, urgent = load_corpus()
+    model = TextClassifier.train(texts, labels, urgent=urgent, user_words=read_userdict(USERDICT))
+    return {"independent": urgency_rates(model), "corpus_heldout": corpus_urgency_heldout()}
+
+
+def _timed_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, children included) of one command, output discarded."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def bulk_cli(lines: int = BULK_LINES, rounds: int = 3) -> dict[str, Any]:
+    """``gridbot classify --file F --json`` on ``lines`` distinct messages against the baseline predicting
+    the same file as one batch, each as a whole process minus its start-up (the same on a 1-line file).
+
+    The file is the corpus resampled with small random edits (few lines repeat). Both processes load a
+    model trained beforehand on the whole corpus; the best of ``rounds`` runs counts (the machine is
+    shared). Ratios are given for wall-clock and for CPU time."""
+    texts, labels, urgent = load_corpus()
+    bulk, _ = resample(texts, labels, lines, seed=11)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        env = {**os.environ, "GRIDBOT_DATA_DIR": str(work / "var")}
+        models = work / "models"
+        gridbot = str(Path(sys.executable).with_name("gridbot"))
+        subprocess.run([gridbot, "train", "--out", str(models), "--json"], check=True, cwd=ROOT, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        model_dir = next(p for p in models.iterdir() if p.is_dir() and not p.name.startswith("."))
+        baseline_pickle = work / "baseline.pkl"
+        with open(baseline_pickle, "wb") as out:
+            pickle.dump(Baseline().fit(texts, labels).pipeline, out, protocol=pickle.HIGHEST_PROTOCOL)
+        (work / "big.txt").write_text("\n".join(bulk) + "\n", encoding="utf-8")
+        (work / "one.txt").write_text(bulk[0] + "\n", encoding="utf-8")
+        commands = {
+            "gridbot": lambda f: [gridbot, "classify", "--model", str(model_dir), "--json", "--file", str(f)],
+            "baseline": lambda f: [sys.executable, __file__, "--baseline-file", str(f), "--baseline-model",
+                                   str(baseline_pickle)],
+        }
+        result: dict[str, Any] = {"lines": lines, "distinct_lines": len(set(bulk))}
+        for name, command in commands.items():
+            one = [_timed_run(command(work / "one.txt"), env) for _ in range(rounds)]
+            big = [_timed_run(command(work / "big.txt"), env) for _ in range(rounds)]
+            wall = min(w for w, _ in big) - min(w for w, _ in one)
+            cpu = min(c for _, c in big) - min(c for _, c in one)
+            result[name] = {"startup_wall_s": round(min(w for w, _ in one), 2), "wall_s": round(wall, 2),
+                            "cpu_s": round(cpu, 2), "messages_per_s_wall": round(lines / wall),
+                            "messages_per_s_cpu": round(lines / cpu)}
+    result["ratio_wall_x"] = round(result["baseline"]["wall_s"] / result["gridbot"]["wall_s"], 2)
+    result["ratio_cpu_x"] = round(result["baseline"]["cpu_s"] / result["gridbot"]["cpu_s"], 2)
+    return result
+
+
+def baseline_file(path: Path, model: Path) -> None:
+    """The baseline's bulk process: load the pickled pipeline, predict every line as one batch, print."""
+    with open(model, "rb") as src:
+        pipeline = pickle.load(src)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    sys.stdout.write("\n".join(pipeline.predict(lines)) + "\n")
+
+
 def machine() -> dict[str, Any]:
     cpu = "unknown"
     try:
@@ -256,10 +366,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--only", choices=("bulk", "urgency"), help="run only this measurement")
     parser.add_argument("--worker", choices=SYSTEMS, help=argparse.SUPPRESS)
+    parser.add_argument("--baseline-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--baseline-model", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(measure_system(args.worker, args.quick)))
+        return
+    if args.baseline_file:
+        baseline_file(args.baseline_file, args.baseline_model)
+        return
+    if args.only:
+        measured = bulk_cli(10_000 if args.quick else BULK_LINES) if args.only == "bulk" else shipped_urgency()
+        print(json.dumps({"machine": machine(), args.only: measured}, indent=2, ensure_ascii=False))
         return
     results: dict[str, Any] = {"machine": machine()}
     for system in SYSTEMS:
@@ -268,6 +388,8 @@ def main() -> None:
         results[system] = json.loads(proc.stdout.strip().splitlines()[-1])
     results["segmentation"] = segmentation_agreement()
     results["parts"] = measure_parts_in_child()
+    results["urgency"] = shipped_urgency()
+    results["bulk_cli"] = bulk_cli(10_000 if args.quick else BULK_LINES)
     base, ours = results["baseline"], results["gridbot"]
     results["ratios"] = {
         "macro_f1_delta": round(ours["macro_f1"] - base["macro_f1"], 4),

@@ -108,12 +108,13 @@ class TextClassifier:
         """Classify a batch of messages (the high-throughput path)."""
         steps = self.pipeline.named_steps
         docs = steps["prep"].transform(texts)
-        features = steps["features"].transform(docs)
+        features = steps["features"].transform(docs, dtype=np.float64)  # as classify() computes
         probs = steps["model"].predict_proba(features)
         p_urgent = self.urgency_model.probability(features).tolist() if self.urgency_model else [None] * len(docs)
         # The top three of every row at once, then plain Python values for the result objects.
         order = np.argsort(-probs, axis=1)[:, :TOP_K]
-        top_scores = np.round(np.take_along_axis(probs, order, axis=1), 4).tolist()
+        # Rounded as the one-message path rounds (Python's round of the float), so both print the same.
+        top_scores = [[round(s, 4) for s in row] for row in np.take_along_axis(probs, order, axis=1).tolist()]
         classes = [str(c) for c in steps["model"].classes_]
         predictions = []
         for doc, p, indices, scores in zip(docs, p_urgent, order.tolist(), top_scores):

@@ -13,6 +13,7 @@ least ``min_df`` training documents get a column; ``buckets_`` lists them in col
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -71,28 +72,32 @@ def char_buckets(texts: Sequence[str], ngram_range: tuple[int, int], bits: int) 
 
 def word_buckets(token_lists: Sequence[Sequence[str]], ngram_range: tuple[int, int], bits: int) -> tuple[np.ndarray, np.ndarray]:
     """(document, bucket) of every word unigram and bigram (punctuation tokens dropped)."""
-    words = [[t for t in tokens if t[0] not in _PUNCT_SET] for tokens in token_lists]
-    flat = [t for doc in words for t in doc]
+    flat = list(chain.from_iterable(token_lists))
     if not flat:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
-    owners = np.repeat(np.arange(len(words)), [len(doc) for doc in words])
+    owners = np.repeat(np.arange(len(token_lists)), np.fromiter(map(len, token_lists), np.int64, len(token_lists)))
     codes, _ = _codes(flat)
-    lengths = np.fromiter((len(t) for t in flat), dtype=np.int64, count=len(flat))
+    lengths = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
     ends = np.cumsum(lengths)
     starts = ends - lengths
+    # Every token is hashed, then those starting with punctuation are dropped (tokens are never empty).
+    words = ~np.isin(codes[starts], _PUNCT_CODES)
     with np.errstate(over="ignore"):
         # Polynomial hash of each token independent of where it stands: prefix sums of c_i·P^i,
         # differenced per token and shifted back by P^-start.
         powers = np.concatenate(([np.uint64(1)], np.cumprod(np.full(len(codes) - 1, _P, dtype=np.uint64))))
         inverse = np.concatenate(([np.uint64(1)], np.cumprod(np.full(len(codes) - 1, _P_INV, dtype=np.uint64))))
         prefix = np.concatenate(([np.uint64(0)], np.cumsum(codes * powers)))
-        token_hash = (prefix[ends] - prefix[starts]) * inverse[starts]
+        token_hash = ((prefix[ends] - prefix[starts]) * inverse[starts])[words]
+        owners = owners[words]
+        if not len(owners):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
         docs_out, buckets_out = [], []
         low, high = ngram_range
         if low <= 1 <= high:
             docs_out.append(owners)
             buckets_out.append(_bucket(token_hash, _SALT_WORD, bits))
-        if low <= 2 <= high and len(flat) > 1:
+        if low <= 2 <= high and len(owners) > 1:
             same_doc = owners[:-1] == owners[1:]
             pair = token_hash[:-1] * _MIX + token_hash[1:]
             docs_out.append(owners[:-1][same_doc])
@@ -184,21 +189,24 @@ class NgramVectorizer(BaseEstimator, TransformerMixin):
     def n_features_(self) -> int:
         return len(self.idf_)
 
-    def transform(self, docs: Iterable[Doc]) -> sp.csr_matrix:
-        """TF-IDF matrix, one L2-normalised row per document."""
+    def transform(self, docs: Iterable[Doc], dtype: type[np.floating] = np.float32) -> sp.csr_matrix:
+        """TF-IDF matrix, one L2-normalised row per document.
+
+        Training uses float32; classifying uses float64, as :meth:`transform_one` does, so that the batch
+        and the one-message paths agree to the last printed digit."""
         docs = list(docs)
         rows, buckets = self._rows_and_buckets(docs)
         columns = self._columns(buckets)  # unknown features dropped before any sparse matrix is built
         known = columns >= 0
-        matrix = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32), (rows[known], columns[known])),
+        matrix = sp.csr_matrix((np.ones(int(known.sum()), dtype=dtype), (rows[known], columns[known])),
                                shape=(len(docs), self.n_features_))
         matrix.sum_duplicates()
         if self.sublinear_tf:
-            matrix.data = np.log(matrix.data, dtype=np.float32) + 1
-        matrix.data *= self.idf_[matrix.indices]
+            matrix.data = np.log(matrix.data, dtype=dtype) + 1
+        matrix.data *= self.idf_[matrix.indices].astype(dtype, copy=False)
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        matrix.data /= np.repeat(norms, np.diff(matrix.indptr)).astype(np.float32)
+        matrix.data /= np.repeat(norms, np.diff(matrix.indptr)).astype(dtype, copy=False)
         return matrix
 
     def transform_one(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
@@ -229,10 +237,10 @@ class NgramVectorizer(BaseEstimator, TransformerMixin):
             if column >= 0:
                 counts[column] = counts.get(column, 0) + 1
         ids = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        weights = ((1.0 + np.log(tf)) if self.sublinear_tf else tf) * self.idf_[ids]
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        weights = ((1.0 + np.log(tf)) if self.sublinear_tf else tf) * self.idf_[ids].astype(np.float64)
         norm = float(np.sqrt(weights @ weights))
-        return ids, (weights / norm if norm > 0 else weights).astype(np.float32)
+        return ids, (weights / norm if norm > 0 else weights)
 
     def _column_of_key(self, key: str) -> int:
         """Column of one memo key (word, bigram or character n-gram), -1 when it has none."""

@@ -87,7 +87,22 @@ class CalibratedLinearClassifier(BaseEstimator, ClassifierMixin):
         return fit_temperature(scores, y_index)
 
     def decision_function(self, X: sp.csr_matrix) -> np.ndarray:
-        return np.asarray(X @ self.feature_weights_) + self.intercept_
+        return np.asarray(X @ self._weights(X.dtype)) + self.intercept_
+
+    def _weights(self, dtype: np.dtype) -> np.ndarray:
+        """The feature weights in ``dtype``: float64 rows (classifying) use a float64 copy made once,
+        so scipy does not convert the whole matrix for every batch."""
+        if dtype != np.float64:
+            return self.feature_weights_
+        weights = self.__dict__.get("_weights64")
+        if weights is None:
+            weights = self.__dict__["_weights64"] = self.feature_weights_.astype(np.float64)
+        return weights
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(super().__getstate__())
+        state.pop("_weights64", None)  # rebuilt on first use
+        return state
 
     def predict_proba(self, X: sp.csr_matrix) -> np.ndarray:
         return softmax(self.decision_function(X) / self.temperature_)

@@ -26,4 +26,5 @@ class TextPreprocessor(BaseEstimator, TransformerMixin):
         return norm, self.segmenter.cut(norm)
 
     def transform(self, texts: Iterable[str]) -> list[Doc]:
-        return [self.doc(text) for text in texts]
+        normalised = [normalize(text) for text in texts]
+        return list(zip(normalised, self.segmenter.cut_many(normalised)))

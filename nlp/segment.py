@@ -7,7 +7,7 @@ shipped corpus; ``rjieba`` is the default engine.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -69,6 +69,23 @@ class Segmenter:
         if self.engine == "rjieba":
             return self._impl.cut(text, True)
         return self._impl.lcut(text, HMM=True)
+
+    def cut_many(self, texts: Sequence[str]) -> list[list[str]]:
+        """Segment many normalised texts; the same words as :meth:`cut` on each.
+
+        rjieba gets them in one call, joined by newlines: segmentation never crosses a newline (it splits
+        the text into blocks at every character outside words first) and a normalised text holds none,
+        so one call costs the Rust work alone instead of a conversion per message."""
+        if self.engine != "rjieba" or len(texts) < 2 or any("\n" in text for text in texts):
+            return [self.cut(text) for text in texts]
+        tokens = self._impl.cut("\n".join(texts), True)
+        docs, start = [], 0
+        for _ in range(len(texts) - 1):
+            end = tokens.index("\n", start)
+            docs.append(tokens[start:end])
+            start = end + 1
+        docs.append(tokens[start:])
+        return docs
 
     def __getstate__(self) -> dict[str, Any]:
         return {"engine": self.engine, "words": list(self.words.items())}

@@ -29,7 +29,11 @@ class Taxonomy:
     categories: tuple[Category, ...]
 
     def get(self, code: str) -> Category | None:
-        return next((c for c in self.categories if c.code == code), None)
+        by_code = self.__dict__.get("_by_code")
+        if by_code is None:  # built on first use: classify --file looks names up four times a message
+            by_code = {c.code: c for c in self.categories}
+            object.__setattr__(self, "_by_code", by_code)
+        return by_code.get(code)
 
     def name(self, code: str) -> str:
         """Chinese name of ``code``; the code itself for labels outside the taxonomy."""

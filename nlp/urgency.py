@@ -6,7 +6,10 @@ Built for recall — a missed fire is far worse than a false alarm. Two sources 
   danger. Residents' usual ways of saying a danger is not happening now are honoured: negation (不是着火),
   fear and hypotheticals (万一着火, 火灾隐患), the past (上周着火) and a danger already over (火已经灭了).
 - a learned probability (:class:`nlp.urgency_model.UrgencyModel`), when the training data had an
-  ``urgent`` column.
+  ``urgent`` column. It decides alone above :data:`MODEL_URGENT`, except where the words say the danger
+  they name is not happening now: then only when it is all but certain (:data:`MODEL_CERTAIN`), since
+  it learned from those same words.
+Words that are as often no danger as a danger (救命 as a sigh, 火苗 of a stove) are broad, not strong.
 Each danger is a :class:`Hazard` kind and names the emergency numbers that fit; an :class:`Urgency` says
 which hazards its words named, so a caller can give advice that fits.
 """
@@ -17,11 +20,15 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from nlp.quick_regex import quick
+
 POLICE, FIRE, AMBULANCE = "110", "119", "120"
 
 # The learned probability above which a message is urgent on its own, and above which broad words count.
 MODEL_URGENT = 0.5
 MODEL_SUPPORTS_WORDS = 0.25
+# Above which the model alone decides although the words say the danger is not happening now.
+MODEL_CERTAIN = 0.9
 
 
 class Hazard(StrEnum):
@@ -52,101 +59,102 @@ class Danger:
 DANGERS: tuple[Danger, ...] = (
     Danger(
         Hazard.FIRE,
-        re.compile(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|火苗|冒火(?!花)|火警|火光"),
-        re.compile(
-            r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,2}烟|烟.{0,6}冒出来|喷火|在烧|烧了起来|爆炸|炸了|要爆|山火"
-            r"|fire|smoke"
+        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?!花)|火警|火光"),
+        quick(
+            r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,2}烟|烟.{0,8}冒出来|喷火|火苗|在烧(?!垃圾|拉圾|秸秆|稻草|纸|香|树叶|落叶|塑料|东西|饭|菜|水|烤|炭)|烧了起来|爆炸|炸了|要爆|山火"
+            r"|爆燃|闪爆|烧焦味|焦味|烟感.{0,4}响|火警铃|fire|smoke"
         ),
         (FIRE,),
     ),
     Danger(
         Hazard.GAS_LEAK,
-        re.compile(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|煤气味|燃气味|漏气|gas leak"),
-        re.compile(
+        quick(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|煤气味|燃气味|漏气|gas leak"),
+        quick(
             r"(煤气|燃气|天然气|液化气|气罐|气瓶|阀门|燃气管).{0,8}(泄漏|泄露|漏了|在漏|一直漏|喷|嘶嘶|滋滋|爆)|天然气味|液化气味|臭鸡蛋味"
-            r"|(气体|化学品|氯气|氨气|毒气|液体).{0,6}(泄漏|泄露|漏)|刺鼻"
+            r"|(气体|化学品|氯气|氨气|毒气|液体).{0,6}(泄漏|泄露|漏)|刺鼻|(燃气表|煤气表|气表).{0,8}(嘶嘶|滋滋|漏气|在漏)"
         ),
         (FIRE,),
     ),
     Danger(
         Hazard.MEDICAL,
-        re.compile(r"晕倒|昏倒|晕过去|昏迷|不省人事|没有?呼吸|叫不醒|抽搐|口吐白沫|大出血|血流不止|头破血流|倒在血泊"),
-        re.compile(
-            r"晕了|倒地|倒下|倒在地上|倒在路边|躺在?地上|躺地上|坐在?地上起不来|呼吸困难|喘不[上过]气|没有?反应|没声音了|叫他不应|叫佢唔应"
-            r"|惊厥|心脏病|心口痛|胸口痛|休克|吐血|在流血|流了?很多血|满身是血|成身系血|全是血|受了?重伤|起不来|动不了|不会动|不动了"
-            r"|心肺复苏|aed|头晕|呕吐|脸发紫|脸色发青|中暑|烫伤|咬了|没意识|摔下来|摔倒|无法起身|呻吟|passed out|not breathing|unconscious"
+        quick(r"心脏骤停|停止呼吸|喝了?农药|吃了?老鼠药|(煤气|一氧化碳)中毒|噎住了|羊水破了|晕倒|昏倒|晕过去|昏迷|不省人事|没有?呼吸|叫不醒|抽搐|口吐白沫|大出血|血流不止|头破血流|倒在血泊"),
+        quick(
+            r"晕了|倒地|倒下|倒在地上|倒在路边|躺在?地上|躺地上|坐在?地上起不来|呼吸困难|喘不[上过]气|(?<![按点钮机])(?<!按了)没有?反应|没声音了|叫他不应|叫佢唔应"
+            r"|惊厥|心脏病|心口痛|胸口痛|休克|吐血|在流血|流了?很多血|满身是血|成身系血|全是血|受了?重伤|起不来|动不了|不会动|(?<![拧推拉搬扭转掰抬挪])不动了|一动不动|不能动"
+            r"|心肺复苏|aed|中风|偏瘫|口齿不清|说话不清|跌倒|跌亲|冇反应|唔醒|冇气|(满脸|满头|一脸|一身|全身)是血|头晕|呕吐|脸发紫|脸色发青|中暑|烫伤|咬了|没意识|摔下来|摔倒|无法起身|呻吟|中毒|噎住|卡住喉咙|过敏|嘴唇发紫|脸色发白|昏昏沉沉|抽筋|癫痫|羊癫疯|要生了|被狗咬|被蛇咬|咬伤|passed out|not breathing|unconscious"
         ),
         (AMBULANCE,),
     ),
     Danger(
         Hazard.VIOLENCE,
-        re.compile(r"砍人|持刀|拿刀|拿着刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"),
-        re.compile(
+        quick(r"持枪|拿枪|被绑架|绑架了|被拐|砍人|持刀|拿刀|拿着刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"),
+        quick(
             r"打人|打起来|打架|殴打|群殴|砍伤|动刀|捅伤|抢包|抢东西|家暴|打老婆|打孩子|往死里打|绑架|劫持|拿着?棍|撬门|撬锁|入室|闯进"
-            r"|翻进来|追着打|要杀|杀人|见血|砸头|掏出刀|偷车|抢.{0,2}(链|包|手机|钱)|绑在|剁"
+            r"|翻进来|追着打|要杀|杀人|见血|砸头|掏出刀|偷车|抢.{0,2}(链|包|手机|钱)|绑在|剁|打交|爬窗|爬进|撬窗|砸门|砸车|砸店|拐走|抱走|抢(孩子|小孩)|尾随|跟踪我|被人堵|被.{0,4}围住|掐脖子|猥亵|性侵"
         ),
         (POLICE,),
     ),
     Danger(
         Hazard.WATER,
-        re.compile(r"落水|溺水|跳河|掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里|跌落(海|河|水)"),
-        re.compile(
+        quick(r"被水冲走|人被冲走|落水|溺水|跳河|掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里|跌落(海|河|水)"),
+        quick(
             r"滑进.{0,3}(河|水|塘|去)|冲进.{0,5}(渠|河|沟|涵洞)|卷进|在水里|水度挣扎|被水冲走|冲走了|淹到人|水里挣扎|河里漂着|漂着一个人"
-            r"|滑下去了|没上来|浮在水面|水漫|水涨|倒灌|还没出来"
+            r"|滑下去了|没上来|浮在水面|水漫|水涨|倒灌|还没出来|没出来|拉不上来|爬不上来|淹没|灌进来"
         ),
         (POLICE, FIRE, AMBULANCE),
     ),
     Danger(
         Hazard.LIVE_WIRE,
-        re.compile(r"触电|电线.{0,3}(掉|断|垂|落)(在|到)?(地|路)"),
-        re.compile(
-            r"(电线|电缆|高压线|线缆|线路).{0,6}(掉|断|垂|落|冒火|打火|火花|搭在)|漏电|带电|冒火花|放电|电箱.{0,6}(冒火|打火|火花|着火)"
+        quick(r"触电|被电到|电到人|电击|电线.{0,3}(掉|断|垂|落)(在|到)?(地|路)"),
+        quick(
+            r"(电线|电缆|高压线|线缆|线路).{0,6}(掉|断|垂|落|冒火|打火|火花|搭在)|漏电|带电|冒火花|放电|电到|被电(?![动瓶车话梯脑视])|电箱.{0,6}(冒火|打火|火花|着火)"
             r"|电线杆.{0,3}(倒|断)"
         ),
         (POLICE, FIRE),
     ),
     Danger(
         Hazard.COLLAPSE,
-        re.compile(r"倒塌|坍塌|被埋|砸到人|山体滑坡|滑坡了"),
-        re.compile(
+        quick(r"倒塌|坍塌|被埋|砸到人|山体滑坡|滑坡了"),
+        quick(
             r"(塌|倒|垮).{0,8}(砸|压|埋|困|人在|有人|还有人)|砸中|砸伤|被砸|被压|压住了|压在.{0,4}下面|正在塌|塌陷|塌了|要塌|快塌|垮了|要垮"
-            r"|掉下去|掉下来|踩空|掉进.{0,3}(坑|井)|吊在|挂在外面|挂着晃|在晃|窗户外面|窗外|窗台上|空调外机上|坐在.{0,6}边上|往下掉"
+            r"|掉下去|掉下来|踩空|掉进.{0,3}(坑|井)|吊在|挂在外面|挂着晃|在晃|(爬|挂|站|坐|卡|吊|悬)(在|到|出)?(窗户外面|窗外)|窗台上|空调外机上|坐在.{0,6}边上|往下掉"
             r"|开裂|裂缝.{0,6}变大|滑坡|泥石|下不来|没上来"
         ),
         (FIRE, AMBULANCE),
     ),
     Danger(
         Hazard.TRAPPED,
-        re.compile(r"困人|被困|困在电梯"),
-        re.compile(r"困住|困在|出不来|关在电梯|卡在电梯|锁在车里|电梯.{0,6}(困|关|卡|停)|门打不开"),
+        quick(r"困人|被困|困在电梯"),
+        quick(r"困住|困在|出不来|关在电梯|卡在电梯|锁在车里|电梯.{0,6}(困|关|卡|停)|门打不开"),
         (FIRE,),
     ),
     Danger(
         Hazard.SELF_HARM,
-        re.compile(r"跳楼|要跳|想不开|自杀"),
-        re.compile(r"跳下去|跳下来|轻生|割腕|喝农药|站在.{0,6}(外面|边上)"),
+        quick(r"跳楼(?!价|甩卖|大甩卖)|要跳(楼|河|海|江|下去)|(要|想|准备|闹)自杀|自杀了"),
+        quick(r"想不开|自杀|要跳(?!过)|跳下去|跳下来|轻生|割腕|喝农药|站在.{0,6}(外面|边上)"),
         (POLICE, AMBULANCE),
     ),
-    Danger(Hazard.PLEA, re.compile(r"救命"), re.compile(r"救人|help|sos|快来人|帮帮忙|幫幫忙"), (POLICE, FIRE, AMBULANCE)),
+    Danger(Hazard.PLEA, quick(r"(喊|叫|呼)救命|呼救"), quick(r"救命|救人|help|sos|快来人|帮帮忙|幫幫忙"), (POLICE, FIRE, AMBULANCE)),
 )
 
 # Any strong danger word at all: one search that lets most messages skip the per-danger checks.
-_ANY_STRONG = re.compile("|".join(f"(?:{d.strong.pattern})" for d in DANGERS))
+_ANY_STRONG = quick("|".join(f"(?:{d.strong.pattern})" for d in DANGERS))
+_ANY_WORD = quick("|".join(f"(?:{p.pattern})" for d in DANGERS for p in (d.strong, d.broad)))
 
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
-_NOT_NOW_BEFORE = re.compile(
-    r"(不是|不像|像|以为|没有|没|未|并非|无|不会|会|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
-    r"|真|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|听说|每年|也能|学|防)[^，。！？,.!?；;]{0,6}$"
+_NOT_NOW_BEFORE = quick(
+    r"(不是|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
+    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|听说|每年|也能|学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打得|点得|以后|遇到|碰到|曾)[^，。！？,.!?；;]{0,6}$"
 )
 # Just after a danger word: it names a hazard, an activity or a thing, not an event.
-_NOT_NOW_AFTER = re.compile(r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|的可能|保险|险|通道|器材|设施|的宣传)")
+_NOT_NOW_AFTER = quick(r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃)")
 # Anywhere: the danger is over, was in the past, or is the background of another request.
-_OVER = re.compile(
-    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|脱险|没事|处理好|修好)|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|报销"
+_OVER = quick(
+    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|修好)|(来|已经?|都)(查|检查|看)过了?|人没事|都没事|自己爬起来|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|报销"
 )
-_PAST = re.compile(r"上周|上星期|上个月|上次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|以前|之前|曾经|早前|年前|几天前|上回")
-_NOW = re.compile(r"现在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|救命|紧急|此刻|目前|!|！")
-_STILL = re.compile(r"正在|还在|又|救命|快来")
+_PAST = quick(r"上周|上星期|上个月|上次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|以前|之前|曾经|早前|年前|几天前|上回")
+_NOW = quick(r"(?<!到)现在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|救命|紧急|此刻|目前|!|！")
+_STILL = quick(r"正在|还在|又|救命|快来")
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,9 @@ class DangerWords:
 
     strong: tuple[Danger, ...]
     broad: tuple[Danger, ...]
+    # The text names a danger only as not happening now (negated, past, over, feared): the learned model,
+    # which sees the same words, must not make it urgent on its own unless it is all but certain.
+    dismissed: bool = False
 
 
 def _is_live(text: str, match: re.Match[str]) -> bool:
@@ -190,8 +201,9 @@ def find_danger_words(text: str, with_broad: bool = True) -> DangerWords:
     if not with_broad and not _ANY_STRONG.search(text):
         return DangerWords((), ())
     if (_OVER.search(text) and not _STILL.search(text)) or (_PAST.search(text) and not _NOW.search(text)):
-        return DangerWords((), ())
-    return DangerWords(_named(text, "strong"), _named(text, "broad") if with_broad else ())
+        return DangerWords((), (), dismissed=True)
+    strong, broad = _named(text, "strong"), _named(text, "broad") if with_broad else ()
+    return DangerWords(strong, broad, dismissed=not (strong or broad) and _ANY_WORD.search(text) is not None)
 
 
 def _services(dangers: tuple[Danger, ...]) -> tuple[str, ...]:
@@ -205,7 +217,8 @@ def decide_urgency(words: DangerWords, model_probability: float | None) -> Urgen
         urgent = bool(dangers)
     else:
         dangers = words.strong or (words.broad if model_probability >= MODEL_SUPPORTS_WORDS else ())
-        urgent = bool(dangers) or model_probability >= MODEL_URGENT
+        alone = MODEL_CERTAIN if words.dismissed else MODEL_URGENT
+        urgent = bool(dangers) or model_probability >= alone
     if not urgent:
         return Urgency(False)
     # A model-only decision names no danger: give every number, the resident picks.

@@ -29,7 +29,8 @@ class UrgencyModel(BaseEstimator, ClassifierMixin):
 
     def probability(self, X: sp.csr_matrix) -> np.ndarray:
         """P(urgent) of each row of a feature matrix."""
-        return 1.0 / (1.0 + np.exp(-(np.asarray(X @ self.weights_).ravel() + self.bias_)))
+        weights = self.weights_.astype(np.float64) if X.dtype == np.float64 else self.weights_
+        return 1.0 / (1.0 + np.exp(-(np.asarray(X @ weights).ravel() + self.bias_)))
 
     def probability_one(self, ids: np.ndarray, weights: np.ndarray) -> float:
         """P(urgent) of one sparse row given as column ids and weights (serving fast path)."""

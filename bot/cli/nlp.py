@@ -194,30 +194,37 @@ def prediction_json(text: str, prediction: Prediction, taxonomy: Taxonomy | None
 
 
 def run_classify(args: argparse.Namespace, settings: Settings) -> int:
-    """Classify each message; one line (or JSON object) per message, in input order."""
+    """Classify each message; one line (or JSON object) per message, in input order, in batches."""
+    from bot.cli import bulk
+
     texts = _input_texts(args)
     first = next(texts, None)  # input errors surface before a model is trained or loaded
     classifier, _ = _model(settings, args.model)
-    from nlp.parts import find_parts
+    from nlp.parts import find_parts_many
 
     taxonomy = _taxonomy(settings)
-    status = 0
-    for number, text in enumerate(_chain(first, texts), 1):
-        if not text.strip():
-            status = 1
-            message = f"message {number} is empty"
-            print_json({"text": text, "error": message}, indent=None) if args.json else print(f"-\t{message}")
-            continue
-        prediction = classifier.classify(text)
-        if args.json:
-            parts = find_parts(classifier.classify_many, text, prediction)
-            print_json(prediction_json(text, prediction, taxonomy, parts), indent=None)
-        else:
-            top = ", ".join(f"{c} {s:.2f}" for c, s in prediction.top)
-            urgent = f"\tURGENT call {'/'.join(prediction.urgency.services)}" if prediction.urgent else ""
-            print(f"{prediction.category}\t{_name(taxonomy, prediction.category)}\t{prediction.confidence:.2f}"
-                  f"\t[{top}]{urgent}\t{text}")
-    return status
+
+    def as_text(chunk: list[str], predictions: list[Prediction | None], first_number: int) -> str:
+        return "".join(f"-\t{bulk.empty_line(first_number + i)}\n" if p is None else _text_line(text, p, taxonomy)
+                       for i, (text, p) in enumerate(zip(chunk, predictions)))
+
+    def as_json(chunk: list[str], predictions: list[Prediction | None], first_number: int) -> str:
+        present = [(text, p) for text, p in zip(chunk, predictions) if p is not None]
+        # the requests each message holds, the whole chunk's pieces classified together
+        parts = iter(find_parts_many(classifier.classify_many, [t for t, _ in present], [p for _, p in present]))
+        return bulk.json_lines(chunk, predictions, first_number,
+                               lambda text, p: prediction_json(text, p, taxonomy, next(parts)))
+
+    all_good = bulk.stream(classifier, _chain(first, texts), sys.stdout, as_json if args.json else as_text)
+    return 0 if all_good else 1
+
+
+def _text_line(text: str, prediction: Prediction, taxonomy: Taxonomy | None) -> str:
+    """The tab-separated line ``classify`` prints for one message without ``--json``."""
+    top = ", ".join(f"{c} {s:.2f}" for c, s in prediction.top)
+    urgent = f"\tURGENT call {'/'.join(prediction.urgency.services)}" if prediction.urgent else ""
+    return (f"{prediction.category}\t{_name(taxonomy, prediction.category)}\t{prediction.confidence:.2f}"
+            f"\t[{top}]{urgent}\t{text}\n")
 
 
 def _chain(first: str | None, rest: Iterable[str]) -> Iterator[str]:

@@ -1,0 +1,69 @@
+"""``gridbot classify --file``: many messages through the classifier's batch path, in order, in chunks.
+
+The lines are read lazily and classified a chunk at a time (``TextClassifier.classify_many``), so a file
+of any length runs at the vectorised path's speed in constant memory; each chunk's output is written and
+flushed before the next is read. An empty line gets an error line in its place and the rest goes on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from nlp.classifier import Prediction, TextClassifier
+
+# Lines per batch: large enough that numpy's per-call cost vanishes, small enough to stay in the CPU's
+# cache (at 20,000 the feature step is three times slower per message than at 2,000).
+CHUNK_LINES = 2000
+
+# One encoder for every line (json.dumps would build one per call with these options).
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def empty_line(number: int) -> str:
+    """The error an empty input line gets (``number`` counts from 1)."""
+    return f"message {number} is empty"
+
+
+def chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
+    """``lines`` in lists of ``size`` (the last one shorter)."""
+    iterator = iter(lines)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def classify_chunk(classifier: TextClassifier, texts: list[str]) -> list[Prediction | None]:
+    """The prediction of every text of one chunk, in order; None for an empty text."""
+    wanted = [i for i, text in enumerate(texts) if text.strip()]
+    results: list[Prediction | None] = [None] * len(texts)
+    for i, prediction in zip(wanted, classifier.classify_many([texts[i] for i in wanted]) if wanted else []):
+        results[i] = prediction
+    return results
+
+
+def json_lines(texts: list[str], predictions: list[Prediction | None], first_number: int,
+               render: Callable[[str, Prediction], dict[str, Any]]) -> str:
+    """One JSON object per text (``render`` builds it; an error object for an empty text), newline-ended."""
+    lines = [
+        _ENCODE(render(text, p) if p is not None else {"text": text, "error": empty_line(first_number + i)})
+        for i, (text, p) in enumerate(zip(texts, predictions))
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def stream(classifier: TextClassifier, lines: Iterable[str], out: TextIO,
+           format_chunk: Callable[[list[str], list[Prediction | None], int], str]) -> bool:
+    """Classify ``lines`` chunk by chunk, writing each chunk's ``format_chunk`` output to ``out``.
+
+    Returns whether every line could be classified (False when one was empty)."""
+    number, all_good = 1, True
+    for chunk in chunks(lines, CHUNK_LINES):
+        predictions = classify_chunk(classifier, chunk)
+        all_good = all_good and None not in predictions
+        out.write(format_chunk(chunk, predictions, number))
+        out.flush()
+        number += len(chunk)
+    return all_good
