@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import bulk
+from nlp.parts import find_parts
 from bot.cli.nlp import prediction_json
 from nlp.artifact import load_model
 from nlp.classifier import TextClassifier
@@ -57,7 +58,8 @@ def test_every_line_is_what_the_one_message_path_prints(model_dir: Path, classif
     assert result.status == 1  # the empty lines
     taxonomy = load_taxonomy(ROOT / "training_data" / "categories.yaml")
     expected = [
-        json.dumps(prediction_json(text, classifier.classify(text), taxonomy), ensure_ascii=False)
+        json.dumps(prediction_json(text, (whole := classifier.classify(text)), taxonomy,
+                                   find_parts(classifier.classify_many, text, whole)), ensure_ascii=False)
         if text.strip() else json.dumps({"text": text, "error": f"message {number} is empty"}, ensure_ascii=False)
         for number, text in enumerate(texts, 1)
     ]
