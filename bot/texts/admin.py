@@ -85,6 +85,8 @@ def model(metadata: ModelMetadata) -> str:
     ]
     if urgency.get("recall") is not None:
         lines.append(f"紧急识别：召回率 {urgency['recall']:.3f}，误报率 {urgency['false_urgent_rate']:.3f}")
+    if isinstance(nature := metrics.get("nature"), dict):
+        lines.append(f"诉求性质：准确率 {nature.get('accuracy', 0):.3f}，macro-F1 {nature.get('macro_f1', 0):.3f}")
     return "\n".join(lines)
 
 
@@ -106,10 +108,19 @@ def progress(text: str) -> str:
     return f"⏳ {esc(text)}"
 
 
+def gate_comparison(new: float, old: float, new_nature: float | None, old_nature: float | None) -> str:
+    """The held-out figures a retraining compared: categories, and natures when either model has them."""
+    compare = f"留出集 macro-F1：新 {new:.4f} / 旧 {old:.4f}"
+    if new_nature is None and old_nature is None:
+        return compare
+    shown = lambda value: "无" if value is None else f"{value:.4f}"  # noqa: E731
+    return f"{compare}；诉求性质 macro-F1：新 {shown(new_nature)} / 旧 {shown(old_nature)}"
+
+
 def retrain_result(result: RetrainResult) -> str:
     if result.busy:
         return "已有一个训练任务在进行，请稍后再试。"
-    compare = f"留出集 macro-F1：新 {result.new_macro_f1:.4f} / 旧 {result.old_macro_f1:.4f}"
+    compare = gate_comparison(result.new_macro_f1, result.old_macro_f1, result.new_nature_f1, result.old_nature_f1)
     if result.switched:
         return f"✅ 新模型 <b>{result.new_version}</b> 已上线（所有进程已切换）。\n{compare}\n纠正样本：{result.corrections} 条"
     return f"⚠️ 新模型不如当前模型，未切换，继续使用 {result.old_version}。\n{compare}"
