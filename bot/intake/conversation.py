@@ -80,6 +80,7 @@ class Draft:
     stored: bool = False  # saved in Redis, so to be deleted once the ticket is open
     # The message that started it: its ticket opens once, however often (or at once) it is answered.
     request_id: str | None = None
+    nature: str | None = None  # what the resident wants (nlp.natures), as the model read it
 
     def __post_init__(self) -> None:
         self.step = Step(self.step)  # read back from JSON, they are strings
@@ -135,7 +136,7 @@ class Intake:
             text=text, step=Step.CATEGORY, category=prediction.category, confidence=prediction.confidence,
             options=[code for code, _ in prediction.top], urgent=prediction.urgent,
             services=list(prediction.urgency.services), hazards=list(prediction.urgency.hazards), photo=photo,
-            request_id=request_id or f"draft:{uuid.uuid4().hex}",
+            request_id=request_id or f"draft:{uuid.uuid4().hex}", nature=prediction.nature,
         )
         if prediction.confidence < CONFIDENT and not draft.urgent:
             await self._save(resident, draft)
@@ -253,7 +254,7 @@ class Intake:
         request = NewRequest(
             resident=resident, text=draft.text, category=draft.category, confidence=draft.confidence,
             urgent=draft.urgent, location=location if location.grid_id or location.community else None,
-            coordinates=coordinates, photo=draft.photo, request_id=request_id,
+            coordinates=coordinates, photo=draft.photo, request_id=request_id, nature=draft.nature,
         )
         opened = await self.tickets.open(request)
         if draft.stored:

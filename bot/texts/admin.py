@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from nlp.artifact import ModelMetadata
+from nlp.natures import NATURES, nature_name
 
 from bot.tickets.stats import Period, Stats
 from bot.texts.common import esc, listing
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # the model stack loads only where retraining happens, not fo
 
 URGENT_MARK = "🚨"
 UNLOCATED = "未定位"  # the grid of tickets nobody has placed yet, in the stats
+NO_NATURE = "未识别"  # the nature of tickets the model gave none (a model without natures)
 LIST_TEXT_LIMIT = 30
 
 
@@ -31,8 +33,9 @@ def _top(counter: Counter[str], limit: int = 5, name: Callable[[str], str] = str
 
 def _period(title: str, period: Period) -> str:
     grids = _top(period.by_grid, name=lambda grid: grid or UNLOCATED)
+    natures = _top(period.by_nature, len(NATURES) + 1, name=lambda code: nature_name(code) or NO_NATURE)
     return (f"<b>{title}</b>：共 {period.total} 件\n　按状态：{_top(period.by_status, 6)}\n"
-            f"　按类别：{_top(period.by_category)}\n　按网格：{grids}")
+            f"　按类别：{_top(period.by_category)}\n　按性质：{natures}\n　按网格：{grids}")
 
 
 def stats(data: Stats) -> str:

@@ -30,7 +30,7 @@ MAX_PER_PAGE = 200
 EXPORT_BATCH = 1000
 SNAPSHOT_SECONDS = 900  # how long an export's result may take to read (it is deleted when done)
 ROW_FIELDS = ("number", "status", "category", "text", "grid_id", "grid_name", "community", "town", "worker",
-              "created_at", "deadline_at", "urgent", "escalation_level")
+              "created_at", "deadline_at", "urgent", "escalation_level", "nature")
 
 
 class Sort(StrEnum):
@@ -48,6 +48,7 @@ class BoardFilter:
 
     statuses: frozenset[Status] = frozenset()
     category: str | None = None
+    nature: str | None = None  # a code of nlp.natures
     grid_id: str | None = None
     community: str | None = None
     town: str | None = None
@@ -78,6 +79,7 @@ class BoardRow:
     urgent: bool
     overdue: bool
     escalation_level: int
+    nature: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,8 @@ class Board:
         plan.filters += _scope_keys(scope)
         f = board_filter
         plan.filters += [key for key, wanted in (
-            (keys.by_category(f.category or ""), f.category), (keys.by_grid(f.grid_id or ""), f.grid_id),
+            (keys.by_category(f.category or ""), f.category), (keys.by_nature(f.nature or ""), f.nature),
+            (keys.by_grid(f.grid_id or ""), f.grid_id),
             (keys.by_community(f.community or ""), f.community), (keys.by_town(f.town or ""), f.town),
             (keys.urgent_tickets(), f.urgent)) if wanted]
         if f.created_from is not None or f.created_to is not None:
@@ -193,6 +196,7 @@ class Board:
             worker=worker, worker_name=names.get(worker) if worker else None,
             created_at=float(raw["created_at"] or 0), deadline_at=deadline, urgent=raw["urgent"] == "1",
             overdue=status in OPEN_STATUSES and deadline < now, escalation_level=int(raw["escalation_level"] or 0),
+            nature=raw["nature"],
         )
 
     async def _worker_names(self, workers: set[str]) -> dict[str, str]:
@@ -208,7 +212,7 @@ class Board:
 
 def _open_view(scope: Scope, f: BoardFilter, sort: Sort) -> str | None:
     """The scope id whose own views answer ``f`` (the open tickets, no other condition), else None."""
-    if f.category or f.grid_id or f.community or f.town or f.urgent or f.text.strip() \
+    if f.category or f.nature or f.grid_id or f.community or f.town or f.urgent or f.text.strip() \
             or f.created_from is not None or f.created_to is not None:
         return None
     if f.statuses != OPEN_STATUSES or f.overdue:

@@ -1,7 +1,7 @@
 """The console board's indexes, written in the same atomic commit as the ticket change they follow.
 
 Beside the store's own indexes (all tickets and each grid's by creation time, a set per state), the
-board keeps: a set per category, a sorted set per community and per town (by creation time: a scope's
+board keeps: a set per category and per nature, a sorted set per community and per town (by creation time: a scope's
 tickets, newest first, without reading the others), the urgent set, every ticket by deadline, the open
 ones by deadline (overdue = scored below now) and a set per search word. :func:`board_index_changes`
 adds to a :class:`~bot.tickets.store.Change` exactly the difference between two versions of a ticket,
@@ -63,6 +63,11 @@ def board_index_changes(change: Change, before: Ticket | None, after: Ticket) ->
     if before.category != after.category:
         change.add("SREM", keys.by_category(before.category), number)
         change.add("SADD", keys.by_category(after.category), number)
+    if before.nature != after.nature:
+        if before.nature:
+            change.add("SREM", keys.by_nature(before.nature), number)
+        if after.nature:
+            change.add("SADD", keys.by_nature(after.nature), number)
     for key_of, old, new in ((keys.by_community, before.community, after.community),
                              (keys.by_town, before.town, after.town)):
         if old != new:
@@ -94,6 +99,8 @@ def _plain_entries(change: Change, ticket: Ticket) -> None:
     """The entries of ``ticket`` in the indexes that do not depend on its scope's views."""
     number = ticket.number
     change.add("SADD", keys.by_category(ticket.category), number)
+    if ticket.nature:
+        change.add("SADD", keys.by_nature(ticket.nature), number)
     if ticket.community:
         change.add("ZADD", keys.by_community(ticket.community), ticket.created_at, number)
     if ticket.town:

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from nlp.natures import nature_name
 from nlp.taxonomy import Taxonomy
 
 from bot.infra.clock import Clock
@@ -114,6 +115,7 @@ class TicketSteps:
             "status": str(ticket.status),
             "category": ticket.category,
             "category_name": self.taxonomy.name(ticket.category),
+            "nature_name": nature_name(ticket.nature),  # '' when the model gave none
             "text": ticket.text,
             "urgent": ticket.urgent,
             "grid_id": ticket.grid_id,
