@@ -16,7 +16,7 @@ from nlp.linear import CalibratedLinearClassifier
 
 # The natures are few and unevenly common (praise and suggestions are rare): balanced class weights keep
 # the rare ones from being absorbed by help and complaint.
-NATURE_C = 0.5
+NATURE_C = 1.0
 
 
 def fit_nature_model(features: sp.csr_matrix, natures: Sequence[str | None], *, C: float = NATURE_C,

@@ -83,7 +83,7 @@ def _metadata(dataset: Dataset, result: TrainingResult) -> ModelMetadata:
         n_train=result.n_train,
         params={"engine": "rjieba", "features": "hashed word 1-2 + char 1-3 tf-idf",
                 "model": "LinearSVC C=1.0 + temperature; urgency: words + logistic regression; "
-                         "nature: balanced LinearSVC C=0.5 + temperature"},
+                         "nature: balanced LinearSVC C=1.0 + temperature"},
     )
 
 
