@@ -6,7 +6,8 @@ benchmarks/data/independent.csv (192 messages written apart from the corpus). Re
 single-message latency p50/p99, batch throughput, training time at 5k / 50k / 100k messages (the larger
 sets are the corpus resampled with small random character edits, so vocabularies grow as with real data),
 model size, load time and peak memory (each system measured in its own child process), and how often the
-rjieba engine segments exactly as jieba does with the same user dictionary.
+rjieba engine segments exactly as jieba does with the same user dictionary. The nature classifier's figures
+(held-out and independent macro-F1, latency cost per message) come from bench_natures.py, under "nature".
 
 Run: .venv/bin/python benchmarks/bench_nlp.py [--quick] [--json OUT]
 """
@@ -255,6 +256,9 @@ def main() -> None:
         proc = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
         results[system] = json.loads(proc.stdout.strip().splitlines()[-1])
     results["segmentation"] = segmentation_agreement()
+    from bench_natures import measure_natures
+
+    results["nature"] = measure_natures(args.quick)
     base, ours = results["baseline"], results["gridbot"]
     results["ratios"] = {
         "macro_f1_delta": round(ours["macro_f1"] - base["macro_f1"], 4),
