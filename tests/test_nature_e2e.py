@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.grids.map import Location
+from bot.intake.filed import FiledRequest, Filing
 from bot.tickets.service import NewRequest
 from tests.console_harness import XY02, Console
 from tests.telegram_harness import World
@@ -31,6 +32,14 @@ async def test_stats_count_tickets_per_nature(world: World) -> None:
     assert "按性质：投诉 1" in stats["text"]
 
 
+async def test_a_request_filed_by_open311_gets_its_nature(world: World) -> None:
+    assert world.service.domain is not None and world.service.models is not None
+    domain = world.service.domain
+    filing = Filing(world.service.models, domain.tickets, domain.grids, domain.taxonomy)
+    opened = await filing.file(FiledRequest("hotline", "举报西正路有人半夜偷倒建筑垃圾，已经好几次了", address="西正路8号"))
+    assert opened.ticket.nature == "report" and opened.ticket.source == "open311"
+
+
 async def opened(world: World, text: str, nature: str | None, place: Location = XY02) -> str:
     assert world.service.domain is not None
     request = NewRequest(resident=f"telegram:{world.resident.id}", text=text, category="municipal", location=place,
@@ -49,6 +58,8 @@ async def test_the_console_board_filters_by_nature(world: World, console: Consol
     assert status == 200 and complaint in filtered and help_ not in filtered
     assert '<option value="complaint" selected>投诉</option>' in filtered
     assert (await console.page("/console?nature=angry"))[0] == 400
+    status, ticket_page = await console.page(f"/console/tickets/{complaint}")
+    assert status == 200 and "<dt>性质</dt><dd>投诉</dd>" in ticket_page
 
 
 async def test_the_console_statistics_chart_requests_by_nature(world: World, console: Console) -> None:

@@ -44,6 +44,11 @@ def headline(macro_f1: str, accuracy: str, n: object) -> str:
     return f"留出集 macro-F1 {macro_f1} · 准确率 {accuracy} · 留出样本 {n} 条"
 
 
+def nature_headline(macro_f1: str, accuracy: str) -> str:
+    """The nature classifier's held-out figures in one line."""
+    return f"诉求性质：留出集 macro-F1 {macro_f1} · 准确率 {accuracy}"
+
+
 def switched(version: str) -> str:
     return f"已切换到版本 {version}（所有进程）。"
 
