@@ -1,5 +1,5 @@
-"""Reading labelled messages from CSV (``text,label`` with a header, ``category`` accepted for ``label``;
-optional ``urgent`` and ``nature`` columns; extra columns ignored).
+"""Reading labelled messages from CSV (``text,label`` with a header; optional ``urgent`` and ``nature``
+columns; extra columns ignored).
 
 Every problem is reported as :class:`DatasetError` naming the file and, where there is one, the line,
 so that a command line can print it as one clear line.
@@ -86,8 +86,6 @@ def read_labelled_csv(path: Path, *, require_labels: bool = True, categories: Se
     content, raw = _read_text(path)
     reader = csv.DictReader(io.StringIO(content, newline=""))
     header = [name.strip().lower() for name in reader.fieldnames or []]
-    if "label" not in header and "category" in header:  # as evaluation sets of both axes name it
-        header[header.index("category")] = "label"
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise DatasetError(f"{path}:1: missing column {', '.join(missing)} (header must name text,label)")
