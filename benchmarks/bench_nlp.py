@@ -8,7 +8,8 @@ sets are the corpus resampled with small random character edits, so vocabularies
 model size, load time and peak memory (each system measured in its own child process), how often the
 rjieba engine segments exactly as jieba does with the same user dictionary, and splitting messages that
 hold several requests (benchmarks/bench_parts.py: two-problem messages split right, long one-problem
-messages split, split latency).
+messages split, split latency). The nature classifier's figures (held-out and independent macro-F1,
+latency cost per message) come from bench_natures.py, under "nature".
 
 Also (issue 16): the urgent false-alarm rate and recall on benchmarks/data/urgent_independent.csv and on
 the corpus's held-out split (``urgency_rates``), and the bulk command line: ``gridbot classify --file F
@@ -390,6 +391,9 @@ def main() -> None:
     results["parts"] = measure_parts_in_child()
     results["urgency"] = shipped_urgency()
     results["bulk_cli"] = bulk_cli(10_000 if args.quick else BULK_LINES)
+    from bench_natures import measure_natures
+
+    results["nature"] = measure_natures(args.quick)
     base, ours = results["baseline"], results["gridbot"]
     results["ratios"] = {
         "macro_f1_delta": round(ours["macro_f1"] - base["macro_f1"], 4),

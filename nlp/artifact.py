@@ -1,7 +1,8 @@
 """Versioned model artifacts on disk: ``<root>/<version>/{model.pkl,metadata.json}`` and ``<root>/CURRENT``.
 
 Metadata carries a schema version (checked on load), the model version, creation time, the SHA-256 of
-the training data, the label set, held-out metrics and the parameters. Writes are atomic (temporary
+the training data, the label set (and the natures, when the model tells them apart), held-out metrics and
+the parameters. Writes are atomic (temporary
 directory, then rename), so a reader never sees half a model.
 """
 
@@ -42,6 +43,7 @@ class ModelMetadata:
     n_train: int
     params: dict[str, Any] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
+    natures: list[str] = field(default_factory=list)  # empty: no nature classifier (as in models made before it)
 
 
 def new_version(data_sha256: str, now: datetime | None = None) -> str:
@@ -128,4 +130,6 @@ def load_model(path: Path) -> tuple[TextClassifier, ModelMetadata]:
         raise ArtifactError(f"{model_dir / MODEL_FILE}: does not hold a gridbot classifier")
     if classifier.labels != sorted(metadata.labels):
         raise ArtifactError(f"{model_dir}: model labels do not match its metadata")
+    if classifier.natures != sorted(metadata.natures):
+        raise ArtifactError(f"{model_dir}: model natures do not match its metadata")
     return classifier, metadata

@@ -1,4 +1,4 @@
-"""The request classifier: raw text → category, calibrated confidence, top three, urgency.
+"""The request classifier: raw text → category, calibrated confidence, top three, urgency, nature.
 
 A scikit-learn ``Pipeline`` (preprocess → n-gram TF-IDF → calibrated linear model) does the learning and
 batch prediction; :meth:`TextClassifier.classify` is the single-message path used when serving, which
@@ -15,6 +15,7 @@ from sklearn.pipeline import Pipeline
 
 from nlp.features import NgramVectorizer
 from nlp.linear import CalibratedLinearClassifier
+from nlp.nature_model import best_nature_one, best_natures, fit_nature_model
 from nlp.preprocess import TextPreprocessor
 from nlp.segment import Engine, Segmenter
 from nlp.urgency import Urgency, detect_urgency
@@ -54,12 +55,17 @@ class TextClassifier:
     """A fitted pipeline plus the single-message serving path and urgency detection.
 
     ``urgency_model`` is learned when the training data says which messages are urgent; without it,
-    urgency comes from danger words alone.
+    urgency comes from danger words alone. ``nature_model`` is learned when the data gives natures.
     """
 
-    def __init__(self, pipeline: Pipeline, urgency_model: UrgencyModel | None = None) -> None:
+    # A model pickled before natures existed has no such attribute: it reads as "no nature model".
+    nature_model: CalibratedLinearClassifier | None = None
+
+    def __init__(self, pipeline: Pipeline, urgency_model: UrgencyModel | None = None,
+                 nature_model: CalibratedLinearClassifier | None = None) -> None:
         self.pipeline = pipeline
         self.urgency_model = urgency_model
+        self.nature_model = nature_model
 
     @classmethod
     def train(
@@ -68,24 +74,33 @@ class TextClassifier:
         labels: Sequence[str],
         *,
         urgent: Sequence[bool] | None = None,
+        natures: Sequence[str | None] | None = None,
         user_words: Sequence[tuple[str, int | None]] = (),
         engine: Engine = "rjieba",
         C: float = 1.0,
         random_state: int = 0,
     ) -> TextClassifier:
-        """Fit a new classifier on ``texts`` and their ``labels``."""
+        """Fit a new classifier on ``texts`` and their ``labels`` (and, when given, their urgency and
+        natures: None for a row whose nature is unknown)."""
         pipeline = build_pipeline(Segmenter(engine, user_words), C=C, random_state=random_state)
         pipeline.fit(list(texts), np.asarray(labels))
-        urgency_model = None
-        if urgent is not None and any(urgent) and not all(urgent):
-            steps = pipeline.named_steps
-            features = steps["features"].transform(steps["prep"].transform(texts))
-            urgency_model = UrgencyModel().fit(features, np.asarray(urgent, dtype=bool))
-        return cls(pipeline, urgency_model)
+        learns_urgency = urgent is not None and any(urgent) and not all(urgent)
+        if not learns_urgency and natures is None:
+            return cls(pipeline)
+        steps = pipeline.named_steps
+        features = steps["features"].transform(steps["prep"].transform(texts))
+        urgency_model = UrgencyModel().fit(features, np.asarray(urgent, dtype=bool)) if learns_urgency else None
+        nature_model = fit_nature_model(features, natures, random_state=random_state) if natures else None
+        return cls(pipeline, urgency_model, nature_model)
 
     @property
     def labels(self) -> list[str]:
         return [str(label) for label in self.pipeline.named_steps["model"].classes_]
+
+    @property
+    def natures(self) -> list[str]:
+        """The natures the model tells apart (empty: it has no nature classifier)."""
+        return [str(n) for n in self.nature_model.classes_] if self.nature_model is not None else []
 
     @property
     def segmenter(self) -> Segmenter:
@@ -102,7 +117,8 @@ class TextClassifier:
         ids, weights = steps["features"].transform_one(doc)
         probs = steps["model"].proba_one(ids, weights)
         p_urgent = self.urgency_model.probability_one(ids, weights) if self.urgency_model else None
-        return self._prediction(probs, detect_urgency(doc[0], p_urgent))
+        nature = best_nature_one(self.nature_model, ids, weights) if self.nature_model is not None else (None, 0.0)
+        return self._prediction(probs, detect_urgency(doc[0], p_urgent), nature)
 
     def classify_many(self, texts: Sequence[str]) -> list[Prediction]:
         """Classify a batch of messages (the high-throughput path)."""
@@ -111,23 +127,26 @@ class TextClassifier:
         features = steps["features"].transform(docs, dtype=np.float64)  # as classify() computes
         probs = steps["model"].predict_proba(features)
         p_urgent = self.urgency_model.probability(features).tolist() if self.urgency_model else [None] * len(docs)
+        natures: list[tuple[str | None, float]] = (
+            list(best_natures(self.nature_model, features)) if self.nature_model is not None else [(None, 0.0)] * len(docs))
         # The top three of every row at once, then plain Python values for the result objects.
         order = np.argsort(-probs, axis=1)[:, :TOP_K]
         # Rounded as the one-message path rounds (Python's round of the float), so both print the same.
         top_scores = [[round(s, 4) for s in row] for row in np.take_along_axis(probs, order, axis=1).tolist()]
         classes = [str(c) for c in steps["model"].classes_]
         predictions = []
-        for doc, p, indices, scores in zip(docs, p_urgent, order.tolist(), top_scores):
+        for doc, p, indices, scores, (nature, nature_p) in zip(docs, p_urgent, order.tolist(), top_scores, natures):
             top = [(classes[i], s) for i, s in zip(indices, scores)]
-            predictions.append(Prediction(top[0][0], top[0][1], top, detect_urgency(doc[0], p)))
+            predictions.append(Prediction(top[0][0], top[0][1], top, detect_urgency(doc[0], p), nature, nature_p))
         return predictions
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         """Only the best label of each message."""
         return [str(label) for label in self.pipeline.predict(list(texts))]
 
-    def _prediction(self, probs: np.ndarray, urgency: Urgency) -> Prediction:
+    def _prediction(self, probs: np.ndarray, urgency: Urgency, nature: tuple[str | None, float]) -> Prediction:
         classes = self.pipeline.named_steps["model"].classes_
         order = np.argsort(-probs)[:TOP_K]
         top = [(str(classes[i]), round(float(probs[i]), 4)) for i in order]
-        return Prediction(category=top[0][0], confidence=top[0][1], top=top, urgency=urgency)
+        return Prediction(category=top[0][0], confidence=top[0][1], top=top, urgency=urgency,
+                          nature=nature[0], nature_confidence=nature[1])

@@ -1,4 +1,5 @@
-"""Reading labelled messages from CSV (``text,label`` with a header; extra columns ignored).
+"""Reading labelled messages from CSV (``text,label`` with a header; optional ``urgent`` and ``nature``
+columns; extra columns ignored).
 
 Every problem is reported as :class:`DatasetError` naming the file and, where there is one, the line,
 so that a command line can print it as one clear line.
@@ -13,6 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from nlp.natures import NATURES
 
 REQUIRED_COLUMNS = ("text", "label")
 # Fewer examples than this teach a category nothing reliable, and leave its held-out score one or two rows.
@@ -32,6 +35,8 @@ class Dataset:
     urgent: list[bool] | None
     lines: list[int]
     sha256: str
+    # The nature (nlp.natures) of each row, None where a row has none; None when the file has no such column.
+    natures: list[str | None] | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -67,6 +72,13 @@ def _parse_urgent(value: str, path: Path, line: int) -> bool:
     raise DatasetError(f"{path}:{line}: urgent must be 0 or 1, got {value!r}")
 
 
+def _parse_nature(value: str, path: Path, line: int) -> str | None:
+    value = value.strip().lower()
+    if value and value not in NATURES:
+        raise DatasetError(f"{path}:{line}: unknown nature {value!r}; the natures are: {', '.join(NATURES)}")
+    return value or None
+
+
 def read_labelled_csv(path: Path, *, require_labels: bool = True, categories: Sequence[str] | None = None,
                       categories_file: str = "the taxonomy") -> Dataset:
     """Read and validate a labelled CSV; every label must be one of ``categories`` (when given, read from
@@ -78,10 +90,11 @@ def read_labelled_csv(path: Path, *, require_labels: bool = True, categories: Se
     if missing:
         raise DatasetError(f"{path}:1: missing column {', '.join(missing)} (header must name text,label)")
     reader.fieldnames = header
-    has_urgent = "urgent" in header
+    has_urgent, has_nature = "urgent" in header, "nature" in header
     texts: list[str] = []
     labels: list[str] = []
     urgent: list[bool] = []
+    natures: list[str | None] = []
     lines: list[int] = []
     try:
         for row in reader:
@@ -98,15 +111,19 @@ def read_labelled_csv(path: Path, *, require_labels: bool = True, categories: Se
             lines.append(line)
             if has_urgent:
                 urgent.append(_parse_urgent(row["urgent"], path, line))
+            if has_nature:
+                natures.append(_parse_nature(row["nature"], path, line))
     except csv.Error as err:
         raise DatasetError(f"{path}:{reader.line_num}: malformed CSV ({err})") from None
     if not texts:
         raise DatasetError(f"{path}: no rows after the header")
-    dataset = Dataset(texts, labels, urgent if has_urgent else None, lines, hashlib.sha256(raw).hexdigest())
+    dataset = Dataset(texts, labels, urgent if has_urgent else None, lines, hashlib.sha256(raw).hexdigest(),
+                      natures if has_nature else None)
     if categories is not None:
         check_categories(dataset, path, categories, categories_file)
     if require_labels:
         check_trainable(dataset, path)
+        check_natures(dataset, path)
     return dataset
 
 
@@ -131,3 +148,17 @@ def check_trainable(dataset: Dataset, path: Path, minimum: int = MIN_ROWS_PER_LA
         got = ", ".join(f"{count} for {label!r} (line {dataset.first_line(label)})" for label, count in thin)
         raise DatasetError(f"{path}:{dataset.first_line(thin[0][0])}: needs at least {minimum} rows per category, "
                            f"got {got}")
+
+
+def check_natures(dataset: Dataset, path: Path, minimum: int = MIN_ROWS_PER_LABEL) -> None:
+    """Refuse natures a nature classifier cannot learn: a nature given on fewer than ``minimum`` rows
+    (a file without natures, or with none filled in, trains no nature classifier and is fine)."""
+    if dataset.natures is None:
+        return
+    counts = Counter(nature for nature in dataset.natures if nature)
+    thin = [(nature, count) for nature, count in counts.items() if count < minimum]
+    if not thin:
+        return
+    first = {nature: dataset.lines[dataset.natures.index(nature)] for nature, _ in thin}
+    got = ", ".join(f"{count} for {nature!r} (line {first[nature]})" for nature, count in thin)
+    raise DatasetError(f"{path}:{first[thin[0][0]]}: needs at least {minimum} rows per nature, got {got}")

@@ -46,14 +46,16 @@ class CalibratedLinearClassifier(BaseEstimator, ClassifierMixin):
         calibration_folds: int = 3,
         calibration_max_samples: int = 20000,
         random_state: int = 0,
+        class_weight: str | None = None,
     ) -> None:
         self.C = C
         self.calibration_folds = calibration_folds
         self.calibration_max_samples = calibration_max_samples
         self.random_state = random_state
+        self.class_weight = class_weight  # "balanced": rare classes weigh as much as common ones
 
     def _svc(self) -> LinearSVC:
-        return LinearSVC(C=self.C, random_state=self.random_state)
+        return LinearSVC(C=self.C, random_state=self.random_state, class_weight=self.class_weight)
 
     def fit(self, X: sp.csr_matrix, y: np.ndarray) -> CalibratedLinearClassifier:
         y = np.asarray(y)

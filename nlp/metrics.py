@@ -7,6 +7,8 @@ from typing import Any
 
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
+from nlp.natures import NATURES
+
 
 def evaluate(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str] | None = None) -> dict[str, Any]:
     """Metrics of predictions against true labels, over ``labels`` (default: all labels seen)."""
@@ -47,3 +49,13 @@ def urgency_scores(truth: Sequence[bool], flagged: Sequence[bool]) -> dict[str, 
         "recall": round(hits / urgent_total, 4) if urgent_total else None,
         "false_urgent_rate": round(false_alarms / calm_total, 4) if calm_total else None,
     }
+
+
+def nature_scores(truth: Sequence[str | None], predicted: Sequence[str | None],
+                  natures: Sequence[str]) -> dict[str, Any] | None:
+    """:func:`evaluate` of the natures, over the rows whose true nature is known (None: no such row)."""
+    known = [(t, p or "") for t, p in zip(truth, predicted) if t]
+    if not known:
+        return None
+    shown = [n for n in NATURES if n in natures] + [n for n in natures if n not in NATURES]  # the natures' own order
+    return evaluate([t for t, _ in known], [p for _, p in known], shown)

@@ -16,7 +16,7 @@ from sklearn.model_selection import train_test_split
 
 from nlp.classifier import TextClassifier
 from nlp.dataset import Dataset
-from nlp.metrics import evaluate, urgency_scores
+from nlp.metrics import evaluate, nature_scores, urgency_scores
 from nlp.progress import TRAINING_STEPS, Progress
 from nlp.segment import Engine
 
@@ -63,10 +63,12 @@ def train_with_heldout(
     pick = lambda values, idx: [values[i] for i in idx]  # noqa: E731
     report(TRAINING_STEPS[1])
     train_urgent = pick(dataset.urgent, train_idx) if dataset.urgent is not None else None
+    train_natures = pick(dataset.natures, train_idx) if dataset.natures is not None else None
     classifier = TextClassifier.train(
         pick(dataset.texts, train_idx),
         pick(dataset.labels, train_idx),
         urgent=train_urgent,
+        natures=train_natures,
         user_words=user_words,
         engine=engine,
     )
@@ -76,10 +78,15 @@ def train_with_heldout(
     metrics = evaluate(pick(dataset.labels, test_idx), [p.category for p in predictions], classifier.labels)
     if dataset.urgent is not None:
         metrics["urgency"] = urgency_scores(pick(dataset.urgent, test_idx), [p.urgent for p in predictions])
+    if dataset.natures is not None and classifier.natures:
+        scored = nature_scores(pick(dataset.natures, test_idx), [p.nature for p in predictions], classifier.natures)
+        if scored is not None:
+            metrics["nature"] = scored
     if refit:
         report(TRAINING_STEPS[3])
         classifier = TextClassifier.train(
-            dataset.texts, dataset.labels, urgent=dataset.urgent, user_words=user_words, engine=engine
+            dataset.texts, dataset.labels, urgent=dataset.urgent, natures=dataset.natures, user_words=user_words,
+            engine=engine,
         )
     return TrainingResult(
         classifier=classifier,

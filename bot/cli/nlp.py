@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from nlp.artifact import ModelMetadata, load_model
 from nlp.dataset import MIN_ROWS_PER_LABEL, Dataset, read_labelled_csv
+from nlp.natures import nature_name
 from nlp.progress import TRAINING_STEPS
 from nlp.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 
@@ -92,7 +93,7 @@ def run_train(args: argparse.Namespace, settings: Settings) -> int:
         print_json({"version": metadata.version, "path": str(trained.path), "n_train": result.n_train,
                     "n_test": result.n_test, "seconds": result.seconds, "metrics": result.metrics,
                     "current": trained.current, "previous": verdict.old_version or None,
-                    "previous_macro_f1": verdict.old_macro_f1})
+                    "previous_macro_f1": verdict.old_macro_f1, "previous_nature_macro_f1": verdict.old_nature_f1})
         return 0
     print(f"trained {metadata.version} on {result.n_train} messages in {result.seconds:.1f} s; saved to {trained.path}")
     print(f"held-out split of {result.n_test} messages:")
@@ -107,17 +108,23 @@ def _verdict_line(trained: Trained) -> str:
     if verdict.old_macro_f1 is None:
         return f"{version} is now the current model"
     compared = f"held-out macro-F1: new {verdict.new_macro_f1:.4f}, {verdict.old_version} {verdict.old_macro_f1:.4f}"
+    if verdict.old_nature_f1 is not None or verdict.new_nature_f1 is not None:
+        compared += f"; nature macro-F1: new {_figure(verdict.new_nature_f1)}, {verdict.old_version} {_figure(verdict.old_nature_f1)}"
     if verdict.go_live:
         return f"{version} is now the current model ({compared})"
     if trained.current:
         return f"{version} is now the current model although it scores lower (--force; {compared})"
-    return (f"{verdict.old_version} stays the current model: the new one scores lower ({compared}); "
+    return (f"{verdict.old_version} stays the current model: the new one scores lower{' on natures' * verdict.worse_on_natures} ({compared}); "
             f"to use {version} anyway, train again with --force")
+
+
+def _figure(value: float | None) -> str:
+    return "none" if value is None else f"{value:.4f}"
 
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Score a model on a labelled CSV."""
-    from nlp.metrics import evaluate
+    from nlp.metrics import evaluate, nature_scores
 
     dataset = _read_labelled(settings, args.data, to_train=False)
     for label, count in dataset.thin_labels():
@@ -125,7 +132,12 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
              f"make a score that means something)")
     classifier, metadata = _model(settings, args.model)
     labels = sorted(set(classifier.labels) | set(dataset.labels))
-    metrics = evaluate(dataset.labels, classifier.predict(dataset.texts), labels)
+    predictions = classifier.classify_many(dataset.texts)
+    metrics = evaluate(dataset.labels, [p.category for p in predictions], labels)
+    if dataset.natures is not None and classifier.natures:
+        nature = nature_scores(dataset.natures, [p.nature for p in predictions], classifier.natures)
+        if nature is not None:
+            metrics["nature"] = nature
     if args.json:
         print_json(metrics)
         return 0
@@ -140,9 +152,19 @@ def _print_metrics(metrics: dict[str, Any], taxonomy: Taxonomy | None) -> None:
     if urgency and urgency.get("recall") is not None:
         print(f"  urgency: recall={urgency['recall']:.4f} on {urgency['urgent']} urgent, "
               f"false urgent rate={urgency['false_urgent_rate']:.4f}")
+    _print_table(metrics, lambda label: _name(taxonomy, label))
+    nature = metrics.get("nature")
+    if isinstance(nature, dict):
+        print(f"  nature (诉求性质): n={nature['n']}  accuracy={nature['accuracy']:.4f}  "
+              f"macro-F1={nature['macro_f1']:.4f}")
+        _print_table(nature, nature_name)
+
+
+def _print_table(metrics: dict[str, Any], name_of: Callable[[str], str]) -> None:
+    """Per-class scores and the confusion matrix of one axis (categories or natures)."""
     print(f"  {'label':<14}{'name':<8}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}")
     for label, scores in metrics["per_class"].items():
-        name = _name(taxonomy, label)
+        name = name_of(label)
         print(f"  {label:<14}{name:<8}{scores['precision']:>10.3f}{scores['recall']:>8.3f}"
               f"{scores['f1']:>8.3f}{scores['support']:>9d}")
     labels = metrics["confusion"]["labels"]
@@ -188,6 +210,9 @@ def prediction_json(text: str, prediction: Prediction, taxonomy: Taxonomy | None
         "top": [{"category": c, "name": _name(taxonomy, c), "score": s} for c, s in prediction.top],
         "urgent": prediction.urgent,
         "emergency_numbers": list(prediction.urgency.services),
+        "nature": prediction.nature,
+        "nature_name": nature_name(prediction.nature),
+        "nature_confidence": prediction.nature_confidence,
         "parts": [{"text": p.text, "category": p.category, "name": _name(taxonomy, p.category),
                    "confidence": round(p.confidence, 4), "urgent": p.urgent} for p in found],
     }
@@ -223,8 +248,9 @@ def _text_line(text: str, prediction: Prediction, taxonomy: Taxonomy | None) -> 
     """The tab-separated line ``classify`` prints for one message without ``--json``."""
     top = ", ".join(f"{c} {s:.2f}" for c, s in prediction.top)
     urgent = f"\tURGENT call {'/'.join(prediction.urgency.services)}" if prediction.urgent else ""
+    nature = f"\tnature {prediction.nature} {nature_name(prediction.nature)}" if prediction.nature else ""
     return (f"{prediction.category}\t{_name(taxonomy, prediction.category)}\t{prediction.confidence:.2f}"
-            f"\t[{top}]{urgent}\t{text}\n")
+            f"\t[{top}]{urgent}{nature}\t{text}\n")
 
 
 def _chain(first: str | None, rest: Iterable[str]) -> Iterator[str]:

@@ -65,6 +65,7 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
         "community": ticket.community, "town": ticket.town, "worker": ticket.worker, "resident": ticket.resident,
         "created_at": ticket.created_at, "deadline_at": ticket.deadline_at, "escalation_level": ticket.escalation_level,
         "rating": ticket.rating, "result_note": ticket.result_note, "source": ticket.source,
+        "nature": ticket.nature,
     }
 
 
@@ -142,7 +143,7 @@ async def show_ticket(args: argparse.Namespace, settings: Settings) -> int:
                     "audit": [audit_json(e) for e in trail]})
         return 0
     print(f"{ticket.number}  {ticket.status.label} ({ticket.status})  {ticket.category}"
-          f"{'  URGENT' if ticket.urgent else ''}")
+          f"{f'  nature {ticket.nature}' if ticket.nature else ''}{'  URGENT' if ticket.urgent else ''}")
     print(f"  grid: {ticket.grid_id or '-'} {ticket.community or ''} {ticket.town or ''}")
     print(f"  worker: {ticket.worker or '-'}   deadline: {local_time(ticket.deadline_at)}")
     print(f"  source: {ticket.source} ({admin_texts.source_name(ticket.source)})")

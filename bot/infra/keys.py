@@ -347,12 +347,17 @@ def retrain_progress() -> str:
 # -- the console board's indexes (bot/tickets/board_index.py) ------------------------------------------
 
 BOARD_INDEX_PATTERNS = (f"{PREFIX}:idx:category:*", f"{PREFIX}:idx:community:*", f"{PREFIX}:idx:town:*",
-                        f"{PREFIX}:idx:word:*", f"{PREFIX}:idx:scope:*")
+                        f"{PREFIX}:idx:word:*", f"{PREFIX}:idx:scope:*", f"{PREFIX}:idx:nature:*")
 
 
 def by_category(category: str) -> str:
     """Tickets of one category (a set)."""
     return f"{PREFIX}:idx:category:{category}"
+
+
+def by_nature(nature: str) -> str:
+    """Tickets of one nature (a set; tickets without a nature are in none)."""
+    return f"{PREFIX}:idx:nature:{nature}"
 
 
 def by_community(community: str) -> str:

@@ -84,6 +84,7 @@ class Draft:
     # The message that started it: its ticket opens once, however often (or at once) it is answered.
     request_id: str | None = None
     parts: list[DraftPart] = field(default_factory=list)  # the message holds several requests (bot.intake.parts)
+    nature: str | None = None  # what the resident wants (nlp.natures), as the model read it
 
     def __post_init__(self) -> None:
         self.step = Step(self.step)  # read back from JSON, they are strings
@@ -157,7 +158,7 @@ class Intake:
             text=text, step=Step.CATEGORY, category=prediction.category, confidence=prediction.confidence,
             options=[code for code, _ in prediction.top], urgent=prediction.urgent,
             services=list(prediction.urgency.services), hazards=list(prediction.urgency.hazards), photo=photo,
-            request_id=request_id or f"draft:{uuid.uuid4().hex}",
+            request_id=request_id or f"draft:{uuid.uuid4().hex}", nature=prediction.nature,
         )
         if ask_faq and self.answers is not None:
             assert draft.request_id is not None
@@ -297,7 +298,7 @@ class Intake:
         request = NewRequest(
             resident=resident, text=draft.text, category=draft.category, confidence=draft.confidence,
             urgent=draft.urgent, location=location if location.grid_id or location.community else None,
-            coordinates=coordinates, photo=draft.photo, request_id=request_id,
+            coordinates=coordinates, photo=draft.photo, request_id=request_id, nature=draft.nature,
         )
         opened = await self.tickets.open(request)
         if draft.stored:

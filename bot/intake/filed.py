@@ -61,7 +61,7 @@ class Filing:
         return await self.tickets.open(NewRequest(
             resident=resident, text=text, category=category, confidence=confidence, urgent=prediction.urgent,
             location=location if location.grid_id or location.community else None, coordinates=request.point,
-            request_id=resident, source=SOURCE, address=address,
+            request_id=resident, source=SOURCE, address=address, nature=prediction.nature,
         ))
 
     async def _locate(self, point: tuple[float, float] | None, address: str | None, description: str) -> Location:

@@ -41,6 +41,8 @@ class RetrainResult:
     new_macro_f1: float = 0.0
     corrections: int = 0
     n_train: int = 0
+    old_nature_f1: float | None = None  # None: that model has no nature classifier
+    new_nature_f1: float | None = None
 
 
 async def corrections(redis: Redis) -> list[dict[str, object]]:
@@ -49,15 +51,18 @@ async def corrections(redis: Redis) -> list[dict[str, object]]:
 
 
 def with_corrections(dataset: Dataset, extra: list[dict[str, object]]) -> Dataset:
-    """The dataset plus correction rows (a corrected ticket's urgency is taken as not urgent-labelled)."""
+    """The dataset plus correction rows (a corrected ticket's urgency is taken as not urgent-labelled; a
+    correction says nothing of its nature, so it teaches the category only)."""
     texts = dataset.texts + [str(c["text"]) for c in extra]
     labels = dataset.labels + [str(c["label"]) for c in extra]
     urgent = dataset.urgent + [bool(c.get("urgent", False)) for c in extra] if dataset.urgent is not None else None
+    natures = dataset.natures + [None] * len(extra) if dataset.natures is not None else None
     lines = dataset.lines + [0] * len(extra)
     digest = hashlib.sha256(dataset.sha256.encode())
     for correction in sorted(extra, key=lambda c: str(c.get("number"))):
         digest.update(f"\n{correction['text']}\t{correction['label']}".encode())
-    return replace(dataset, texts=texts, labels=labels, urgent=urgent, lines=lines, sha256=digest.hexdigest())
+    return replace(dataset, texts=texts, labels=labels, urgent=urgent, lines=lines, sha256=digest.hexdigest(),
+                   natures=natures)
 
 
 class Retrainer:
@@ -86,7 +91,8 @@ class Retrainer:
         verdict = judge(result.metrics, self.models.metadata)
         outcome = RetrainResult(switched=False, old_version=verdict.old_version,
                                 old_macro_f1=verdict.old_macro_f1 or 0.0, new_macro_f1=verdict.new_macro_f1,
-                                corrections=len(extra), n_train=result.n_train)
+                                corrections=len(extra), n_train=result.n_train,
+                                old_nature_f1=verdict.old_nature_f1, new_nature_f1=verdict.new_nature_f1)
         if not verdict.go_live:
             return outcome
         metadata = await asyncio.to_thread(save_trained, self.settings, dataset, result)

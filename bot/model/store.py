@@ -78,10 +78,12 @@ def _metadata(dataset: Dataset, result: TrainingResult) -> ModelMetadata:
         created_at=_utc_now_iso(),
         data_sha256=dataset.sha256,
         labels=sorted(set(dataset.labels)),
+        natures=result.classifier.natures,
         metrics=result.metrics,
         n_train=result.n_train,
         params={"engine": "rjieba", "features": "hashed word 1-2 + char 1-3 tf-idf",
-                "model": "LinearSVC C=1.0 + temperature; urgency: words + logistic regression"},
+                "model": "LinearSVC C=1.0 + temperature; urgency: words + logistic regression; "
+                         "nature: balanced LinearSVC C=1.0 + temperature"},
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from nlp.artifact import ModelMetadata
+from nlp.natures import NATURES, nature_name
 
 from bot.tickets.stats import Period, Stats
 from bot.texts.common import esc, listing
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # the model stack loads only where retraining happens, not fo
 
 URGENT_MARK = "🚨"
 UNLOCATED = "未定位"  # the grid of tickets nobody has placed yet, in the stats
+NO_NATURE = "未识别"  # the nature of tickets the model gave none (a model without natures)
 LIST_TEXT_LIMIT = 30
 
 
@@ -38,8 +40,9 @@ def source_name(source: str) -> str:
 def _period(title: str, period: Period) -> str:
     grids = _top(period.by_grid, name=lambda grid: grid or UNLOCATED)
     sources = _top(period.by_source, name=source_name)
+    natures = _top(period.by_nature, len(NATURES) + 1, name=lambda code: nature_name(code) or NO_NATURE)
     return (f"<b>{title}</b>：共 {period.total} 件\n　按状态：{_top(period.by_status, 6)}\n"
-            f"　按类别：{_top(period.by_category)}\n　按网格：{grids}\n　按来源：{sources}")
+            f"　按类别：{_top(period.by_category)}\n　按性质：{natures}\n　按网格：{grids}\n　按来源：{sources}")
 
 
 def stats(data: Stats) -> str:
@@ -92,6 +95,8 @@ def model(metadata: ModelMetadata) -> str:
     ]
     if urgency.get("recall") is not None:
         lines.append(f"紧急识别：召回率 {urgency['recall']:.3f}，误报率 {urgency['false_urgent_rate']:.3f}")
+    if isinstance(nature := metrics.get("nature"), dict):
+        lines.append(f"诉求性质：准确率 {nature.get('accuracy', 0):.3f}，macro-F1 {nature.get('macro_f1', 0):.3f}")
     return "\n".join(lines)
 
 
@@ -113,10 +118,19 @@ def progress(text: str) -> str:
     return f"⏳ {esc(text)}"
 
 
+def gate_comparison(new: float, old: float, new_nature: float | None, old_nature: float | None) -> str:
+    """The held-out figures a retraining compared: categories, and natures when either model has them."""
+    compare = f"留出集 macro-F1：新 {new:.4f} / 旧 {old:.4f}"
+    if new_nature is None and old_nature is None:
+        return compare
+    shown = lambda value: "无" if value is None else f"{value:.4f}"  # noqa: E731
+    return f"{compare}；诉求性质 macro-F1：新 {shown(new_nature)} / 旧 {shown(old_nature)}"
+
+
 def retrain_result(result: RetrainResult) -> str:
     if result.busy:
         return "已有一个训练任务在进行，请稍后再试。"
-    compare = f"留出集 macro-F1：新 {result.new_macro_f1:.4f} / 旧 {result.old_macro_f1:.4f}"
+    compare = gate_comparison(result.new_macro_f1, result.old_macro_f1, result.new_nature_f1, result.old_nature_f1)
     if result.switched:
         return f"✅ 新模型 <b>{result.new_version}</b> 已上线（所有进程已切换）。\n{compare}\n纠正样本：{result.corrections} 条"
     return f"⚠️ 新模型不如当前模型，未切换，继续使用 {result.old_version}。\n{compare}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.texts.admin import gate_comparison
+
 CLASSIFIER = "分类模型"
 NOT_FOUND = "页面不存在。"
 VERSIONS = "模型版本"
@@ -42,13 +44,19 @@ def headline(macro_f1: str, accuracy: str, n: object) -> str:
     return f"留出集 macro-F1 {macro_f1} · 准确率 {accuracy} · 留出样本 {n} 条"
 
 
+def nature_headline(macro_f1: str, accuracy: str) -> str:
+    """The nature classifier's held-out figures in one line."""
+    return f"诉求性质：留出集 macro-F1 {macro_f1} · 准确率 {accuracy}"
+
+
 def switched(version: str) -> str:
     return f"已切换到版本 {version}（所有进程）。"
 
 
 def retrain_result(result: dict[str, Any]) -> str:
     """A finished retraining in words (its ``RetrainResult`` as JSON)."""
-    compare = f"留出集 macro-F1：新 {result['new_macro_f1']:.4f} / 旧 {result['old_macro_f1']:.4f}"
+    compare = gate_comparison(result["new_macro_f1"], result["old_macro_f1"], result.get("new_nature_f1"),
+                              result.get("old_nature_f1"))
     if result["switched"]:
         return f"新模型 {result['new_version']} 已上线（所有进程已切换）。{compare}；纠正样本 {result['corrections']} 条"
     return f"新模型不如当前模型，未切换，继续使用 {result['old_version']}。{compare}"

@@ -19,10 +19,15 @@ from bot.texts.common import RESOLVE, esc, when
 from bot.texts.field_reports import closed_by_you, referred_line
 
 
+def _nature(data: dict[str, Any]) -> str:
+    """The ticket's nature as a line after its category ('' when the model gave none)."""
+    return f"\n性质：{esc(data['nature_name'])}" if data.get("nature_name") else ""
+
+
 def new_ticket(number: str, data: dict[str, Any]) -> str:
     urgent = "🚨 <b>紧急</b> " if data.get("urgent") else ""
-    return (f"{urgent}新工单 <b>{number}</b>\n类别：{esc(data['category_name'])}\n内容：{esc(data['text'])}\n"
-            f"时限：{when(data['deadline_at'])} 前")
+    return (f"{urgent}新工单 <b>{number}</b>\n类别：{esc(data['category_name'])}{_nature(data)}\n"
+            f"内容：{esc(data['text'])}\n时限：{when(data['deadline_at'])} 前")
 
 
 def photo_lost() -> str:
@@ -139,12 +144,13 @@ def needs_dispatch(number: str, data: dict[str, Any]) -> str:
     reason = f"\n退回原因：{esc(mask_personal(data['reason']))}" if data.get("reason") else ""
     reason += referred_line() if data.get("referred") else ""
     where = esc(data.get("community") or "位置不明")
-    return (f"待派单 <b>{number}</b>（{where}）\n类别：{esc(data['category_name'])}\n内容：{esc(data['text'])}{reason}")
+    return (f"待派单 <b>{number}</b>（{where}）\n类别：{esc(data['category_name'])}{_nature(data)}\n"
+            f"内容：{esc(data['text'])}{reason}")
 
 
 def escalated(number: str, data: dict[str, Any]) -> str:
-    return (f"❗ 超时上报 <b>{number}</b>（第 {data.get('level', 1)} 级）\n类别：{esc(data['category_name'])}\n"
-            f"内容：{esc(data['text'])}\n原时限：{when(data['deadline_at'])}")
+    return (f"❗ 超时上报 <b>{number}</b>（第 {data.get('level', 1)} 级）\n类别：{esc(data['category_name'])}"
+            f"{_nature(data)}\n内容：{esc(data['text'])}\n原时限：{when(data['deadline_at'])}")
 
 
 def urgent_alert(number: str, data: dict[str, Any]) -> str:

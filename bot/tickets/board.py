@@ -33,7 +33,7 @@ MAX_PER_PAGE = 200
 EXPORT_BATCH = 1000
 SNAPSHOT_SECONDS = 900  # how long an export's result may take to read (it is deleted when done)
 ROW_FIELDS = ("number", "status", "category", "text", "grid_id", "grid_name", "community", "town", "worker",
-              "created_at", "deadline_at", "urgent", "escalation_level")
+              "created_at", "deadline_at", "urgent", "escalation_level", "nature")
 
 
 class Sort(StrEnum):
@@ -51,6 +51,7 @@ class BoardFilter:
 
     statuses: frozenset[Status] = frozenset()
     category: str | None = None
+    nature: str | None = None  # a code of nlp.natures
     grid_id: str | None = None
     community: str | None = None
     town: str | None = None
@@ -83,6 +84,7 @@ class BoardRow:
     urgent: bool
     overdue: bool
     escalation_level: int
+    nature: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,8 @@ class Board:
                                              keys.by_community(board_filter.community or "")})
         f = board_filter
         plan.filters += [key for key, wanted in (
-            (keys.by_category(f.category or ""), f.category), (keys.by_grid(f.grid_id or ""), f.grid_id),
+            (keys.by_category(f.category or ""), f.category), (keys.by_nature(f.nature or ""), f.nature),
+            (keys.by_grid(f.grid_id or ""), f.grid_id),
             (keys.by_community(f.community or ""), f.community), (keys.by_town(f.town or ""), f.town),
             (keys.urgent_tickets(), f.urgent), (keys.by_source(f.source or ""), f.source)) if wanted]
         if f.created_from is not None or f.created_to is not None:
@@ -203,6 +206,7 @@ class Board:
             worker=worker, worker_name=names.get(worker) if worker else None,
             created_at=float(raw["created_at"] or 0), deadline_at=deadline, urgent=raw["urgent"] == "1",
             overdue=status in OPEN_STATUSES and deadline < now, escalation_level=int(raw["escalation_level"] or 0),
+            nature=raw["nature"],
         )
 
     async def _worker_names(self, workers: set[str]) -> dict[str, str]:

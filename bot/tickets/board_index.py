@@ -1,7 +1,7 @@
 """The console board's indexes, written in the same atomic commit as the ticket change they follow.
 
 Beside the store's own indexes (all tickets and each grid's by creation time, a set per state), the
-board keeps: a set per category and per source, a sorted set per community and per town (by creation time: a scope's
+board keeps: a set per category, per nature and per source, a sorted set per community and per town (by creation time: a scope's
 tickets, newest first, without reading the others), the urgent set, every ticket by deadline, the open
 ones by deadline (overdue = scored below now), a set per search word (and loose character) and the
 vocabulary of search words (bot/tickets/search_words.py). :func:`board_index_changes`
@@ -85,6 +85,11 @@ def board_index_changes(change: Change, before: Ticket | None, after: Ticket) ->
     if before.category != after.category:
         change.add("SREM", keys.by_category(before.category), number)
         change.add("SADD", keys.by_category(after.category), number)
+    if before.nature != after.nature:
+        if before.nature:
+            change.add("SREM", keys.by_nature(before.nature), number)
+        if after.nature:
+            change.add("SADD", keys.by_nature(after.nature), number)
     for key_of, old, new in ((keys.by_community, before.community, after.community),
                              (keys.by_town, before.town, after.town)):
         if old != new:
@@ -120,6 +125,8 @@ def _plain_entries(change: Change, ticket: Ticket) -> None:
     number = ticket.number
     change.add("SADD", keys.by_category(ticket.category), number)
     change.add("SADD", keys.by_source(ticket.source), number)  # a ticket's source never changes
+    if ticket.nature:
+        change.add("SADD", keys.by_nature(ticket.nature), number)
     if ticket.community:
         change.add("ZADD", keys.by_community(ticket.community), ticket.created_at, number)
     if ticket.town:

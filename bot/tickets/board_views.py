@@ -39,7 +39,7 @@ def scope_view(scope: Scope) -> str | None:
 
 def _only_states(f: BoardFilter) -> bool:
     """Whether ``f`` has no condition but its states and the overdue flag."""
-    return not (f.category or f.grid_id or f.community or f.town or f.urgent or f.source or f.text.strip()
+    return not (f.category or f.nature or f.grid_id or f.community or f.town or f.urgent or f.source or f.text.strip()
                 or f.created_from is not None or f.created_to is not None)
 
 

@@ -3,7 +3,7 @@
 Each ticket counts, on the local day it was opened, in three hashes: the city's (``all``), its town's
 (``town:T``) and its place's (``place:T:C``: one town and community, ``place::`` for unplaced tickets).
 Its part of each hash (:func:`contribution`) depends only on the ticket's fields: one request, its state,
-category, grid, source and rating; per community and per category, whether it is open, and once handled
+category, nature, grid, source and rating; per community and per category, whether it is open, and once handled
 (resolved or closed) whether by its deadline and how long it took. :func:`daily_changes` adds to a
 commit the difference between two versions of a ticket, so the counters always equal a count over the
 tickets themselves (:func:`bot.tickets.stats.figures_by_ticket`). What depends on the time of reading
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 HANDLED = frozenset({Status.RESOLVED, Status.CLOSED})
 COMMUNITY, CATEGORY = "hc", "hk"  # the handling groups' field prefixes
+NATURE = "nt"  # per nature ("nt:" the model gave none)
 GRID_SOURCE = "gs"  # per grid and source (workers' reports vs residents'): "gs:GRID<TAB>SOURCE"
 
 
@@ -51,7 +52,8 @@ def counter_scopes(town: str, community: str) -> list[str]:
 def contribution(ticket: Ticket) -> Counter[str]:
     """What one ticket adds to its day's counters (field → amount)."""
     out = Counter({"n": 1, f"s:{ticket.status}": 1, f"c:{ticket.category}": 1, f"g:{ticket.grid_id or ''}": 1,
-                   f"{GRID_SOURCE}:{ticket.grid_id or ''}\t{ticket.source or Source.RESIDENT}": 1})
+                   f"{GRID_SOURCE}:{ticket.grid_id or ''}\t{ticket.source or Source.RESIDENT}": 1,
+                   f"{NATURE}:{ticket.nature or ''}": 1})
     if ticket.rating:
         out[f"r:{ticket.rating}"] += 1
     if ticket.is_open:  # due once past its deadline: the reader takes away those not past it yet

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from redis.asyncio import Redis
 
 from bot.infra import decoded, keys
-from bot.tickets.daily import CATEGORY, COMMUNITY, GRID_SOURCE, counter_scopes
+from bot.tickets.daily import CATEGORY, COMMUNITY, GRID_SOURCE, NATURE, counter_scopes
 from bot.tickets.stats import Figures, Handling, Sees, local_day_start
 
 # The open tickets of one view whose deadline is ARGV[2] or later and that were opened in [ARGV[4],
@@ -100,6 +100,8 @@ def _add_day(out: Figures, day: str, counted: Counter[str]) -> None:
             out.by_grid[rest] += value
         elif kind == "r":
             out.ratings[int(rest)] += value
+        elif kind == NATURE:
+            out.by_nature[rest] += value
         elif kind == GRID_SOURCE:
             grid, _, source = rest.rpartition("\t")
             out.sources_by_grid.setdefault(grid, Counter())[source] += value

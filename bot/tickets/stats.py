@@ -26,6 +26,7 @@ class Period:
     by_category: Counter[str] = field(default_factory=Counter)
     by_grid: Counter[str] = field(default_factory=Counter)  # grid id ("": none yet)
     by_source: Counter[str] = field(default_factory=Counter)  # who filed them (bot.tickets.sources)
+    by_nature: Counter[str] = field(default_factory=Counter)  # nature code ("": the model gave none)
 
 
 @dataclass
@@ -51,6 +52,7 @@ async def collect(store: TicketStore, clock: Clock) -> Stats:
             period.by_category[ticket.category] += 1
             period.by_grid[ticket.grid_id or ""] += 1  # "": not placed yet
             period.by_source[ticket.source] += 1
+            period.by_nature[ticket.nature or ""] += 1
         if ticket.is_open and ticket.deadline_at < now:
             overdue += 1
     return Stats(today, week, overdue, await store.count_by_status())
@@ -82,7 +84,7 @@ end
 return table.concat(rows, string.char(30))
 """
 _FIGURE_FIELDS = ("created_at", "category", "grid_id", "grid_name", "community", "town", "status", "deadline_at",
-                  "handled_at", "rating", "source")
+                  "handled_at", "rating", "source", "nature")
 _CHUNK = 1000  # tickets per script call: Redis is busy some milliseconds at a time, never long
 Sees = Callable[[str | None, str | None], bool]
 
@@ -114,6 +116,7 @@ class Figures:
     total: int = 0
     per_day: Counter[str] = field(default_factory=Counter)
     by_category: Counter[str] = field(default_factory=Counter)
+    by_nature: Counter[str] = field(default_factory=Counter)  # nature code ("": the model gave none)
     by_grid: Counter[str] = field(default_factory=Counter)  # grid id ("": not placed)
     grid_names: dict[str, str] = field(default_factory=dict)
     by_community: dict[str, Handling] = field(default_factory=dict)  # community ("": not placed)
@@ -162,10 +165,11 @@ async def figures_by_ticket(store: TicketStore, sees: Sees, first: date, last: d
 
 
 def _count(out: Figures, row: list[str], now: float) -> None:
-    created, category, grid, grid_name, community, _, status, deadline, handled, rating, source = row
+    created, category, grid, grid_name, community, _, status, deadline, handled, rating, source, nature = row
     out.total += 1
     out.sources_by_grid.setdefault(grid, Counter())[source or Source.RESIDENT] += 1
     out.by_category[category] += 1
+    out.by_nature[nature] += 1
     out.by_grid[grid] += 1
     if grid and grid_name:
         out.grid_names[grid] = grid_name

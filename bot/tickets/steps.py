@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from nlp.masking import mask_personal
+from nlp.natures import nature_name
 from nlp.taxonomy import Taxonomy
 
 from bot.infra.clock import Clock
@@ -116,6 +117,7 @@ class TicketSteps:
             "status": str(ticket.status),
             "category": ticket.category,
             "category_name": self.taxonomy.name(ticket.category),
+            "nature_name": nature_name(ticket.nature),  # '' when the model gave none
             "text": mask_personal(ticket.text),
             "urgent": ticket.urgent,
             "grid_id": ticket.grid_id,

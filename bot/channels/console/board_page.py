@@ -10,6 +10,8 @@ from dataclasses import replace
 from aiohttp import web
 from multidict import MultiMapping
 
+from nlp.natures import NATURES, nature_name
+
 from bot.app.http import CLOCK
 from bot.channels.console.auth import ACCOUNT, SESSION
 from bot.channels.console.html import esc, options, page
@@ -63,6 +65,7 @@ def _filters(request: web.Request, asked: BoardRequest, grids: list[Grid]) -> st
     state = "open" if f.statuses == OPEN_STATUSES else next(iter(f.statuses)) if len(f.statuses) == 1 else ""
     states = [("open", texts.OPEN_ONES)] + [(str(s), s.label) for s in Status]
     categories = [("", texts.ALL)] + [(c.code, c.name) for c in tickets.taxonomy.categories]
+    natures = [("", texts.ALL)] + list(NATURES.items())
     grid_choices = [("", texts.ALL)] + [(g.grid_id, f"{g.name} · {g.community}") for g in grids]
     sorts = [(str(s), label) for s, label in SORT_LABELS.items()]
     sources = [("", texts.ALL)] + [(str(s), s.label) for s in Source]
@@ -70,6 +73,7 @@ def _filters(request: web.Request, asked: BoardRequest, grids: list[Grid]) -> st
             f'<input type="search" name="q" value="{esc(f.text)}" placeholder="{esc(texts.SEARCH)}">'
             f'<label>{texts.STATE}<select name="status">{options(states, state)}</select></label>'
             f'<label>{texts.CATEGORY}<select name="category">{options(categories, f.category or "")}</select></label>'
+            f'<label>{texts.NATURE}<select name="nature">{options(natures, f.nature or "")}</select></label>'
             f'<label>{texts.GRID}<select name="grid">{options(grid_choices, f.grid_id or "")}</select></label>'
             f'<label>{texts.SOURCE}<select name="source">{options(sources, f.source or "")}</select></label>'
             f'<label><input type="checkbox" name="overdue" value="1"{" checked" if f.overdue else ""}>'
@@ -82,7 +86,7 @@ def _row(row: BoardRow, now: float) -> str:
     flags = (f'<span class="flag">{texts.URGENT}</span>' if row.urgent else "") + (
         f'<span class="flag">{texts.OVERDUE}</span>' if row.overdue else "")
     cells = (f'<a href="/console/tickets/{esc(row.number)}">{esc(row.number)}</a>{flags}', row.status.label,
-             row.category_name, row.grid_name or texts.NONE, row.worker_name or texts.NONE,
+             row.category_name, nature_name(row.nature) or texts.NONE, row.grid_name or texts.NONE, row.worker_name or texts.NONE,
              texts.age(now - row.created_at), when(row.deadline_at), row.text[:60])
     tds = "".join(f"<td>{cell}</td>" if i == 0 else f"<td>{esc(cell)}</td>" for i, cell in enumerate(cells))
     return f'<tr class="{classes}" data-number="{esc(row.number)}">{tds}</tr>'
@@ -117,7 +121,7 @@ async def board(request: web.Request) -> web.Response:
     pages = max(1, -(-found.total // asked.per_page))
     grids = await scope_grids(request.app[TICKETS], account.key)
     head = "".join(f"<th>{esc(name)}</th>" for name in texts.COLUMNS)
-    rows = "".join(_row(r, now) for r in found.rows) or f'<tr><td colspan="8">{texts.NO_TICKETS}</td></tr>'
+    rows = "".join(_row(r, now) for r in found.rows) or f'<tr><td colspan="{len(texts.COLUMNS)}">{texts.NO_TICKETS}</td></tr>'
     body = (f'<h1>{texts.BOARD}</h1><p><a href="/console/map">{texts.MAP}</a></p>{_filters(request, asked, grids)}'
             f'{_exports(request)}'
             f'<section id="live">{_counts(request, found)}<p>{found.total} · {min(asked.page, pages)}/{pages}</p>'

@@ -66,6 +66,13 @@ def _f(value: Any) -> str:
     return f"{float(value):.4f}" if isinstance(value, (int, float)) else "—"
 
 
+def _nature_line(nature: Any) -> str:
+    """The nature classifier's held-out figures ('' for a model without one)."""
+    if not isinstance(nature, dict):
+        return ""
+    return f'<p class="nature">{esc(texts.nature_headline(_f(nature.get("macro_f1")), _f(nature.get("accuracy"))))}</p>'
+
+
 def metrics_section(metadata: ModelMetadata, taxonomy: Taxonomy) -> str:
     """One version's held-out figures: macro-F1, the per-class table and bars, the confusion heat map."""
     metrics, name = metadata.metrics, taxonomy.name
@@ -80,6 +87,7 @@ def metrics_section(metadata: ModelMetadata, taxonomy: Taxonomy) -> str:
     heat = heat_map(texts.CONFUSION, labels, confusion.get("matrix", []), [name(label) for label in labels]) if labels else ""
     return (f"<h2>{texts.METRICS} · {esc(metadata.version)}</h2>"
             f"<p>{esc(texts.headline(_f(metrics.get('macro_f1')), _f(metrics.get('accuracy')), metrics.get('n', '')))}</p>"
+            f"{_nature_line(metrics.get('nature'))}"
             f'<table class="figures"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{bars}{heat}')
 
 

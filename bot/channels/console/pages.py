@@ -7,6 +7,8 @@ from datetime import datetime
 
 from aiohttp import web
 
+from nlp.natures import nature_name
+
 from bot.channels.console.auth import ACCOUNT, SESSION
 from bot.channels.console.html import esc, page
 from bot.grids.map import Grid
@@ -52,7 +54,7 @@ async def ticket_page(request: web.Request) -> web.Response:
                      for which, ref in (("ticket", ticket.photo), ("result", ticket.result_photo)) if ref)
     place = " ".join(p for p in (ticket.town, ticket.community, ticket.grid_name, ticket.location) if p) or texts.NONE
     facts = ((texts.STATE, ticket.status.label), (texts.CATEGORY, tickets.taxonomy.name(ticket.category)),
-             (texts.SOURCE, source_name(ticket.source)),
+             (texts.SOURCE, source_name(ticket.source)), (texts.NATURE, nature_name(ticket.nature) or texts.NONE),
              (texts.LOCATION, place), (texts.RESULT, mask_personal(ticket.result_note or texts.NONE)),
              (texts.RATING, texts.rating(ticket.rating)))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)

@@ -1,7 +1,7 @@
 """The board's filter, sort and page from a console URL's query (the board page and the exports share it).
 
 Parameters: ``status`` (repeatable; a state code, or ``open`` for the three open states), ``category``,
-``grid``, ``community``, ``town``, ``source`` (bot.tickets.sources), ``overdue=1``, ``urgent=1``, ``from`` and ``to`` (local dates,
+``nature`` (a code of nlp.natures), ``grid``, ``community``, ``town``, ``source`` (bot.tickets.sources), ``overdue=1``, ``urgent=1``, ``from`` and ``to`` (local dates,
 ``YYYY-MM-DD``, both days included), ``q`` (search words or a ticket number), ``sort``
 (bot.tickets.board.Sort), ``page`` and ``per_page``. A malformed value raises ValueError.
 """
@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import TypeVar
 
 from multidict import MultiMapping
+
+from nlp.natures import NATURES
 
 from bot.infra.clock import LOCAL_TIME
 from bot.tickets.board import MAX_PER_PAGE, BoardFilter, Sort
@@ -45,7 +47,8 @@ def board_request(query: MultiMapping[str] | Mapping[str, str]) -> BoardRequest:
             statuses.add(_choice(Status, value, "status"))
     created_from, created_to = _day(query.get("from"), "from"), _day(query.get("to"), "to")
     board_filter = BoardFilter(
-        statuses=frozenset(statuses), category=_name(query.get("category")), grid_id=_name(query.get("grid")),
+        statuses=frozenset(statuses), category=_name(query.get("category")), nature=_nature(query.get("nature")),
+        grid_id=_name(query.get("grid")),
         community=_name(query.get("community")), town=_name(query.get("town")),
         overdue=_flag(query.get("overdue")), urgent=_flag(query.get("urgent")), created_from=created_from,
         created_to=created_to + 24 * 3600 if created_to is not None else None,  # no DST in Asia/Shanghai
@@ -75,6 +78,14 @@ def _source(value: str | None) -> str | None:
 
 def _name(value: str | None) -> str | None:
     return value.strip()[:TEXT_LIMIT] or None if value else None
+
+
+def _nature(value: str | None) -> str | None:
+    """A nature code (empty: any nature); an unknown one is a bad parameter."""
+    code = (value or "").strip()
+    if code and code not in NATURES:
+        raise ValueError("nature")
+    return code or None
 
 
 def _flag(value: str | None) -> bool:

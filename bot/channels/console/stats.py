@@ -1,6 +1,7 @@
 """The console's statistics page (``/console/stats``): requests per day, by category and by grid, on-time
-rate and handling time per community and category, satisfaction, hot spots and who filed each grid's
-requests (workers on patrol vs residents: bot/channels/console/stats_sources.py), as server-side SVG
+rate and handling time per community and category, requests by nature (诉求性质), satisfaction, hot spots
+and who filed each grid's requests (workers on patrol vs residents: bot/channels/console/stats_sources.py),
+as server-side SVG
 charts and tables. Date range (default: the last 30 days) and an optional town / community, always
 within the account's scope (:func:`bot.tickets.daily_read.counted_figures` counts only what the account
 may see, from the daily counters)."""
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from aiohttp import web
+
+from nlp.natures import nature_name
 
 from bot.app.http import CLOCK
 from bot.channels.console.auth import ACCOUNT, SESSION
@@ -114,6 +117,7 @@ def render(tickets: Tickets, found: Figures) -> str:
     grid = lambda grid_id: found.grid_names.get(grid_id, grid_id) or texts.NOT_PLACED  # noqa: E731
     per_day = [(day[5:], float(found.per_day[day])) for day in found.days]
     categories = [(name(code), float(n)) for code, n in found.by_category.most_common()]
+    natures = [(nature_name(code) or texts.NO_NATURE, float(n)) for code, n in found.by_nature.most_common()]
     grids = [(grid(grid_id), float(n)) for grid_id, n in found.by_grid.most_common(30)]
     hot = "".join(f"<tr><td>{i}</td><td>{esc(grid(grid_id))}</td><td>{n}</td></tr>"
                   for i, (grid_id, n) in enumerate(found.hot_spots(), start=1))
@@ -124,6 +128,7 @@ def render(tickets: Tickets, found: Figures) -> str:
     return (f"{_summary(found)}{column_chart(texts.PER_DAY, per_day)}"
             f'<div class="pair">{bar_chart(texts.BY_CATEGORY, categories, width=PAIR)}'
             f"{bar_chart(texts.BY_GRID, grids, width=PAIR)}</div>"
+            f'<div class="pair">{bar_chart(texts.BY_NATURE, natures, width=PAIR)}</div>'
             f'<section><h2>{texts.HOT_SPOTS}</h2><table class="figures hot"><thead><tr>{hot_head}</tr></thead>'
             f"<tbody>{hot}</tbody></table></section>{sources_section(found, grid, PAIR)}"
             f"{_handling(texts.HANDLING_BY_COMMUNITY, texts.ON_TIME_BY_COMMUNITY, texts.HOURS_BY_COMMUNITY, communities)}"
