@@ -13,7 +13,8 @@ from bot.infra import keys
 from bot.infra.clock import LOCAL_TIME
 from bot.tickets.board import Board, BoardFilter
 from bot.tickets.reindex import reindex
-from bot.tickets.stats import collect, figures
+from bot.tickets.daily_read import counted_figures
+from bot.tickets.stats import collect, figures_by_ticket
 from bot.texts import admin as admin_texts
 from bot.texts import staff as staff_texts
 from bot.tickets.service import NewRequest
@@ -78,9 +79,10 @@ async def test_stats_count_tickets_per_nature(redis: Redis) -> None:
     text = admin_texts.stats(stats)
     assert "按性质：投诉 2、求助 1、举报 1、未识别 1" in text
     today = datetime.fromtimestamp(domain.clock.now(), LOCAL_TIME).date()
-    found = await figures(domain.store, lambda community, town: True, today - timedelta(days=1), today,
-                          domain.clock.now())
-    assert found.by_nature == {"help": 1, "complaint": 2, "report": 1, "": 1}
+    everywhere = lambda community, town: True  # noqa: E731
+    for found in (await figures_by_ticket(domain.store, everywhere, today - timedelta(days=1), today, domain.clock.now()),
+                  await counted_figures(domain.redis, everywhere, today - timedelta(days=1), today, domain.clock.now())):
+        assert found.by_nature == {"help": 1, "complaint": 2, "report": 1, "": 1}  # the console's counters agree
 
 
 def test_workers_and_supervisors_read_the_nature_after_the_category() -> None:
