@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import random
 import sys
 from pathlib import Path
@@ -67,17 +66,14 @@ def heldout_model_and_sets(out: Path) -> tuple[Any, list[Path]]:
 
 
 def main() -> None:
-    from bench_parts import measure_parts
+    from bench_parts import measure_parts, report
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench", help="where the two CSV files go")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
     model, files = heldout_model_and_sets(args.out)
-    results = [measure_parts(path, model) for path in files]
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    report([measure_parts(path, model) for path in files], args.json)
 
 
 if __name__ == "__main__":
