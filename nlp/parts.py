@@ -1,16 +1,16 @@
 """The separate requests one message holds ("路灯坏了，还有门口垃圾没人收" → two parts).
 
-A message is cut where a new matter can begin: a numbered item (1. / 2、/ 一是 / 第二), a connective
-that opens another matter (另外, 还有一件事, 顺便, 对了, 再就是, 此外 …), a bare 还有, or (weakest) the
-end of a sentence. The pieces between cuts are classified. A piece joins the one before it when the
-classifier puts it in the same category, when it is too short or too uncertain to stand alone, when it
-only goes on about the matter before (这个…, 而且…, 导致…; how someone answered: 物业说…; whom the
-resident already asked: 我们找过物业…; the resident's own situation: 我家有老人…), or when it is thanks or
-a remark (the category ``other``). What remains is split only when every part is confidently its own category, long enough to be a request, and does not
-look like the other part's category at all: symptoms of one cause ("垃圾没人收，还有好多苍蝇，臭得要命")
-keep some probability of the main category and stay one request, and so does a second complaint about
-the same source (the same shop, site, landlord) unless the resident said it is another matter (另外…).
-The surer the cut, the less the parts need: see the tables below, keyed by :class:`Cut`.
+A message is cut where a new matter can begin: a numbered item (1. / 2、/ 一是 / 第二), a connective that
+opens another matter (另外, 还有一件事, 顺便, 对了, 再就是, 此外 …), a bare 还有, or (weakest) the end of a sentence. The
+pieces between cuts are classified. A piece joins the one before it when the classifier puts it in the
+same category, when it is too short or too uncertain to stand alone, when it only goes on about the
+matter before (这个…, 而且…, 导致…; how someone answered: 物业说…; whom the resident already asked: 我们找过物业…; the
+resident's own situation: 我家有老人…), or when it is thanks or a remark (the category ``other``). What
+remains is split only when every part is confidently its own category, long enough to be a request, and
+does not look like the other part's category at all: symptoms of one cause ("垃圾没人收，还有好多苍蝇，臭得要命") keep
+some probability of the main category and stay one request, and so does a second complaint about the
+same source (the same shop, site, landlord) unless the resident said it is another matter (另外…). The
+surer the cut, the less the parts need: see the tables below, keyed by :class:`Cut`.
 
 Pure functions over a classify-many callable, so the serving path and the bulk CLI share them.
 """
