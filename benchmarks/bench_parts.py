@@ -88,10 +88,14 @@ def main() -> None:
     args = parser.parse_args()
     files = args.files or [DEV] + ([INDEPENDENT] if INDEPENDENT.exists() else [])
     classifier = default_classifier()
-    results = [measure_parts(path, classifier) for path in files]
+    report([measure_parts(path, classifier) for path in files], args.json)
+
+
+def report(results: list[dict[str, Any]], out: Path | None) -> None:
+    """Print ``results`` as JSON, and write them to ``out`` when given."""
     print(json.dumps(results, indent=2, ensure_ascii=False))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    if out:
+        out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":

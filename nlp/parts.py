@@ -1,16 +1,16 @@
 """The separate requests one message holds ("路灯坏了，还有门口垃圾没人收" → two parts).
 
-A message is cut where a new matter can begin: a numbered item (1. / 2、/ 一是 / 第二), a connective
-that opens another matter (另外, 还有一件事, 顺便, 对了, 再就是, 此外 …), a bare 还有, or (weakest) the
-end of a sentence. The pieces between cuts are classified. A piece joins the one before it when the
-classifier puts it in the same category, when it is too short or too uncertain to stand alone, when it
-only goes on about the matter before (这个…, 而且…, 导致…; how someone answered: 物业说…; the resident's
-own situation: 我家有老人…), or when it is thanks or a remark (the category ``other``). What remains is
-split only when every part is confidently its own category, long enough to be a request, and does not
-look like the other part's category at all: symptoms of one cause ("垃圾没人收，还有好多苍蝇，臭得要命")
-keep some probability of the main category and stay one request, and so does a second complaint about
-the same source (the same shop, site, landlord) unless the resident said it is another matter (另外…).
-The surer the cut, the less the parts need: see the tables below, keyed by :class:`Cut`.
+A message is cut where a new matter can begin: a numbered item (1. / 2、/ 一是 / 第二), a connective that
+opens another matter (另外, 还有一件事, 顺便, 对了, 再就是, 此外 …), a bare 还有, or (weakest) the end of a sentence. The
+pieces between cuts are classified. A piece joins the one before it when the classifier puts it in the
+same category, when it is too short or too uncertain to stand alone, when it only goes on about the
+matter before (这个…, 而且…, 导致…; how someone answered: 物业说…; whom the resident already asked: 我们找过物业…; the
+resident's own situation: 我家有老人…), or when it is thanks or a remark (the category ``other``). What
+remains is split only when every part is confidently its own category, long enough to be a request, and
+does not look like the other part's category at all: symptoms of one cause ("垃圾没人收，还有好多苍蝇，臭得要命") keep
+some probability of the main category and stay one request, and so does a second complaint about the
+same source (the same shop, site, landlord) unless the resident said it is another matter (另外…). The
+surer the cut, the less the parts need: see the tables below, keyed by :class:`Cut`.
 
 Pure functions over a classify-many callable, so the serving path and the bulk CLI share them.
 """
@@ -32,8 +32,9 @@ MAX_PARTS = 4  # more than this in one message is a list a person should read, n
 # Letters (not digits or punctuation) a part needs to be a request of its own, by how sure the cut
 # before it is: after a bare 还有 a few words are a symptom ("还有灰尘满天飞"), not another matter.
 MIN_LETTERS = {2: 4, 1: 6, 0: 6}
-# A part must be its category with at least this confidence, by how sure the cut before it is.
-PART_CONFIDENCE = {2: 0.5, 1: 0.75, 0: 0.9}
+# A part must be its category with at least this confidence, by how sure the cut before it is (after a
+# connective: chosen on corpus-held-out pairs, benchmarks/bench_parts_corpus.py; the others by hand).
+PART_CONFIDENCE = {2: 0.4, 1: 0.75, 0: 0.9}
 # Each part may give the other part's category at most this much, by the cut between them: more, and
 # it is the same matter told from another side.
 CROSS_PROBABILITY = {2: 0.1, 1: 0.03, 0: 0.06}
@@ -67,6 +68,11 @@ _ANOTHER_SUBJECT = re.compile(r"^(?![^也]*(?:了|过|说|找|打|问|跟|讲|�
 # A piece that only tells how someone answered (物业说…, 他说…, 老板不理): the same matter goes on.
 _REACTION = re.compile(r"^(?:物业|房东|老板|他|她|他们|她们|对方|商家|店主|店家|厂里|公司|保安|城管|师傅|客服|工作人员|供电局|自来水公司)"
                        r"[^，,。！？!?；;]{0,6}?(?:说|讲|表示|称|回复|答复|推|不管|不理|不认|态度)")
+# A piece that tells whom the resident already asked (我们找过物业…, 跟房东讲过…, 之前打过12345…): the
+# history of the matter before, whoever it names. Residents tell it in most long messages.
+_ASKED_BEFORE = re.compile(r"^(?:之前|以前|前几天|上次|已经|我|我们|我们家|我家|家里|业主|也|都|还|多次|几次|一直)*"
+                           r"(?:(?:找|打|问|反映|投诉|报|联系)(?:过|了)|(?:跟|和|向|给)[^，,。！？!?；;]{1,8}?"
+                           r"(?:说|讲|反映|投诉|沟通|协商|提|打电话)(?:过|了))")
 # A piece about the resident's own situation (我住在十八楼, 我家有老人): why it matters, not another matter.
 _CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:住在|住|有个|有位|有一个|有两个|是|身体|腿脚|老人|孩子|小孩|老伴|爸|妈|儿子|女儿|父母)")
 # After a bare 还有 or a sentence's end, a piece that begins by pointing back (这些货车…, 他在天台上…)
@@ -210,11 +216,16 @@ def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
     cut = piece.cut if piece.cut is not None else Cut.NEW_MATTER
     if prediction.category == NO_REQUEST or piece.cut is None and _only_who_i_am(piece.core):
         return False
-    if piece.cut is not None and (_REACTION.match(piece.core)
+    if piece.cut is not None and (_REACTION.match(piece.core) or _asked_before(piece.core)
                                   or _CIRCUMSTANCE.match(piece.core) and not _ASKS.search(piece.core)
                                   or piece.cut < Cut.NEW_MATTER and _POINTS_BACK.match(piece.core)):
         return False
     return letters(piece.core) >= MIN_LETTERS[cut] and prediction.confidence >= PART_CONFIDENCE[cut]
+
+
+def _asked_before(text: str) -> bool:
+    """Whether ``text`` opens by telling whom the resident already asked about the matter."""
+    return _ASKED_BEFORE.match(text) is not None
 
 
 def _only_who_i_am(text: str) -> bool:

@@ -96,3 +96,12 @@ def test_classify_json_lists_the_parts(fresh_data_dir) -> None:
     assert all(set(p) == {"text", "category", "name", "confidence", "urgent"} for p in two["parts"])
     assert one["parts"] == [{"text": "楼下的路灯坏了好几天", "category": one["category"], "name": one["name"],
                              "confidence": one["confidence"], "urgent": one["urgent"]}]
+
+
+def test_whom_the_resident_already_asked_goes_on_with_the_matter(classifier) -> None:
+    from nlp.parts import _asked_before
+
+    assert _asked_before("我们找过物业，物业说管不了") and _asked_before("跟房东讲过，房东不理")
+    assert not _asked_before("跟你们反映一下楼下垃圾没人收") and not _asked_before("向社区申请补贴怎么办")
+    text = "早上五点多就有人在小区里面用扩音器卖菜，吵得人睡不着。我们跟保安说了，保安说他们是外面进来的，拦不住。"
+    assert len(parts_of(classifier, text)) == 1
