@@ -10,6 +10,7 @@ first is cheapest to check: a busy port or a wrong token fails before Redis or t
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import socket
@@ -228,6 +229,9 @@ class Service:
         if self._embedded is not None:
             self._embedded.stop()
         self._accept_errors.uninstall(asyncio.get_running_loop())
+        # What start-up froze out of the collector's sweeps (keep_out_of_gc) is collectable again: a process
+        # that starts services one after another (the tests) would otherwise keep every stopped one's cycles.
+        gc.unfreeze()
 
 
 def _telegram_bot(settings: Settings) -> Bot:
