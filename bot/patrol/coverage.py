@@ -22,6 +22,7 @@ from shapely.ops import unary_union
 from bot.patrol.track import EARTH_RADIUS_M, TrackPoint
 
 REACH_METRES = 50.0
+_REACH_DEGREES = REACH_METRES / (math.radians(1) * EARTH_RADIUS_M)
 # A step longer than this in time is a gap (the phone slept): not counted as time in the grid.
 MAX_STEP_SECONDS = 15 * 60
 
@@ -74,9 +75,12 @@ def seconds_in(grid: BaseGeometry, track: Sequence[TrackPoint]) -> float:
     return total
 
 
+def within_reach(grid: BaseGeometry, point: TrackPoint) -> bool:
+    """Whether ``point`` lies in ``grid`` or within ``REACH_METRES`` of it (in degrees: near enough
+    over a grid's few hundred metres)."""
+    return bool(grid.distance(Point(point.lon, point.lat)) <= _REACH_DEGREES)
+
+
 def touches(grid: BaseGeometry, track: Sequence[TrackPoint]) -> bool:
     """Whether any point of the track lies in ``grid`` or within reach of it."""
-    if not track:
-        return False
-    reach_deg = REACH_METRES / (math.radians(1) * EARTH_RADIUS_M)
-    return any(grid.distance(Point(p.lon, p.lat)) <= reach_deg for p in track)
+    return any(within_reach(grid, p) for p in track)

@@ -6,22 +6,17 @@ account's grids is never drawn, so a town cannot follow a worker through another
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
-from shapely.geometry import Point
-
 from bot.channels.console.html import esc
 from bot.grids.map import Grid, GridMap
-from bot.patrol.coverage import REACH_METRES
+from bot.patrol.coverage import within_reach
 from bot.patrol.daily import GridDay, grid_days
 from bot.patrol.patrols import Patrols
-from bot.patrol.track import EARTH_RADIUS_M, TrackPoint
+from bot.patrol.track import TrackPoint
 from bot.texts import console as texts
 from bot.texts import patrol as patrol_texts
-
-_REACH_DEGREES = REACH_METRES / (EARTH_RADIUS_M * math.radians(1))
 
 
 @dataclass(frozen=True)
@@ -49,7 +44,7 @@ def _inside(track: list[TrackPoint], grid: Grid) -> list[list[tuple[float, float
     runs: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
     for point in track:
-        if grid.geometry.distance(Point(point.lon, point.lat)) <= _REACH_DEGREES:
+        if within_reach(grid.geometry, point):
             current.append((point.lon, point.lat))
         elif current:
             runs.append(current)
