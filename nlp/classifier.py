@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
-from nlp.features import NgramVectorizer
+from nlp.features import Doc, NgramVectorizer
 from nlp.linear import CalibratedLinearClassifier
 from nlp.nature_model import best_nature_one, best_natures, fit_nature_model
 from nlp.preprocess import TextPreprocessor
@@ -122,23 +123,31 @@ class TextClassifier:
 
     def classify_many(self, texts: Sequence[str]) -> list[Prediction]:
         """Classify a batch of messages (the high-throughput path)."""
+        docs, features, tops = self._tops(texts)
+        p_urgent = self.urgency_model.probability(features).tolist() if self.urgency_model else [None] * len(docs)
+        natures: list[tuple[str | None, float]] = (
+            list(best_natures(self.nature_model, features)) if self.nature_model is not None else [(None, 0.0)] * len(docs))
+        return [Prediction(top[0][0], top[0][1], top, detect_urgency(doc[0], p), nature, nature_p)
+                for doc, p, top, (nature, nature_p) in zip(docs, p_urgent, tops, natures)]
+
+    def categorize_many(self, texts: Sequence[str]) -> list[Prediction]:
+        """The category and top three of a batch of messages only: urgency and nature are not assessed
+        (the predictions say not urgent, no nature). For weighing pieces of a message (:mod:`nlp.parts`)."""
+        return [Prediction(top[0][0], top[0][1], top) for top in self._tops(texts)[2]]
+
+    def _tops(self, texts: Sequence[str]) -> tuple[list[Doc], sp.csr_matrix, list[list[tuple[str, float]]]]:
+        """The documents, feature rows and best three categories with their scores of ``texts``."""
         steps = self.pipeline.named_steps
         docs = steps["prep"].transform(texts)
         features = steps["features"].transform(docs, dtype=np.float64)  # as classify() computes
         probs = steps["model"].predict_proba(features)
-        p_urgent = self.urgency_model.probability(features).tolist() if self.urgency_model else [None] * len(docs)
-        natures: list[tuple[str | None, float]] = (
-            list(best_natures(self.nature_model, features)) if self.nature_model is not None else [(None, 0.0)] * len(docs))
         # The top three of every row at once, then plain Python values for the result objects.
         order = np.argsort(-probs, axis=1)[:, :TOP_K]
         # Rounded as the one-message path rounds (Python's round of the float), so both print the same.
         top_scores = [[round(s, 4) for s in row] for row in np.take_along_axis(probs, order, axis=1).tolist()]
         classes = [str(c) for c in steps["model"].classes_]
-        predictions = []
-        for doc, p, indices, scores, (nature, nature_p) in zip(docs, p_urgent, order.tolist(), top_scores, natures):
-            top = [(classes[i], s) for i, s in zip(indices, scores)]
-            predictions.append(Prediction(top[0][0], top[0][1], top, detect_urgency(doc[0], p), nature, nature_p))
-        return predictions
+        tops = [[(classes[i], s) for i, s in zip(indices, scores)] for indices, scores in zip(order.tolist(), top_scores)]
+        return docs, features, tops
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         """Only the best label of each message."""

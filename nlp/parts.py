@@ -121,23 +121,25 @@ class Part:
 
 def pieces(text: str) -> list[Piece]:
     """``text`` cut at every place a new matter may begin (one piece when there is none)."""
+    simple = simplified_chars(text)  # one character for one: positions in it are positions in text
+    ends = sorted({m.start() for m in _CLAUSE_END.finditer(text)} | {0, len(text)})
     out: list[Piece] = []
-    current, current_cut = "", None
-    for clause in (c for c in _CLAUSE_END.split(text) if c.strip()):
-        cut = _cut_before(clause, current) if current.strip() else None
-        if cut is None:
-            current += clause
+    start, current_cut = 0, None  # where the current piece begins, and the cut before it
+    for a, b in zip(ends, ends[1:]):
+        if not text[a:b].strip():
             continue
-        out.append(_piece(current, current_cut))
-        current, current_cut = clause, cut
-    if current.strip():
-        out.append(_piece(current, current_cut))
+        cut = _cut_before(simple[a:b], text[start:a]) if text[start:a].strip() else None
+        if cut is None:
+            continue
+        out.append(_piece(text[start:a], simple[start:a], current_cut))
+        start, current_cut = a, cut
+    if text[start:].strip():
+        out.append(_piece(text[start:], simple[start:], current_cut))
     return out or [Piece(text, text, None)]
 
 
 def _cut_before(clause: str, before: str) -> Cut | None:
-    """The cut ``clause`` opens after ``before`` (None: it goes on with it)."""
-    clause = simplified_chars(clause)
+    """The cut ``clause`` (its characters simplified) opens after ``before`` (None: it goes on with it)."""
     lead = _LEAD.match(clause)
     if lead is not None:
         return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER
@@ -149,10 +151,13 @@ def _cut_before(clause: str, before: str) -> Cut | None:
     return None
 
 
-def _piece(text: str, cut: Cut | None) -> Piece:
-    core = _INTRO.sub("", text, count=1) if cut is None else text
-    while (lead := _LEAD.match(simplified_chars(core))) is not None and 0 < lead.end() < len(core):
-        core = core[lead.end():]
+def _piece(text: str, simple: str, cut: Cut | None) -> Piece:
+    """The piece ``text`` (``simple``: its characters simplified), its opening cue and list marks off."""
+    core = text
+    if cut is None and (intro := _INTRO.match(text)) is not None:
+        core, simple = text[intro.end():], simple[intro.end():]
+    while (lead := _LEAD.match(simple)) is not None and 0 < lead.end() < len(core):
+        core, simple = core[lead.end():], simple[lead.end():]
     return Piece(text, core.strip(), cut)
 
 
@@ -167,10 +172,14 @@ def find_parts(classify_many: ClassifyMany, text: str, whole: Prediction) -> lis
     return find_parts_many(classify_many, [text], [whole])[0]
 
 
-def find_parts_many(classify_many: ClassifyMany, texts: Sequence[str], wholes: Sequence[Prediction]) -> list[list[Part]]:
-    """:func:`find_parts` for many messages, their pieces classified together (two calls in all)."""
+def find_parts_many(classify_many: ClassifyMany, texts: Sequence[str], wholes: Sequence[Prediction],
+                    categorize_many: ClassifyMany | None = None) -> list[list[Part]]:
+    """:func:`find_parts` for many messages, their pieces classified together (two calls in all).
+
+    ``categorize_many``, when given, weighs the pieces: only their categories are needed there (the
+    parts kept are classified whole by ``classify_many``), so a cheaper call may serve."""
     cut = [pieces(text) for text in texts]
-    first = _classified(classify_many, [[p.core for p in ps] for ps in cut if len(ps) > 1])
+    first = _classified(categorize_many or classify_many, [[p.core for p in ps] for ps in cut if len(ps) > 1])
     groups: list[list[list[Piece]]] = []
     for ps in cut:
         groups.append(_group(ps, next(first)) if len(ps) > 1 else [ps])

@@ -16,7 +16,7 @@ from bot.cli.nlp import prediction_json
 from nlp.artifact import load_model
 from nlp.classifier import TextClassifier
 from nlp.taxonomy import load_taxonomy
-from tests.conftest import ROOT, run_gridbot_inline, write_csv
+from tests.conftest import ROOT, run_gridbot, run_gridbot_inline, write_csv
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +53,8 @@ def test_every_line_is_what_the_one_message_path_prints(model_dir: Path, classif
     path = tmp_path / "in.txt"
     path.write_text("\n".join(texts) + "\n", encoding="utf-8")
     monkeypatch.setattr(bulk, "CHUNK_LINES", 64)  # several chunks, boundaries anywhere
-    result = run_gridbot_inline(["classify", "--model", str(model_dir), "--json", "--file", str(path)], tmp_path,
-                                monkeypatch)
+    result = run_gridbot_inline(["classify", "--model", str(model_dir), "--json", "--jobs", "1", "--file", str(path)],
+                                tmp_path, monkeypatch)
     assert result.status == 1  # the empty lines
     taxonomy = load_taxonomy(ROOT / "training_data" / "categories.yaml")
     expected = [
@@ -64,6 +64,27 @@ def test_every_line_is_what_the_one_message_path_prints(model_dir: Path, classif
         for number, text in enumerate(texts, 1)
     ]
     assert result.out.splitlines() == expected
+
+
+def test_worker_processes_print_what_one_process_prints(model_dir: Path, corpus_rows: list[dict[str, str]],
+                                                        tmp_path: Path) -> None:
+    """Three chunks over two forked workers: the same lines, in the same order, empty ones in their place."""
+    texts = [row["text"] for row in corpus_rows[: 2 * bulk.CHUNK_LINES + 500]]
+    texts[2100:2100] = ["", "   "]
+    path = tmp_path / "in.txt"
+    path.write_text("\n".join(texts) + "\n", encoding="utf-8")
+    command = ["classify", "--model", str(model_dir), "--json", "--file", str(path)]
+    serial, parallel = run_gridbot([*command, "--jobs", "1"], tmp_path), run_gridbot([*command, "--jobs", "2"], tmp_path)
+    assert serial.status == parallel.status == 1, parallel.err
+    assert len(parallel.out.splitlines()) == len(texts)
+    assert parallel.out == serial.out
+    assert json.loads(parallel.out.splitlines()[2101])["error"] == "message 2102 is empty"
+
+
+@pytest.mark.parametrize("jobs", ["0", "9", "two"])
+def test_a_bad_number_of_jobs_is_refused(jobs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_gridbot_inline(["classify", "--jobs", jobs, "路灯坏了"], tmp_path, monkeypatch)
+    assert result.status == 2 and "--jobs: must be a whole number from 1 to 8" in result.err
 
 
 def test_text_output_keeps_order_and_marks_empty_lines(model_dir: Path, tmp_path: Path,

@@ -2,15 +2,18 @@
 
 The lines are read lazily and classified a chunk at a time (``TextClassifier.classify_many``), so a file
 of any length runs at the vectorised path's speed in constant memory; each chunk's output is written and
-flushed before the next is read. An empty line gets an error line in its place and the rest goes on.
+flushed before the next is read. On several CPUs, worker processes classify the chunks and the output
+keeps the input's order. An empty line gets an error line in its place and the rest goes on.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, TextIO
+
+from bot.cli import bulk_workers
 
 if TYPE_CHECKING:
     from nlp.classifier import Prediction, TextClassifier
@@ -55,15 +58,35 @@ def json_lines(texts: list[str], predictions: list[Prediction | None], first_num
 
 
 def stream(classifier: TextClassifier, lines: Iterable[str], out: TextIO,
-           format_chunk: Callable[[list[str], list[Prediction | None], int], str]) -> bool:
-    """Classify ``lines`` chunk by chunk, writing each chunk's ``format_chunk`` output to ``out``.
+           format_chunk: Callable[[list[str], list[Prediction | None], int], str], workers: int = 1) -> bool:
+    """Classify ``lines`` chunk by chunk, writing each chunk's ``format_chunk`` output to ``out``; with
+    ``workers`` > 1 and more than one chunk of input, forked processes classify the chunks
+    (:mod:`bot.cli.bulk_workers`) and the output keeps the input's order.
 
     Returns whether every line could be classified (False when one was empty)."""
-    number, all_good = 1, True
-    for chunk in chunks(lines, CHUNK_LINES):
+
+    def job(chunk: list[str], first: int) -> tuple[str, bool]:
         predictions = classify_chunk(classifier, chunk)
-        all_good = all_good and None not in predictions
-        out.write(format_chunk(chunk, predictions, number))
+        return format_chunk(chunk, predictions, first), None not in predictions
+
+    numbered = _numbered(chunks(lines, CHUNK_LINES))
+    outputs: Iterator[tuple[str, bool]] = (job(*numbered_chunk) for numbered_chunk in numbered)
+    if workers > 1:
+        head = list(islice(numbered, 2))  # one chunk is not worth a fork
+        outputs = (bulk_workers.in_order(job, chain(head, numbered), workers) if len(head) == 2
+                   else (job(*numbered_chunk) for numbered_chunk in head))
+    all_good = True
+    for text, good in outputs:
+        all_good = all_good and good
+        out.write(text)
         out.flush()
-        number += len(chunk)
     return all_good
+
+
+def _numbered(chunked: Iterable[list[str]]) -> Iterator[tuple[list[str], int]]:
+    """Each chunk with the number of its first line (counting from 1)."""
+    number = 1
+    for chunk in chunked:
+        yield chunk, number
+        number += len(chunk)
+

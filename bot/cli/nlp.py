@@ -50,7 +50,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     classify.add_argument("--file", help="read one message per line from FILE ('-' for standard input)")
     classify.add_argument("--model", type=Path, help="model directory (default: the current model)")
     classify.add_argument("--json", action="store_true", help="one JSON object per line")
+    classify.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                          help="processes classifying a --file at once (default: the CPUs, at most 8)")
     classify.set_defaults(handler=run_classify)
+
+
+def _jobs(value: str) -> int:
+    """``--jobs``: a whole number from 1 to the most workers."""
+    from bot.cli.bulk_workers import MAX_WORKERS
+
+    if not value.isdigit() or not 1 <= int(value) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_WORKERS}, not {value!r}")
+    return int(value)
 
 
 def _taxonomy(settings: Settings) -> Taxonomy | None:
@@ -220,7 +231,7 @@ def prediction_json(text: str, prediction: Prediction, taxonomy: Taxonomy | None
 
 def run_classify(args: argparse.Namespace, settings: Settings) -> int:
     """Classify each message; one line (or JSON object) per message, in input order, in batches."""
-    from bot.cli import bulk
+    from bot.cli import bulk, bulk_workers
 
     texts = _input_texts(args)
     first = next(texts, None)  # input errors surface before a model is trained or loaded
@@ -236,11 +247,16 @@ def run_classify(args: argparse.Namespace, settings: Settings) -> int:
     def as_json(chunk: list[str], predictions: list[Prediction | None], first_number: int) -> str:
         present = [(text, p) for text, p in zip(chunk, predictions) if p is not None]
         # the requests each message holds, the whole chunk's pieces classified together
-        parts = iter(find_parts_many(classifier.classify_many, [t for t, _ in present], [p for _, p in present]))
+        parts = iter(find_parts_many(classifier.classify_many, [t for t, _ in present], [p for _, p in present],
+                                     classifier.categorize_many))
         return bulk.json_lines(chunk, predictions, first_number,
                                lambda text, p: prediction_json(text, p, taxonomy, next(parts)))
 
-    all_good = bulk.stream(classifier, _chain(first, texts), sys.stdout, as_json if args.json else as_text)
+    workers = args.jobs or bulk_workers.default_workers()
+    try:
+        all_good = bulk.stream(classifier, _chain(first, texts), sys.stdout, as_json if args.json else as_text, workers)
+    except bulk_workers.WorkerFailed as failed:
+        raise CliError(f"{failed}; the lines before it were printed") from None
     return 0 if all_good else 1
 
 
