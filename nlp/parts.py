@@ -25,31 +25,32 @@ from enum import IntEnum
 from nlp.classifier import Prediction
 from nlp.normalize import simplified_chars
 
+class Cut(IntEnum):
+    """How sure a place in the text is to begin a new matter."""
+
+    SENTENCE = 0  # only the end of a sentence, or another subject also wrong (…，门口的垃圾也没人收)
+    ALSO = 1  # a bare 还有 / 也有 / 再有
+    NEW_MATTER = 2  # a numbered item or a connective that opens another matter
+
+
 ClassifyMany = Callable[[Sequence[str]], list[Prediction]]
 WHO_I_AM_LETTERS = 20  # an opening "我是…" longer than this tells the problem too
 NO_REQUEST = "other"  # thanks, greetings, remarks about the service: never a part of its own
 MAX_PARTS = 4  # more than this in one message is a list a person should read, not four tickets
 # Letters (not digits or punctuation) a part needs to be a request of its own, by how sure the cut
 # before it is: after a bare 还有 a few words are a symptom ("还有灰尘满天飞"), not another matter.
-MIN_LETTERS = {2: 4, 1: 6, 0: 6}
+MIN_LETTERS = {Cut.NEW_MATTER: 4, Cut.ALSO: 6, Cut.SENTENCE: 6}
+FIRST_MIN_LETTERS = 3  # an opening as short as "停水了。" is a request when more follows
 # A part must be its category with at least this confidence, by how sure the cut before it is (after a
 # connective: chosen on corpus-held-out pairs, benchmarks/bench_parts_corpus.py; the others by hand).
-PART_CONFIDENCE = {2: 0.4, 1: 0.75, 0: 0.9}
+PART_CONFIDENCE = {Cut.NEW_MATTER: 0.4, Cut.ALSO: 0.75, Cut.SENTENCE: 0.9}
 # Each part may give the other part's category at most this much, by the cut between them: more, and
 # it is the same matter told from another side.
-CROSS_PROBABILITY = {2: 0.1, 1: 0.03, 0: 0.06}
-
-
-class Cut(IntEnum):
-    """How sure a place in the text is to begin a new matter."""
-
-    SENTENCE = 0  # only the end of a sentence
-    ALSO = 1  # a bare 还有 / 也有 / 再有
-    NEW_MATTER = 2  # a numbered item or a connective that opens another matter
+CROSS_PROBABILITY = {Cut.NEW_MATTER: 0.1, Cut.ALSO: 0.03, Cut.SENTENCE: 0.06}
 
 
 _LIST_MARK = r"(?:[(（]?[1-9一二三四五六七八九][)）]|问题[一二三四1-4][:：]?|[1-9][.、．]|[一二三四五六七八九]、|[①②③④⑤⑥⑦⑧⑨]|[一二三四五六七八九]是|第[一二三四五六七八九](?![次天年月回遍周期名层楼栋批届条号])个?(?:件事|个问题|点)?|其[一二三四]|首先|其次|再次|最后)"
-_NEW_MATTER = (r"(?:问题是|建议是|另外|另一个|另一件|另有|另反映|另|此外|除此之外|除此以外|还有一件事|还有一个事|还有个事|还有个问题|还有一个问题|还有个情况|还有一个情况|还有一点|还有就是|仲有一件事|仲有件事|"
+_NEW_MATTER = (r"(?:问题是|建议是|另外|另一个|另一件|另有|另反映|另|此外|除此之外|除此以外|(?:还|仲)有(?:一)?(?:件|个)(?:事情?|问题|情况)|还有一点|还有就是|"
                r"再就是|再一个|再有就是|再者|顺便|顺带|顺道|对了|同时反映|还想|还要反映|还反映|再反映|再说一下|再问一下|第二件事|另一方面)")
 _ALSO = r"(?:还有|仲有|也有|再有|而且还有|同时|以及)"
 # What a connective is often followed by before the matter itself: "顺便反映一下，…".
@@ -61,10 +62,11 @@ _INTRO = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:[两二三四几2-4]|一�
 # Words that tie a sentence to the one before it: it goes on about the same matter.
 _CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|那家|那些|他们|他家|她家|它|该|此|其|而且|并且|导致|所以|因此|结果|"
                         r"害得|弄得|搞得|但是|但|可是|不过|然后|后来|甚至|连|每次|也|还|又|都)")
-# "…，门口的垃圾也没人收": another thing, also wrong (as weak a cut as a sentence's end).
-# What comes before 也 is a thing, not a doing ("说了好几次也不改" goes on).
-_ANOTHER_SUBJECT = re.compile(r"^(?![^也]*(?:了|过|说|找|打|问|跟|讲|次|都))[^，,。！？!?；;也]{2,10}也"
-                              r"(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏)")
+# "…，门口的垃圾也没人收", "…，楼道里还有人放煤气罐": another thing, also (still) wrong — as weak a cut as a
+# sentence's end. What comes before 也/还 is a thing, not a doing ("说了好几次也不改", "有的还…" go on).
+_ANOTHER_SUBJECT = re.compile(r"^(?![^也还]*(?:了|过|说|找|打|问|跟|讲|次|都|有的|一))(?!(?:他|她|它|他们|她们|我|我们|你|对方|这|那)[也还])"
+                              r"[^，,。！？!?；;也还]{2,10}(?:也(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏)"
+                              r"|还(?:有人|有个|有家|在|把|往|私自|偷|乱|经常|天天|欠|占|卖|摆|排|搭|开))")
 # A piece that only tells how someone answered (物业说…, 他说…, 老板不理): the same matter goes on.
 _REACTION = re.compile(r"^(?:物业|房东|老板|他|她|他们|她们|对方|商家|店主|店家|厂里|公司|保安|城管|师傅|客服|工作人员|供电局|自来水公司)"
                        r"[^，,。！？!?；;]{0,6}?(?:说|讲|表示|称|回复|答复|推|不管|不理|不认|态度)")
@@ -74,7 +76,7 @@ _ASKED_BEFORE = re.compile(r"^(?:之前|以前|前几天|上次|已经|我|我�
                            r"(?:(?:找|打|问|反映|投诉|报|联系)(?:过|了)|(?:跟|和|向|给)[^，,。！？!?；;]{1,8}?"
                            r"(?:说|讲|反映|投诉|沟通|协商|提|打电话)(?:过|了))")
 # A piece about the resident's own situation (我住在十八楼, 我家有老人): why it matters, not another matter.
-_CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:住在|住|有个|有位|有一个|有两个|是|身体|腿脚|老人|孩子|小孩|老伴|爸|妈|儿子|女儿|父母)")
+_CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:住在|住(?!的)|有个|有位|有一个|有两个|是|身体|腿脚|老人|孩子|小孩|老伴|爸|妈|儿子|女儿|父母)")
 # After a bare 还有 or a sentence's end, a piece that begins by pointing back (这些货车…, 他在天台上…)
 # or at the compound's management goes on about the matter before.
 _POINTS_BACK = re.compile(r"^(?:这|那|该|此|他|她|它|物业)(?!家门口|家楼下|家附近|家旁边)")
@@ -85,8 +87,9 @@ _WHO_I_AM = re.compile(r"^(?:您好|你好)?[，,！!]?(?:我是|我们是|本�
 # Who or what a complaint is about: a shop, a site, a landlord ("那家饭店", "工地", "房东", "KTV").
 _SOURCE = re.compile(r"[\u4e00-\u9fff](?:店|馆|厂|坊|吧|司|东|居|业|板|摊|商)|[a-z]{2,}")
 _NOT_SOURCE = frozenset(["那家", "这家", "他家", "我家", "商业", "就业", "毕业", "企业", "作业", "营业"])
-# Clauses end at punctuation, and at a space before a Chinese character (chat style: "路灯坏了 垃圾没人收").
-_CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])|(?<=\S )(?=[\u4e00-\u9fff])")
+# Clauses end at punctuation, and at a space before a Chinese character (chat style: "路灯坏了 垃圾没人收") or
+# before a list mark ("…没人管 2.路灯…").
+_CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])|(?<=\S )(?=[\u4e00-\u9fff])|(?<=\S )(?=[1-9][.、．)）](?!\d)|[①②③④⑤⑥⑦⑧⑨])")
 _SENTENCE_END = "。！？!?；;\n"
 
 
@@ -126,9 +129,9 @@ def pieces(text: str) -> list[Piece]:
     out: list[Piece] = []
     start, current_cut = 0, None  # where the current piece begins, and the cut before it
     for a, b in zip(ends, ends[1:]):
-        if not text[a:b].strip():
-            continue
-        cut = _cut_before(simple[a:b], text[start:a]) if text[start:a].strip() else None
+        if not letters(text[a:b]):
+            continue  # punctuation, an emoji: it ends the clause before, it begins nothing
+        cut = _cut_before(simple[a:b], text[start:a]) if letters(text[start:a]) else None
         if cut is None:
             continue
         out.append(_piece(text[start:a], simple[start:a], current_cut))
@@ -184,11 +187,9 @@ def find_parts_many(classify_many: ClassifyMany, texts: Sequence[str], wholes: S
     for ps in cut:
         groups.append(_group(ps, next(first)) if len(ps) > 1 else [ps])
     second = _classified(classify_many, [[_joined(g) for g in gs] for gs in groups if len(gs) > 1])
-    out: list[list[Part]] = []
-    for text, whole, gs in zip(texts, wholes, groups):
-        found = _kept([Part(_joined(g), p) for g, p in zip(gs, next(second))], gs, whole) if len(gs) > 1 else None
-        out.append(found or [Part(text, whole)])
-    return out
+    found = [_kept([Part(_joined(g), p) for g, p in zip(gs, next(second))], gs, whole) if len(gs) > 1 else None
+             for whole, gs in zip(wholes, groups)]
+    return [parts or [Part(text, whole)] for text, whole, parts in zip(texts, wholes, found)]
 
 
 def _classified(classify_many: ClassifyMany, batches: list[list[str]]) -> Iterator[list[Prediction]]:
@@ -229,7 +230,8 @@ def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
                                   or _CIRCUMSTANCE.match(piece.core) and not _ASKS.search(piece.core)
                                   or piece.cut < Cut.NEW_MATTER and _POINTS_BACK.match(piece.core)):
         return False
-    return letters(piece.core) >= MIN_LETTERS[cut] and prediction.confidence >= PART_CONFIDENCE[cut]
+    least = FIRST_MIN_LETTERS if piece.cut is None else MIN_LETTERS[cut]
+    return letters(piece.core) >= least and prediction.confidence >= PART_CONFIDENCE[cut]
 
 
 def _asked_before(text: str) -> bool:
@@ -270,8 +272,8 @@ def _joined_weak(parts: list[Part], cuts: list[Cut]) -> tuple[list[Part], list[C
     kept: list[Part] = []
     kept_cuts: list[Cut] = []
     waiting = ""  # words of leading parts that could not stand alone
-    for part, cut in zip(parts, cuts):
-        weak = (part.category == NO_REQUEST or letters(part.text) < MIN_LETTERS[cut]
+    for number, (part, cut) in enumerate(zip(parts, cuts)):
+        weak = (part.category == NO_REQUEST or letters(part.text) < (MIN_LETTERS[cut] if number else FIRST_MIN_LETTERS)
                 or part.confidence < PART_CONFIDENCE[min(cut, weakest)])
         if weak and kept:
             kept[-1] = Part(kept[-1].text + part.text, kept[-1].prediction)

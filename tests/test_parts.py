@@ -105,3 +105,42 @@ def test_whom_the_resident_already_asked_goes_on_with_the_matter(classifier) -> 
     assert not _asked_before("跟你们反映一下楼下垃圾没人收") and not _asked_before("向社区申请补贴怎么办")
     text = "早上五点多就有人在小区里面用扩音器卖菜，吵得人睡不着。我们跟保安说了，保安说他们是外面进来的，拦不住。"
     assert len(parts_of(classifier, text)) == 1
+
+
+def test_another_thing_still_wrong_after_a_comma_is_another_matter(classifier) -> None:
+    """"…，祠堂旁边还有人在赌钱": another subject, still at it — a cut as weak as a sentence's end."""
+    assert [c for c, _ in parts_of(classifier, "洪梅镇洪屋涡村：停水两天了，村里的祠堂旁边还有人在打麻将赌钱")] == [
+        "utilities", "security"]
+    cut = pieces("南城那个步行街的两边，晚上摆满了卖小吃的，有的还直接在路中间放桌子凳子")
+    assert len(cut) == 1  # 有的还…: some of the same ones, the same matter
+    assert len(pieces("楼上那户装修一直敲，他还把垃圾堆在楼道")) == 1  # 他还…: the one before, still
+
+
+def test_a_list_mark_after_a_space_begins_an_item() -> None:
+    cut = pieces("公司无故辞退我，没给任何补偿 2.楼下那家快餐店的饭菜吃了拉肚子")
+    assert [p.cut for p in cut] == [None, Cut.NEW_MATTER]
+    assert cut[1].core == "楼下那家快餐店的饭菜吃了拉肚子"
+    assert len(pieces("这段路只有2.5米宽，货车一过就堵")) == 1  # a number, not a list mark
+
+
+def test_a_cue_takes_all_its_words() -> None:
+    """还有件事情 is one cue: nothing of it is left at the start of the part."""
+    cut = pieces("停水了。还有件事情，我老公在物流公司开车出了车祸，公司不给算工伤")
+    assert cut[1].cut == Cut.NEW_MATTER and cut[1].core.startswith("我老公")
+
+
+def test_a_short_opening_is_a_request_when_more_follows(classifier) -> None:
+    assert [c for c, _ in parts_of(classifier, "停水了。还有件事情，我老公在物流公司开车出了车祸，公司不给算工伤")] == [
+        "utilities", "labor"]
+
+
+def test_punctuation_alone_begins_nothing() -> None:
+    cut = pieces("老板跑路了工资没拿到！！还有我们住的出租屋房东不退押金")
+    assert [p.core for p in cut] == ["老板跑路了工资没拿到！！", "我们住的出租屋房东不退押金"]
+
+
+def test_where_i_live_names_a_place_not_my_situation(classifier) -> None:
+    """"我住的那栋楼…" says where the next matter is; "我住在十八楼" is the resident's situation."""
+    found = parts_of(classifier, "老板拖欠了我三个月工资。我住的那栋楼一楼有人开了个小作坊，用煤气罐，很吓人")
+    assert [c for c, _ in found] == ["labor", "safety"]
+    assert len(parts_of(classifier, "电梯坏了一个星期了。我住在十八楼，每天爬楼梯腿都软了")) == 1
