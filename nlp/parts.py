@@ -91,6 +91,7 @@ _NOT_SOURCE = frozenset(["那家", "这家", "他家", "我家", "商业", "就�
 # before a list mark ("…没人管 2.路灯…").
 _CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])|(?<=\S )(?=[\u4e00-\u9fff])|(?<=\S )(?=[1-9][.、．)）](?!\d)|[①②③④⑤⑥⑦⑧⑨])")
 _SENTENCE_END = "。！？!?；;\n"
+_LIST_ALONE = re.compile(rf"^{_LIST_MARK}[\s.、．:：]*$")
 
 
 @dataclass(frozen=True)
@@ -125,12 +126,9 @@ class Part:
 def pieces(text: str) -> list[Piece]:
     """``text`` cut at every place a new matter may begin (one piece when there is none)."""
     simple = simplified_chars(text)  # one character for one: positions in it are positions in text
-    ends = sorted({m.start() for m in _CLAUSE_END.finditer(text)} | {0, len(text)})
     out: list[Piece] = []
     start, current_cut = 0, None  # where the current piece begins, and the cut before it
-    for a, b in zip(ends, ends[1:]):
-        if not letters(text[a:b]):
-            continue  # punctuation, an emoji: it ends the clause before, it begins nothing
+    for a, b in _clauses(text, simple):
         cut = _cut_before(simple[a:b], text[start:a]) if letters(text[start:a]) else None
         if cut is None:
             continue
@@ -139,6 +137,30 @@ def pieces(text: str) -> list[Piece]:
     if text[start:].strip():
         out.append(_piece(text[start:], simple[start:], current_cut))
     return out or [Piece(text, text, None)]
+
+
+def _clauses(text: str, simple: str) -> list[tuple[int, int]]:
+    """Where each clause of ``text`` begins and ends. Punctuation or an emoji alone ends the clause
+    before it; a list mark or a cue alone ("2. ", "另外 ") begins the clause after it."""
+    ends = sorted({m.start() for m in _CLAUSE_END.finditer(text)} | {0, len(text)})
+    spans: list[tuple[int, int]] = []
+    opening: int | None = None  # where a lone list mark or cue waits for its clause
+    for a, b in zip(ends, ends[1:]):
+        a = a if opening is None else opening
+        clause = simple[a:b].strip()
+        lead = _LEAD.match(clause)
+        if lead is not None and lead.end() == len(clause) or _LIST_ALONE.match(clause):
+            opening = a
+        elif not letters(clause):
+            opening = None
+            if spans:
+                spans[-1] = (spans[-1][0], b)
+        else:
+            opening = None
+            spans.append((a, b))
+    if opening is not None:
+        spans.append((opening, len(text)))
+    return spans
 
 
 def _cut_before(clause: str, before: str) -> Cut | None:

@@ -144,3 +144,10 @@ def test_where_i_live_names_a_place_not_my_situation(classifier) -> None:
     found = parts_of(classifier, "老板拖欠了我三个月工资。我住的那栋楼一楼有人开了个小作坊，用煤气罐，很吓人")
     assert [c for c, _ in found] == ["labor", "safety"]
     assert len(parts_of(classifier, "电梯坏了一个星期了。我住在十八楼，每天爬楼梯腿都软了")) == 1
+
+
+def test_a_list_mark_or_a_cue_alone_begins_the_clause_after_it() -> None:
+    for text, second in [("常平镇火车站附近有人贴小广告 2. 那边的公共厕所很久没人打扫", "那边的公共厕所很久没人打扫"),
+                         ("路边乱停车把人行道都占满了 另外 垃圾站旁边的公厕一直锁着门", "垃圾站旁边的公厕一直锁着门")]:
+        cut = pieces(text)
+        assert [p.cut for p in cut] == [None, Cut.NEW_MATTER] and cut[1].core == second
