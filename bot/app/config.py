@@ -5,13 +5,15 @@ from __future__ import annotations
 import ipaddress
 import re
 from pathlib import Path
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.channels.weixin.crypto import valid_aes_key
+from bot.app.tile_url import tile_origin, tile_url_problem
+from bot.infra.addresses import is_loopback
 from bot.infra.open_files import max_event_streams
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -27,10 +29,6 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _SIZE = re.compile(r"(\d+)\s*(b|k|kb|m|mb|g|gb)?", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1024, "m": 1000**2, "mb": 1024**2, "g": 1000**3, "gb": 1024**3}
 MIN_REDIS_MAXMEMORY = 32 * 1024**2
-TILE_EXAMPLE = "https://tiles.city.gov.cn/{z}/{x}/{y}.png"
-# What a tile template may not hold: it is written into HTML attributes and a CSP header.
-_TILE_UNSAFE = re.compile(r"[^\x21-\x7e]|[\"'<>\\`]")
-_TILE_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?")
 
 
 class Settings(BaseSettings):
@@ -212,10 +210,7 @@ class Settings(BaseSettings):
     @property
     def map_tile_origin(self) -> str | None:
         """The tile service's scheme://host[:port], the one image source the console's CSP adds."""
-        if self.map_tile_url is None:
-            return None
-        parts = urlsplit(self.map_tile_url)
-        return f"{parts.scheme}://{parts.netloc.lower()}"
+        return tile_origin(self.map_tile_url) if self.map_tile_url is not None else None
 
     @model_validator(mode="after")
     def _weixin_is_complete(self) -> Settings:
@@ -307,46 +302,10 @@ def webhook_problem(url: str | None, secret: SecretStr | None) -> str | None:
     parts = urlsplit(url)
     if not parts.hostname or parts.scheme not in ("https", "http"):
         return f"GRIDBOT_WEBHOOK_URL must be an https:// address, not {url!r}"
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         return (f"GRIDBOT_WEBHOOK_URL must be https:// (Telegram posts webhooks only over https), not {url!r}; "
                 "http:// is accepted only on a loopback address")
     return None
-
-
-def tile_url_problem(url: str) -> str | None:
-    """Why ``url`` must not be the console map's tile template, or None. Its origin goes into the
-    console's Content-Security-Policy and the filled URL into an SVG attribute, so it must name one
-    fixed host in plain ASCII, with {z}, {x} and {y} only in the path or query."""
-    name = "GRIDBOT_MAP_TILE_URL"
-    if _TILE_UNSAFE.search(url):
-        return (f"{name} must be a URL without spaces, quotes, angle brackets, backslashes or non-ASCII "
-                "characters (a Chinese host name in its xn-- form)")
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        return f"{name} must be an https:// address such as {TILE_EXAMPLE}, not {url!r}"
-    if "@" in parts.netloc:
-        return f"{name} must not carry a user name or password (user:password@); the browser sends it to everyone"
-    if not _TILE_HOST.fullmatch(parts.netloc) or not 0 < (_port(parts) or 443) < 65536:
-        return (f"{name} must name one host (a DNS name or an IPv4 address, an optional :port, no placeholders), "
-                f"not {parts.netloc!r}")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
-        return f"{name} must be https://, not {url!r}; http:// is accepted only on a loopback address"
-    missing = [p for p in ("{z}", "{x}", "{y}") if p not in url]
-    if missing:
-        return f"{name} must contain {{z}}, {{x}} and {{y}} (the XYZ tile scheme); {', '.join(missing)} missing"
-    rest = url.replace("{z}", "").replace("{x}", "").replace("{y}", "")
-    if "{" in rest or "}" in rest:
-        found = re.search(r"\{[^{}]*\}", rest)
-        return (f"{name} may contain only the placeholders {{z}}, {{x}} and {{y}}, not "
-                f"{found.group(0) if found else 'a lone brace'}")
-    return None
-
-
-def _port(parts: SplitResult) -> int | None:
-    try:
-        return parts.port
-    except ValueError:
-        return -1
 
 
 def weixin_problem(settings: Settings) -> str | None:
@@ -379,7 +338,7 @@ def _weixin_value_problem(settings: Settings) -> str | None:
         parts = urlsplit(url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             return f"{name} must be an https:// address, not {url!r}"
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
             return f"{name} must be https:// (the app secret goes to it), not {url!r}; http:// only on a loopback address"
     return None
 
@@ -389,11 +348,3 @@ def _given(value: object) -> bool:
         return bool(value.get_secret_value())
     return value is not None and value != ""
 
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
