@@ -161,6 +161,20 @@ async def test_incomplete_or_unsafe_wechat_settings_refuse_to_start(serve, setti
     assert not (running.data_dir / "redis").exists()
 
 
+@pytest.mark.parametrize(("url", "told"), [
+    ("http://tiles.city.gov.cn/{z}/{x}/{y}.png", "GRIDBOT_MAP_TILE_URL must be https://"),
+    ("https://tiles.city.gov.cn/{z}/{x}.png", "GRIDBOT_MAP_TILE_URL must contain {z}, {x} and {y}"),
+    ("https://tiles.city.gov.cn/{s}/{z}/{x}/{y}.png", "GRIDBOT_MAP_TILE_URL may contain only the placeholders"),
+    ("javascript:alert(1)//{z}/{x}/{y}", "GRIDBOT_MAP_TILE_URL must be an https:// address"),
+], ids=["http not loopback", "no {y}", "{s}", "javascript"])
+async def test_a_bad_map_tile_url_refuses_to_start_naming_the_setting(serve, url: str, told: str) -> None:
+    running = await serve(map_tile_url=url)
+    assert await running.exit_status(20) == 1
+    assert len(running.lines) == 1 and running.lines[0].startswith("gridbot: error: configuration "), running.stderr
+    assert told in running.lines[0], running.lines[0]
+    assert not (running.data_dir / "redis").exists()
+
+
 @pytest.mark.slow
 async def test_unreachable_bot_api_fails_fast_with_one_line(serve) -> None:
     api = f"http://127.0.0.1:{free_port()}"  # nobody listens there

@@ -12,6 +12,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.channels.weixin.crypto import valid_aes_key
+from bot.app.tile_url import tile_origin, tile_url_problem
+from bot.infra.addresses import is_loopback
 from bot.infra.open_files import max_event_streams
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -108,6 +110,10 @@ class Settings(BaseSettings):
     wecom_api: str = WECOM_API
     # A WeChat or WeCom API call not answered by then is retried, flagged as a possible repeat.
     weixin_send_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The console map's background: a city's own XYZ tile service (Web Mercator), such as
+    # https://tiles.city.gov.cn/{z}/{x}/{y}.png, and the credit its terms ask for; unset, no tiles.
+    map_tile_url: str | None = None
+    map_tile_attribution: str | None = None
 
     @field_validator("redis_sentinels", mode="before")
     @classmethod
@@ -185,6 +191,26 @@ class Settings(BaseSettings):
             found = f"is {len(secret)} characters long" if len(secret) > 256 else "has other characters"
             raise ValueError(f"GRIDBOT_WEBHOOK_SECRET must be {WEBHOOK_SECRET_RULE} (Telegram's rule); it {found}")
         return value
+
+    @field_validator("map_tile_url", "map_tile_attribution")
+    @classmethod
+    def _empty_is_unset(cls, value: str | None) -> str | None:
+        return None if value is None or not value.strip() else value.strip()
+
+    @model_validator(mode="after")
+    def _map_tiles_are_safe(self) -> Settings:
+        if self.map_tile_url is not None:
+            problem = tile_url_problem(self.map_tile_url)
+            if problem is not None:
+                raise ValueError(problem)
+        elif self.map_tile_attribution is not None:
+            raise ValueError("GRIDBOT_MAP_TILE_ATTRIBUTION is set but GRIDBOT_MAP_TILE_URL is not")
+        return self
+
+    @property
+    def map_tile_origin(self) -> str | None:
+        """The tile service's scheme://host[:port], the one image source the console's CSP adds."""
+        return tile_origin(self.map_tile_url) if self.map_tile_url is not None else None
 
     @model_validator(mode="after")
     def _weixin_is_complete(self) -> Settings:
@@ -276,7 +302,7 @@ def webhook_problem(url: str | None, secret: SecretStr | None) -> str | None:
     parts = urlsplit(url)
     if not parts.hostname or parts.scheme not in ("https", "http"):
         return f"GRIDBOT_WEBHOOK_URL must be an https:// address, not {url!r}"
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         return (f"GRIDBOT_WEBHOOK_URL must be https:// (Telegram posts webhooks only over https), not {url!r}; "
                 "http:// is accepted only on a loopback address")
     return None
@@ -312,7 +338,7 @@ def _weixin_value_problem(settings: Settings) -> str | None:
         parts = urlsplit(url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             return f"{name} must be an https:// address, not {url!r}"
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
             return f"{name} must be https:// (the app secret goes to it), not {url!r}; http:// only on a loopback address"
     return None
 
@@ -322,11 +348,3 @@ def _given(value: object) -> bool:
         return bool(value.get_secret_value())
     return value is not None and value != ""
 
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -58,7 +58,7 @@ def build_app(settings: Settings, models: ModelHolder, redis: Redis, store: Tick
     app[METRICS] = metrics
     app[STORE] = store
     app[CLOCK] = clock
-    add_security_headers(app)
+    add_security_headers(app, settings.map_tile_origin)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_page)
     return app

@@ -11,10 +11,12 @@ from aiohttp import web
 from aiohttp.web_request import FileField
 
 from bot.accounts.scope import Role
+from bot.app.http import SETTINGS
 from bot.channels.console.auth import ACCOUNT, SESSION
 from bot.channels.console.html import csrf_field, esc, options, page
 from bot.channels.console.map_svg import map_svg
 from bot.channels.console.pages import TICKETS, not_found
+from bot.channels.console.tile_layer import tile_source
 from bot.grids.coordinates import Crs
 from bot.grids.importing import GridImporter, ImportOutcome, in_wgs84
 from bot.grids.map import GridMap, GridMapError, MapReview, review_geojson
@@ -42,11 +44,11 @@ def _upload_form(csrf: str) -> str:
             f'<button type="submit">{texts.PREVIEW}</button></form>')
 
 
-def _map_table(grid_map: GridMap | None) -> str:
+def _map_table(request: web.Request, grid_map: GridMap | None) -> str:
     """The map drawn (SVG, as the console's map page draws it), then its grids as a table."""
     if grid_map is None:
         return ""
-    drawing = map_svg(list(grid_map.grids), [], texts.TITLE, "")
+    drawing = map_svg(list(grid_map.grids), [], texts.TITLE, "", tiles=tile_source(request.app[SETTINGS]))
     rows = "".join(f"<tr><td>{esc(g.town)}</td><td>{esc(g.community)}</td><td>{esc(g.name)}</td>"
                    f"<td>{esc(g.grid_id)}</td></tr>" for g in grid_map.grids)
     head = "".join(f"<th>{name}</th>" for name in texts.COLUMNS)
@@ -62,7 +64,7 @@ async def grids_page(request: web.Request) -> web.Response:
         return not_found(request)
     current = await request.app[TICKETS].grids.current()
     return _frame(request, f"<h1>{texts.TITLE}</h1>{_upload_form(request[SESSION].csrf)}"
-                           f"<h2>{texts.CURRENT}</h2>{_map_table(current)}")
+                           f"<h2>{texts.CURRENT}</h2>{_map_table(request, current)}")
 
 
 async def _read_upload(request: web.Request) -> tuple[bytes | None, dict[str, str], str]:
@@ -99,7 +101,7 @@ async def preview(request: web.Request) -> web.Response:
     await request.app[TICKETS].store.redis.set(
         keys.console_map_upload(request[ACCOUNT].username, token), data, ex=UPLOAD_TTL_SECONDS)
     return _frame(request, _plan(planned) + _confirm_form(csrf, token, crs, merge, bool(planned.in_use))
-                  + f"<h2>{texts.CURRENT}</h2>{_map_table(planned.grid_map)}")
+                  + f"<h2>{texts.CURRENT}</h2>{_map_table(request, planned.grid_map)}")
 
 
 def _crs(value: object) -> Crs:
@@ -161,7 +163,7 @@ async def confirm(request: web.Request) -> web.Response:
     await redis.delete(key)
     done = texts.IMPORTED.format(version=outcome.version, grids=len(outcome.grid_map.grids))
     return _frame(request, f'<p class="notice" role="status">{esc(done)}</p><h2>{texts.CURRENT}</h2>'
-                           f'{_map_table(outcome.grid_map)}')
+                           f'{_map_table(request, outcome.grid_map)}')
 
 
 def add_grid_routes(app: web.Application) -> None:

@@ -9,13 +9,14 @@ from datetime import date, datetime
 
 from aiohttp import web
 
-from bot.app.http import CLOCK, REDIS
+from bot.app.http import CLOCK, REDIS, SETTINGS
 
 from bot.channels.console.auth import ACCOUNT, SESSION
 from bot.channels.console.board_page import BOARD
 from bot.channels.console.html import esc, page
 from bot.channels.console.map_svg import map_svg
 from bot.channels.console.patrol_layer import patrol_layer, patrol_table
+from bot.channels.console.tile_layer import tile_source
 from bot.infra.clock import LOCAL_TIME
 from bot.patrol.patrols import Patrols
 from bot.channels.console.pages import LIVE_SCRIPT, TICKETS, scope_grids
@@ -51,8 +52,8 @@ async def map_view(request: web.Request) -> web.Response:
     layer = await patrol_layer(Patrols(request.app[REDIS], request.app[CLOCK]), grid_map, grids, day) \
         if grid_map is not None else None
     tracks = layer.tracks if layer else []
-    svg = map_svg(grids, tickets, texts.MAP, texts.MAP_MARKERS, tracks, texts.PATROL_TRACKS) \
-        or f"<p>{texts.NO_MAP}</p>"
+    svg = map_svg(grids, tickets, texts.MAP, texts.MAP_MARKERS, tracks, texts.PATROL_TRACKS,
+                  tile_source(request.app[SETTINGS])) or f"<p>{texts.NO_MAP}</p>"
     note = f"<p>{texts.not_on_map(unplaced)}</p>" if unplaced else ""
     body = (f'<p><a href="/console">{texts.BACK}</a></p><h1>{texts.MAP}</h1><section id="live">'
             f'<ul class="legend">{legend}</ul>{svg}{note}</section>{patrol_table(layer) if layer else ""}')

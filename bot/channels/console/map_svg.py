@@ -1,48 +1,25 @@
-"""The console map as server-side SVG: grid polygons projected from WGS84 lon/lat (equirectangular,
-longitude shrunk by the cosine of the middle latitude, so a small area keeps its shape; no tiles) and
-open tickets as markers coloured by state (classes in ``static/console.css``), each a link to its page.
-A ticket is drawn where its resident shared a point, else at its grid's representative point (several
-there are spread on a small circle so that each can be clicked)."""
+"""The console map as server-side SVG: grid polygons projected from WGS84 lon/lat
+(bot/channels/console/projections.py; over a city's map tiles when ``GRIDBOT_MAP_TILE_URL`` is set,
+bot/channels/console/tile_layer.py) and open tickets as markers coloured by state (classes in
+``static/console.css``), each a link to its page. A ticket is drawn where its resident shared a point,
+else at its grid's representative point (several there are spread on a small circle so that each can be
+clicked)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from bot.channels.console.html import esc
+from bot.channels.console.projections import Bounds, Equirectangular, Mercator, Projection
+from bot.channels.console.tile_layer import TileSource, attribution, tile_images
 from bot.grids.map import Grid
 from bot.tickets.board_map import MapTicket
 
-WIDTH, HEIGHT = 960.0, 640.0  # the most the drawing takes (SVG units: CSS pixels at full size)
-MARGIN = 12.0
 MARKER_RADIUS = 6.0
-
-
-@dataclass(frozen=True)
-class Projection:
-    """lon/lat → SVG x/y for a bounding box, fitted within ``WIDTH`` × ``HEIGHT`` (its shape kept)."""
-
-    west: float
-    north: float
-    scale: float  # SVG units per degree of latitude
-    shrink: float  # cos(middle latitude)
-    width: float
-    height: float
-
-    @classmethod
-    def fit(cls, bounds: tuple[float, float, float, float]) -> Projection:
-        west, south, east, north = bounds
-        shrink = math.cos(math.radians((south + north) / 2))
-        span_x, span_y = max((east - west) * shrink, 1e-9), max(north - south, 1e-9)
-        scale = min((WIDTH - 2 * MARGIN) / span_x, (HEIGHT - 2 * MARGIN) / span_y)
-        return cls(west, north, scale, shrink, span_x * scale + 2 * MARGIN, span_y * scale + 2 * MARGIN)
-
-    def point(self, lon: float, lat: float) -> tuple[float, float]:
-        return (MARGIN + (lon - self.west) * self.shrink * self.scale, MARGIN + (self.north - lat) * self.scale)
 
 
 def _rings(geometry: BaseGeometry) -> Iterable[list[tuple[float, ...]]]:
@@ -93,18 +70,29 @@ def _tracks(projection: Projection, tracks: Sequence[Sequence[tuple[float, float
     return f'<g class="tracks" aria-label="{esc(label)}">{"".join(lines)}</g>' if lines else ""
 
 
+def _projected(bounds: Bounds, tiles: TileSource | None) -> tuple[Projection, str]:
+    """The projection of a map of ``bounds`` and what lies under its grids: Web Mercator and the tiles
+    when there are tiles (they are drawn in it), equirectangular and nothing otherwise."""
+    if tiles is None:
+        return Equirectangular.fit(bounds), ""
+    mercator = Mercator.fit(bounds)
+    return mercator, tile_images(mercator, tiles)
+
+
 def map_svg(grids: list[Grid], tickets: list[MapTicket], title: str, markers_label: str,
-            tracks: Sequence[Sequence[tuple[float, float]]] = (), tracks_label: str = "") -> str:
+            tracks: Sequence[Sequence[tuple[float, float]]] = (), tracks_label: str = "",
+            tiles: TileSource | None = None) -> str:
     """The grids (each a link to the board filtered to it), the patrol ``tracks`` (lon, lat) and the
-    tickets' markers; '' without grids."""
+    tickets' markers, over ``tiles`` when given (then with their credit under the drawing); '' without
+    grids."""
     if not grids:
         return ""
     west = min(g.geometry.bounds[0] for g in grids)
     south = min(g.geometry.bounds[1] for g in grids)
     east = max(g.geometry.bounds[2] for g in grids)
     north = max(g.geometry.bounds[3] for g in grids)
-    projection = Projection.fit((west, south, east, north))
-    shapes = []
+    projection, background = _projected((west, south, east, north), tiles)
+    shapes = [background]
     for grid in grids:
         label = projection.point(*grid.geometry.representative_point().coords[0])
         shapes.append(f'<a href="/console?grid={esc(grid.grid_id)}" data-grid="{esc(grid.grid_id)}">'
@@ -114,5 +102,6 @@ def map_svg(grids: list[Grid], tickets: list[MapTicket], title: str, markers_lab
     markers = _tracks(projection, tracks, tracks_label)
     markers += _markers(projection, {g.grid_id: g for g in grids}, tickets, markers_label)
     width, height = f"{projection.width:.0f}", f"{projection.height:.0f}"
-    return (f'<svg class="map" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-            f'aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg">{"".join(shapes)}{markers}</svg>')
+    return (f'<svg class="map{" tiled" if tiles else ""}" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" role="img" aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg">'
+            f'{"".join(shapes)}{markers}</svg>{attribution(tiles)}')
