@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,3 +194,17 @@ async def wecom_world(bot_api, wx_api, redis, redis_url: str, tmp_path: Path, tr
         finally:
             await running.service.stop()
     assert not wx_api.internal_errors, wx_api.internal_errors[0]
+
+
+@pytest.fixture(autouse=True)
+def _forget_stopped_apps() -> Iterator[None]:
+    """aiohttp caches each request's middleware chain by (handler, apps) for 1,024 entries, keeping every
+    Application, and through it every service (its model, Redis pool), alive: in one serving process that
+    is one app, but a test worker starts hundreds (80 MB each: a worker was OOM-killed at 11 GB).
+    Cleared after each test so a stopped service can be collected."""
+    yield
+    from aiohttp import web_app
+
+    cache = getattr(web_app, "_cached_build_middleware", None)
+    if cache is not None:
+        cache.cache_clear()
