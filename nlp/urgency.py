@@ -4,11 +4,14 @@ Built for recall — a missed fire is far worse than a false alarm. Two sources 
 - words (this module): each :class:`Danger` has *strong* words that make a message urgent on their own
   (着火了, 晕倒, 砍人) and *broad* words (冒烟, 塌, 流血) that only count when the learned model also sees
   danger. Residents' usual ways of saying a danger is not happening now are honoured: negation (不是着火),
-  fear and hypotheticals (万一着火, 火灾隐患), the past (上周着火) and a danger already over (火已经灭了).
+  fear and hypotheticals (万一着火, 火灾隐患), the past (上周着火), a danger already over (火已经灭了, 警察已经
+  把人带走了), news and hearsay (看新闻说…着火了, 朋友圈转发…是不是真的) and, for broad words, a habit
+  (经常在阳台烧纸, 火苗窜得很高): a recurring nuisance is a work order, not an emergency.
 - a learned probability (:class:`nlp.urgency_model.UrgencyModel`), when the training data had an
   ``urgent`` column. It decides alone above :data:`MODEL_URGENT`, except where the words say the danger
   they name is not happening now: then only when it is all but certain (:data:`MODEL_CERTAIN`), since
-  it learned from those same words.
+  it learned from those same words. Both thresholds sit below the lowest probability the model gives the
+  corpus's held-out emergencies that no word names, and above the non-urgent requests it scores highest.
 Words that are as often no danger as a danger (救命 as a sigh, 火苗 of a stove) are broad, not strong.
 Each danger is a :class:`Hazard` kind and names the emergency numbers that fit; an :class:`Urgency` says
 which hazards its words named, so a caller can give advice that fits.
@@ -25,10 +28,10 @@ from nlp.quick_regex import quick
 POLICE, FIRE, AMBULANCE = "110", "119", "120"
 
 # The learned probability above which a message is urgent on its own, and above which broad words count.
-MODEL_URGENT = 0.5
+MODEL_URGENT = 0.65
 MODEL_SUPPORTS_WORDS = 0.25
 # Above which the model alone decides although the words say the danger is not happening now.
-MODEL_CERTAIN = 0.9
+MODEL_CERTAIN = 0.97
 
 
 class Hazard(StrEnum):
@@ -43,6 +46,8 @@ class Hazard(StrEnum):
     COLLAPSE = "collapse"
     TRAPPED = "trapped"
     SELF_HARM = "self_harm"
+    MISSING = "missing"  # a child or an elderly person gone missing
+    TRAFFIC = "traffic"  # someone hit by a vehicle, a crash with people hurt
     PLEA = "plea"  # a cry for help that names no danger
 
 
@@ -56,19 +61,28 @@ class Danger:
     services: tuple[str, ...]
 
 
+# Whose going missing is an emergency: children and the elderly (not a cat, not a phone).
+# Someone's own (我家的小孩, 有个老人, 我妈): a generic 老人走失 is a topic, not an event.
+_AT_RISK = (r"((我|我家|我们家|屋企|家里|有个|有一个|一个|有位|邻居家?|隔壁家?)的?(小孩|孩子|细路|细蚊仔|小朋友|宝宝|老人家?)"
+            r"|儿子|女儿|老豆|老爸|我爸|我妈|阿爸|阿妈|阿婆|阿公|阿嫲|奶奶|爷爷|外婆|外公|婆婆|老母)")
+
+# Who is hit by a vehicle: a person (a sign knocked down by a car is not a crash with people hurt).
+_VICTIM = r"(人|我|他|她|小孩|孩子|老人|阿伯|阿婆|伯伯|阿姨|学生|小伙子?|后生仔|男子|女子|司机|外卖|骑手|骑车的)"
+
 DANGERS: tuple[Danger, ...] = (
     Danger(
         Hazard.FIRE,
-        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?!花)|火警|火光"),
+        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?!花)|火警|火光|放火|纵火|烧过来"),
         quick(
-            r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,2}烟|烟.{0,8}冒出来|喷火|火苗|在烧(?!垃圾|拉圾|秸秆|稻草|纸|香|树叶|落叶|塑料|东西|饭|菜|水|烤|炭)|烧了起来|爆炸|炸了|要爆|山火"
-            r"|爆燃|闪爆|烧焦味|焦味|烟感.{0,4}响|火警铃|fire|smoke"
+            r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,4}烟|烟.{0,8}冒出来|喷火|火苗|在烧(?!垃圾|拉圾|秸秆|稻草|纸|香|树叶|落叶|塑料|东西|饭|菜|水|烤|炭)|烧了起来|爆炸|炸了|要爆|山火"
+            r"|爆燃|闪爆|烧焦味|焦味|烟感.{0,4}响|火警铃|火(越来越|好|很|太|咁)大|fire|smoke"
         ),
         (FIRE,),
     ),
     Danger(
         Hazard.GAS_LEAK,
-        quick(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|煤气味|燃气味|漏气|gas leak"),
+        quick(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|(煤气|燃气|天然气).{0,5}味|漏气|gas leak"
+              r"|(煤气|燃气|天然气|液化气)(管|管道|喉).{0,8}(挖断|铲断|压断|撞断|挖爆|断了|破了|裂了|爆了)"),
         quick(
             r"(煤气|燃气|天然气|液化气|气罐|气瓶|阀门|燃气管).{0,8}(泄漏|泄露|漏了|在漏|一直漏|喷|嘶嘶|滋滋|爆)|天然气味|液化气味|臭鸡蛋味"
             r"|(气体|化学品|氯气|氨气|毒气|液体).{0,6}(泄漏|泄露|漏)|刺鼻|(燃气表|煤气表|气表).{0,8}(嘶嘶|滋滋|漏气|在漏)"
@@ -77,29 +91,32 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.MEDICAL,
-        quick(r"心脏骤停|停止呼吸|喝了?农药|吃了?老鼠药|(煤气|一氧化碳)中毒|噎住了|羊水破了|晕倒|昏倒|晕过去|昏迷|不省人事|没有?呼吸|叫不醒|抽搐|口吐白沫|大出血|血流不止|头破血流|倒在血泊"),
+        quick(r"心脏骤停|停止呼吸|喝了?农药|吃了?老鼠药|(煤气|一氧化碳)中毒|噎住了|羊水破了|晕倒|昏倒|晕过去|昏迷|不省人事|没有?呼吸|叫不醒|抽搐|口吐白沫|大出血|血流不止|头破血流|倒在血泊"
+              r"|血.{0,3}止不住|止不住.{0,2}血|(眼睛|眼珠|眼球)(往上|向上)翻|(发烧|高烧|发热).{0,3}抽筋|没气了"),
         quick(
             r"晕了|倒地|倒下|倒在地上|倒在路边|躺在?地上|躺地上|坐在?地上起不来|呼吸困难|喘不[上过]气|(?<![按点钮机])(?<!按了)没有?反应|没声音了|叫他不应|叫佢唔应"
             r"|惊厥|心脏病|心口痛|胸口痛|休克|吐血|在流血|流了?很多血|满身是血|成身系血|全是血|受了?重伤|起不来|动不了|不会动|(?<![拧推拉搬扭转掰抬挪])不动了|一动不动|不能动"
-            r"|心肺复苏|aed|中风|偏瘫|口齿不清|说话不清|跌倒|跌亲|冇反应|唔醒|冇气|(满脸|满头|一脸|一身|全身)是血|头晕|呕吐|脸发紫|脸色发青|中暑|烫伤|咬了|没意识|摔下来|摔倒|无法起身|呻吟|中毒|噎住|卡住喉咙|过敏|嘴唇发紫|脸色发白|昏昏沉沉|抽筋|癫痫|羊癫疯|要生了|被狗咬|被蛇咬|咬伤|passed out|not breathing|unconscious"
+            r"|心肺复苏|aed|中风|偏瘫|口齿不清|说话不清|跌倒|跌亲|冇反应|唔醒|冇气|(满脸|满头|一脸|一身|全身)是血|嘴唇.{0,2}(青|紫)|脸色?发紫|头晕|呕吐|脸发紫|脸色发青|中暑|烫伤|咬了|没意识|摔下来|摔倒|无法起身|呻吟|中毒|噎住|卡住喉咙|过敏|嘴唇发紫|脸色发白|昏昏沉沉|抽筋|癫痫|羊癫疯|要生了|被狗咬|被蛇咬|咬伤|好多血|很多血|翻白眼|叫.{0,3}(不|唔)(应|醒)|passed out|not breathing|unconscious"
         ),
         (AMBULANCE,),
     ),
     Danger(
         Hazard.VIOLENCE,
-        quick(r"持枪|拿枪|被绑架|绑架了|被拐|砍人|持刀|拿刀|拿着刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"),
+        quick(r"持枪|拿枪|被绑架|绑架了|被拐|砍人|斩人|互砍|持刀|拿刀|拿着刀|拿(住|着)?一?把.{0,4}刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"
+              r"|(在|正在)[^，。！？]{0,4}打(我|他|她|人|一个|个|孩子|小孩)(?!电话|手机)|打死我|惨叫|围殴|互殴|挥拳|堵在[^，。！？]{0,8}打|刺人|手上有刀"
+              r"|拿(着|住)?.{0,4}(刀|剪刀|铁棍|石头|凳子|椅子).{0,6}(砍|刺|砸|打)|按在地上.{0,4}(打|抽)"),
         quick(
-            r"打人|打起来|打架|殴打|群殴|砍伤|动刀|捅伤|抢包|抢东西|家暴|打老婆|打孩子|往死里打|绑架|劫持|拿着?棍|撬门|撬锁|入室|闯进"
+            r"打人|打起来|打架|殴打|群殴|砍伤|动刀|捅伤|抢包|抢东西|家暴|打老婆|打孩子|往死里打|被[^，。！？]{0,3}打(了|伤)|已经打了一?个人|绑架|劫持|拿着?棍|撬.{0,4}门|撬锁|入室|闯进"
             r"|翻进来|追着打|要杀|杀人|见血|砸头|掏出刀|偷车|抢.{0,2}(链|包|手机|钱)|绑在|剁|打交|爬窗|爬进|撬窗|砸门|砸车|砸店|拐走|抱走|抢(孩子|小孩)|尾随|跟踪我|被人堵|被.{0,4}围住|掐脖子|猥亵|性侵"
         ),
         (POLICE,),
     ),
     Danger(
         Hazard.WATER,
-        quick(r"被水冲走|人被冲走|落水|溺水|跳河|掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里|跌落(海|河|水)"),
+        quick(r"被水冲走|人被冲走|落水|溺水|跳河|(水|已经).{0,6}(到|没过|淹到|浸到)了?.{0,3}(腰|胸|脖子)|人.{0,2}漂着|漂着.{0,3}人|往下沉|掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里|跌落(海|河|水)"),
         quick(
             r"滑进.{0,3}(河|水|塘|去)|冲进.{0,5}(渠|河|沟|涵洞)|卷进|在水里|水度挣扎|被水冲走|冲走了|淹到人|水里挣扎|河里漂着|漂着一个人"
-            r"|滑下去了|没上来|浮在水面|水漫|水涨|倒灌|还没出来|没出来|拉不上来|爬不上来|淹没|灌进来"
+            r"|滑下去了|没上来|(到|没过|淹到)了?.{0,3}膝盖|浮在水面|水漫|水涨|倒灌|还没出来|没出来|拉不上来|爬不上来|淹没|灌进来"
         ),
         (POLICE, FIRE, AMBULANCE),
     ),
@@ -114,10 +131,12 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.COLLAPSE,
-        quick(r"倒塌|坍塌|被埋|砸到人|山体滑坡|滑坡了"),
+        quick(r"倒塌|坍塌|被埋|砸到人|山体滑坡|滑坡了|地陷了"
+              r"|(墙|楼|阳台|屋顶|房顶|天花板?|房子|屋|棚|脚手架|塔吊)[^，。！？]{0,3}(塌下来|在倒|塌了|塌咗|垮了)"
+              r"|(快要?|随时|就要|马上)(掉|砸|塌|倒|跌落)(下来|落嚟)[^。！？]{0,30}(下面|楼下|底下)[^。！？]{0,12}(人|车)"),
         quick(
             r"(塌|倒|垮).{0,8}(砸|压|埋|困|人在|有人|还有人)|砸中|砸伤|被砸|被压|压住了|压在.{0,4}下面|正在塌|塌陷|塌了|要塌|快塌|垮了|要垮"
-            r"|掉下去|掉下来|踩空|掉进.{0,3}(坑|井)|吊在|挂在外面|挂着晃|在晃|(爬|挂|站|坐|卡|吊|悬)(在|到|出)?(窗户外面|窗外)|窗台上|空调外机上|坐在.{0,6}边上|往下掉"
+            r"|掉下去|掉下来|踩空|掉进.{0,3}(坑|井)|吊在|挂在外面|挂着晃|在晃|(爬|挂|站|坐|卡|吊|悬)(在|到|出)?(窗户外面|窗外)|窗台上|窗台外|空调外机上|坐在.{0,6}边上|往下掉"
             r"|开裂|裂缝.{0,6}变大|滑坡|泥石|下不来|没上来"
         ),
         (FIRE, AMBULANCE),
@@ -130,8 +149,21 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.SELF_HARM,
-        quick(r"跳楼(?!价|甩卖|大甩卖)|要跳(楼|河|海|江|下去)|(要|想|准备|闹)自杀|自杀了"),
+        quick(r"跳楼(?!价|甩卖|大甩卖)|要跳(楼|河|海|江|下去)|(要|想|准备|闹)自杀|自杀了|不想活"
+              r"|(吃|吞|喝)(了|咗|落)?.{0,5}(安眠药|整瓶药|一瓶药|成樽药|整瓶|一整瓶|成樽)"),
         quick(r"想不开|自杀|要跳(?!过)|跳下去|跳下来|轻生|割腕|喝农药|站在.{0,6}(外面|边上)"),
+        (POLICE, AMBULANCE),
+    ),
+    Danger(
+        Hazard.MISSING,
+        quick(_AT_RISK + r"[^。！？!?；;]{0,24}?(不见了|走丢了|走失了|唔见咗|失踪|还没回来|还没有回来|没回家|仲未返|冇返)"),
+        quick(_AT_RISK + r"[^。！？!?；;]{0,12}?((没|冇)找到|找不到|联系不上|不知去向|打不通|没人接|不接|不开门)"),
+        (POLICE,),
+    ),
+    Danger(
+        Hazard.TRAFFIC,
+        quick(_VICTIM + r".{0,4}被.{0,6}撞|撞(倒|飞)了?(一?个|一?位|人|行人|小孩|老人|学生)|(轧|碾|压)(到|了|住)人|" + _VICTIM + r"被.{0,4}(碾|轧)"),
+        quick(r"车祸|撞车|追尾|翻车|车翻了|侧翻|撞护栏|撞到树|撞上|连环撞"),
         (POLICE, AMBULANCE),
     ),
     Danger(Hazard.PLEA, quick(r"(喊|叫|呼)救命|呼救"), quick(r"救命|救人|help|sos|快来人|帮帮忙|幫幫忙"), (POLICE, FIRE, AMBULANCE)),
@@ -144,14 +176,18 @@ _ANY_WORD = quick("|".join(f"(?:{p.pattern})" for d in DANGERS for p in (d.stron
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
 _NOT_NOW_BEFORE = quick(
     r"(不是|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
-    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|听说|每年|也能|学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打得|点得|以后|遇到|碰到|曾)[^，。！？,.!?；;]{0,6}$"
+    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打得|点得|以后|遇到|碰到|曾)[^，。！？,.!?；;]{0,6}$"
 )
 # Just after a danger word: it names a hazard, an activity or a thing, not an event.
 _NOT_NOW_AFTER = quick(r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃)")
 # Anywhere: the danger is over, was in the past, or is the background of another request.
 _OVER = quick(
-    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|修好)|(来|已经?|都)(查|检查|看)过了?|人没事|都没事|自己爬起来|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|报销"
+    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|冇问题|(警察|民警|保安|派出所).{0,6}(带走|抓走|控制住|制服)|已经.{0,4}(带走|抓走)|后来.{0,10}(找到|回来|没事)|人没事|都没事|自己爬起来|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|报销"
 )
+# Anywhere: the danger is told as news or hearsay (看新闻说, 朋友圈转发, 是不是真的), not seen now.
+_HEARSAY = quick(r"新闻|报道|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
+# Anywhere: a recurring nuisance (经常, 成日, 每晚), told as a habit rather than an event.
+_HABIT = quick(r"经常|成日|成日都|总是|老是|常常|天天|日日|每天|每晚|每次|时不时|动不动")
 _PAST = quick(r"上周|上星期|上个月|上次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|以前|之前|曾经|早前|年前|几天前|上回")
 _NOW = quick(r"(?<!到)现在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|救命|紧急|此刻|目前|!|！")
 _STILL = quick(r"正在|还在|又|救命|快来")
@@ -200,8 +236,11 @@ def find_danger_words(text: str, with_broad: bool = True) -> DangerWords:
     """
     if not with_broad and not _ANY_STRONG.search(text):
         return DangerWords((), ())
-    if (_OVER.search(text) and not _STILL.search(text)) or (_PAST.search(text) and not _NOW.search(text)):
+    now = _NOW.search(text) is not None
+    if (_OVER.search(text) and not _STILL.search(text)) or ((_PAST.search(text) or _HEARSAY.search(text)) and not now):
         return DangerWords((), (), dismissed=True)
+    # A habit is a nuisance: its broad words (火苗, 冒烟) do not count, strong ones still do.
+    with_broad = with_broad and (now or not _HABIT.search(text))
     strong, broad = _named(text, "strong"), _named(text, "broad") if with_broad else ()
     return DangerWords(strong, broad, dismissed=not (strong or broad) and _ANY_WORD.search(text) is not None)
 
