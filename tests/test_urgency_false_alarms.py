@@ -164,3 +164,34 @@ def test_the_model_alone_needs_more_than_an_even_chance() -> None:
     assert not decide_urgency(DangerWords((), ()), 0.6).urgent
     assert decide_urgency(DangerWords((), ()), 0.7).urgent
     assert not decide_urgency(DangerWords((), (), dismissed=True), 0.95).urgent
+
+
+SAID_OTHERWISE = [  # emergencies said in words the first rules missed
+    ("出租屋里全是火，门口都出不去", "119"),
+    ("实验楼的氯气罐漏了，走廊的人都在咳", "119"),
+    ("我爸突然说不出话，嘴巴歪了", "120"),  # a stroke
+    ("外面那个人说要进来弄死我", "110"),
+    ("街口有人拿着西瓜刀追人", "110"),
+    ("我同学说要去跳河，现在在江边", "110"),  # 同学 is not 学 (learning about)
+    ("宝宝被锁在车里了，车停在太阳底下", "119"),
+    ("室友在厕所割脉", "120"),
+]
+NOT_SAID = [  # the same words about no one, or a thing, or something over
+    "人行道已经往下沉了十几公分，地砖全裂开",  # 人 of 人行道
+    "火锅的汤上面漂着别人吃剩的东西",
+    "外卖车骑得太快，我家小孩差点被撞",  # nearly
+    "我被电动车撞过一次，还好只是蹭了一下",  # once, in the past
+    "车祸已经处理完了，路上还有碎玻璃",
+    "树倒下来把公交站的雨棚砸塌了一半，现在还没人修",
+]
+
+
+@pytest.mark.parametrize("text,number", SAID_OTHERWISE)
+def test_emergencies_in_other_words_are_urgent_on_words_alone(text: str, number: str) -> None:
+    urgency = detect_urgency(normalize(text), model_probability=0.0)
+    assert urgency.urgent and number in urgency.services
+
+
+@pytest.mark.parametrize("text", NOT_SAID)
+def test_the_same_words_about_no_one_or_over_are_not_urgent(text: str) -> None:
+    assert not detect_urgency(normalize(text), model_probability=0.2).urgent
