@@ -195,3 +195,27 @@ def test_emergencies_in_other_words_are_urgent_on_words_alone(text: str, number:
 @pytest.mark.parametrize("text", NOT_SAID)
 def test_the_same_words_about_no_one_or_over_are_not_urgent(text: str) -> None:
     assert not detect_urgency(normalize(text), model_probability=0.2).urgent
+
+
+DANGER_AS_A_TOPIC = [  # the danger word qualifies a thing, a course, a fee; or happened before; or was explained
+    "燃气泄漏检测要不要钱",
+    "家里的触电保护器一直跳闸",
+    "社区能不能发个溺水的急救方法",
+    "物业贴的被困时怎么办的提示太小了",
+    "厂里搞起火应急演练，没去的要不要补",
+    "那间铺头以前失火过，现在想租下来",
+    "晕倒的阿伯后来送到医院了，家属想找帮忙的人道谢",
+    "闻到一股煤气味，物业查了说是下水道的味道",
+    "邻居在群里说闻到煤气味，不知道是哪里",
+]
+
+
+@pytest.mark.parametrize("text", DANGER_AS_A_TOPIC)
+def test_a_danger_word_naming_a_topic_or_a_past_is_not_urgent(text: str) -> None:
+    assert not detect_urgency(normalize(text), model_probability=0.2).urgent
+
+
+def test_the_same_words_as_events_stay_urgent() -> None:
+    for text in ("燃气泄漏了，阀门关不上", "有人触电了倒在地上", "电梯里困了三个人，被困快一个小时了",
+                 "她被男朋友打得满脸是血"):
+        assert detect_urgency(normalize(text), model_probability=0.0).urgent, text
