@@ -10,8 +10,7 @@ Built for recall — a missed fire is far worse than a false alarm. Two sources 
 - a learned probability (:class:`nlp.urgency_model.UrgencyModel`), when the training data had an
   ``urgent`` column. It decides alone above :data:`MODEL_URGENT`, except where the words say the danger
   they name is not happening now: then only when it is all but certain (:data:`MODEL_CERTAIN`), since
-  it learned from those same words. Both thresholds sit below the lowest probability the model gives the
-  corpus's held-out emergencies that no word names, and above the non-urgent requests it scores highest.
+  it learned from those same words.
 Words that are as often no danger as a danger (救命 as a sigh, 火苗 of a stove) are broad, not strong.
 Each danger is a :class:`Hazard` kind and names the emergency numbers that fit; an :class:`Urgency` says
 which hazards its words named, so a caller can give advice that fits.
@@ -28,10 +27,10 @@ from nlp.quick_regex import quick
 POLICE, FIRE, AMBULANCE = "110", "119", "120"
 
 # The learned probability above which a message is urgent on its own, and above which broad words count.
-MODEL_URGENT = 0.65
+MODEL_URGENT = 0.5
 MODEL_SUPPORTS_WORDS = 0.25
 # Above which the model alone decides although the words say the danger is not happening now.
-MODEL_CERTAIN = 0.97
+MODEL_CERTAIN = 0.9
 
 
 class Hazard(StrEnum):
@@ -72,7 +71,7 @@ _VICTIM = r"(人|我|他|她|小孩|孩子|老人|阿伯|阿婆|伯伯|阿姨|�
 DANGERS: tuple[Danger, ...] = (
     Danger(
         Hazard.FIRE,
-        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?!花)|火警|火光|放火|纵火|烧过来|(全|都)是火|火海|一片火"),
+        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?!花)|火警|火光|放火|纵火|烧过来|(全|都)是火(?![锅车龙腿柴机花箭鸡])|火海|一片火(?!红)"),
         quick(
             r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,4}烟|烟.{0,8}冒出来|喷火|火苗|在烧(?!垃圾|拉圾|秸秆|稻草|纸|香|树叶|落叶|塑料|东西|饭|菜|水|烤|炭)|烧了起来|爆炸|炸了|要爆|山火"
             r"|爆燃|闪爆|烧焦味|焦味|烟感.{0,4}响|火警铃|火(越来越|好|很|太|咁)大|电池.{0,3}(爆|炸|起火|冒烟)|fire|smoke"
@@ -81,7 +80,7 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.GAS_LEAK,
-        quick(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|(煤气|燃气|天然气).{0,5}味|漏气|gas leak"
+        quick(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|(煤气|燃气|天然气)(好大|很大|好重|很重|好浓|很浓|好冲|很冲)?(阵|股)?味|漏气|gas leak"
               r"|(煤气|燃气|天然气|液化气)(管|管道|喉).{0,8}(挖断|铲断|压断|撞断|挖爆|断了|破了|裂了|爆了)"
               r"|(氨气|氯气|毒气|硫化氢)(管|罐|瓶)?.{0,4}(泄漏|泄露|漏|破|爆|喷)"),
         quick(
@@ -93,8 +92,8 @@ DANGERS: tuple[Danger, ...] = (
     Danger(
         Hazard.MEDICAL,
         quick(r"心脏骤停|停止呼吸|喝了?农药|吃了?老鼠药|(煤气|一氧化碳)中毒|噎住了|羊水破了|晕倒|昏倒|晕过去|昏迷|不省人事|没有?呼吸|叫不醒|抽搐|口吐白沫|大出血|血流不止|头破血流|倒在血泊"
-              r"|血.{0,3}止不住|止不住.{0,2}血|(眼睛|眼珠|眼球)(往上|向上)翻|(发烧|高烧|发热).{0,3}抽筋|没气了|割脉|嘴巴?歪了|口眼歪斜|突然说不出话"
-              r"|(手|脚|半边)[^，。！？]{0,4}(抬不起来|没力气?|不能动)"),
+              r"|血.{0,3}止不住|止不住.{0,2}血|(眼睛|眼珠|眼球)(往上|向上)翻|(发烧|高烧|发热).{0,3}抽筋|(人|他|她|佢|老人|阿伯|阿婆)[^，。！？]{0,3}没气了|割脉|嘴巴?歪了|口眼歪斜|突然说不出话"
+              r"|(半边|一边|手脚)[^，。！？]{0,4}(抬不起来|没力气?|不能动|动不了)|手[^，。！？]{0,2}抬不起来"),
         quick(
             r"晕了|倒地|倒下|倒在地上|倒在路边|躺在?地上|躺地上|坐在?地上起不来|呼吸困难|喘不[上过]气|(?<![按点钮机])(?<!按了)没有?反应|没声音了|叫他不应|叫佢唔应"
             r"|惊厥|心脏病|心口痛|胸口痛|休克|吐血|在流血|流了?很多血|满身是血|成身系血|全是血|受了?重伤|起不来|动不了|不会动|(?<![拧推拉搬扭转掰抬挪])不动了|一动不动|不能动"
@@ -105,7 +104,7 @@ DANGERS: tuple[Danger, ...] = (
     Danger(
         Hazard.VIOLENCE,
         quick(r"持枪|拿枪|被绑架|绑架了|被拐|砍人|斩人|互砍|持刀|拿刀|拿着刀|拿(住|着)?一?把.{0,4}刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"
-              r"|(在|正在)[^，。！？]{0,4}打(我|他|她|人|一个|个|孩子|小孩)(?!电话|手机)|(弄|打|砍|斩|整)死(我|你|人|佢)|打得[^，。！？]{0,4}(是血|流血|出血)|惨叫|围殴|互殴|挥拳|堵在[^，。！？]{0,8}打|刺人|手上有刀"
+              r"|(在|正在)[^，。！？]{0,4}打(我|他|她|人|孩子|小孩|老婆|老人|一个(人|女|男|小|老|学生|外卖))(?!电话|手机|的电话)|(弄|打|砍|斩)死(我|你|人|佢)|打得[^，。！？]{0,4}(是血|流血|出血)|(人|女|男|孩|老人)[^，。！？]{0,4}惨叫|围殴|互殴|挥拳|堵在[^，。！？]{0,8}打|刺人|手上有刀"
               r"|拿(着|住)?.{0,4}(刀|剪刀|铁棍|石头|凳子|椅子).{0,6}(砍|刺|砸|打)|拿(着|住)?[^，。！？]{0,3}(砍刀|菜刀|西瓜刀|长刀|刀子|匕首)|按在地上.{0,4}(打|抽)"),
         quick(
             r"打人|打起来|打架|殴打|群殴|砍伤|动刀|捅伤|抢包|抢东西|家暴|打老婆|打孩子|往死里打|被[^，。！？]{0,3}打(了|伤)|已经打了一?个人|绑架|劫持|拿着?棍|撬.{0,4}门|撬锁|入室|闯进"
@@ -151,15 +150,16 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.SELF_HARM,
-        quick(r"跳楼(?!价|甩卖|大甩卖)|要去?跳(楼|河|海|江|下去|落去)|(说|话|要|想)[^，。！？]{0,2}(割腕|割脉|跳河|跳海|跳江|跳楼|自杀|寻死|轻生)|(要|想|准备|闹)自杀|自杀了|不想活"
-              r"|(吃|吞|喝)(了|咗|落)?.{0,5}(安眠药|整瓶药|一瓶药|成樽药|整瓶|一整瓶|成樽)"),
-        quick(r"想不开|自杀|要跳(?!过)|跳下去|跳下来|轻生|割腕|喝农药|站在.{0,6}(外面|边上)"),
+        quick(r"跳楼(?!价|甩卖|大甩卖)|要去?跳(楼|河|海|江|下去|落去)|(说|话|要|想)[^，。！？]{0,2}(割腕|割脉|跳河|跳海|跳江|跳楼|自杀|寻死|轻生)|(要|想|准备|闹)自杀|自杀了"
+              r"|(吃|吞)(了|咗|落)?(一|整|成|好多|很多|大量|一大把)[^，。！？]{0,3}(安眠药|药)|整瓶药|成樽药"),
+        quick(r"想不开|不想活|自杀|要跳(?!过)|跳下去|跳下来|轻生|割腕|喝农药|站在.{0,6}(外面|边上)"),
         (POLICE, AMBULANCE),
     ),
     Danger(
         Hazard.MISSING,
-        quick(_AT_RISK + r"[^。！？!?；;]{0,24}?(不见了|走丢了|走失了|唔见咗|失踪|还没回来|还没有回来|没回家|仲未返|冇返)"),
-        quick(_AT_RISK + r"[^。！？!?；;]{0,12}?((没|冇)找到|找不到|联系不上|不知去向|打不通|没人接|不接|不开门)"),
+        quick(_AT_RISK + r"[^。！？!?；;]{0,24}?(不见了|走丢了|走失了|唔见咗|失踪)"
+              r"|(到现在|个小时|一天|一夜|整晚|天黑|痴呆)[^。！？!?；;]{0,8}(还没|还没有|仲未|都没)(回来|回家|返)"),
+        quick(_AT_RISK + r"[^。！？!?；;]{0,12}?((没|冇)找到|找不到|联系不上|不知去向|打不通|没人接|不接|不开门|还没回来|没回家|仲未返|冇返)"),
         (POLICE,),
     ),
     Danger(
@@ -178,22 +178,24 @@ _ANY_WORD = quick("|".join(f"(?:{p.pattern})" for d in DANGERS for p in (d.stron
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
 _NOT_NOW_BEFORE = quick(
     r"(不是|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
-    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<!同)学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打得着|点得着|以后|遇到|碰到|曾)[^，。！？,.!?；;]{0,6}$"
+    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打得着|点得着|以后|遇到|碰到|曾)[^，。！？,.!?；;]{0,6}$"
 )
 # Just after a danger word: it names a hazard, an activity or a thing, not an event (燃气泄漏检测, 触电保护器,
 # 溺水的急救方法, 被困时怎么办), or it happened before (失火过).
 _NOT_NOW_AFTER = quick(
     r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃"
-    r"|的?(检测|检查|报警|保护器|应急|预警|急救|救援|逃生|方法|知识|培训|课|点?标识|点?标志|指示|费|演练|视频)|时(?!间)|过(?!来|去))"
+    r"|(检测|保护器|应急|预警|方法|知识|培训|课|点?标识|点?标志|指示|费|演练|视频)|的(检查|报警|急救|救援|逃生|方法|预警)"
+    r"|时(怎么办|应该|要怎么|该怎么|如何)|过(?!来|去))"
 )
 # Anywhere: the danger is over, was in the past, or is the background of another request.
 _OVER = quick(
-    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|冇问题|(警察|民警|保安|派出所).{0,6}(带走|抓走|控制住|制服)|已经.{0,4}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|送(到|去)医院了|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说是|人没事|都没事|自己爬起来|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|报销"
+    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|冇问题|(警察|民警|保安|派出所).{0,6}(带走|抓走|控制住|制服)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己爬起来|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|不肯赔|不赔|理赔|保险公司|肇事|定责|责任认定|报销"
 )
-# Anywhere: the danger is told as news or hearsay (看新闻说, 朋友圈转发, 是不是真的), not seen now.
+# Earlier in the danger word's sentence: it is told as news or hearsay (看新闻说…着火了, 朋友圈转发说…被拐).
 _HEARSAY = quick(r"新闻|报道|群里(说|讲|发)|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
-# Anywhere: a recurring nuisance (经常, 成日, 每晚), told as a habit rather than an event.
+# Earlier in the danger word's sentence: a recurring nuisance (经常, 成日, 每晚), a habit rather than an event.
 _HABIT = quick(r"经常|成日|成日都|总是|老是|常常|天天|日日|每天|每晚|每次|时不时|动不动")
+_HEARSAY_OR_HABIT = quick(f"(?:{_HEARSAY.pattern})|(?:{_HABIT.pattern})")
 _PAST = quick(r"上周|上星期|上个月|上次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|以前|之前|曾经|早前|年前|几天前|上回")
 _NOW = quick(r"(?<!到)现在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|救命|紧急|此刻|目前|!|！")
 _STILL = quick(r"正在|还在|又|救命|快来")
@@ -220,17 +222,27 @@ class DangerWords:
     dismissed: bool = False
 
 
-def _is_live(text: str, match: re.Match[str]) -> bool:
+_SENTENCE_END = quick(r"[。！？!?；;\n]")
+
+
+def _is_live(text: str, match: re.Match[str], framing: re.Pattern[str] | None) -> bool:
+    """Whether one match names a danger happening now; ``framing``: cues that, earlier in its sentence,
+    make it hearsay or habit."""
     before = text[max(0, match.start() - 12) : match.start()]
     after = text[match.end() : match.end() + 6]
-    return not (_NOT_NOW_BEFORE.search(before) or _NOT_NOW_AFTER.match(after))
+    if _NOT_NOW_BEFORE.search(before) or _NOT_NOW_AFTER.match(after):
+        return False
+    if framing is None:
+        return True
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())]
+    return framing.search(text, ends[-1] if ends else 0, match.start()) is None
 
 
-def _named(text: str, pattern_of: str) -> tuple[Danger, ...]:
+def _named(text: str, pattern_of: str, framing: re.Pattern[str] | None) -> tuple[Danger, ...]:
     found = []
     for danger in DANGERS:
         pattern: re.Pattern[str] = getattr(danger, pattern_of)
-        if any(_is_live(text, match) for match in pattern.finditer(text)):
+        if any(_is_live(text, match, framing) for match in pattern.finditer(text)):
             found.append(danger)
     return tuple(found)
 
@@ -243,11 +255,12 @@ def find_danger_words(text: str, with_broad: bool = True) -> DangerWords:
     if not with_broad and not _ANY_STRONG.search(text):
         return DangerWords((), ())
     now = _NOW.search(text) is not None
-    if (_OVER.search(text) and not _STILL.search(text)) or ((_PAST.search(text) or _HEARSAY.search(text)) and not now):
+    if (_OVER.search(text) and not _STILL.search(text)) or (_PAST.search(text) and not now):
         return DangerWords((), (), dismissed=True)
-    # A habit is a nuisance: its broad words (火苗, 冒烟) do not count, strong ones still do.
-    with_broad = with_broad and (now or not _HABIT.search(text))
-    strong, broad = _named(text, "strong"), _named(text, "broad") if with_broad else ()
+    # Hearsay is not seen now; a habit is a nuisance: its broad words (火苗, 冒烟) do not count.
+    told_now = now or _STILL.search(text) is not None
+    strong = _named(text, "strong", None if told_now else _HEARSAY)
+    broad = _named(text, "broad", None if told_now else _HEARSAY_OR_HABIT) if with_broad else ()
     return DangerWords(strong, broad, dismissed=not (strong or broad) and _ANY_WORD.search(text) is not None)
 
 

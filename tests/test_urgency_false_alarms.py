@@ -117,7 +117,7 @@ NOW_BY_RULE = [
     ("施工队把燃气管挖断了，一直在喷气", "119"),  # a gas main cut
     ("宝宝发高烧抽筋，眼睛往上翻", "120"),
     ("手割到了止不住血", "120"),
-    ("我表妹发信息说不想活了", "110"),
+    ("我表妹发信息说要自杀", "110"),
     ("我朋友吞了一整瓶安眠药", "120"),
     ("他在房间里打我，门被锁了", "110"),
     ("有人拿着铁棍在砸车", "110"),
@@ -150,6 +150,8 @@ def test_pains_and_rude_looks_need_the_model_to_see_danger() -> None:
     assert not detect_urgency(normalize("跑步的时候小腿抽筋了"), model_probability=0.1).urgent
     assert not detect_urgency(normalize("保安对我翻白眼，态度太差"), model_probability=0.1).urgent
     assert not detect_urgency(normalize("吊顶快掉下来了，房东一直不管"), model_probability=0.1).urgent  # nobody below
+    assert not detect_urgency(normalize("楼上装修吵得我都不想活了"), model_probability=0.1).urgent  # a figure of speech
+    assert detect_urgency(normalize("我表妹发信息说不想活了"), model_probability=0.3).urgent
 
 
 def test_the_new_hazards_are_told_so_advice_can_fit() -> None:
@@ -159,11 +161,10 @@ def test_the_new_hazards_are_told_so_advice_can_fit() -> None:
     assert Hazard.TRAFFIC in detect_urgency(normalize("有个学生被车撞了")).hazards
 
 
-def test_the_model_alone_needs_more_than_an_even_chance() -> None:
-    # Its balanced classes make 0.5 an easy bar: non-urgent reports it scores 0.5–0.65 are common.
-    assert not decide_urgency(DangerWords((), ()), 0.6).urgent
-    assert decide_urgency(DangerWords((), ()), 0.7).urgent
-    assert not decide_urgency(DangerWords((), (), dismissed=True), 0.95).urgent
+def test_hearsay_counts_only_before_the_danger_word_in_its_sentence() -> None:
+    # A fire seen now, with hearsay about who is inside after it, stays urgent.
+    assert detect_urgency(normalize("楼下着火了，听说三楼还有老人没出来"), model_probability=0.0).urgent
+    assert not detect_urgency(normalize("听说楼下着火了，是不是真的"), model_probability=0.0).urgent
 
 
 SAID_OTHERWISE = [  # emergencies said in words the first rules missed
@@ -173,6 +174,7 @@ SAID_OTHERWISE = [  # emergencies said in words the first rules missed
     ("外面那个人说要进来弄死我", "110"),
     ("街口有人拿着西瓜刀追人", "110"),
     ("我同学说要去跳河，现在在江边", "110"),  # 同学 is not 学 (learning about)
+    ("孩子放学路上被车撞了", "120"),  # nor is 放学
     ("宝宝被锁在车里了，车停在太阳底下", "119"),
     ("室友在厕所割脉", "120"),
 ]
