@@ -185,6 +185,13 @@ NOT_SAID = [  # the same words about no one, or a thing, or something over
     "我被电动车撞过一次，还好只是蹭了一下",  # once, in the past
     "车祸已经处理完了，路上还有碎玻璃",
     "树倒下来把公交站的雨棚砸塌了一半，现在还没人修",
+    "我女儿的手机不见了，可能是在学校丢的",  # her phone, not her
+    "放火烧山牢底坐穿的横幅被风吹掉了",  # a slogan
+    "街上都是火锅店，晚上油烟好大",
+    "半夜野猫在楼下惨叫，吵得睡不着",
+    "我在网上给那家店打一个差评",
+    "燃气灶没气了，液化气要去哪里换",
+    "我被车撞了，对方司机不肯赔钱，交警说要走保险",  # the matter of a past crash
 ]
 
 
