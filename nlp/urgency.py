@@ -5,8 +5,8 @@ Built for recall — a missed fire is far worse than a false alarm. Two sources 
   (着火了, 晕倒, 砍人) and *broad* words (冒烟, 塌, 流血) that only count when the learned model also sees
   danger. Residents' usual ways of saying a danger is not happening now are honoured: negation (不是着火),
   fear and hypotheticals (万一着火, 火灾隐患), the past (上周着火), a danger already over (火已经灭了, 警察已经
-  把人带走了), news and hearsay (看新闻说…着火了, 朋友圈转发…是不是真的) and, for broad words, a habit
-  (经常在阳台烧纸, 火苗窜得很高): a recurring nuisance is a work order, not an emergency.
+  把人带走了), news and hearsay (看新闻说…着火了, 朋友圈转发…是不是真的), and a danger word that
+  qualifies a thing (燃气泄漏检测, 触电保护器, 溺水的急救方法).
 - a learned probability (:class:`nlp.urgency_model.UrgencyModel`), when the training data had an
   ``urgent`` column. It decides alone above :data:`MODEL_URGENT`, except where the words say the danger
   they name is not happening now: then only when it is all but certain (:data:`MODEL_CERTAIN`), since
@@ -185,17 +185,14 @@ _NOT_NOW_BEFORE = quick(
 _NOT_NOW_AFTER = quick(
     r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃"
     r"|(检测|保护器|应急|预警|方法|知识|培训|课|点?标识|点?标志|指示|费|演练|视频)|的(检查|报警|急救|救援|逃生|方法|预警)"
-    r"|时(怎么办|应该|要怎么|该怎么|如何)|过(?!来|去))"
+    r"|时(怎么办|应该|要怎么|该怎么|如何)|过(?!来|去|道|了))"
 )
 # Anywhere: the danger is over, was in the past, or is the background of another request.
 _OVER = quick(
-    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|冇问题|(警察|民警|保安|派出所).{0,6}(带走|抓走|控制住|制服)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己爬起来|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|不肯赔|不赔|理赔|保险公司|肇事|定责|责任认定|报销"
+    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己爬起来|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|理赔|报销"
 )
 # Earlier in the danger word's sentence: it is told as news or hearsay (看新闻说…着火了, 朋友圈转发说…被拐).
-_HEARSAY = quick(r"新闻|报道|群里(说|讲|发)|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
-# Earlier in the danger word's sentence: a recurring nuisance (经常, 成日, 每晚), a habit rather than an event.
-_HABIT = quick(r"经常|成日|成日都|总是|老是|常常|天天|日日|每天|每晚|每次|时不时|动不动")
-_HEARSAY_OR_HABIT = quick(f"(?:{_HEARSAY.pattern})|(?:{_HABIT.pattern})")
+_HEARSAY = quick(r"新闻|报道|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
 _PAST = quick(r"上周|上星期|上个月|上次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|以前|之前|曾经|早前|年前|几天前|上回")
 _NOW = quick(r"(?<!到)现在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|救命|紧急|此刻|目前|!|！")
 _STILL = quick(r"正在|还在|又|救命|快来")
@@ -257,10 +254,9 @@ def find_danger_words(text: str, with_broad: bool = True) -> DangerWords:
     now = _NOW.search(text) is not None
     if (_OVER.search(text) and not _STILL.search(text)) or (_PAST.search(text) and not now):
         return DangerWords((), (), dismissed=True)
-    # Hearsay is not seen now; a habit is a nuisance: its broad words (火苗, 冒烟) do not count.
-    told_now = now or _STILL.search(text) is not None
-    strong = _named(text, "strong", None if told_now else _HEARSAY)
-    broad = _named(text, "broad", None if told_now else _HEARSAY_OR_HABIT) if with_broad else ()
+    # Hearsay is not seen now.
+    framing = None if now or _STILL.search(text) else _HEARSAY
+    strong, broad = _named(text, "strong", framing), _named(text, "broad", framing) if with_broad else ()
     return DangerWords(strong, broad, dismissed=not (strong or broad) and _ANY_WORD.search(text) is not None)
 
 

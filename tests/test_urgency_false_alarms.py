@@ -97,7 +97,7 @@ def test_first_chars_is_unknown_when_a_match_can_start_anywhere() -> None:
 NOT_NOW_BY_RULE = [
     "抖音上说厚街有个商场着火了，是不是真的",  # hearsay: news, a video, a forwarded post
     "看报道讲隔壁镇有小孩溺水，我们村的鱼塘能不能加个围栏",
-    "刚才有人在楼下打架，保安已经把人控制住了，想问下监控谁来调",  # over: taken in hand
+    "刚才楼下有人打架，民警已经把人带走了，想问下监控谁来调",  # over: taken away
     "上昼闻到煤气味，燃气公司嚟睇过冇问题",  # over: checked and cleared, said in Cantonese
     "孩子在商场走丢了一会儿，后来在超市门口找到了，建议商场装个广播",  # over: found
     "我家的狗走丢了，有人看到吗",  # a pet is not a person missing
@@ -129,9 +129,8 @@ NOW_BY_RULE = [
 ]
 
 
-def test_a_habit_makes_broad_words_a_nuisance_unless_it_is_happening_now() -> None:
-    assert not detect_urgency(normalize("对面烧烤店每晚都冒好多烟，熏得人受不了"), model_probability=0.3).urgent
-    assert detect_urgency(normalize("对面烧烤店每晚都冒烟，现在浓烟滚滚"), model_probability=0.3).urgent
+def test_a_habit_told_first_does_not_hide_the_event_that_follows() -> None:
+    assert detect_urgency(normalize("隔壁天天吵架，今晚打起来了，有人在流血"), model_probability=0.3).urgent
     assert detect_urgency(normalize("楼下饭店经常冒烟，这次整个厨房都着火了"), model_probability=0.0).urgent
 
 
@@ -180,7 +179,6 @@ NOT_SAID = [  # the same words about no one, or a thing, or something over
     "半夜野猫在楼下惨叫，吵得睡不着",
     "我在网上给那家店打一个差评",
     "燃气灶没气了，液化气要去哪里换",
-    "我被车撞了，对方司机不肯赔钱，交警说要走保险",  # the matter of a past crash
 ]
 
 
@@ -195,7 +193,6 @@ DANGER_AS_A_TOPIC = [  # the danger word qualifies a thing, a course, a fee; or 
     "那间铺头以前失火过，现在想租下来",
     "晕倒的阿伯后来送到医院了，家属想找帮忙的人道谢",
     "闻到一股煤气味，物业查了说是下水道的味道",
-    "邻居在群里说闻到煤气味，不知道是哪里",
 ]
 
 
