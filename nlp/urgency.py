@@ -4,7 +4,9 @@ Built for recall — a missed fire is far worse than a false alarm. Two sources 
 - words (this module): each :class:`Danger` has *strong* words that make a message urgent on their own
   (着火了, 晕倒, 砍人) and *broad* words (冒烟, 塌, 流血) that only count when the learned model also sees
   danger. Residents' usual ways of saying a danger is not happening now are honoured: negation (不是着火),
-  fear and hypotheticals (万一着火, 火灾隐患), the past (上周着火) and a danger already over (火已经灭了).
+  fear and hypotheticals (万一着火, 火灾隐患), the past (上周着火), a danger already over (火已经灭了, 警察已经
+  把人带走了), news and hearsay (看新闻说…着火了, 朋友圈转发…是不是真的), and a danger word that
+  qualifies a thing (燃气泄漏检测, 触电保护器, 溺水的急救方法).
 - a learned probability (:class:`nlp.urgency_model.UrgencyModel`), when the training data had an
   ``urgent`` column. It decides alone above :data:`MODEL_URGENT`, except where the words say the danger
   they name is not happening now: then only when it is all but certain (:data:`MODEL_CERTAIN`), since
@@ -43,6 +45,8 @@ class Hazard(StrEnum):
     COLLAPSE = "collapse"
     TRAPPED = "trapped"
     SELF_HARM = "self_harm"
+    MISSING = "missing"  # a child or an elderly person gone missing
+    TRAFFIC = "traffic"  # someone hit by a vehicle, a crash with people hurt
     PLEA = "plea"  # a cry for help that names no danger
 
 
@@ -56,19 +60,29 @@ class Danger:
     services: tuple[str, ...]
 
 
+# Whose going missing is an emergency: children and the elderly (not a cat, not a phone).
+# Someone's own (我家的小孩, 有个老人, 我妈): a generic 老人走失 is a topic, not an event.
+_AT_RISK = (r"((我|我家|我们家|屋企|家里|有个|有一个|一个|有位|邻居家?|隔壁家?)的?(小孩|孩子|细路|细蚊仔|小朋友|宝宝|老人家?)"
+            r"|儿子|女儿|老豆|老爸|我爸|我妈|阿爸|阿妈|阿婆|阿公|阿嫲|奶奶|爷爷|外婆|外公|婆婆|老母)(?!的)")  # 我女儿的手机 is a thing
+
+# Who is hit by a vehicle: a person (a sign knocked down by a car is not a crash with people hurt).
+_VICTIM = r"(人|我|他|她|小孩|孩子|老人|阿伯|阿婆|伯伯|阿姨|学生|小伙子?|后生仔|男子|女子|司机|外卖|骑手|骑车的)"
+
 DANGERS: tuple[Danger, ...] = (
     Danger(
         Hazard.FIRE,
-        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?!花)|火警|火光"),
+        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?!花)|火警|火光|放火(?!烧山)|纵火|烧过来|(全|都)是火(?![锅车龙腿柴机花箭鸡])|火海|一片火(?!红)"),
         quick(
-            r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,2}烟|烟.{0,8}冒出来|喷火|火苗|在烧(?!垃圾|拉圾|秸秆|稻草|纸|香|树叶|落叶|塑料|东西|饭|菜|水|烤|炭)|烧了起来|爆炸|炸了|要爆|山火"
-            r"|爆燃|闪爆|烧焦味|焦味|烟感.{0,4}响|火警铃|fire|smoke"
+            r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,4}烟|烟.{0,8}冒出来|喷火|火苗|在烧(?!垃圾|拉圾|秸秆|稻草|纸|香|树叶|落叶|塑料|东西|饭|菜|水|烤|炭)|烧了起来|爆炸|炸了|要爆|山火"
+            r"|爆燃|闪爆|烧焦味|焦味|烟感.{0,4}响|火警铃|火(越来越|好|很|太|咁)大|电池.{0,3}(爆|炸|起火|冒烟)|fire|smoke"
         ),
         (FIRE,),
     ),
     Danger(
         Hazard.GAS_LEAK,
-        quick(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|煤气味|燃气味|漏气|gas leak"),
+        quick(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|(煤气|燃气|天然气)(好大|很大|好重|很重|好浓|很浓|好冲|很冲)?(阵|股)?味|漏气|gas leak"
+              r"|(煤气|燃气|天然气|液化气)(管|管道|喉).{0,8}(挖断|铲断|压断|撞断|挖爆|断了|破了|裂了|爆了)"
+              r"|(氨气|氯气|毒气|硫化氢)(管|罐|瓶)?.{0,4}(泄漏|泄露|漏|破|爆|喷)"),
         quick(
             r"(煤气|燃气|天然气|液化气|气罐|气瓶|阀门|燃气管).{0,8}(泄漏|泄露|漏了|在漏|一直漏|喷|嘶嘶|滋滋|爆)|天然气味|液化气味|臭鸡蛋味"
             r"|(气体|化学品|氯气|氨气|毒气|液体).{0,6}(泄漏|泄露|漏)|刺鼻|(燃气表|煤气表|气表).{0,8}(嘶嘶|滋滋|漏气|在漏)"
@@ -77,29 +91,33 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.MEDICAL,
-        quick(r"心脏骤停|停止呼吸|喝了?农药|吃了?老鼠药|(煤气|一氧化碳)中毒|噎住了|羊水破了|晕倒|昏倒|晕过去|昏迷|不省人事|没有?呼吸|叫不醒|抽搐|口吐白沫|大出血|血流不止|头破血流|倒在血泊"),
+        quick(r"心脏骤停|停止呼吸|喝了?农药|吃了?老鼠药|(煤气|一氧化碳)中毒|噎住了|羊水破了|晕倒|昏倒|晕过去|昏迷|不省人事|没有?呼吸|叫不醒|抽搐|口吐白沫|大出血|血流不止|头破血流|倒在血泊"
+              r"|血.{0,3}止不住|止不住.{0,2}血|(眼睛|眼珠|眼球)(往上|向上)翻|(发烧|高烧|发热).{0,3}抽筋|(人|他|她|佢|老人|阿伯|阿婆)[^，。！？]{0,3}没气了|割脉|嘴巴?歪了|口眼歪斜|突然说不出话"
+              r"|(半边|一边|手脚)[^，。！？]{0,4}(抬不起来|没力气?|不能动|动不了)|手[^，。！？]{0,2}抬不起来"),
         quick(
             r"晕了|倒地|倒下|倒在地上|倒在路边|躺在?地上|躺地上|坐在?地上起不来|呼吸困难|喘不[上过]气|(?<![按点钮机])(?<!按了)没有?反应|没声音了|叫他不应|叫佢唔应"
             r"|惊厥|心脏病|心口痛|胸口痛|休克|吐血|在流血|流了?很多血|满身是血|成身系血|全是血|受了?重伤|起不来|动不了|不会动|(?<![拧推拉搬扭转掰抬挪])不动了|一动不动|不能动"
-            r"|心肺复苏|aed|中风|偏瘫|口齿不清|说话不清|跌倒|跌亲|冇反应|唔醒|冇气|(满脸|满头|一脸|一身|全身)是血|头晕|呕吐|脸发紫|脸色发青|中暑|烫伤|咬了|没意识|摔下来|摔倒|无法起身|呻吟|中毒|噎住|卡住喉咙|过敏|嘴唇发紫|脸色发白|昏昏沉沉|抽筋|癫痫|羊癫疯|要生了|被狗咬|被蛇咬|咬伤|passed out|not breathing|unconscious"
+            r"|心肺复苏|aed|中风|偏瘫|口齿不清|说话不清|跌倒|跌亲|冇反应|唔醒|冇气|(满脸|满头|一脸|一身|全身)是血|嘴唇.{0,2}(青|紫)|脸色?发紫|头晕|呕吐|脸发紫|脸色发青|中暑|烫伤|咬了|没意识|摔下来|摔倒|无法起身|呻吟|中毒|噎住|卡住喉咙|过敏|嘴唇发紫|脸色发白|昏昏沉沉|抽筋|癫痫|羊癫疯|要生了|被狗咬|被蛇咬|咬伤|好多血|很多血|翻白眼|叫.{0,3}(不|唔)(应|醒|睁眼)|说不出话|passed out|not breathing|unconscious"
         ),
         (AMBULANCE,),
     ),
     Danger(
         Hazard.VIOLENCE,
-        quick(r"持枪|拿枪|被绑架|绑架了|被拐|砍人|持刀|拿刀|拿着刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"),
+        quick(r"持枪|拿枪|被绑架|绑架了|被拐|砍人|斩人|互砍|持刀|拿刀|拿着刀|拿(住|着)?一?把.{0,4}刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"
+              r"|(在|正在)[^，。！？]{0,4}打(我|他|她|人|孩子|小孩|老婆|老人|一个(人|女|男|小|老|学生|外卖))(?!电话|手机|的电话)|(弄|打|砍|斩)死(我|你|人|佢)|打得[^，。！？]{0,4}(是血|流血|出血)|(人|女|男|孩|老人)[^，。！？]{0,4}惨叫|围殴|互殴|挥拳|堵在[^，。！？]{0,8}打|刺人|手上有刀"
+              r"|拿(着|住)?.{0,4}(刀|剪刀|铁棍|石头|凳子|椅子).{0,6}(砍|刺|砸|打)|拿(着|住)?[^，。！？]{0,3}(砍刀|菜刀|西瓜刀|长刀|刀子|匕首)|按在地上.{0,4}(打|抽)"),
         quick(
-            r"打人|打起来|打架|殴打|群殴|砍伤|动刀|捅伤|抢包|抢东西|家暴|打老婆|打孩子|往死里打|绑架|劫持|拿着?棍|撬门|撬锁|入室|闯进"
-            r"|翻进来|追着打|要杀|杀人|见血|砸头|掏出刀|偷车|抢.{0,2}(链|包|手机|钱)|绑在|剁|打交|爬窗|爬进|撬窗|砸门|砸车|砸店|拐走|抱走|抢(孩子|小孩)|尾随|跟踪我|被人堵|被.{0,4}围住|掐脖子|猥亵|性侵"
+            r"打人|打起来|打架|殴打|群殴|砍伤|动刀|捅伤|抢包|抢东西|家暴|打老婆|打孩子|往死里打|被[^，。！？]{0,3}打(了|伤)|已经打了一?个人|绑架|劫持|拿着?棍|撬.{0,4}门|撬锁|入室|闯进"
+            r"|翻进来|追着打|要杀|杀人|见血|砸头|掏出刀|偷车|抢.{0,2}(链|包|手机|钱)|绑在|剁|打交|爬窗|爬进|撬窗|砸门|踹门|砸车|砸店|拐走|抱走|抢(孩子|小孩)|尾随|跟踪我|被人堵|被.{0,4}围住|掐脖子|猥亵|性侵"
         ),
         (POLICE,),
     ),
     Danger(
         Hazard.WATER,
-        quick(r"被水冲走|人被冲走|落水|溺水|跳河|掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里|跌落(海|河|水)"),
+        quick(r"被水冲走|人被冲走|落水|溺水|跳河|(水|已经).{0,6}(到|没过|淹到|浸到)了?.{0,3}(腰|胸|脖子)|人.{0,2}漂着|漂着(一个|个)人|(有人|有个人|一个人|小孩|孩子)[^，。！？]{0,6}往下沉|人在往下沉|掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里|跌落(海|河|水)"),
         quick(
             r"滑进.{0,3}(河|水|塘|去)|冲进.{0,5}(渠|河|沟|涵洞)|卷进|在水里|水度挣扎|被水冲走|冲走了|淹到人|水里挣扎|河里漂着|漂着一个人"
-            r"|滑下去了|没上来|浮在水面|水漫|水涨|倒灌|还没出来|没出来|拉不上来|爬不上来|淹没|灌进来"
+            r"|滑下去了|没上来|(到|没过|淹到)了?.{0,3}膝盖|浮在水面|水漫|水涨|倒灌|还没出来|没出来|拉不上来|爬不上来|淹没|灌进来"
         ),
         (POLICE, FIRE, AMBULANCE),
     ),
@@ -114,24 +132,40 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.COLLAPSE,
-        quick(r"倒塌|坍塌|被埋|砸到人|山体滑坡|滑坡了"),
+        quick(r"倒塌|坍塌|被埋|砸到人|山体滑坡|滑坡了|地陷了"
+              r"|(墙|楼|阳台|屋顶|房顶|天花板?|房子|屋|棚|脚手架|塔吊)[^，。！？]{0,3}(塌下来|在倒|在塌|塌咗)"
+              r"|(快要?|随时|就要|马上)(掉|砸|塌|倒|跌落)(下来|落嚟)[^。！？]{0,30}(下面|楼下|底下)[^。！？]{0,12}(人|车)"),
         quick(
             r"(塌|倒|垮).{0,8}(砸|压|埋|困|人在|有人|还有人)|砸中|砸伤|被砸|被压|压住了|压在.{0,4}下面|正在塌|塌陷|塌了|要塌|快塌|垮了|要垮"
-            r"|掉下去|掉下来|踩空|掉进.{0,3}(坑|井)|吊在|挂在外面|挂着晃|在晃|(爬|挂|站|坐|卡|吊|悬)(在|到|出)?(窗户外面|窗外)|窗台上|空调外机上|坐在.{0,6}边上|往下掉"
+            r"|掉下去|掉下来|踩空|掉进.{0,3}(坑|井)|吊在|挂在外面|挂着晃|在晃|(爬|挂|站|坐|卡|吊|悬)(在|到|出)?(窗户外面|窗外)|窗台上|窗台外|空调外机上|坐在.{0,6}边上|往下掉"
             r"|开裂|裂缝.{0,6}变大|滑坡|泥石|下不来|没上来"
         ),
         (FIRE, AMBULANCE),
     ),
     Danger(
         Hazard.TRAPPED,
-        quick(r"困人|被困|困在电梯"),
+        quick(r"困人|被困|困在电梯|(小孩|孩子|宝宝|婴儿|老人).{0,4}(关|锁|困)在车里"),
         quick(r"困住|困在|出不来|关在电梯|卡在电梯|锁在车里|电梯.{0,6}(困|关|卡|停)|门打不开"),
         (FIRE,),
     ),
     Danger(
         Hazard.SELF_HARM,
-        quick(r"跳楼(?!价|甩卖|大甩卖)|要跳(楼|河|海|江|下去)|(要|想|准备|闹)自杀|自杀了"),
-        quick(r"想不开|自杀|要跳(?!过)|跳下去|跳下来|轻生|割腕|喝农药|站在.{0,6}(外面|边上)"),
+        quick(r"跳楼(?!价|甩卖|大甩卖)|要去?跳(楼|河|海|江|下去|落去)|(说|话|要|想)[^，。！？]{0,2}(割腕|割脉|跳河|跳海|跳江|跳楼|自杀|寻死|轻生)|(要|想|准备|闹)自杀|自杀了"
+              r"|(吃|吞)(了|咗|落)?(一|整|成|好多|很多|大量|一大把)[^，。！？]{0,3}(安眠药|药)|整瓶药|成樽药"),
+        quick(r"想不开|不想活|自杀|要跳(?!过)|跳下去|跳下来|轻生|割腕|喝农药|站在.{0,6}(外面|边上)"),
+        (POLICE, AMBULANCE),
+    ),
+    Danger(
+        Hazard.MISSING,
+        quick(_AT_RISK + r"[^。！？!?；;]{0,24}?(不见了|走丢了|走失了|唔见咗|失踪)"
+              r"|(到现在|个小时|一天|一夜|整晚|天黑|痴呆)[^。！？!?；;]{0,8}(还没|还没有|仲未|都没)(回来|回家|返)"),
+        quick(_AT_RISK + r"[^。！？!?；;]{0,12}?((没|冇)找到|找不到|联系不上|不知去向|打不通|没人接|不接|不开门|还没回来|没回家|仲未返|冇返)"),
+        (POLICE,),
+    ),
+    Danger(
+        Hazard.TRAFFIC,
+        quick(_VICTIM + r"[^，。！？差险]{0,4}被[^，。！？]{0,6}撞(?!过)|撞(倒|飞)了?(一?个|一?位|人|行人|小孩|老人|学生)|(轧|碾|压)(到|了|住)人|" + _VICTIM + r"被.{0,4}(碾|轧)"),
+        quick(r"车祸|撞车|追尾|翻车|车翻了|侧翻|撞护栏|撞到树|撞上|连环撞"),
         (POLICE, AMBULANCE),
     ),
     Danger(Hazard.PLEA, quick(r"(喊|叫|呼)救命|呼救"), quick(r"救命|救人|help|sos|快来人|帮帮忙|幫幫忙"), (POLICE, FIRE, AMBULANCE)),
@@ -144,14 +178,21 @@ _ANY_WORD = quick("|".join(f"(?:{p.pattern})" for d in DANGERS for p in (d.stron
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
 _NOT_NOW_BEFORE = quick(
     r"(不是|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
-    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|听说|每年|也能|学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打得|点得|以后|遇到|碰到|曾)[^，。！？,.!?；;]{0,6}$"
+    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打得着|点得着|以后|遇到|碰到|曾)[^，。！？,.!?；;]{0,6}$"
 )
-# Just after a danger word: it names a hazard, an activity or a thing, not an event.
-_NOT_NOW_AFTER = quick(r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃)")
+# Just after a danger word: it names a hazard, an activity or a thing, not an event (燃气泄漏检测, 触电保护器,
+# 溺水的急救方法, 被困时怎么办), or it happened before (失火过).
+_NOT_NOW_AFTER = quick(
+    r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃"
+    r"|(检测|保护器|应急|预警|方法|知识|培训|课|点?标识|点?标志|指示|费|演练|视频)|的(检查|报警|急救|救援|逃生|方法|预警)"
+    r"|时(怎么办|应该|要怎么|该怎么|如何)|过(?!来|去|道|了))"
+)
 # Anywhere: the danger is over, was in the past, or is the background of another request.
 _OVER = quick(
-    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|修好)|(来|已经?|都)(查|检查|看)过了?|人没事|都没事|自己爬起来|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|报销"
+    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己爬起来|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|理赔|报销"
 )
+# Earlier in the danger word's sentence: it is told as news or hearsay (看新闻说…着火了, 朋友圈转发说…被拐).
+_HEARSAY = quick(r"新闻|报道|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
 _PAST = quick(r"上周|上星期|上个月|上次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|以前|之前|曾经|早前|年前|几天前|上回")
 _NOW = quick(r"(?<!到)现在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|救命|紧急|此刻|目前|!|！")
 _STILL = quick(r"正在|还在|又|救命|快来")
@@ -178,17 +219,27 @@ class DangerWords:
     dismissed: bool = False
 
 
-def _is_live(text: str, match: re.Match[str]) -> bool:
+_SENTENCE_END = quick(r"[。！？!?；;\n]")
+
+
+def _is_live(text: str, match: re.Match[str], framing: re.Pattern[str] | None) -> bool:
+    """Whether one match names a danger happening now; ``framing``: cues that, earlier in its sentence,
+    make it hearsay or habit."""
     before = text[max(0, match.start() - 12) : match.start()]
     after = text[match.end() : match.end() + 6]
-    return not (_NOT_NOW_BEFORE.search(before) or _NOT_NOW_AFTER.match(after))
+    if _NOT_NOW_BEFORE.search(before) or _NOT_NOW_AFTER.match(after):
+        return False
+    if framing is None:
+        return True
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())]
+    return framing.search(text, ends[-1] if ends else 0, match.start()) is None
 
 
-def _named(text: str, pattern_of: str) -> tuple[Danger, ...]:
+def _named(text: str, pattern_of: str, framing: re.Pattern[str] | None) -> tuple[Danger, ...]:
     found = []
     for danger in DANGERS:
         pattern: re.Pattern[str] = getattr(danger, pattern_of)
-        if any(_is_live(text, match) for match in pattern.finditer(text)):
+        if any(_is_live(text, match, framing) for match in pattern.finditer(text)):
             found.append(danger)
     return tuple(found)
 
@@ -200,9 +251,12 @@ def find_danger_words(text: str, with_broad: bool = True) -> DangerWords:
     """
     if not with_broad and not _ANY_STRONG.search(text):
         return DangerWords((), ())
-    if (_OVER.search(text) and not _STILL.search(text)) or (_PAST.search(text) and not _NOW.search(text)):
+    now = _NOW.search(text) is not None
+    if (_OVER.search(text) and not _STILL.search(text)) or (_PAST.search(text) and not now):
         return DangerWords((), (), dismissed=True)
-    strong, broad = _named(text, "strong"), _named(text, "broad") if with_broad else ()
+    # Hearsay is not seen now.
+    framing = None if now or _STILL.search(text) else _HEARSAY
+    strong, broad = _named(text, "strong", framing), _named(text, "broad", framing) if with_broad else ()
     return DangerWords(strong, broad, dismissed=not (strong or broad) and _ANY_WORD.search(text) is not None)
 
 
