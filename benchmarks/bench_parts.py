@@ -10,7 +10,7 @@ serving path's pieces classified with the cheaper path for so few), p50 and p99 
 after a warm-up and with the loaded model kept out of the garbage collector's sweeps, as when serving.
 
 Run: .venv/bin/python benchmarks/bench_parts.py [CSV ...] [--json OUT]
-(default: benchmarks/data/parts_dev.csv, and /work/evalsets/parts_independent.csv when it exists)
+(default: the three dev sets benchmarks/data/parts_dev*.csv, then benchmarks/data/parts_independent.csv)
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEV = ROOT / "benchmarks" / "data" / "parts_dev.csv"
-INDEPENDENT = Path("/work/evalsets/parts_independent.csv")
+DATA = ROOT / "benchmarks" / "data"
+DEFAULT_FILES = [DATA / "parts_dev.csv", DATA / "parts_dev2.csv", DATA / "parts_dev3.csv", DATA / "parts_independent.csv"]
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:
@@ -86,7 +86,7 @@ def main() -> None:
     parser.add_argument("files", nargs="*", type=Path, help="CSV files (text,kind,categories)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
-    files = args.files or [DEV] + ([INDEPENDENT] if INDEPENDENT.exists() else [])
+    files = args.files or DEFAULT_FILES
     classifier = default_classifier()
     report([measure_parts(path, classifier) for path in files], args.json)
 
