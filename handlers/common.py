@@ -27,6 +27,13 @@ async def answer_outcome(query: CallbackQuery, outcome: Outcome, number: str, do
         await query.answer(refusal_texts.refusal(outcome.refusal, number, outcome.detail), show_alert=True)
 
 
+async def settled_message(query: CallbackQuery, outcome: Outcome, number: str, done_text: str) -> Message | None:
+    """:func:`answer_outcome`, then the message the button was on when the press took effect (None: it
+    did not, or Telegram no longer has the message), for the caller to update."""
+    await answer_outcome(query, outcome, number, done_text)
+    return callback_message(query) if outcome.ok else None
+
+
 def callback_message(query: CallbackQuery) -> Message | None:
     """The message a button was on, when Telegram still has it."""
     return query.message if isinstance(query.message, Message) else None

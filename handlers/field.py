@@ -20,7 +20,7 @@ from bot.texts import common as common_texts
 from bot.texts import field_reports as report_texts
 from bot.texts.render import ButtonAction
 from bot.tickets.service import Tickets
-from handlers.common import Matches, answer_outcome, callback_message, key_of
+from handlers.common import Matches, key_of, settled_message
 
 
 class ReportSteps(StatesGroup):
@@ -102,9 +102,7 @@ async def unexpected(message: Message, state: FSMContext) -> None:
 async def refer_up(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
     number = callback_data.number
     outcome = await tickets.refer_up(number, key_of(query.from_user))
-    await answer_outcome(query, outcome, number, report_texts.referred(number))
-    message = callback_message(query)
-    if outcome.ok and message is not None:
+    if (message := await settled_message(query, outcome, number, report_texts.referred(number))) is not None:
         await message.edit_reply_markup(reply_markup=None)
 
 

@@ -26,7 +26,7 @@ from bot.intake.conversation import Intake, has_words
 from bot.intake.replies import OTHER_CATEGORY, IntakeReply, ReplyKind
 from bot.texts.render import ButtonAction
 from bot.tickets.service import Tickets
-from handlers.common import Matches, answer_outcome, callback_message, key_of
+from handlers.common import Matches, callback_message, key_of, settled_message
 from nlp.taxonomy import Taxonomy
 
 
@@ -166,9 +166,7 @@ async def faq_chosen(query: CallbackQuery, callback_data: FaqButton, intake: Int
 async def rate(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
     stars = int(callback_data.arg) if callback_data.arg.isdigit() else 0
     outcome = await tickets.rate(callback_data.number, key_of(query.from_user), stars)
-    await answer_outcome(query, outcome, callback_data.number, resident_texts.rated(callback_data.number, stars))
-    message = callback_message(query)
-    if outcome.ok and message is not None:
+    if (message := await settled_message(query, outcome, callback_data.number, resident_texts.rated(callback_data.number, stars))) is not None:
         await message.edit_reply_markup(reply_markup=None)
 
 

@@ -15,7 +15,7 @@ from bot.tickets.service import Tickets
 from bot.tickets.supervision import Choices
 from bot.warnings.cases import active_for
 from bot.warnings.watch import WarningWatch
-from handlers.common import answer_outcome, callback_message, key_of
+from handlers.common import answer_outcome, callback_message, key_of, settled_message
 from nlp.taxonomy import Taxonomy
 
 
@@ -40,9 +40,7 @@ async def show_grids(query: CallbackQuery, callback_data: TicketAction, tickets:
 async def dispatch(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
     number, grid_id = callback_data.number, callback_data.arg
     outcome = await tickets.dispatch(number, key_of(query.from_user), grid_id)
-    await answer_outcome(query, outcome, number, staff_texts.dispatched(number, grid_id))
-    message = callback_message(query)
-    if outcome.ok and message is not None:
+    if (message := await settled_message(query, outcome, number, staff_texts.dispatched(number, grid_id))) is not None:
         await message.edit_text(staff_texts.dispatched(number, grid_id))
 
 
@@ -56,9 +54,7 @@ async def recategorise(query: CallbackQuery, callback_data: TicketAction, ticket
     number, code = callback_data.number, callback_data.arg
     outcome = await tickets.recategorise(number, key_of(query.from_user), code)
     done = staff_texts.recategorised_done(number, taxonomy.name(code))
-    await answer_outcome(query, outcome, number, done)
-    message = callback_message(query)
-    if outcome.ok and message is not None:
+    if (message := await settled_message(query, outcome, number, done)) is not None:
         await message.edit_text(done)
 
 

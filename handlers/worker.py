@@ -18,7 +18,7 @@ from bot.tickets.store import TicketStore
 from bot.tickets.tasks import open_tasks
 from bot.tickets.states import Action, Status
 from bot.tickets.service import Tickets
-from handlers.common import Matches, answer_outcome, callback_message, key_of
+from handlers.common import Matches, answer_outcome, callback_message, key_of, settled_message
 
 
 
@@ -42,9 +42,7 @@ async def tasks(message: Message, people: People, store: TicketStore) -> None:
 async def accept(query: CallbackQuery, callback_data: TicketAction, tickets: Tickets) -> None:
     number = callback_data.number
     outcome = await tickets.accept(number, key_of(query.from_user))
-    await answer_outcome(query, outcome, number, staff_texts.accepted_by_you(number))
-    message = callback_message(query)
-    if outcome.ok and message is not None:
+    if (message := await settled_message(query, outcome, number, staff_texts.accepted_by_you(number))) is not None:
         await message.edit_reply_markup(reply_markup=keyboard(worker_buttons(number, accepted=True)))
 
 
