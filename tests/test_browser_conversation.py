@@ -13,6 +13,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from bot.texts import common as common_texts
 from bot.texts import residents as resident_texts
 from bot.tickets.states import Status
+from tests.messages import UNSURE
 from tests.telegram_harness import NUMBER, World
 from tests.test_browser import CHROMIUM_ARGS, chromium_path
 
@@ -22,7 +23,6 @@ pytestmark = pytest.mark.slow
 PHONE = {"width": 390, "height": 844}
 LAMP = "西正路8号门口的路灯坏了好几天，晚上很黑"
 GARBAGE_NOWHERE = "我家楼下的垃圾好几天没人收了"  # names no place: asks where
-UNSURE = "小区里有人养鸡还很臭"  # the classifier is unsure of its category: asks which
 PAGE = resident_texts.web_page()  # the page's own words
 
 

@@ -13,12 +13,12 @@ from redis.asyncio import Redis
 from bot.texts import common as common_texts
 from bot.texts import residents as resident_texts
 from bot.channels.web.conversation import ConversationLog
+from tests.messages import UNSURE
 from tests.telegram_harness import World
 from tests.test_web_chat import STATIC, Browser, browser
 
 LAMP = "西正路8号门口的路灯坏了好几天，晚上很黑"
 GARBAGE_NOWHERE = "我家楼下的垃圾好几天没人收了"
-UNSURE = "小区里有人养鸡还很臭"
 GAS = "西正路8号楼道里燃气泄漏了，味道很大"
 
 

@@ -8,13 +8,13 @@ import pytest
 from bot.people.directory import telegram_key
 from bot.tickets.states import Status
 from tests.botapi.client import buttons
+from tests.messages import UNSURE
 from tests.wechat_harness import WeChatWorld
 from tests.wxapi.reading import menu_choices
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 LAMP = "西正路8号门口的路灯坏了好几天，晚上黑漆漆的"
-UNSURE = "小区里有人养鸡还很臭"
 
 
 async def resolved_ticket(wechat: WeChatWorld) -> str:
