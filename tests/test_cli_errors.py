@@ -1,10 +1,13 @@
 """Bad input to train / eval / classify: one line naming file and line, non-zero exit, nothing written."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_gridbot_inline
+from tests.conftest import ROOT, run_gridbot_inline
 
 
 def _train(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | str, name: str = "bad.csv"):
@@ -138,3 +141,24 @@ def test_bad_sentinel_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("GRIDBOT_REDIS_SENTINELS", "10.0.0.1:26379,sentinel-two")
     result = run_gridbot_inline(["tickets", "list"], tmp_path / "var", monkeypatch)
     _assert_one_line_error(result, "GRIDBOT_REDIS_SENTINELS", "'sentinel-two' is not host:port")
+
+
+def _classify_bytes(tmp_path: Path, args: list[bytes], stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """``gridbot classify`` given raw bytes (as a shell passes them), with its own empty data dir."""
+    env = {**os.environ, "GRIDBOT_DATA_DIR": str(tmp_path / "var")}
+    env.pop("GRIDBOT_REDIS_URL", None)
+    return subprocess.run([sys.executable, "-m", "bot.cli", "classify", *args], input=stdin, capture_output=True,
+                          env=env, cwd=ROOT, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("where", ["argument", "stdin"])
+def test_classify_refuses_bytes_that_are_not_utf8(tmp_path: Path, where: str) -> None:
+    gbk = "路灯坏了".encode("gbk")
+    done = (_classify_bytes(tmp_path, [gbk]) if where == "argument"
+            else _classify_bytes(tmp_path, [b"--file", b"-"], stdin=gbk + b"\n"))
+    err = done.stderr.decode()
+    assert done.returncode == 1 and done.stdout == b""
+    assert err.strip().splitlines() == [
+        "gridbot: error: message 1 is not UTF-8 text" if where == "argument"
+        else "gridbot: error: standard input: not UTF-8 text"], err
+    assert not (tmp_path / "var" / "models").exists()  # refused before any model was trained

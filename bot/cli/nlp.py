@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from typing import TYPE_CHECKING
 
@@ -190,20 +191,36 @@ def _input_texts(args: argparse.Namespace) -> Iterator[str]:
     if args.file is None:
         if not args.texts:
             raise CliError("nothing to classify: give TEXT arguments or --file FILE")
-        yield from args.texts
+        for number, text in enumerate(args.texts, 1):
+            if not _is_unicode(text):  # bytes that are not UTF-8 reach argv as lone surrogates
+                raise CliError(f"message {number} is not UTF-8 text")
+            yield text
         return
     if args.file == "-":
-        yield from (line.rstrip("\r\n") for line in sys.stdin)
+        yield from _lines(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig"), "standard input: not UTF-8 text")
         return
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"{path}: file not found")
+    with open(path, encoding="utf-8-sig") as src:
+        yield from _lines(src, f"{path}: not UTF-8 text; save the file as UTF-8")
+
+
+def _lines(source: TextIO, not_utf8: str) -> Iterator[str]:
+    """The lines of ``source`` without their ends; the error ``not_utf8`` where it stops being UTF-8."""
     try:
-        with open(path, encoding="utf-8-sig") as src:
-            for line in src:
-                yield line.rstrip("\r\n")
+        for line in source:
+            yield line.rstrip("\r\n")
     except UnicodeDecodeError:
-        raise CliError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+        raise CliError(not_utf8) from None
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def prediction_json(text: str, prediction: Prediction, taxonomy: Taxonomy | None,
