@@ -58,12 +58,11 @@ def test_every_line_is_what_the_one_message_path_prints(model_dir: Path, classif
     assert result.status == 1  # the empty lines
     taxonomy = load_taxonomy(ROOT / "training_data" / "categories.yaml")
     expected = [
-        json.dumps(prediction_json(text, (whole := classifier.classify(text)), taxonomy,
-                                   find_parts(classifier.classify_many, text, whole)), ensure_ascii=False)
-        if text.strip() else json.dumps({"text": text, "error": f"message {number} is empty"}, ensure_ascii=False)
+        prediction_json(text, (whole := classifier.classify(text)), taxonomy, find_parts(classifier.classify_many, text, whole))
+        if text.strip() else {"text": text, "error": f"message {number} is empty"}
         for number, text in enumerate(texts, 1)
     ]
-    assert result.out.splitlines() == expected
+    assert [json.loads(line) for line in result.out.splitlines()] == expected
 
 
 def test_worker_processes_print_what_one_process_prints(model_dir: Path, corpus_rows: list[dict[str, str]],

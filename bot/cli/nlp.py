@@ -197,7 +197,9 @@ def _input_texts(args: argparse.Namespace) -> Iterator[str]:
             yield text
         return
     if args.file == "-":
-        yield from _lines(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig"), "standard input: not UTF-8 text")
+        raw = getattr(sys.stdin, "buffer", None)  # None: a text stream put in its place (embedding, tests)
+        stdin = io.TextIOWrapper(raw, encoding="utf-8-sig") if raw is not None else sys.stdin
+        yield from _lines(stdin, "standard input: not UTF-8 text")
         return
     path = Path(args.file)
     if not path.is_file():
