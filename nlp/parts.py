@@ -91,6 +91,8 @@ _NOT_SOURCE = frozenset(["那家", "这家", "他家", "我家", "商业", "就�
 # before a list mark ("…没人管 2.路灯…").
 _CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])|(?<=\S )(?=[\u4e00-\u9fff])|(?<=\S )(?=[1-9][.、．)）](?!\d)|[①②③④⑤⑥⑦⑧⑨])")
 _SENTENCE_END = "。！？!?；;\n"
+# A sentence that names the matter it goes back to: "工资的事我们去找过老板三次".
+_NAMES_MATTER = re.compile(r"^[^，,。！？!?；;]{1,10}?(?:的事|的问题|这件事|那件事|这事|那事)")
 _LIST_ALONE = re.compile(rf"^{_LIST_MARK}[\s.、．:：]*$")
 
 
@@ -229,6 +231,7 @@ def _group(ps: list[Piece], predictions: list[Prediction]) -> list[list[Piece]]:
     unless a cue opens it (then they are judged again together, in :func:`_kept`)."""
     groups: list[list[Piece]] = []
     category: list[str | None] = []
+    likeliest: list[Prediction] = []  # each group's most confident piece, standing alone or not
     for piece, prediction in zip(ps, predictions):
         stands = _stands_alone(piece, prediction)
         cued = piece.cut is not None and piece.cut >= Cut.ALSO
@@ -236,9 +239,29 @@ def _group(ps: list[Piece], predictions: list[Prediction]) -> list[list[Piece]]:
             groups[-1].append(piece)
             if category[-1] is None and stands:
                 category[-1] = prediction.category
+            if prediction.confidence > likeliest[-1].confidence:
+                likeliest[-1] = prediction
             continue
         groups.append([piece])
         category.append(prediction.category if stands else None)
+        likeliest.append(prediction)
+    return _gathered(groups, [p.category for p in likeliest])
+
+
+def _gathered(groups: list[list[Piece]], categories: list[str]) -> list[list[Piece]]:
+    """``groups`` with each later group that goes back to an earlier matter joined to it: "A。另外B。A的事…。
+    B…。" tells A and B, then more about each. A group goes back when no cue opens it and it is of an earlier,
+    non-adjacent group's category, and either names the matter (工资的事…) or the message goes back over
+    both matters in turn after a cue opened the second."""
+    if len(groups) < 3 or any(g[0].cut != Cut.SENTENCE for g in groups[2:]):
+        return groups
+    alternates = (len(groups) >= 4 and groups[1][0].cut is not None and groups[1][0].cut >= Cut.ALSO
+                  and categories[0] != categories[1]
+                  and all(c == categories[i % 2] for i, c in enumerate(categories)))
+    if alternates:
+        return [[p for g in groups[start::2] for p in g] for start in (0, 1)]
+    if len(groups) == 3 and categories[2] == categories[0] != categories[1] and _NAMES_MATTER.match(groups[2][0].core):
+        return [groups[0] + groups[2], groups[1]]
     return groups
 
 

@@ -151,3 +151,17 @@ def test_a_list_mark_or_a_cue_alone_begins_the_clause_after_it() -> None:
                          ("路边乱停车把人行道都占满了 另外 垃圾站旁边的公厕一直锁着门", "垃圾站旁边的公厕一直锁着门")]:
         cut = pieces(text)
         assert [p.cut for p in cut] == [None, Cut.NEW_MATTER] and cut[1].core == second
+
+
+def test_more_about_each_matter_after_both_were_told_joins_its_matter(classifier) -> None:
+    """"A。另外B。A的事…": the later sentence goes back to A, and the message is still two requests."""
+    found = parts_of(classifier, "厂里拖欠我两个月工资了，老板一直推。另外宿舍楼下的烧烤摊每天吵到凌晨两点，根本睡不着。"
+                                 "工资的事我们找过劳动站，说让我们再等等。")
+    assert found == [("labor", "厂里拖欠我两个月工资了，老板一直推。工资的事我们找过劳动站，说让我们再等等。"),
+                     ("noise", "宿舍楼下的烧烤摊每天吵到凌晨两点，根本睡不着。")]
+
+
+def test_a_question_that_goes_back_to_the_matter_after_an_aside_stays_one(classifier) -> None:
+    """"A。另外（an aside）。A again" without naming the matter: the aside is the resident's situation."""
+    text = "我想问一下低保怎么申请。我老公前年走了，我一个人带孩子，没有工作。另外我们住的房子是租的，一个月一千二。请问我这种情况能不能申请低保？"
+    assert len(parts_of(classifier, text)) == 1
