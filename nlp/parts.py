@@ -42,8 +42,8 @@ MAX_PARTS = 4  # more than this in one message is a list a person should read, n
 MIN_LETTERS = {Cut.NEW_MATTER: 4, Cut.ALSO: 6, Cut.SENTENCE: 6}
 FIRST_MIN_LETTERS = 3  # an opening as short as "停水了。" is a request when more follows
 # A part must be its category with at least this confidence, by how sure the cut before it is (after a
-# connective: chosen on corpus-held-out pairs, benchmarks/bench_parts_corpus.py; the others by hand).
-PART_CONFIDENCE = {Cut.NEW_MATTER: 0.4, Cut.ALSO: 0.75, Cut.SENTENCE: 0.9}
+# connective or a bare 还有: chosen on corpus-held-out pairs, benchmarks/bench_parts_corpus.py; the other by hand).
+PART_CONFIDENCE = {Cut.NEW_MATTER: 0.4, Cut.ALSO: 0.65, Cut.SENTENCE: 0.9}
 # Each part may give the other part's category at most this much, by the cut between them: more, and
 # it is the same matter told from another side.
 CROSS_PROBABILITY = {Cut.NEW_MATTER: 0.1, Cut.ALSO: 0.03, Cut.SENTENCE: 0.06}
@@ -52,7 +52,8 @@ CROSS_PROBABILITY = {Cut.NEW_MATTER: 0.1, Cut.ALSO: 0.03, Cut.SENTENCE: 0.06}
 _LIST_MARK = r"(?:[(（]?[1-9一二三四五六七八九][)）]|问题[一二三四1-4][:：]?|[1-9][.、．]|[一二三四五六七八九]、|[①②③④⑤⑥⑦⑧⑨]|[一二三四五六七八九]是|第[一二三四五六七八九](?![次天年月回遍周期名层楼栋批届条号])个?(?:件事|个问题|点)?|其[一二三四]|首先|其次|再次|最后)"
 _NEW_MATTER = (r"(?:问题是|建议是|另外|另一个|另一件|另有|另反映|另|此外|除此之外|除此以外|(?:还|仲)有(?:一)?(?:件|个)(?:事情?|问题|情况)|还有一点|还有就是|"
                r"再就是|再一个|再有就是|再者|顺便|顺带|顺道|对了|同时反映|还想|还要反映|还反映|再反映|再说一下|再问一下|第二件事|另一方面)")
-_ALSO = r"(?:还有|仲有|也有|再有|而且还有|同时|以及)"
+# 还有时候 / 还有一次 / 也有人说 tell more of the same matter (sometimes, once, others say): no cue.
+_ALSO = r"(?:(?:还有|仲有|也有|再有|而且还有)(?!时候|时|一次|次|几次|点|的(?!是)|人说|人讲)|同时|以及)"
 # What a connective is often followed by before the matter itself: "顺便反映一下，…".
 _SAY = (r"(?:(?:再|还|也)?(?:想|要)?(?:反映|说|讲|问|提|咨询|投诉|举报)(?:一下|下|一句|问|说|讲|个事|一件事)?)?"
         r"(?:就是|的是|是)?[啊呢哦呀噢吧]?")
@@ -80,6 +81,8 @@ _CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:住在|�
 # After a bare 还有 or a sentence's end, a piece that begins by pointing back (这些货车…, 他在天台上…)
 # or at the compound's management goes on about the matter before.
 _POINTS_BACK = re.compile(r"^(?:这|那|该|此|他|她|它|物业)(?!家门口|家楼下|家附近|家旁边)")
+# …unless it points at the place only, where someone else does something (这条街晚上有人偷井盖): a new matter there.
+_SOMEONE_THERE = re.compile(r"^[这那]一?(?:片|带|段|边|条|块|里|儿|附近|周边|个路口|个地方)[^，,。！？!?；;]{0,8}?有人")
 # A question or plea of its own (要怎么申请？): a request, whoever it is about.
 _ASKS = re.compile(r"能不能|可不可以|怎么|如何|申请|请问|想问|咨询|[？?]")
 # A first sentence that only says who is writing: "我是一名独居的退休老人，住在莞城旗峰路。"
@@ -273,10 +276,15 @@ def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
         return False
     if piece.cut is not None and (_REACTION.match(piece.core) or _asked_before(piece.core)
                                   or _CIRCUMSTANCE.match(piece.core) and not _ASKS.search(piece.core)
-                                  or piece.cut < Cut.NEW_MATTER and _POINTS_BACK.match(piece.core)):
+                                  or piece.cut < Cut.NEW_MATTER and _points_back(piece.core)):
         return False
     least = FIRST_MIN_LETTERS if piece.cut is None else MIN_LETTERS[cut]
     return letters(piece.core) >= least and prediction.confidence >= PART_CONFIDENCE[cut]
+
+
+def _points_back(text: str) -> bool:
+    """Whether ``text`` opens by pointing back at the matter before (not only at its place)."""
+    return _POINTS_BACK.match(text) is not None and _SOMEONE_THERE.match(text) is None
 
 
 def _asked_before(text: str) -> bool:

@@ -165,3 +165,18 @@ def test_a_question_that_goes_back_to_the_matter_after_an_aside_stays_one(classi
     """"A。另外（an aside）。A again" without naming the matter: the aside is the resident's situation."""
     text = "我想问一下低保怎么申请。我老公前年走了，我一个人带孩子，没有工作。另外我们住的房子是租的，一个月一千二。请问我这种情况能不能申请低保？"
     assert len(parts_of(classifier, text)) == 1
+
+
+def test_pointing_at_the_place_where_someone_else_does_something_is_a_new_matter(classifier) -> None:
+    """"还有这条街晚上有人…" points at a place only; "还有这些货车…" points back at the matter itself."""
+    assert [c for c, _ in parts_of(classifier, "我家楼下的烧烤店油烟很大，熏得衣服都是味。还有这条街晚上有人偷电动车电瓶，"
+                                               "好几户都被偷了")] == ["environment", "security"]
+    assert len(parts_of(classifier, "小区门口每天都有大货车违停，把出入口都堵住了。还有这些货车半夜还开着发动机，轰隆隆的")) == 1
+
+
+def test_sometimes_once_and_others_say_are_no_cue() -> None:
+    """还有时候 (sometimes also), 还有一次 (once), 也有人说 (others say) tell more of the same matter."""
+    for text in ["隔壁饭店的油烟直接往我家窗户排，还有时候半夜还在炒菜", "河里漂着垃圾，还有一次看到死鱼",
+                 "村里有人说要先报镇里批，也有人说直接建就行"]:
+        assert len(pieces(text)) == 1
+    assert [p.cut for p in pieces("路灯坏了，还有门口垃圾没人收")] == [None, Cut.ALSO]
