@@ -53,16 +53,18 @@ _LIST_MARK = r"(?:[(（]?[1-9一二三四五六七八九][)）]|问题[一二三
 _NEW_MATTER = (r"(?:问题是|建议是|另外|另一个|另一件|另有|另反映|另|此外|除此之外|除此以外|(?:还|仲)有(?:一)?(?:件|个)(?:事情?|问题|情况)|还有一点|还有就是|"
                r"再就是|再一个|再有就是|再者|顺便|顺带|顺道|对了|同时反映|还想|还要反映|还反映|再反映|再说一下|再问一下|第二件事|另一方面)")
 # 还有时候 / 还有一次 / 也有人说 tell more of the same matter (sometimes, once, others say): no cue.
-_ALSO = r"(?:(?:还有|仲有|也有|再有|而且还有)(?!时候|时|一次|次|几次|点|的(?!是)|人说|人讲)|同时|以及)"
+_ALSO = r"(?:(?:还有|仲有|也有|再有|而且还有)(?!时候|时|一次|次|几次|点|的(?!是)|人说|人讲)|同时(?!也|还|又|在|把|被|给|要|会|更|对)|以及)"
 # What a connective is often followed by before the matter itself: "顺便反映一下，…".
 _SAY = (r"(?:(?:再|还|也)?(?:想|要)?(?:反映|说|讲|问|提|咨询|投诉|举报)(?:一下|下|一句|问|说|讲|个事|一件事)?)?"
         r"(?:就是|的是|是)?[啊呢哦呀噢吧]?")
 _LEAD = re.compile(rf"^[\s,，、:：;；]*(?:(?P<list>{_LIST_MARK})|(?P<new>{_NEW_MATTER})|(?P<also>{_ALSO})){_SAY}[\s,，、:：]*")
 # A message's opening that only announces how many matters follow: "反映两个问题：", "有一个问题和一个建议。"
 _INTRO = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:[两二三四几2-4]|一个问题和一)(?:个|件|点)(?:问题|事情?|情况|建议|诉求)[^，,。！？!?；;：:]{0,8}[，,。！？!?；;：:]")
+# "…我就不说了，问题是…" after a comma: the point of the same matter, not a second one.
+_MAIN_POINT = re.compile(r"^问题是")
 # Words that tie a sentence to the one before it: it goes on about the same matter.
 _CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|那家|那些|他们|他家|她家|它|该|此|其|而且|并且|导致|所以|因此|结果|"
-                        r"害得|弄得|搞得|但是|但|可是|不过|然后|后来|甚至|连|每次|也|还|又|都)")
+                        r"害得|弄得|搞得|吵得|熏得|臭得|吓得|但是|但|可是|不过|然后|后来|甚至|连|每次|也|还|又|都)")
 # "…，门口的垃圾也没人收", "…，楼道里还有人放煤气罐": another thing, also (still) wrong — as weak a cut as a
 # sentence's end. What comes before 也/还 is a thing, not a doing ("说了好几次也不改", "有的还…" go on).
 _ANOTHER_SUBJECT = re.compile(r"^(?![^也还]*(?:了|过|说|找|打|问|跟|讲|次|都|有的|一))(?!(?:他|她|它|他们|她们|我|我们|你|对方|这|那)[也还])"
@@ -75,9 +77,14 @@ _REACTION = re.compile(r"^(?:物业|房东|老板|他|她|他们|她们|对方|�
 # history of the matter before, whoever it names. Residents tell it in most long messages.
 _ASKED_BEFORE = re.compile(r"^(?:之前|以前|前几天|上次|已经|我|我们|我们家|我家|家里|业主|也|都|还|多次|几次|一直)*"
                            r"(?:(?:找|打|问|反映|投诉|报|联系)(?:过|了)|(?:跟|和|向|给)[^，,。！？!?；;]{1,8}?"
-                           r"(?:说|讲|反映|投诉|沟通|协商|提|打电话)(?:过|了))")
+                           r"(?:说|讲|反映|投诉|沟通|协商|提|打电话|交涉|商量|理论)(?:过|了|多次|几次|好几次|很多次)"
+                           r"|(?:跟|和|向|给)(?:他|她|它|对方|老板|房东|邻居|店主|商家|保安)们?(?:说|讲)(?!过|了))")
+# A piece that tells who already came or acted (城管来过…, 去年物业发过通知…): the history of the matter too.
+_ACTED_BEFORE = re.compile(r"^(?:之前|以前|去年|上次|前几天|已经|后来|也)*(?:物业|城管|社区|村委|居委|村里|警察|派出所|执法队?|"
+                           r"环保局?|工作人员|交警|街道办?)[^，,。！？!?；;]{0,6}?"
+                           r"(?:来过|来了|来看过|来查过|发过|贴过|查过|处理过|管过|罚过|调解过|上门)")
 # A piece about the resident's own situation (我住在十八楼, 我家有老人): why it matters, not another matter.
-_CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:住在|住(?!的)|有个|有位|有一个|有两个|是|身体|腿脚|老人|孩子|小孩|老伴|爸|妈|儿子|女儿|父母)")
+_CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:住在|住(?!的)|有个|有位|有一个|有两个|是|身体|腿脚|有?老人|有?孩子|有?小孩|有?病人|有?孕妇|老伴|爸|妈|儿子|女儿|父母)")
 # After a bare 还有 or a sentence's end, a piece that begins by pointing back (这些货车…, 他在天台上…)
 # or at the compound's management goes on about the matter before.
 _POINTS_BACK = re.compile(r"^(?:这|那|该|此|他|她|它|物业)(?!家门口|家楼下|家附近|家旁边)")
@@ -170,12 +177,12 @@ def _clauses(text: str, simple: str) -> list[tuple[int, int]]:
 
 def _cut_before(clause: str, before: str) -> Cut | None:
     """The cut ``clause`` (its characters simplified) opens after ``before`` (None: it goes on with it)."""
+    ended = before.rstrip(" \t")[-1:] in tuple(_SENTENCE_END) or before.endswith(" ")
     lead = _LEAD.match(clause)
-    if lead is not None:
+    if lead is not None and (ended or not _MAIN_POINT.match(clause.strip())):
         return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER
     if _ANOTHER_SUBJECT.match(clause.strip()):
         return Cut.SENTENCE
-    ended = before.rstrip(" \t")[-1:] in tuple(_SENTENCE_END) or before.endswith(" ")
     if ended and not _CONTINUES.match(clause.strip()):
         return Cut.SENTENCE
     return None
@@ -289,7 +296,7 @@ def _points_back(text: str) -> bool:
 
 def _asked_before(text: str) -> bool:
     """Whether ``text`` opens by telling whom the resident already asked about the matter."""
-    return _ASKED_BEFORE.match(text) is not None
+    return _ASKED_BEFORE.match(text) is not None or _ACTED_BEFORE.match(text) is not None
 
 
 def _only_who_i_am(text: str) -> bool:

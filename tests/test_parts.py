@@ -180,3 +180,26 @@ def test_sometimes_once_and_others_say_are_no_cue() -> None:
                  "村里有人说要先报镇里批，也有人说直接建就行"]:
         assert len(pieces(text)) == 1
     assert [p.cut for p in pieces("路灯坏了，还有门口垃圾没人收")] == [None, Cut.ALSO]
+
+
+def test_who_already_came_or_was_told_is_the_history_of_the_matter(classifier) -> None:
+    """城管来过…, 去年物业发过通知…, 我们和物业交涉多次, 跟她们说…: what was done about the matter before."""
+    from nlp.parts import _asked_before
+
+    for history in ["城管来过，来了就跑", "去年物业发过通知，但没人理", "我们和物业交涉多次，物业说不敢管", "跟她们说让一下，她们还骂人"]:
+        assert _asked_before(history)
+    assert not _asked_before("物业把绿化带改成了停车位") and not _asked_before("跟你们反映一下路灯坏了")
+    text = ("这条街的夜宵摊越来越多，桌子摆到马路中间，车都开不过去。城管来过两次，来了就收，走了又摆。"
+            "我们住在这条街上，每天晚上回家都要绕路。")
+    assert len(parts_of(classifier, text)) == 1
+    assert [c for c, _ in parts_of(classifier, "小区电梯坏了一个星期没人修。另外我们村的河涌有人偷排污水，"
+                                               "城管来过也没用")] == ["property", "environment"]
+
+
+def test_a_consequence_a_same_subject_tongshi_and_the_main_point_go_on_with_the_matter() -> None:
+    """吵得人睡不着 is what the matter does; 同时在门口… has no subject of its own; "…我就不说了，问题是…" is the point."""
+    assert len(pieces("小区的烟感报警器一直滴滴响，物业说是电池没电了，这个要自己换还是谁换啊？吵得人睡不着")) == 1
+    assert len(pieces("店员在人行道上摆打包台，同时在门口停十几辆电动车")) == 1
+    assert len(pieces("开业放音乐我就不说了，问题是他们在人行道上搭了个舞台")) == 1
+    assert [p.cut for p in pieces("有一个问题和一个建议。问题是电费多收了；建议是多办体检")] == [None, Cut.NEW_MATTER, Cut.NEW_MATTER]
+    assert [p.cut for p in pieces("路灯坏了，同时门口的垃圾也没人收")] == [None, Cut.ALSO]
