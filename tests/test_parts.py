@@ -203,3 +203,21 @@ def test_a_consequence_a_same_subject_tongshi_and_the_main_point_go_on_with_the_
     assert len(pieces("开业放音乐我就不说了，问题是他们在人行道上搭了个舞台")) == 1
     assert [p.cut for p in pieces("有一个问题和一个建议。问题是电费多收了；建议是多办体检")] == [None, Cut.NEW_MATTER, Cut.NEW_MATTER]
     assert [p.cut for p in pieces("路灯坏了，同时门口的垃圾也没人收")] == [None, Cut.ALSO]
+
+
+def test_the_first_part_needs_less_confidence_than_a_part_after_a_sentence_end() -> None:
+    """The part after a sentence's end must show a new matter (0.9); the opening part only needs to be one (0.8)."""
+    from nlp.classifier import Prediction
+    from nlp.parts import Part, _joined_weak
+
+    def part(text: str, category: str, confidence: float) -> Part:
+        return Part(text, Prediction(category, confidence, [(category, confidence)]))
+
+    opening_less_sure = [part("孩子想转学回老家，要办什么手续？", "welfare", 0.85), part("楼下维修店几十辆电动车在充电。", "safety", 0.99)]
+    kept, _ = _joined_weak(opening_less_sure, [Cut.NEW_MATTER, Cut.SENTENCE])
+    assert [p.category for p in kept] == ["welfare", "safety"]
+    second_less_sure = [opening_less_sure[1], part("孩子想转学回老家，要办什么手续？", "welfare", 0.85)]
+    kept, _ = _joined_weak(second_less_sure, [Cut.NEW_MATTER, Cut.SENTENCE])
+    assert [p.category for p in kept] == ["safety"]
+    unsure = [part("孩子想转学回老家，要办什么手续？", "welfare", 0.7), opening_less_sure[1]]
+    assert [p.category for p in _joined_weak(unsure, [Cut.NEW_MATTER, Cut.SENTENCE])[0]] == ["safety"]
