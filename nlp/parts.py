@@ -28,7 +28,7 @@ from nlp.normalize import simplified_chars
 class Cut(IntEnum):
     """How sure a place in the text is to begin a new matter."""
 
-    SENTENCE = 0  # only the end of a sentence, or another subject also wrong (…，门口的垃圾也没人收)
+    SENTENCE = 0  # the end of a sentence; after a comma, another subject also wrong (…，门口的垃圾也没人收) or another place's doer
     ALSO = 1  # a bare 还有 / 也有 / 再有
     NEW_MATTER = 2  # a numbered item or a connective that opens another matter
 
@@ -73,6 +73,11 @@ _CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|�
 _ANOTHER_SUBJECT = re.compile(r"^(?![^也还]*(?:了|过|说|找|打|问|跟|讲|次|都|有的|一))(?!(?:他|她|它|他们|她们|我|我们|你|对方|这|那)[也还])"
                               r"[^，,。！？!?；;也还]{2,10}(?:也(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏)"
                               r"|还(?:有人|有个|有家|在|把|往|私自|偷|乱|经常|天天|欠|占|卖|摆|排|搭|开))")
+# "…加盖到五层了，旁边那家工厂晚上偷排废水": after a comma, someone or something at another place doing
+# something of its own — as weak a cut as a sentence's end (not the neighbours who suffer: 附近居民都睡不好).
+_PLACE_SUBJECT = re.compile(r"^(?:旁边|隔壁|对面|楼下|楼上|附近|村里|村口|小区里|小区门口|路边|街上|门口)(?:那|这)?一?(?:家|个|条|栋|间|片)?"
+                            r"(?!的?(?:居民|住户|街坊|邻居都|大家|人都|我们|老人|小孩))[^，,。！？!?；;]{1,8}?"
+                            r"(?:有人|在|把|偷|乱|天天|每天|经常|晚上|半夜)")
 # A piece that only tells how someone answered (物业说…, 他说…, 老板不理): the same matter goes on.
 _REACTION = re.compile(r"^(?:物业|房东|老板|他|她|他们|她们|对方|商家|店主|店家|厂里|公司|保安|城管|师傅|客服|工作人员|供电局|自来水公司)"
                        r"[^，,。！？!?；;]{0,6}?(?:说|讲|表示|称|回复|答复|推|不管|不理|不认|态度)")
@@ -184,7 +189,7 @@ def _cut_before(clause: str, before: str) -> Cut | None:
     lead = _LEAD.match(clause)
     if lead is not None and (ended or not _MAIN_POINT.match(clause.strip())):
         return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER
-    if _ANOTHER_SUBJECT.match(clause.strip()):
+    if _ANOTHER_SUBJECT.match(clause.strip()) or _PLACE_SUBJECT.match(clause.strip()):
         return Cut.SENTENCE
     if ended and not _CONTINUES.match(clause.strip()):
         return Cut.SENTENCE

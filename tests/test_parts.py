@@ -221,3 +221,11 @@ def test_the_first_part_needs_less_confidence_than_a_part_after_a_sentence_end()
     assert [p.category for p in kept] == ["safety"]
     unsure = [part("孩子想转学回老家，要办什么手续？", "welfare", 0.7), opening_less_sure[1]]
     assert [p.category for p in _joined_weak(unsure, [Cut.NEW_MATTER, Cut.SENTENCE])[0]] == ["safety"]
+
+
+def test_someone_at_another_place_after_a_comma_may_begin_a_matter(classifier) -> None:
+    """"…，旁边那家塑料厂晚上偷排废水": another place's own doer, a cut as weak as a sentence's end."""
+    assert [c for c, _ in parts_of(classifier, "我们村有人在农田里盖了三层楼，旁边那家塑料厂晚上偷排废水，整条河都臭了")] == [
+        "construction", "environment"]
+    assert len(pieces("隔壁工地晚上十二点还在打桩，附近居民晚上都睡不好")) == 1  # the neighbours who suffer it
+    assert len(parts_of(classifier, "楼上那户装修天天敲墙，楼下那家的天花板都震裂了")) == 1
