@@ -289,12 +289,19 @@ def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
     cut = piece.cut if piece.cut is not None else Cut.NEW_MATTER
     if prediction.category == NO_REQUEST or piece.cut is None and _only_who_i_am(piece.core):
         return False
-    if piece.cut is not None and (_REACTION.match(piece.core) or _asked_before(piece.core)
+    if piece.cut is not None and (_only_reaction(piece) or _asked_before(piece.core)
                                   or _CIRCUMSTANCE.match(piece.core) and not _ASKS.search(piece.core)
                                   or piece.cut < Cut.NEW_MATTER and _points_back(piece.core)):
         return False
     least = FIRST_MIN_LETTERS if piece.cut is None else MIN_LETTERS[cut]
     return letters(piece.core) >= least and prediction.confidence >= PART_CONFIDENCE[cut]
+
+
+def _only_reaction(piece: Piece) -> bool:
+    """Whether ``piece`` only tells how someone answered the matter before. Someone's manner (保安态度很差)
+    after a connective that opens another matter is a complaint of its own."""
+    reaction = _REACTION.match(piece.core)
+    return reaction is not None and not (piece.cut == Cut.NEW_MATTER and reaction.group(0).endswith("态度"))
 
 
 def _points_back(text: str) -> bool:

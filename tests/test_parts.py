@@ -229,3 +229,10 @@ def test_someone_at_another_place_after_a_comma_may_begin_a_matter(classifier) -
         "construction", "environment"]
     assert len(pieces("隔壁工地晚上十二点还在打桩，附近居民晚上都睡不好")) == 1  # the neighbours who suffer it
     assert len(parts_of(classifier, "楼上那户装修天天敲墙，楼下那家的天花板都震裂了")) == 1
+
+
+def test_someones_manner_after_another_matter_cue_is_a_complaint_of_its_own(classifier) -> None:
+    """"另外物业保安态度很差" opens a complaint about the guards; after a sentence's end it is how the matter was met."""
+    assert [c for c, _ in parts_of(classifier, "家里停水两天了，自来水公司也不说什么时候来。另外物业保安态度很差，还骂业主")] == [
+        "utilities", "property"]
+    assert len(parts_of(classifier, "家里停水两天了。物业保安态度很差，问一句就骂人")) == 1
