@@ -96,8 +96,10 @@ _CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:住在|�
 # After a bare 还有 or a sentence's end, a piece that begins by pointing back (这些货车…, 他在天台上…)
 # or at the compound's management goes on about the matter before.
 _POINTS_BACK = re.compile(r"^(?:这|那|该|此|他|她|它|物业)(?!家门口|家楼下|家附近|家旁边)")
-# …unless it points at the place only, where someone else does something (这条街晚上有人偷井盖): a new matter there.
-_SOMEONE_THERE = re.compile(r"^[这那]一?(?:片|带|段|边|条|块|里|儿|附近|周边|个路口|个地方)[^，,。！？!?；;]{0,8}?有人")
+# …unless it points only at the place where someone else does something, or something else is wrong (这条街晚上
+# 有人偷井盖, 该小区还存在消防设施缺失问题), or brings in someone else (而且有人在楼道里偷快递): a new matter there.
+_SOMEONE_THERE = re.compile(r"^(?:(?:而且|并且)还?有人|[这那该]一?(?:片|带|段|边|条|块|里|儿|附近|周边|个路口|个地方|小区|路段|村|社区|区域|栋楼)"
+                            r"[^，,。！？!?；;]{0,8}?(?:有人|还有|也有|存在))")
 # A question or plea of its own (要怎么申请？): a request, whoever it is about.
 _ASKS = re.compile(r"能不能|可不可以|怎么|如何|申请|请问|想问|咨询|[？?]")
 # A first sentence that only says who is writing: "我是一名独居的退休老人，住在莞城旗峰路。"
@@ -191,7 +193,7 @@ def _cut_before(clause: str, before: str) -> Cut | None:
         return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER
     if _ANOTHER_SUBJECT.match(clause.strip()) or _PLACE_SUBJECT.match(clause.strip()):
         return Cut.SENTENCE
-    if ended and not _CONTINUES.match(clause.strip()):
+    if ended and (not _CONTINUES.match(clause.strip()) or _SOMEONE_THERE.match(clause.strip())):
         return Cut.SENTENCE
     return None
 
