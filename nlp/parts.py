@@ -83,10 +83,12 @@ _REACTION = re.compile(r"^(?:物业|房东|老板|他|她|他们|她们|对方|�
                        r"[^，,。！？!?；;]{0,6}?(?:说|讲|表示|称|回复|答复|推|不管|不理|不认|态度)")
 # A piece that tells whom the resident already asked (我们找过物业…, 跟房东讲过…, 之前打过12345…): the
 # history of the matter before, whoever it names. Residents tell it in most long messages.
-_ASKED_BEFORE = re.compile(r"^(?:之前|以前|前几天|上次|已经|我|我们|我们家|我家|家里|业主|也|都|还|多次|几次|一直)*"
-                           r"(?:(?:找|打|问|反映|投诉|报|联系)(?:过|了)|(?:跟|和|向|给)[^，,。！？!?；;]{1,8}?"
+_ASKED_BEFORE = re.compile(r"^(?:之前|以前|前几天|上次|已经|我|我们|我们家|我家|家里|业主|也|都|还|多次|几次|一直|后来)*"
+                           r"(?:(?:找|打|问|反映|投诉|报|联系)(?:过|了)|(?:去|回去|上门|当面)找"
+                           r"|(?:去|回去|上门|当面)?(?:跟|和|向|给)[^，,。！？!?；;]{1,8}?"
                            r"(?:说|讲|反映|投诉|沟通|协商|提|打电话|交涉|商量|理论)(?:过|了|多次|几次|好几次|很多次)"
-                           r"|(?:跟|和|向|给)(?:他|她|它|对方|老板|房东|邻居|店主|商家|保安)们?(?:说|讲)(?!过|了))")
+                           r"|(?:去|回去|上门|当面)?(?:跟|和|向|给)(?:他|她|它|对方|老板|房东|邻居|店主|商家|保安|摊主)们?(?:家|店)?[^，,。！？!?；;]{0,4}?"
+                           r"(?:说|讲)(?!过|了))")
 # A piece that tells who already came or acted (城管来过…, 去年物业发过通知…): the history of the matter too.
 _ACTED_BEFORE = re.compile(r"^(?:之前|以前|去年|上次|前几天|已经|后来|也)*(?:物业|城管|社区|村委|居委|村里|警察|派出所|执法队?|"
                            r"环保局?|工作人员|交警|街道办?)[^，,。！？!?；;]{0,6}?"
@@ -228,11 +230,14 @@ def find_parts_many(classify_many: ClassifyMany, texts: Sequence[str], wholes: S
     cut = [pieces(text) for text in texts]
     first = _classified(categorize_many or classify_many, [[p.core for p in ps] for ps in cut if len(ps) > 1])
     groups: list[list[list[Piece]]] = []
+    support: list[list[dict[str, float]]] = []
     for ps in cut:
-        groups.append(_group(ps, next(first)) if len(ps) > 1 else [ps])
+        predictions = next(first) if len(ps) > 1 else []
+        groups.append(_group(ps, predictions) if len(ps) > 1 else [ps])
+        support.append([_standing(g, ps, predictions) for g in groups[-1]] if len(ps) > 1 else [])
     second = _classified(classify_many, [[_joined(g) for g in gs] for gs in groups if len(gs) > 1])
-    found = [_kept([Part(_joined(g), p) for g, p in zip(gs, next(second))], gs, whole) if len(gs) > 1 else None
-             for whole, gs in zip(wholes, groups)]
+    found = [_kept([Part(_joined(g), p) for g, p in zip(gs, next(second))], gs, whole, sure) if len(gs) > 1 else None
+             for whole, gs, sure in zip(wholes, groups, support)]
     return [parts or [Part(text, whole)] for text, whole, parts in zip(texts, wholes, found)]
 
 
@@ -285,6 +290,17 @@ def _gathered(groups: list[list[Piece]], categories: list[str]) -> list[list[Pie
     return groups
 
 
+def _standing(group: list[Piece], ps: list[Piece], predictions: list[Prediction]) -> dict[str, float]:
+    """For each category a piece of ``group`` stands alone as, that piece's confidence (the highest)."""
+    by_piece = {id(piece): prediction for piece, prediction in zip(ps, predictions)}
+    sure: dict[str, float] = {}
+    for piece in group:
+        prediction = by_piece[id(piece)]
+        if _stands_alone(piece, prediction):
+            sure[prediction.category] = max(sure.get(prediction.category, 0.0), prediction.confidence)
+    return sure
+
+
 def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
     """Whether ``piece`` could be a request of its own. Thanks, greetings and remarks about the service
     (the category :data:`NO_REQUEST`) never are, nor is a resident saying who they are."""
@@ -326,10 +342,13 @@ def _joined(group: list[Piece]) -> str:
     return (group[0].core + "".join(p.text for p in group[1:])).strip().rstrip("，,、；;：:").strip()
 
 
-def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction) -> list[Part] | None:
+def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction,
+          support: list[dict[str, float]]) -> list[Part] | None:
     """``parts`` when they are separate requests (None: the message is one). A part too short or too
-    uncertain to stand alone joins the part before it (the first: the one after it)."""
-    parts, cuts = _joined_weak(parts, [g[0].cut if g[0].cut is not None else Cut.NEW_MATTER for g in groups])
+    uncertain to stand alone joins the part before it (the first: the one after it). ``support``: each
+    part's pieces that stood alone, by category, with their confidence."""
+    cuts = [g[0].cut if g[0].cut is not None else Cut.NEW_MATTER for g in groups]
+    parts, cuts = _joined_weak(parts, cuts, [max(p.confidence, sure.get(p.category, 0.0)) for p, sure in zip(parts, support)])
     if not 1 < len(parts) <= MAX_PARTS or len({p.category for p in parts}) != len(parts):
         return None
     for a, b, cut in zip(parts, parts[1:], cuts[1:]):
@@ -343,15 +362,17 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction) -> li
     return parts
 
 
-def _joined_weak(parts: list[Part], cuts: list[Cut]) -> tuple[list[Part], list[Cut]]:
-    """``parts`` with each that cannot stand alone joined to a neighbour, whose prediction it takes."""
+def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float]) -> tuple[list[Part], list[Cut]]:
+    """``parts`` with each that cannot stand alone joined to a neighbour, whose prediction it takes.
+    ``confidences``: how sure each part is its category — the whole part's confidence, or that of a piece
+    of it that stood alone as that category, when higher (what joined that piece only went on with it)."""
     weakest = min(cuts[1:], default=Cut.NEW_MATTER)
     kept: list[Part] = []
     kept_cuts: list[Cut] = []
     waiting = ""  # words of leading parts that could not stand alone
-    for number, (part, cut) in enumerate(zip(parts, cuts)):
+    for number, (part, cut, confidence) in enumerate(zip(parts, cuts, confidences)):
         weak = (part.category == NO_REQUEST or letters(part.text) < (MIN_LETTERS[cut] if number else FIRST_MIN_LETTERS)
-                or part.confidence < _least_confidence(number, min(cut, weakest)))
+                or confidence < _least_confidence(number, min(cut, weakest)))
         if weak and kept:
             kept[-1] = Part(kept[-1].text + part.text, kept[-1].prediction)
         elif weak:

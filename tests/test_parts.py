@@ -186,7 +186,8 @@ def test_who_already_came_or_was_told_is_the_history_of_the_matter(classifier) -
     """城管来过…, 去年物业发过通知…, 我们和物业交涉多次, 跟她们说…: what was done about the matter before."""
     from nlp.parts import _asked_before
 
-    for history in ["城管来过，来了就跑", "去年物业发过通知，但没人理", "我们和物业交涉多次，物业说不敢管", "跟她们说让一下，她们还骂人"]:
+    for history in ["城管来过，来了就跑", "去年物业发过通知，但没人理", "我们和物业交涉多次，物业说不敢管", "跟她们说让一下，她们还骂人",
+                    "我回去找摊主，他不承认还骂人", "我上门跟他们家工人讲，工人说是老板让干的"]:
         assert _asked_before(history)
     assert not _asked_before("物业把绿化带改成了停车位") and not _asked_before("跟你们反映一下路灯坏了")
     text = ("这条街的夜宵摊越来越多，桌子摆到马路中间，车都开不过去。城管来过两次，来了就收，走了又摆。"
@@ -214,13 +215,16 @@ def test_the_first_part_needs_less_confidence_than_a_part_after_a_sentence_end()
         return Part(text, Prediction(category, confidence, [(category, confidence)]))
 
     opening_less_sure = [part("孩子想转学回老家，要办什么手续？", "welfare", 0.85), part("楼下维修店几十辆电动车在充电。", "safety", 0.99)]
-    kept, _ = _joined_weak(opening_less_sure, [Cut.NEW_MATTER, Cut.SENTENCE])
+    kept, _ = _joined_weak(opening_less_sure, [Cut.NEW_MATTER, Cut.SENTENCE], [0.85, 0.99])
     assert [p.category for p in kept] == ["welfare", "safety"]
     second_less_sure = [opening_less_sure[1], part("孩子想转学回老家，要办什么手续？", "welfare", 0.85)]
-    kept, _ = _joined_weak(second_less_sure, [Cut.NEW_MATTER, Cut.SENTENCE])
+    kept, _ = _joined_weak(second_less_sure, [Cut.NEW_MATTER, Cut.SENTENCE], [0.99, 0.85])
     assert [p.category for p in kept] == ["safety"]
     unsure = [part("孩子想转学回老家，要办什么手续？", "welfare", 0.7), opening_less_sure[1]]
-    assert [p.category for p in _joined_weak(unsure, [Cut.NEW_MATTER, Cut.SENTENCE])[0]] == ["safety"]
+    assert [p.category for p in _joined_weak(unsure, [Cut.NEW_MATTER, Cut.SENTENCE], [0.7, 0.99])[0]] == ["safety"]
+    # a piece of the part stood alone at 0.97: what joined it (less sure of itself) does not make the part weak
+    assert [p.category for p in _joined_weak(unsure, [Cut.NEW_MATTER, Cut.SENTENCE], [0.97, 0.99])[0]] == [
+        "welfare", "safety"]
 
 
 def test_someone_at_another_place_after_a_comma_may_begin_a_matter(classifier) -> None:
