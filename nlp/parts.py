@@ -102,6 +102,9 @@ _POINTS_BACK = re.compile(r"^(?:这|那|该|此|他|她|它|物业)(?!家门口|
 # 有人偷井盖, 该小区还存在消防设施缺失问题), or brings in someone else (而且有人在楼道里偷快递): a new matter there.
 _SOMEONE_THERE = re.compile(r"^(?:(?:而且|并且)还?有人|[这那该]一?(?:片|带|段|边|条|块|里|儿|附近|周边|个路口|个地方|小区|路段|村|社区|区域|栋楼)"
                             r"[^，,。！？!?；;]{0,8}?(?:有人|还有|也有|存在))")
+# Even after 另外, a piece about the same person or household (另外他还说…, 另外他们家的铁皮屋…) is more of
+# the matter about them, not another matter (their doorstep, 他家门口, is a place).
+_SAME_PERSON = re.compile(r"^(?:他|她)们?(?:家(?!门口|楼下|附近|旁边)|(?!家))")
 # A question or plea of its own (要怎么申请？): a request, whoever it is about.
 _ASKS = re.compile(r"能不能|可不可以|怎么|如何|申请|请问|想问|咨询|[？?]")
 # A first sentence that only says who is writing: "我是一名独居的退休老人，住在莞城旗峰路。"
@@ -309,7 +312,8 @@ def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
         return False
     if piece.cut is not None and (_only_reaction(piece) or _asked_before(piece.core)
                                   or _CIRCUMSTANCE.match(piece.core) and not _ASKS.search(piece.core)
-                                  or piece.cut < Cut.NEW_MATTER and _points_back(piece.core)):
+                                  or piece.cut < Cut.NEW_MATTER and _points_back(piece.core)
+                                  or piece.cut == Cut.NEW_MATTER and _SAME_PERSON.match(piece.core)):
         return False
     least = FIRST_MIN_LETTERS if piece.cut is None else MIN_LETTERS[cut]
     return letters(piece.core) >= least and prediction.confidence >= PART_CONFIDENCE[cut]

@@ -248,3 +248,11 @@ def test_someone_else_or_something_else_at_the_place_after_a_sentence_end_is_a_n
     assert [c for c, _ in parts_of(classifier, "市民反映：高埗镇某小区门口的商铺把货物堆满人行道，行人只能走机动车道。"
                                                "该小区还存在电动车在楼道充电的问题。")] == ["street_order", "safety"]
     assert len(parts_of(classifier, "村口的垃圾站三天没人清了，臭得要命。而且有人还把死鸡死鸭扔在旁边")) == 1
+
+
+def test_the_same_person_after_another_matter_cue_is_more_of_the_matter(classifier) -> None:
+    """"另外他们家…" goes on about the household the message is about; "另外，她家门口…" is a place."""
+    text = "我们村有户人家在宅基地上盖到了六层，挡住了我家的采光。另外他们家盖楼的时候把我家的墙震裂了好几条缝。"
+    assert len(parts_of(classifier, text)) == 1
+    assert [c for c, _ in parts_of(classifier, "我们楼有个独居阿婆，八十多了，没人照顾，能不能帮她申请补助？"
+                                               "另外，她家门口的下水道堵了，污水都流到路上了。")] == ["welfare", "municipal"]
