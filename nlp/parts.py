@@ -69,6 +69,8 @@ _SAY = (r"(?:(?:再|还|也)?(?:想|要)?(?:反映|说|讲|问|提|咨询|投诉
 _LEAD = re.compile(rf"^[\s,，、:：;；]*(?:(?P<list>{_LIST_MARK})|(?P<new>{_NEW_MATTER})|(?P<also>{_ALSO})){_SAY}[\s,，、:：]*")
 # A message's opening that only announces how many matters follow: "反映两个问题：", "有一个问题和一个建议。"
 _INTRO = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:[两二三四几2-4]|一个问题和一)(?:个|件|点)(?:问题|事情?|情况|建议|诉求)[^，,。！？!?；;：:]{0,8}[，,。！？!?；;：:]")
+# "另外还要交一笔开户费", "此外也没有…": the same subject does more of the same (not 另外还有…, 另外还想反映…).
+_MORE_OF_IT = re.compile(r"^(?:另外|此外)[，,]?(?:还|也|又)(?!有|想|要反映|要投诉|反映|说|问|提|咨询|投诉|举报)")
 # "…我就不说了，问题是…" after a comma: the point of the same matter, not a second one.
 _MAIN_POINT = re.compile(r"^问题是")
 # Words that tie a sentence to the one before it: it goes on about the same matter.
@@ -199,6 +201,8 @@ def _clauses(text: str, simple: str) -> list[tuple[int, int]]:
 def _cut_before(clause: str, before: str) -> Cut | None:
     """The cut ``clause`` (its characters simplified) opens after ``before`` (None: it goes on with it)."""
     ended = before.rstrip(" \t")[-1:] in tuple(_SENTENCE_END) or before.endswith(" ")
+    if _MORE_OF_IT.match(clause.strip()):
+        return None
     lead = _LEAD.match(clause)
     if lead is not None and (ended or not _MAIN_POINT.match(clause.strip())):
         return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER

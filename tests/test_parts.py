@@ -256,3 +256,10 @@ def test_the_same_person_after_another_matter_cue_is_more_of_the_matter(classifi
     assert len(parts_of(classifier, text)) == 1
     assert [c for c, _ in parts_of(classifier, "我们楼有个独居阿婆，八十多了，没人照顾，能不能帮她申请补助？"
                                                "另外，她家门口的下水道堵了，污水都流到路上了。")] == ["welfare", "municipal"]
+
+
+def test_another_matter_cue_before_more_of_the_same_doing_is_no_cue() -> None:
+    """"另外还要交一笔开户费": the same subject does more of the same; "另外还有…" still opens another matter."""
+    assert len(pieces("燃气开户要带房产证和身份证，另外还要交一笔开户费")) == 1
+    assert [p.cut for p in pieces("燃气管道被挖断了。另外还有物业保安态度很差")] == [None, Cut.NEW_MATTER]
+    assert [p.cut for p in pieces("路灯坏了。另外还想反映一下垃圾没人收")] == [None, Cut.NEW_MATTER]
