@@ -126,6 +126,8 @@ _CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])|(?<=\S )(?=[\u4e00-\u9ff
 _SENTENCE_END = "。！？!?；;\n"
 # A sentence that names the matter it goes back to: "工资的事我们去找过老板三次".
 _NAMES_MATTER = re.compile(r"^[^，,。！？!?；;]{1,10}?(?:的事|的问题|这件事|那件事|这事|那事)")
+# "诉求：一是增设垃圾桶；二是增加保洁人员": the items listed after it are what the resident asks for the matter.
+_DEMANDS = re.compile(r"(?:诉求|要求|请求|希望)(?:是|为|如下)?[:：]")
 _LIST_ALONE = re.compile(rf"^{_LIST_MARK}[\s.、．:：]*$")
 
 
@@ -163,15 +165,22 @@ def pieces(text: str) -> list[Piece]:
     simple = simplified_chars(text)  # one character for one: positions in it are positions in text
     out: list[Piece] = []
     start, current_cut = 0, None  # where the current piece begins, and the cut before it
+    demands = _DEMANDS.search(simple)
     for a, b in _clauses(text, simple):
         cut = _cut_before(simple[a:b], text[start:a]) if letters(text[start:a]) else None
-        if cut is None:
+        if cut is None or demands is not None and a >= demands.end() and _listed(simple[a:b]):
             continue
         out.append(_piece(text[start:a], simple[start:a], current_cut))
         start, current_cut = a, cut
     if text[start:].strip():
         out.append(_piece(text[start:], simple[start:], current_cut))
     return out or [Piece(text, text, None)]
+
+
+def _listed(clause: str) -> bool:
+    """Whether ``clause`` opens with a list mark (1. / 二是 / 第三 …)."""
+    lead = _LEAD.match(clause)
+    return lead is not None and lead.group("list") is not None
 
 
 def _clauses(text: str, simple: str) -> list[tuple[int, int]]:

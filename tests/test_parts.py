@@ -263,3 +263,10 @@ def test_another_matter_cue_before_more_of_the_same_doing_is_no_cue() -> None:
     assert len(pieces("燃气开户要带房产证和身份证，另外还要交一笔开户费")) == 1
     assert [p.cut for p in pieces("燃气管道被挖断了。另外还有物业保安态度很差")] == [None, Cut.NEW_MATTER]
     assert [p.cut for p in pieces("路灯坏了。另外还想反映一下垃圾没人收")] == [None, Cut.NEW_MATTER]
+
+
+def test_items_listed_after_the_residents_demands_are_one_matter() -> None:
+    """"诉求：一是…；二是…" lists what the resident asks for the matter told; "反映两个问题：1.…2.…" lists matters."""
+    text = "市民来电反映：某公园垃圾桶太少，垃圾遍地都是。诉求：一是增设垃圾桶；二是节假日增加保洁人员；三是定时清理池塘。"
+    assert len(pieces(text)) == 1
+    assert [p.cut for p in pieces("反映两个问题：1.路口红绿灯不亮了；2.路边有人摆摊")] == [None, Cut.NEW_MATTER]
