@@ -254,9 +254,14 @@ def find_parts_many(classify_many: ClassifyMany, texts: Sequence[str], wholes: S
     groups: list[list[list[Piece]]] = []
     support: list[list[dict[str, float]]] = []
     for ps in cut:
-        predictions = next(first) if len(ps) > 1 else []
-        groups.append(_group(ps, predictions) if len(ps) > 1 else [ps])
-        support.append([_standing(g, ps, predictions) for g in groups[-1]] if len(ps) > 1 else [])
+        if len(ps) == 1:
+            groups.append([ps])
+            support.append([])
+            continue
+        predictions = next(first)
+        stands = [_stands_alone(piece, prediction) for piece, prediction in zip(ps, predictions)]
+        groups.append(_group(ps, predictions, stands))
+        support.append([_standing(g, ps, predictions, stands) for g in groups[-1]])
     second = _classified(classify_many, [[_joined(g) for g in gs] for gs in groups if len(gs) > 1])
     found = [_kept([Part(_joined(g), p) for g, p in zip(gs, next(second))], gs, whole, sure) if len(gs) > 1 else None
              for whole, gs, sure in zip(wholes, groups, support)]
@@ -272,15 +277,15 @@ def _classified(classify_many: ClassifyMany, batches: list[list[str]]) -> Iterat
         start += len(batch)
 
 
-def _group(ps: list[Piece], predictions: list[Prediction]) -> list[list[Piece]]:
+def _group(ps: list[Piece], predictions: list[Prediction], standing: list[bool]) -> list[list[Piece]]:
     """Pieces joined into candidate parts: each piece joins the part before it unless it can stand
     alone as a matter of another category; leading pieces that cannot stand alone join the first that can,
-    unless a cue opens it (then they are judged again together, in :func:`_kept`)."""
+    unless a cue opens it (then they are judged again together, in :func:`_kept`). ``standing``: whether
+    each piece could stand alone (:func:`_stands_alone`)."""
     groups: list[list[Piece]] = []
     category: list[str | None] = []
     likeliest: list[Prediction] = []  # each group's most confident piece, standing alone or not
-    for piece, prediction in zip(ps, predictions):
-        stands = _stands_alone(piece, prediction)
+    for piece, prediction, stands in zip(ps, predictions, standing):
         cued = piece.cut is not None and piece.cut >= Cut.ALSO
         if groups and (not stands or category[-1] == prediction.category or category[-1] is None and not cued):
             groups[-1].append(piece)
@@ -312,13 +317,14 @@ def _gathered(groups: list[list[Piece]], categories: list[str]) -> list[list[Pie
     return groups
 
 
-def _standing(group: list[Piece], ps: list[Piece], predictions: list[Prediction]) -> dict[str, float]:
+def _standing(group: list[Piece], ps: list[Piece], predictions: list[Prediction],
+              standing: list[bool]) -> dict[str, float]:
     """For each category a piece of ``group`` stands alone as, that piece's confidence (the highest)."""
-    by_piece = {id(piece): prediction for piece, prediction in zip(ps, predictions)}
+    by_piece = {id(piece): (prediction, stands) for piece, prediction, stands in zip(ps, predictions, standing)}
     sure: dict[str, float] = {}
     for piece in group:
-        prediction = by_piece[id(piece)]
-        if _stands_alone(piece, prediction):
+        prediction, stands = by_piece[id(piece)]
+        if stands:
             sure[prediction.category] = max(sure.get(prediction.category, 0.0), prediction.confidence)
     return sure
 
