@@ -74,7 +74,7 @@ def split(labels: list[str]) -> tuple[list[int], list[int]]:
 def resample(texts: list[str], labels: list[str], size: int, seed: int = 7) -> tuple[list[str], list[str]]:
     """``size`` messages drawn from the corpus, each copy with a few random character edits."""
     rng = random.Random(seed)
-    alphabet = "".join({ch for text in texts for ch in text})
+    alphabet = "".join(sorted({ch for text in texts for ch in text}))  # sorted: the same file in every run
     out_texts, out_labels = [], []
     while len(out_texts) < size:
         i = rng.randrange(len(texts))

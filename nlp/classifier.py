@@ -84,12 +84,12 @@ class TextClassifier:
         """Fit a new classifier on ``texts`` and their ``labels`` (and, when given, their urgency and
         natures: None for a row whose nature is unknown)."""
         pipeline = build_pipeline(Segmenter(engine, user_words), C=C, random_state=random_state)
-        pipeline.fit(list(texts), np.asarray(labels))
-        learns_urgency = urgent is not None and any(urgent) and not all(urgent)
-        if not learns_urgency and natures is None:
-            return cls(pipeline)
+        # The pipeline's steps fitted one by one, so that every model learns from one feature matrix
+        # (Pipeline.fit would keep it from us, and the texts would be segmented and hashed again).
         steps = pipeline.named_steps
-        features = steps["features"].transform(steps["prep"].transform(texts))
+        features = steps["features"].fit_transform(steps["prep"].transform(list(texts)))
+        steps["model"].fit(features, np.asarray(labels))
+        learns_urgency = urgent is not None and any(urgent) and not all(urgent)
         urgency_model = UrgencyModel().fit(features, np.asarray(urgent, dtype=bool)) if learns_urgency else None
         nature_model = fit_nature_model(features, natures, random_state=random_state) if natures else None
         return cls(pipeline, urgency_model, nature_model)

@@ -152,25 +152,32 @@ class NgramVectorizer(BaseEstimator, TransformerMixin):
         char_docs, char_b = char_buckets([text for text, _ in docs], self.char_ngrams, self.hash_bits)
         return np.concatenate([word_docs, char_docs]), np.concatenate([word_b, char_b]).astype(np.int64)
 
-    def _bucket_counts(self, docs: Sequence[Doc]) -> sp.csr_matrix:
-        """Documents × buckets matrix of raw feature counts."""
-        rows, cols = self._rows_and_buckets(docs)
-        counts = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                               shape=(len(docs), 1 << self.hash_bits))
-        counts.sum_duplicates()
-        return counts
-
     def fit(self, docs: Iterable[Doc], y: object = None) -> NgramVectorizer:
         """Give a column to every bucket seen in at least ``min_df`` documents; learn IDF weights."""
         docs = list(docs)
-        if not docs:
+        self._fit(self._rows_and_buckets(docs), len(docs))
+        return self
+
+    def fit_transform(self, docs: Iterable[Doc], y: object = None, **fit_params: object) -> sp.csr_matrix:
+        """:meth:`fit`, then :meth:`transform` of the same documents (float32), hashing them once."""
+        docs = list(docs)
+        found = self._rows_and_buckets(docs)
+        self._fit(found, len(docs))
+        return self._tfidf(found, len(docs), np.float32)
+
+    def _fit(self, found: tuple[np.ndarray, np.ndarray], n_docs: int) -> None:
+        if not n_docs:
             raise ValueError("cannot fit a vectoriser on no documents")
-        counts = self._bucket_counts(docs)
+        rows, cols = found
+        counts = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n_docs, 1 << self.hash_bits))
+        counts.sum_duplicates()
         df = np.bincount(counts.indices, minlength=1 << self.hash_bits)
         kept = np.flatnonzero(df >= self.min_df)
         self.buckets_ = kept.astype(np.int64)
-        self.idf_ = (np.log((1.0 + len(docs)) / (1.0 + df[kept])) + 1.0).astype(np.float32)
-        return self
+        self.idf_ = (np.log((1.0 + n_docs) / (1.0 + df[kept])) + 1.0).astype(np.float32)
+        self.__dict__.pop("_table", None)  # a refit has other columns
+        self.__dict__.pop("_column_of_bucket", None)
+        self.__dict__.pop("_memo", None)
 
     def _columns(self, buckets: np.ndarray) -> np.ndarray:
         """Column of each bucket, -1 for buckets without one.
@@ -195,11 +202,15 @@ class NgramVectorizer(BaseEstimator, TransformerMixin):
         Training uses float32; classifying uses float64, as :meth:`transform_one` does, so that the batch
         and the one-message paths agree to the last printed digit."""
         docs = list(docs)
-        rows, buckets = self._rows_and_buckets(docs)
+        return self._tfidf(self._rows_and_buckets(docs), len(docs), dtype)
+
+    def _tfidf(self, found: tuple[np.ndarray, np.ndarray], n_docs: int, dtype: type[np.floating]) -> sp.csr_matrix:
+        """The TF-IDF matrix of features ``found`` (document and bucket of each) in ``n_docs`` documents."""
+        rows, buckets = found
         columns = self._columns(buckets)  # unknown features dropped before any sparse matrix is built
         known = columns >= 0
         matrix = sp.csr_matrix((np.ones(int(known.sum()), dtype=dtype), (rows[known], columns[known])),
-                               shape=(len(docs), self.n_features_))
+                               shape=(n_docs, self.n_features_))
         matrix.sum_duplicates()
         if self.sublinear_tf:
             matrix.data = np.log(matrix.data, dtype=dtype) + 1

@@ -122,7 +122,8 @@ _SOURCE = re.compile(r"[\u4e00-\u9fff](?:店|馆|厂|坊|吧|司|东|居|业|板
 _NOT_SOURCE = frozenset(["那家", "这家", "他家", "我家", "商业", "就业", "毕业", "企业", "作业", "营业"])
 # Clauses end at punctuation, and at a space before a Chinese character (chat style: "路灯坏了 垃圾没人收") or
 # before a list mark ("…没人管 2.路灯…").
-_CLAUSE_END = re.compile(r"(?<=[。！？!?；;\n，,])|(?<=\S )(?=[\u4e00-\u9fff])|(?<=\S )(?=[1-9][.、．)）](?!\d)|[①②③④⑤⑥⑦⑧⑨])")
+# A match ends where a clause ends (a pattern that consumes is faster than one of empty lookarounds).
+_CLAUSE_END = re.compile(r"[。！？!?；;\n，,]|(?<=\S) (?=[\u4e00-\u9fff]|[1-9][.、．)）](?!\d)|[①②③④⑤⑥⑦⑧⑨])")
 _SENTENCE_END = "。！？!?；;\n"
 # A sentence that names the matter it goes back to: "工资的事我们去找过老板三次".
 _NAMES_MATTER = re.compile(r"^[^，,。！？!?；;]{1,10}?(?:的事|的问题|这件事|那件事|这事|那事)")
@@ -167,7 +168,7 @@ def pieces(text: str) -> list[Piece]:
     start, current_cut = 0, None  # where the current piece begins, and the cut before it
     demands = _DEMANDS.search(simple)
     for a, b in _clauses(text, simple):
-        cut = _cut_before(simple[a:b], text[start:a]) if letters(text[start:a]) else None
+        cut = _cut_before(simple[a:b], text[start:a]) if has_letters(text[start:a]) else None
         if cut is None or demands is not None and a >= demands.end() and _listed(simple[a:b]):
             continue
         out.append(_piece(text[start:a], simple[start:a], current_cut))
@@ -186,7 +187,7 @@ def _listed(clause: str) -> bool:
 def _clauses(text: str, simple: str) -> list[tuple[int, int]]:
     """Where each clause of ``text`` begins and ends. Punctuation or an emoji alone ends the clause
     before it; a list mark or a cue alone ("2. ", "另外 ") begins the clause after it."""
-    ends = sorted({m.start() for m in _CLAUSE_END.finditer(text)} | {0, len(text)})
+    ends = sorted({m.end() for m in _CLAUSE_END.finditer(text)} | {0, len(text)})
     spans: list[tuple[int, int]] = []
     opening: int | None = None  # where a lone list mark or cue waits for its clause
     for a, b in zip(ends, ends[1:]):
@@ -195,7 +196,7 @@ def _clauses(text: str, simple: str) -> list[tuple[int, int]]:
         lead = _LEAD.match(clause)
         if lead is not None and lead.end() == len(clause) or _LIST_ALONE.match(clause):
             opening = a
-        elif not letters(clause):
+        elif not has_letters(clause):
             opening = None
             if spans:
                 spans[-1] = (spans[-1][0], b)
@@ -234,7 +235,12 @@ def _piece(text: str, simple: str, cut: Cut | None) -> Piece:
 
 def letters(text: str) -> int:
     """Letters in ``text``: characters that are neither digits nor punctuation nor spaces."""
-    return sum(1 for ch in text if ch.isalpha())
+    return sum(map(str.isalpha, text))
+
+
+def has_letters(text: str) -> bool:
+    """Whether ``text`` holds a letter (:func:`letters` without counting them all)."""
+    return any(map(str.isalpha, text))
 
 
 def find_parts(classify_many: ClassifyMany, text: str, whole: Prediction) -> list[Part]:

@@ -24,13 +24,13 @@ OTHER_TOWN = Scope(Role.TOWN, town="旧城街道")
 HEDONG = Scope(Role.COMMUNITY, town="新城街道", community="河东社区")
 HEXI = Scope(Role.COMMUNITY, town="新城街道", community="河西社区")
 
-# (text, category, place, urgent), opened an hour apart in this order
+# (text, category, place, urgent, nature), opened an hour apart in this order
 SEED = [
-    ("滨河路的路灯坏了三天，晚上很黑", "municipal", HD01, False),
-    ("学府路的垃圾桶满了没人清理，电话13812345678", "sanitation", HD02, False),
-    ("金沙湾小区晚上装修噪音很大", "noise", HX01, False),
-    ("有人在路边乱扔垃圾", "sanitation", None, False),
-    ("滨河路有栋楼着火了", "safety", HD01, True),
+    ("滨河路的路灯坏了三天，晚上很黑", "municipal", HD01, False, "help"),
+    ("学府路的垃圾桶满了没人清理，电话13812345678", "sanitation", HD02, False, "complaint"),
+    ("金沙湾小区晚上装修噪音很大", "noise", HX01, False, "complaint"),
+    ("有人在路边乱扔垃圾", "sanitation", None, False, "report"),
+    ("滨河路有栋楼着火了", "safety", HD01, True, "help"),
 ]
 
 
@@ -48,8 +48,8 @@ async def seed_city(redis: object) -> City:
     await domain.people.add_worker(WORKER_X, "HX-01", "赵网格")
     await domain.people.add_supervisor(TOWN_SUP, Level.TOWN, "新城街道", "周科长")
     numbers = []
-    for text, category, place, urgent in SEED:
-        opened = await domain.tickets.open(NewRequest(RESIDENT, text, category, 0.9, urgent, place))
+    for text, category, place, urgent, nature in SEED:
+        opened = await domain.tickets.open(NewRequest(RESIDENT, text, category, 0.9, urgent, place, nature=nature))
         numbers.append(opened.ticket.number)
         domain.clock.advance(3600)
     return City(domain, Board(domain.redis, domain.taxonomy, domain.clock), numbers)

@@ -71,7 +71,7 @@ async def test_csv_has_every_visible_ticket_with_masked_text(served: tuple[City,
     assert [r[0] for r in rows[1:]] == city.numbers
     second = dict(zip(EXPORT_COLUMNS, rows[2]))
     assert second["状态"] == "已派单" and second["类别"] == "环境卫生" and second["网格"] == "河东二网格"
-    assert second["创建时间"] == "2026-11-24 10:00" and second["紧急"] == "否"
+    assert second["创建时间"] == "2026-11-24 10:00" and second["紧急"] == "否" and second["诉求性质"] == "投诉"
     assert "13812345678" not in body.decode("utf-8-sig") and "138****5678" in second["诉求内容（已脱敏）"]
 
 
@@ -105,7 +105,7 @@ async def test_xlsx_reads_back_with_types_masking_and_no_formulas(served: tuple[
     rows = xlsx_rows(body)
     assert tuple(rows[0]) == EXPORT_COLUMNS and [r[0] for r in rows[1:]] == [city.numbers[0], "T20261124-0006"]
     first = dict(zip(EXPORT_COLUMNS, rows[1]))
-    assert first["创建时间"] == datetime(2026, 11, 24, 9, 0) and first["网格编号"] == "HD-01"
+    assert first["创建时间"] == datetime(2026, 11, 24, 9, 0) and first["网格编号"] == "HD-01" and first["诉求性质"] == "求助"
     text = rows[2][-1]
     assert isinstance(text, str) and text.startswith("=HYPERLINK") and "440**************4" in text
     book = load_workbook(io.BytesIO(body))  # not read-only: each cell's type

@@ -236,7 +236,10 @@ def run_classify(args: argparse.Namespace, settings: Settings) -> int:
     texts = _input_texts(args)
     first = next(texts, None)  # input errors surface before a model is trained or loaded
     classifier, _ = _model(settings, args.model)
+    from bot.model.holder import keep_out_of_gc
     from nlp.parts import find_parts_many
+
+    keep_out_of_gc()  # the model is never garbage: sweeps over it cost a fifth of a file's time
 
     taxonomy = _taxonomy(settings)
 

@@ -73,7 +73,7 @@ def reindexed(count: int) -> str:
 
 
 # The columns of the console's export (CSV and XLSX), in order.
-EXPORT_COLUMNS = ("工单编号", "状态", "类别", "紧急", "网格编号", "网格", "社区", "镇街", "处理人", "创建时间",
+EXPORT_COLUMNS = ("工单编号", "状态", "类别", "诉求性质", "紧急", "网格编号", "网格", "社区", "镇街", "处理人", "创建时间",
                   "办理期限", "超期", "督办级别", "诉求内容（已脱敏）")
 EXPORT_FILE_STEM = "工单导出"
 EXPORT_SHEET = "工单"

@@ -26,12 +26,13 @@ from bot.infra.clock import LOCAL_TIME
 from bot.texts import admin as texts
 from bot.texts.refusals import bad_request
 from bot.tickets.board import Board, BoardRow
+from nlp.natures import nature_name
 
 RequireAccount = Callable[[web.Request], Awaitable[Scope]]
 EXPORTS_AT_ONCE = 2  # per process: each one reads the whole result
 CSV_FLUSH_BYTES = 64 * 1024
 XLSX_BATCH = 1000
-XLSX_WIDTHS = (17, 8, 10, 6, 10, 14, 12, 12, 10, 17, 17, 6, 8, 60)
+XLSX_WIDTHS = (17, 8, 10, 8, 6, 10, 14, 12, 12, 10, 17, 17, 6, 8, 60)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -79,7 +80,8 @@ def _attachment(filename: str, content_type: str) -> dict[str, str]:
 
 def cells(row: BoardRow) -> list[Any]:
     """One row's cells, in :data:`bot.texts.admin.EXPORT_COLUMNS` order (times as local datetimes)."""
-    return [row.number, row.status.label, row.category_name, texts.YES if row.urgent else texts.NO,
+    return [row.number, row.status.label, row.category_name, nature_name(row.nature),
+            texts.YES if row.urgent else texts.NO,
             row.grid_id or "", row.grid_name or "", row.community or "", row.town or "", row.worker_name or "",
             _local(row.created_at), _local(row.deadline_at), texts.YES if row.overdue else texts.NO,
             row.escalation_level, row.text]
