@@ -78,7 +78,7 @@ _CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|�
                         r"害得|弄得|搞得|吵得|熏得|臭得|吓得|但是|但|可是|不过|然后|后来|甚至|连|每次|也|还|又|都)")
 # "…，门口的垃圾也没人收", "…，楼道里还有人放煤气罐": another thing, also (still) wrong — as weak a cut as a
 # sentence's end. What comes before 也/还 is a thing, not a doing ("说了好几次也不改", "有的还…" go on).
-_ANOTHER_SUBJECT = re.compile(r"^(?![^也还]*(?:了|过|说|找|打|问|跟|讲|次|都|有的|一))(?!(?:他|她|它|他们|她们|我|我们|你|对方|这|那)[也还])"
+_ANOTHER_SUBJECT = re.compile(r"^(?!而且|并且|但是|但|可是|所以|因此|然后|甚至)(?![^也还]*(?:了|过|说|找|打|问|跟|讲|次|都|有的|一))(?!(?:他|她|它|他们|她们|我|我们|你|对方|这|那)[也还])"
                               r"[^，,。！？!?；;也还]{2,10}(?:也(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏)"
                               r"|还(?:有人|有个|有家|在|把|往|私自|偷|乱|经常|天天|欠|占|卖|摆|排|搭|开))")
 # "…加盖到五层了，旁边那家工厂晚上偷排废水": after a comma, someone or something at another place doing
@@ -92,7 +92,8 @@ _REACTION = re.compile(r"^(?:物业|房东|老板|他|她|他们|她们|对方|�
 # A piece that tells whom the resident already asked (我们找过物业…, 跟房东讲过…, 之前打过12345…): the
 # history of the matter before, whoever it names. Residents tell it in most long messages.
 _ASKED_BEFORE = re.compile(r"^(?:之前|以前|前几天|上次|已经|我|我们|我们家|我家|家里|业主|也|都|还|多次|几次|一直|后来)*"
-                           r"(?:(?:找|打|问|反映|投诉|报|联系)(?:过|了)|(?:去|回去|上门|当面)找"
+                           r"(?:(?:找|打|问|反映|投诉|报|联系|谈|沟通|协商|商量|交涉)(?:过|了)|(?:去|回去|上门|当面)找"
+                           r"|(?:上去|上门|过去|下去)?[^，,。！？!?；;]{0,4}?(?:讲|说)过(?:[一两二三四五六七八九十几好多]+次)"
                            r"|(?:去|回去|上门|当面)?(?:跟|和|向|给)[^，,。！？!?；;]{1,8}?"
                            r"(?:说|讲|反映|投诉|沟通|协商|提|打电话|交涉|商量|理论)(?:过|了|多次|几次|好几次|很多次)"
                            r"|(?:去|回去|上门|当面)?(?:跟|和|向|给)(?:他|她|它|对方|老板|房东|邻居|店主|商家|保安|摊主)们?(?:家|店)?[^，,。！？!?；;]{0,4}?"
@@ -102,7 +103,7 @@ _ACTED_BEFORE = re.compile(r"^(?:之前|以前|去年|上次|前几天|已经|�
                            r"环保局?|工作人员|交警|街道办?)[^，,。！？!?；;]{0,6}?"
                            r"(?:来过|来了|来看过|来查过|发过|贴过|查过|处理过|管过|罚过|调解过|上门)")
 # A piece about the resident's own situation (我住在十八楼, 我家有老人): why it matters, not another matter.
-_CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:住在|住(?!的)|有个|有位|有一个|有两个|是|身体|腿脚|有?老人|有?孩子|有?小孩|有?病人|有?孕妇|老伴|爸|妈|儿子|女儿|父母)")
+_CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:这|这里|这边)?(?:住在|住(?!的)|有个|有位|有一个|有两个|是|身体|腿脚|有?老人|有?孩子|有?小孩|有?病人|有?孕妇|老伴|爸|妈|儿子|女儿|父母)")
 # After a bare 还有 or a sentence's end, a piece that begins by pointing back (这些货车…, 他在天台上…)
 # or at the compound's management goes on about the matter before.
 _POINTS_BACK = re.compile(r"^(?:这|那|该|此|他|她|它|物业)(?!家门口|家楼下|家附近|家旁边)")
@@ -113,6 +114,10 @@ _SOMEONE_THERE = re.compile(r"^(?:(?:而且|并且)还?有人|[这那该]一?(?:
 # Even after 另外, a piece about the same person or household (另外他还说…, 另外他们家的铁皮屋…) is more of
 # the matter about them, not another matter (their doorstep, 他家门口, is a place).
 _SAME_PERSON = re.compile(r"^(?:他|她)们?(?:家(?!门口|楼下|附近|旁边)|(?!家))")
+# A piece that only says where ("大朗镇求富路村", "人民医院南门。"): the place of the matter, never a request.
+_ONLY_PLACE = re.compile(r"^(?![^，,。！？!?；;]*(?:没|不|坏|管|有|被|锁|撬|堵|占|漏|吵|臭|乱|了|吗|呢))"
+                         r"[^，,。！？!?；;\s]{1,10}?(?:镇|村|路|街|社区|小区|号|栋|座|大道|巷|广场|花园|苑|围|[东南西北大]门|门口|路口|村口|附近|那边)"
+                         r"[\s，,。！!、]*$")
 # A question or plea of its own (要怎么申请？): a request, whoever it is about.
 _ASKS = re.compile(r"能不能|可不可以|怎么|如何|申请|请问|想问|咨询|[？?]")
 # A first sentence that only says who is writing: "我是一名独居的退休老人，住在莞城旗峰路。"
@@ -339,22 +344,23 @@ def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
     """Whether ``piece`` could be a request of its own. Thanks, greetings and remarks about the service
     (the category :data:`NO_REQUEST`) never are, nor is a resident saying who they are."""
     cut = piece.cut if piece.cut is not None else Cut.NEW_MATTER
-    if prediction.category == NO_REQUEST or piece.cut is None and _only_who_i_am(piece.core):
+    core = simplified_chars(piece.core)  # the rules are written in simplified characters
+    if prediction.category == NO_REQUEST or piece.cut is None and _only_who_i_am(core) or _ONLY_PLACE.match(core):
         return False
-    if piece.cut is not None and (_only_reaction(piece) or _asked_before(piece.core)
-                                  or _CIRCUMSTANCE.match(piece.core) and not _ASKS.search(piece.core)
-                                  or piece.cut < Cut.NEW_MATTER and _points_back(piece.core)
-                                  or piece.cut == Cut.NEW_MATTER and _SAME_PERSON.match(piece.core)):
+    if piece.cut is not None and (_only_reaction(core, piece.cut) or _asked_before(core)
+                                  or _CIRCUMSTANCE.match(core) and not _ASKS.search(core)
+                                  or piece.cut < Cut.NEW_MATTER and _points_back(core)
+                                  or piece.cut == Cut.NEW_MATTER and _SAME_PERSON.match(core)):
         return False
     least = FIRST_MIN_LETTERS if piece.cut is None else MIN_LETTERS[cut]
     return letters(piece.core) >= least and prediction.confidence >= PART_CONFIDENCE[cut]
 
 
-def _only_reaction(piece: Piece) -> bool:
-    """Whether ``piece`` only tells how someone answered the matter before. Someone's manner (保安态度很差)
-    after a connective that opens another matter is a complaint of its own."""
-    reaction = _REACTION.match(piece.core)
-    return reaction is not None and not (piece.cut == Cut.NEW_MATTER and reaction.group(0).endswith("态度"))
+def _only_reaction(text: str, cut: Cut) -> bool:
+    """Whether ``text`` (after ``cut``) only tells how someone answered the matter before. Someone's manner
+    (保安态度很差) after a connective that opens another matter is a complaint of its own."""
+    reaction = _REACTION.match(text)
+    return reaction is not None and not (cut == Cut.NEW_MATTER and reaction.group(0).endswith("态度"))
 
 
 def _points_back(text: str) -> bool:

@@ -270,3 +270,29 @@ def test_items_listed_after_the_residents_demands_are_one_matter() -> None:
     text = "市民来电反映：某公园垃圾桶太少，垃圾遍地都是。诉求：一是增设垃圾桶；二是节假日增加保洁人员；三是定时清理池塘。"
     assert [p.core[:3] for p in pieces(text)] == ["市民来", "诉求："]  # the sentence's end may cut; the items do not
     assert [p.cut for p in pieces("反映两个问题：1.路口红绿灯不亮了；2.路边有人摆摊")] == [None, Cut.NEW_MATTER]
+
+
+def test_a_piece_that_only_says_where_is_no_request(classifier) -> None:
+    """"…这个要到什么时候？大朗镇求富路村": the place of the matter, not a second one."""
+    from nlp.parts import _ONLY_PLACE
+
+    assert all(_ONLY_PLACE.match(t) for t in ["大朗镇求富路村", "人民医院南门。", "在麻涌镇新基村"])
+    assert not any(_ONLY_PLACE.match(t) for t in ["垃圾站旁边的公厕一直锁着门", "楼下没人管路口", "虎门大道地下通道"])
+    assert len(parts_of(classifier, "我们村停水三天了，一直说在抢修，家里老人天天去邻居家挑水，这个要到什么时候？大朗镇求富路村")) == 1
+
+
+def test_history_and_situation_in_traditional_characters_or_other_words_go_on_with_the_matter() -> None:
+    """The rules read simplified characters (我們談過很多次 is 我们谈过很多次); 讲过三次, 我们这是老小区 too."""
+    from nlp.classifier import Prediction
+    from nlp.parts import Piece, _stands_alone
+
+    sure = Prediction("labor", 0.99, [("labor", 0.99)])
+    for text in ["我們談過很多次，老闆說做生意沒辦法。", "我上去好声好气讲过三次，他们就是不改", "我们这是老小区，没有物业，只能找你们了。"]:
+        assert not _stands_alone(Piece(text, text, Cut.SENTENCE), sure)
+    assert _stands_alone(Piece("公司拖欠我们三个月工资", "公司拖欠我们三个月工资", Cut.SENTENCE), sure)
+
+
+def test_a_continuing_conjunction_keeps_its_subject_even_before_ye() -> None:
+    """"…可以收费吗？而且里面也不干净": 而且 goes on with the same place; "…，门口的垃圾也没人收" is another subject."""
+    assert len(pieces("厕所门口站着一个人收钱，请问公共厕所可以收费吗？而且里面也不干净")) == 1
+    assert [p.cut for p in pieces("路灯坏了好几天，门口的垃圾也没人收")] == [None, Cut.SENTENCE]
