@@ -207,7 +207,7 @@ def test_a_consequence_a_same_subject_tongshi_and_the_main_point_go_on_with_the_
 
 
 def test_the_first_part_needs_less_confidence_than_a_part_after_a_sentence_end() -> None:
-    """The part after a sentence's end must show a new matter (0.9); the opening part only needs to be one (0.8)."""
+    """The part after a sentence's end must show a new matter (0.9); the opening part only needs to be one (0.85)."""
     from nlp.classifier import Prediction
     from nlp.parts import Part, _joined_weak
 
