@@ -74,7 +74,7 @@ _INTRO = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:[两二三四几2-4]|一�
 # nor 另外又停电: something happening again).
 _MORE_OF_IT = re.compile(r"^(?:另外|此外)[，,]?(?:还|也)(?!有|想|要反映|要投诉|反映|说|问|提|咨询|投诉|举报)")
 # "…我就不说了，问题是…" after a comma: the point of the same matter, not a second one.
-_MAIN_POINT = re.compile(r"^问题是")
+_MAIN_POINT = "问题是"
 # Words that tie a sentence to the one before it: it goes on about the same matter.
 _CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|那家|那些|他们|他家|她家|它|该|此|其|而且|并且|导致|所以|因此|结果|"
                         r"害得|弄得|搞得|吵得|熏得|臭得|吓得|但是|但|可是|不过|然后|后来|甚至|连|每次|也|还|又|都)")
@@ -117,6 +117,7 @@ _SOMEONE_THERE = re.compile(r"^(?:(?:而且|并且)还?有人|[这那该]一?(?:
 # the matter about them, not another matter (their doorstep, 他家门口, is a place).
 _SAME_PERSON = re.compile(r"^(?:他|她)们?(?:家(?!门口|楼下|附近|旁边)|(?!家))")
 # A piece that only says where ("大朗镇求富路村", "人民医院南门。"): the place of the matter, never a request.
+ONLY_PLACE_LENGTH = 16  # characters; a longer piece says more than where
 _ONLY_PLACE = re.compile(r"^(?![^，,。！？!?；;]*(?:没|不|坏|管|有|被|锁|撬|堵|占|漏|吵|臭|乱|了|吗|呢))"
                          r"[^，,。！？!?；;\s]{1,10}?(?:镇|村|路|街|社区|小区|号|栋|座|大道|巷|广场|花园|苑|围|[东南西北大]门|门口|路口|村口|附近|那边)"
                          r"[\s，,。！!、]*$")
@@ -132,6 +133,7 @@ _NOT_SOURCE = frozenset(["那家", "这家", "他家", "我家", "商业", "就�
 # A match ends where a clause ends (a pattern that consumes is faster than one of empty lookarounds).
 _CLAUSE_END = re.compile(r"[。！？!?；;\n，,]|(?<=\S) (?=[\u4e00-\u9fff]|[1-9][.、．)）](?!\d)|[①②③④⑤⑥⑦⑧⑨])")
 _SENTENCE_END = "。！？!?；;\n"
+_SENTENCE_ENDS = frozenset(_SENTENCE_END)
 # A sentence that names the matter it goes back to: "工资的事我们去找过老板三次".
 _NAMES_MATTER = re.compile(r"^[^，,。！？!?；;]{1,10}?(?:的事|的问题|这件事|那件事|这事|那事)")
 # "诉求：一是增设垃圾桶；二是增加保洁人员": the items listed after it are what the resident asks for the matter.
@@ -146,6 +148,12 @@ class Piece:
     text: str  # as written, the cue that opened it included
     core: str  # without the opening cue and list mark: what is classified and becomes the ticket's words
     cut: Cut | None  # the cut before it (None: the message's start)
+    simple: str = ""  # the core in simplified characters, what the rules read ("": not given, simplify the core)
+
+    @property
+    def plain(self) -> str:
+        """The core in simplified characters."""
+        return self.simple or simplified_chars(self.core)
 
 
 @dataclass(frozen=True)
@@ -217,17 +225,22 @@ def _clauses(text: str, simple: str) -> list[tuple[int, int]]:
 
 def _cut_before(clause: str, before: str) -> Cut | None:
     """The cut ``clause`` (its characters simplified) opens after ``before`` (None: it goes on with it)."""
-    ended = before.rstrip(" \t")[-1:] in tuple(_SENTENCE_END) or before.endswith(" ")
-    if _MORE_OF_IT.match(clause.strip()):
+    words = clause.strip()
+    if words.startswith(("另外", "此外")) and _MORE_OF_IT.match(words):
         return None
     lead = _LEAD.match(clause)
-    if lead is not None and (ended or not _MAIN_POINT.match(clause.strip())):
+    if lead is not None and (not words.startswith(_MAIN_POINT) or _ends_sentence(before)):
         return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER
-    if _ANOTHER_SUBJECT.match(clause.strip()) or _PLACE_SUBJECT.match(clause.strip()):
+    if _ANOTHER_SUBJECT.match(words) or _PLACE_SUBJECT.match(words):
         return Cut.SENTENCE
-    if ended and (not _CONTINUES.match(clause.strip()) or _SOMEONE_THERE.match(clause.strip())):
+    if _ends_sentence(before) and (not _CONTINUES.match(words) or _SOMEONE_THERE.match(words)):
         return Cut.SENTENCE
     return None
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends a sentence (or a chat line's words, before a space)."""
+    return text.endswith(" ") or text.rstrip(" \t")[-1:] in _SENTENCE_ENDS
 
 
 def _piece(text: str, simple: str, cut: Cut | None) -> Piece:
@@ -237,7 +250,7 @@ def _piece(text: str, simple: str, cut: Cut | None) -> Piece:
         core, simple = text[intro.end():], simple[intro.end():]
     while (lead := _LEAD.match(simple)) is not None and 0 < lead.end() < len(core):
         core, simple = core[lead.end():], simple[lead.end():]
-    return Piece(text, core.strip(), cut)
+    return Piece(text, core.strip(), cut, simple.strip())
 
 
 def letters(text: str) -> int:
@@ -346,8 +359,8 @@ def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
     """Whether ``piece`` could be a request of its own. Thanks, greetings and remarks about the service
     (the category :data:`NO_REQUEST`) never are, nor is a resident saying who they are."""
     cut = piece.cut if piece.cut is not None else Cut.NEW_MATTER
-    core = simplified_chars(piece.core)  # the rules are written in simplified characters
-    if prediction.category == NO_REQUEST or piece.cut is None and _only_who_i_am(core) or _ONLY_PLACE.match(core):
+    core = piece.plain  # the rules are written in simplified characters
+    if prediction.category == NO_REQUEST or piece.cut is None and _only_who_i_am(core) or _only_place(core):
         return False
     if piece.cut is not None and (_only_reaction(core, piece.cut) or _asked_before(core)
                                   or _CIRCUMSTANCE.match(core) and not _ASKS.search(core)
@@ -356,6 +369,11 @@ def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
         return False
     least = FIRST_MIN_LETTERS if piece.cut is None else MIN_LETTERS[cut]
     return letters(piece.core) >= least and prediction.confidence >= PART_CONFIDENCE[cut]
+
+
+def _only_place(text: str) -> bool:
+    """Whether ``text`` only says where (大朗镇求富路村)."""
+    return len(text) <= ONLY_PLACE_LENGTH and _ONLY_PLACE.match(text) is not None
 
 
 def _only_reaction(text: str, cut: Cut) -> bool:
