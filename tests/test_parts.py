@@ -151,3 +151,148 @@ def test_a_list_mark_or_a_cue_alone_begins_the_clause_after_it() -> None:
                          ("路边乱停车把人行道都占满了 另外 垃圾站旁边的公厕一直锁着门", "垃圾站旁边的公厕一直锁着门")]:
         cut = pieces(text)
         assert [p.cut for p in cut] == [None, Cut.NEW_MATTER] and cut[1].core == second
+
+
+def test_more_about_each_matter_after_both_were_told_joins_its_matter(classifier) -> None:
+    """"A。另外B。A的事…": the later sentence goes back to A, and the message is still two requests."""
+    found = parts_of(classifier, "厂里拖欠我两个月工资了，老板一直推。另外宿舍楼下的烧烤摊每天吵到凌晨两点，根本睡不着。"
+                                 "工资的事我们找过劳动站，说让我们再等等。")
+    assert found == [("labor", "厂里拖欠我两个月工资了，老板一直推。工资的事我们找过劳动站，说让我们再等等。"),
+                     ("noise", "宿舍楼下的烧烤摊每天吵到凌晨两点，根本睡不着。")]
+
+
+def test_a_question_that_goes_back_to_the_matter_after_an_aside_stays_one(classifier) -> None:
+    """"A。另外（an aside）。A again" without naming the matter: the aside is the resident's situation."""
+    text = "我想问一下低保怎么申请。我老公前年走了，我一个人带孩子，没有工作。另外我们住的房子是租的，一个月一千二。请问我这种情况能不能申请低保？"
+    assert len(parts_of(classifier, text)) == 1
+
+
+def test_pointing_at_the_place_where_someone_else_does_something_is_a_new_matter(classifier) -> None:
+    """"还有这条街晚上有人…" points at a place only; "还有这些货车…" points back at the matter itself."""
+    assert [c for c, _ in parts_of(classifier, "我家楼下的烧烤店油烟很大，熏得衣服都是味。还有这条街晚上有人偷电动车电瓶，"
+                                               "好几户都被偷了")] == ["environment", "security"]
+    assert len(parts_of(classifier, "小区门口每天都有大货车违停，把出入口都堵住了。还有这些货车半夜还开着发动机，轰隆隆的")) == 1
+
+
+def test_sometimes_once_and_others_say_are_no_cue() -> None:
+    """还有时候 (sometimes also), 还有一次 (once), 也有人说 (others say) tell more of the same matter."""
+    for text in ["隔壁饭店的油烟直接往我家窗户排，还有时候半夜还在炒菜", "河里漂着垃圾，还有一次看到死鱼",
+                 "村里有人说要先报镇里批，也有人说直接建就行"]:
+        assert len(pieces(text)) == 1
+    assert [p.cut for p in pieces("路灯坏了，还有门口垃圾没人收")] == [None, Cut.ALSO]
+
+
+def test_who_already_came_or_was_told_is_the_history_of_the_matter(classifier) -> None:
+    """城管来过…, 去年物业发过通知…, 我们和物业交涉多次, 跟她们说…: what was done about the matter before."""
+    from nlp.parts import _asked_before
+
+    for history in ["城管来过，来了就跑", "去年物业发过通知，但没人理", "我们和物业交涉多次，物业说不敢管", "跟她们说让一下，她们还骂人",
+                    "我回去找摊主，他不承认还骂人", "我上门跟他们家工人讲，工人说是老板让干的"]:
+        assert _asked_before(history)
+    assert not _asked_before("物业把绿化带改成了停车位") and not _asked_before("跟你们反映一下路灯坏了")
+    text = ("这条街的夜宵摊越来越多，桌子摆到马路中间，车都开不过去。城管来过两次，来了就收，走了又摆。"
+            "我们住在这条街上，每天晚上回家都要绕路。")
+    assert len(parts_of(classifier, text)) == 1
+    assert [c for c, _ in parts_of(classifier, "小区电梯坏了一个星期没人修。另外我们村的河涌有人偷排污水，"
+                                               "城管来过也没用")] == ["property", "environment"]
+
+
+def test_a_consequence_a_same_subject_tongshi_and_the_main_point_go_on_with_the_matter() -> None:
+    """吵得人睡不着 is what the matter does; 同时在门口… has no subject of its own; "…我就不说了，问题是…" is the point."""
+    assert len(pieces("小区的烟感报警器一直滴滴响，物业说是电池没电了，这个要自己换还是谁换啊？吵得人睡不着")) == 1
+    assert len(pieces("店员在人行道上摆打包台，同时在门口停十几辆电动车")) == 1
+    assert len(pieces("开业放音乐我就不说了，问题是他们在人行道上搭了个舞台")) == 1
+    assert [p.cut for p in pieces("有一个问题和一个建议。问题是电费多收了；建议是多办体检")] == [None, Cut.NEW_MATTER, Cut.NEW_MATTER]
+    assert [p.cut for p in pieces("路灯坏了，同时门口的垃圾也没人收")] == [None, Cut.ALSO]
+
+
+def test_the_first_part_needs_less_confidence_than_a_part_after_a_sentence_end() -> None:
+    """The part after a sentence's end must show a new matter (0.9); the opening part only needs to be one (0.85)."""
+    from nlp.classifier import Prediction
+    from nlp.parts import Part, _joined_weak
+
+    def part(text: str, category: str, confidence: float) -> Part:
+        return Part(text, Prediction(category, confidence, [(category, confidence)]))
+
+    opening_less_sure = [part("孩子想转学回老家，要办什么手续？", "welfare", 0.85), part("楼下维修店几十辆电动车在充电。", "safety", 0.99)]
+    kept, _ = _joined_weak(opening_less_sure, [Cut.NEW_MATTER, Cut.SENTENCE], [0.85, 0.99])
+    assert [p.category for p in kept] == ["welfare", "safety"]
+    second_less_sure = [opening_less_sure[1], part("孩子想转学回老家，要办什么手续？", "welfare", 0.85)]
+    kept, _ = _joined_weak(second_less_sure, [Cut.NEW_MATTER, Cut.SENTENCE], [0.99, 0.85])
+    assert [p.category for p in kept] == ["safety"]
+    unsure = [part("孩子想转学回老家，要办什么手续？", "welfare", 0.7), opening_less_sure[1]]
+    assert [p.category for p in _joined_weak(unsure, [Cut.NEW_MATTER, Cut.SENTENCE], [0.7, 0.99])[0]] == ["safety"]
+    # a piece of the part stood alone at 0.97: what joined it (less sure of itself) does not make the part weak
+    assert [p.category for p in _joined_weak(unsure, [Cut.NEW_MATTER, Cut.SENTENCE], [0.97, 0.99])[0]] == [
+        "welfare", "safety"]
+
+
+def test_someone_at_another_place_after_a_comma_may_begin_a_matter(classifier) -> None:
+    """"…，旁边那家塑料厂晚上偷排废水": another place's own doer, a cut as weak as a sentence's end."""
+    assert [c for c, _ in parts_of(classifier, "我们村有人在农田里盖了三层楼，旁边那家塑料厂晚上偷排废水，整条河都臭了")] == [
+        "construction", "environment"]
+    assert len(pieces("隔壁工地晚上十二点还在打桩，附近居民晚上都睡不好")) == 1  # the neighbours who suffer it
+    assert len(parts_of(classifier, "楼上那户装修天天敲墙，楼下那家的天花板都震裂了")) == 1
+
+
+def test_someones_manner_after_another_matter_cue_is_a_complaint_of_its_own(classifier) -> None:
+    """"另外物业保安态度很差" opens a complaint about the guards; after a sentence's end it is how the matter was met."""
+    assert [c for c, _ in parts_of(classifier, "家里停水两天了，自来水公司也不说什么时候来。另外物业保安态度很差，还骂业主")] == [
+        "utilities", "property"]
+    assert len(parts_of(classifier, "家里停水两天了。物业保安态度很差，问一句就骂人")) == 1
+
+
+def test_someone_else_or_something_else_at_the_place_after_a_sentence_end_is_a_new_matter(classifier) -> None:
+    """"。而且有人…" brings in someone else; "。该小区还存在…问题" points at the place only."""
+    assert [c for c, _ in parts_of(classifier, "小区的路灯坏了一个月。而且有人晚上在小区里偷电动车")] == ["municipal", "security"]
+    assert [c for c, _ in parts_of(classifier, "市民反映：高埗镇某小区门口的商铺把货物堆满人行道，行人只能走机动车道。"
+                                               "该小区还存在电动车在楼道充电的问题。")] == ["street_order", "safety"]
+    assert len(parts_of(classifier, "村口的垃圾站三天没人清了，臭得要命。而且有人还把死鸡死鸭扔在旁边")) == 1
+
+
+def test_the_same_person_after_another_matter_cue_is_more_of_the_matter(classifier) -> None:
+    """"另外他们家…" goes on about the household the message is about; "另外，她家门口…" is a place."""
+    text = "我们村有户人家在宅基地上盖到了六层，挡住了我家的采光。另外他们家盖楼的时候把我家的墙震裂了好几条缝。"
+    assert len(parts_of(classifier, text)) == 1
+    assert [c for c, _ in parts_of(classifier, "我们楼有个独居阿婆，八十多了，没人照顾，能不能帮她申请补助？"
+                                               "另外，她家门口的下水道堵了，污水都流到路上了。")] == ["welfare", "municipal"]
+
+
+def test_another_matter_cue_before_more_of_the_same_doing_is_no_cue() -> None:
+    """"另外还要交一笔开户费": the same subject does more of the same; "另外还有…" still opens another matter."""
+    assert len(pieces("燃气开户要带房产证和身份证，另外还要交一笔开户费")) == 1
+    assert [p.cut for p in pieces("燃气管道被挖断了。另外还有物业保安态度很差")] == [None, Cut.NEW_MATTER]
+    assert [p.cut for p in pieces("路灯坏了。另外还想反映一下垃圾没人收")] == [None, Cut.NEW_MATTER]
+
+
+def test_items_listed_after_the_residents_demands_are_one_matter() -> None:
+    """"诉求：一是…；二是…" lists what the resident asks for the matter told; "反映两个问题：1.…2.…" lists matters."""
+    text = "市民来电反映：某公园垃圾桶太少，垃圾遍地都是。诉求：一是增设垃圾桶；二是节假日增加保洁人员；三是定时清理池塘。"
+    assert [p.core[:3] for p in pieces(text)] == ["市民来", "诉求："]  # the sentence's end may cut; the items do not
+    assert [p.cut for p in pieces("反映两个问题：1.路口红绿灯不亮了；2.路边有人摆摊")] == [None, Cut.NEW_MATTER]
+
+
+def test_a_piece_that_only_says_where_is_no_request(classifier) -> None:
+    """"…这个要到什么时候？大朗镇求富路村": the place of the matter, not a second one."""
+    from nlp.parts import _ONLY_PLACE
+
+    assert all(_ONLY_PLACE.match(t) for t in ["大朗镇求富路村", "人民医院南门。", "在麻涌镇新基村"])
+    assert not any(_ONLY_PLACE.match(t) for t in ["垃圾站旁边的公厕一直锁着门", "楼下没人管路口", "虎门大道地下通道"])
+    assert len(parts_of(classifier, "我们村停水三天了，一直说在抢修，家里老人天天去邻居家挑水，这个要到什么时候？大朗镇求富路村")) == 1
+
+
+def test_history_and_situation_in_traditional_characters_or_other_words_go_on_with_the_matter() -> None:
+    """The rules read simplified characters (我們談過很多次 is 我们谈过很多次); 讲过三次, 我们这是老小区 too."""
+    from nlp.classifier import Prediction
+    from nlp.parts import Piece, _stands_alone
+
+    sure = Prediction("labor", 0.99, [("labor", 0.99)])
+    for text in ["我們談過很多次，老闆說做生意沒辦法。", "我上去好声好气讲过三次，他们就是不改", "我们这是老小区，没有物业，只能找你们了。"]:
+        assert not _stands_alone(Piece(text, text, Cut.SENTENCE), sure)
+    assert _stands_alone(Piece("公司拖欠我们三个月工资", "公司拖欠我们三个月工资", Cut.SENTENCE), sure)
+
+
+def test_a_continuing_conjunction_keeps_its_subject_even_before_ye() -> None:
+    """"…可以收费吗？而且里面也不干净": 而且 goes on with the same place; "…，门口的垃圾也没人收" is another subject."""
+    assert len(pieces("厕所门口站着一个人收钱，请问公共厕所可以收费吗？而且里面也不干净")) == 1
+    assert [p.cut for p in pieces("路灯坏了好几天，门口的垃圾也没人收")] == [None, Cut.SENTENCE]
