@@ -99,7 +99,7 @@ def test_classify_json_lists_the_parts(fresh_data_dir) -> None:
 
 
 def test_whom_the_resident_already_asked_goes_on_with_the_matter(classifier) -> None:
-    from nlp.parts import _asked_before
+    from nlp.parts.grouping import _asked_before
 
     assert _asked_before("我们找过物业，物业说管不了") and _asked_before("跟房东讲过，房东不理")
     assert not _asked_before("跟你们反映一下楼下垃圾没人收") and not _asked_before("向社区申请补贴怎么办")
@@ -184,7 +184,7 @@ def test_sometimes_once_and_others_say_are_no_cue() -> None:
 
 def test_who_already_came_or_was_told_is_the_history_of_the_matter(classifier) -> None:
     """城管来过…, 去年物业发过通知…, 我们和物业交涉多次, 跟她们说…: what was done about the matter before."""
-    from nlp.parts import _asked_before
+    from nlp.parts.grouping import _asked_before
 
     for history in ["城管来过，来了就跑", "去年物业发过通知，但没人理", "我们和物业交涉多次，物业说不敢管", "跟她们说让一下，她们还骂人",
                     "我回去找摊主，他不承认还骂人", "我上门跟他们家工人讲，工人说是老板让干的"]:
@@ -209,7 +209,7 @@ def test_a_consequence_a_same_subject_tongshi_and_the_main_point_go_on_with_the_
 def test_the_first_part_needs_less_confidence_than_a_part_after_a_sentence_end() -> None:
     """The part after a sentence's end must show a new matter (0.9); the opening part only needs to be one (0.85)."""
     from nlp.classifier import Prediction
-    from nlp.parts import Part, _joined_weak
+    from nlp.parts.grouping import Part, _joined_weak
 
     def part(text: str, category: str, confidence: float) -> Part:
         return Part(text, Prediction(category, confidence, [(category, confidence)]))
@@ -274,17 +274,18 @@ def test_items_listed_after_the_residents_demands_are_one_matter() -> None:
 
 def test_a_piece_that_only_says_where_is_no_request(classifier) -> None:
     """"…这个要到什么时候？大朗镇求富路村": the place of the matter, not a second one."""
-    from nlp.parts import _ONLY_PLACE
+    from nlp.parts.cues import ONLY_PLACE
 
-    assert all(_ONLY_PLACE.match(t) for t in ["大朗镇求富路村", "人民医院南门。", "在麻涌镇新基村"])
-    assert not any(_ONLY_PLACE.match(t) for t in ["垃圾站旁边的公厕一直锁着门", "楼下没人管路口", "虎门大道地下通道"])
+    assert all(ONLY_PLACE.match(t) for t in ["大朗镇求富路村", "人民医院南门。", "在麻涌镇新基村"])
+    assert not any(ONLY_PLACE.match(t) for t in ["垃圾站旁边的公厕一直锁着门", "楼下没人管路口", "虎门大道地下通道"])
     assert len(parts_of(classifier, "我们村停水三天了，一直说在抢修，家里老人天天去邻居家挑水，这个要到什么时候？大朗镇求富路村")) == 1
 
 
 def test_history_and_situation_in_traditional_characters_or_other_words_go_on_with_the_matter() -> None:
     """The rules read simplified characters (我們談過很多次 is 我们谈过很多次); 讲过三次, 我们这是老小区 too."""
     from nlp.classifier import Prediction
-    from nlp.parts import Piece, _stands_alone
+    from nlp.parts.cutting import Piece
+    from nlp.parts.grouping import _stands_alone
 
     sure = Prediction("labor", 0.99, [("labor", 0.99)])
     for text in ["我們談過很多次，老闆說做生意沒辦法。", "我上去好声好气讲过三次，他们就是不改", "我们这是老小区，没有物业，只能找你们了。"]:

@@ -1,0 +1,132 @@
+"""Where a message may be cut: its clauses, the cut each one opens (:class:`Cut`), and the pieces between cuts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from nlp.normalize import simplified_chars
+from nlp.parts.cues import (
+    ANOTHER_SUBJECT,
+    CLAUSE_END,
+    CONTINUES,
+    DEMANDS,
+    INTRO,
+    LEAD,
+    LIST_ALONE,
+    MAIN_POINT,
+    MORE_OF_IT,
+    PLACE_SUBJECT,
+    SENTENCE_ENDS,
+    SOMEONE_THERE,
+)
+
+
+class Cut(IntEnum):
+    """How sure a place in the text is to begin a new matter."""
+
+    SENTENCE = 0  # the end of a sentence; after a comma, another subject also wrong (…，门口的垃圾也没人收) or another place's doer
+    ALSO = 1  # a bare 还有 / 也有 / 再有
+    NEW_MATTER = 2  # a numbered item or a connective that opens another matter
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of the message between two cuts."""
+
+    text: str  # as written, the cue that opened it included
+    core: str  # without the opening cue and list mark: what is classified and becomes the ticket's words
+    cut: Cut | None  # the cut before it (None: the message's start)
+    simple: str = ""  # the core in simplified characters, what the rules read ("": not given, simplify the core)
+
+    @property
+    def plain(self) -> str:
+        """The core in simplified characters."""
+        return self.simple or simplified_chars(self.core)
+
+
+def pieces(text: str) -> list[Piece]:
+    """``text`` cut at every place a new matter may begin (one piece when there is none)."""
+    simple = simplified_chars(text)  # one character for one: positions in it are positions in text
+    out: list[Piece] = []
+    start, current_cut = 0, None  # where the current piece begins, and the cut before it
+    demands = DEMANDS.search(simple)
+    for a, b in _clauses(text, simple):
+        cut = _cut_before(simple[a:b], text[start:a]) if has_letters(text[start:a]) else None
+        if cut is None or demands is not None and a >= demands.end() and _listed(simple[a:b]):
+            continue
+        out.append(_piece(text[start:a], simple[start:a], current_cut))
+        start, current_cut = a, cut
+    if text[start:].strip():
+        out.append(_piece(text[start:], simple[start:], current_cut))
+    return out or [Piece(text, text, None)]
+
+
+def _listed(clause: str) -> bool:
+    """Whether ``clause`` opens with a list mark (1. / 二是 / 第三 …)."""
+    lead = LEAD.match(clause)
+    return lead is not None and lead.group("list") is not None
+
+
+def _clauses(text: str, simple: str) -> list[tuple[int, int]]:
+    """Where each clause of ``text`` begins and ends. Punctuation or an emoji alone ends the clause
+    before it; a list mark or a cue alone ("2. ", "另外 ") begins the clause after it."""
+    ends = sorted({m.end() for m in CLAUSE_END.finditer(text)} | {0, len(text)})
+    spans: list[tuple[int, int]] = []
+    opening: int | None = None  # where a lone list mark or cue waits for its clause
+    for a, b in zip(ends, ends[1:]):
+        a = a if opening is None else opening
+        clause = simple[a:b].strip()
+        lead = LEAD.match(clause)
+        if lead is not None and lead.end() == len(clause) or LIST_ALONE.match(clause):
+            opening = a
+        elif not has_letters(clause):
+            opening = None
+            if spans:
+                spans[-1] = (spans[-1][0], b)
+        else:
+            opening = None
+            spans.append((a, b))
+    if opening is not None:
+        spans.append((opening, len(text)))
+    return spans
+
+
+def _cut_before(clause: str, before: str) -> Cut | None:
+    """The cut ``clause`` (its characters simplified) opens after ``before`` (None: it goes on with it)."""
+    words = clause.strip()
+    if words.startswith(("另外", "此外")) and MORE_OF_IT.match(words):
+        return None
+    lead = LEAD.match(clause)
+    if lead is not None and (not words.startswith(MAIN_POINT) or _ends_sentence(before)):
+        return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER
+    if ANOTHER_SUBJECT.match(words) or PLACE_SUBJECT.match(words):
+        return Cut.SENTENCE
+    if _ends_sentence(before) and (not CONTINUES.match(words) or SOMEONE_THERE.match(words)):
+        return Cut.SENTENCE
+    return None
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends a sentence (or a chat line's words, before a space)."""
+    return text.endswith(" ") or text.rstrip(" \t")[-1:] in SENTENCE_ENDS
+
+
+def _piece(text: str, simple: str, cut: Cut | None) -> Piece:
+    """The piece ``text`` (``simple``: its characters simplified), its opening cue and list marks off."""
+    core = text
+    if cut is None and (intro := INTRO.match(text)) is not None:
+        core, simple = text[intro.end():], simple[intro.end():]
+    while (lead := LEAD.match(simple)) is not None and 0 < lead.end() < len(core):
+        core, simple = core[lead.end():], simple[lead.end():]
+    return Piece(text, core.strip(), cut, simple.strip())
+
+
+def letters(text: str) -> int:
+    """Letters in ``text``: characters that are neither digits nor punctuation nor spaces."""
+    return sum(map(str.isalpha, text))
+
+
+def has_letters(text: str) -> bool:
+    """Whether ``text`` holds a letter (:func:`letters` without counting them all)."""
+    return any(map(str.isalpha, text))
