@@ -18,6 +18,7 @@ from nlp.features import Doc, NgramVectorizer
 from nlp.linear import CalibratedLinearClassifier
 from nlp.nature_model import best_nature_one, best_natures, fit_nature_model
 from nlp.preprocess import TextPreprocessor
+from nlp.scores import round_score, round_scores
 from nlp.segment import Engine, Segmenter
 from nlp.urgency import Urgency, detect_urgency
 from nlp.urgency_model import UrgencyModel
@@ -143,8 +144,8 @@ class TextClassifier:
         probs = steps["model"].predict_proba(features)
         # The top three of every row at once, then plain Python values for the result objects.
         order = np.argsort(-probs, axis=1)[:, :TOP_K]
-        # Rounded as the one-message path rounds (Python's round of the float), so both print the same.
-        top_scores = [[round(s, 4) for s in row] for row in np.take_along_axis(probs, order, axis=1).tolist()]
+        # Rounded as the one-message path rounds them (nlp.scores), so both print the same.
+        top_scores = round_scores(np.take_along_axis(probs, order, axis=1)).tolist()
         classes = [str(c) for c in steps["model"].classes_]
         tops = [[(classes[i], s) for i, s in zip(indices, scores)] for indices, scores in zip(order.tolist(), top_scores)]
         return docs, features, tops
@@ -156,6 +157,6 @@ class TextClassifier:
     def _prediction(self, probs: np.ndarray, urgency: Urgency, nature: tuple[str | None, float]) -> Prediction:
         classes = self.pipeline.named_steps["model"].classes_
         order = np.argsort(-probs)[:TOP_K]
-        top = [(str(classes[i]), round(float(probs[i]), 4)) for i in order]
+        top = [(str(classes[i]), round_score(float(probs[i]))) for i in order]
         return Prediction(category=top[0][0], confidence=top[0][1], top=top, urgency=urgency,
                           nature=nature[0], nature_confidence=nature[1])

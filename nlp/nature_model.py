@@ -13,6 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from nlp.linear import CalibratedLinearClassifier
+from nlp.scores import round_score, round_scores
 
 # The natures are few and unevenly common (praise and suggestions are rare): balanced class weights keep
 # the rare ones from being absorbed by help and complaint.
@@ -34,7 +35,7 @@ def best_natures(model: CalibratedLinearClassifier, features: sp.csr_matrix) -> 
     """(nature, calibrated probability) of the likeliest nature of each row."""
     probs = model.predict_proba(features)
     best = np.argmax(probs, axis=1)
-    scores = np.round(probs[np.arange(len(best)), best], 4).tolist()
+    scores = round_scores(probs[np.arange(len(best)), best]).tolist()
     return [(str(model.classes_[i]), score) for i, score in zip(best.tolist(), scores)]
 
 
@@ -42,4 +43,4 @@ def best_nature_one(model: CalibratedLinearClassifier, ids: np.ndarray, weights:
     """(nature, probability) of one message given as its sparse feature row (the serving path)."""
     probs = model.proba_one(ids, weights)
     best = int(np.argmax(probs))
-    return str(model.classes_[best]), round(float(probs[best]), 4)
+    return str(model.classes_[best]), round_score(float(probs[best]))
