@@ -71,7 +71,7 @@ _VICTIM = r"(人|我|他|她|小孩|孩子|老人|阿伯|阿婆|伯伯|阿姨|�
 DANGERS: tuple[Danger, ...] = (
     Danger(
         Hazard.FIRE,
-        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?!花)|火警|火光|放火(?!烧山)|纵火|烧过来|(全|都)是火(?![锅车龙腿柴机花箭鸡])|火海|一片火(?!红)"),
+        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?![花星])|火警|火光|放火(?!烧山)|纵火|烧过来|(全|都)是火(?![锅车龙腿柴机花箭鸡])|火海|一片火(?!红)"),
         quick(
             r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,4}烟|烟.{0,8}冒出来|喷火|火苗|在烧(?!垃圾|拉圾|秸秆|稻草|纸|香|树叶|落叶|塑料|东西|饭|菜|水|烤|炭)|烧了起来|爆炸|炸了|要爆|山火"
             r"|爆燃|闪爆|烧焦味|焦味|烟感.{0,4}响|火警铃|火(越来越|好|很|太|咁)大|电池.{0,3}(爆|炸|起火|冒烟)|fire|smoke"
@@ -177,25 +177,29 @@ _ANY_WORD = quick("|".join(f"(?:{p.pattern})" for d in DANGERS for p in (d.stron
 
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
 _NOT_NOW_BEFORE = quick(
-    r"(不是|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
-    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打得着|点得着|以后|遇到|碰到|曾)[^，。！？,.!?；;]{0,6}$"
+    r"(不是|唔系|唔係|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
+    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾)[^，。！？,.!?；;]{0,6}$"
 )
 # Just after a danger word: it names a hazard, an activity or a thing, not an event (燃气泄漏检测, 触电保护器,
 # 溺水的急救方法, 被困时怎么办), or it happened before (失火过).
 _NOT_NOW_AFTER = quick(
     r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃"
     r"|(检测|保护器|应急|预警|方法|知识|培训|课|点?标识|点?标志|指示|费|演练|视频)|的(检查|报警|急救|救援|逃生|方法|预警)"
-    r"|时(怎么办|应该|要怎么|该怎么|如何)|过(?!来|去|道|了))"
+    r"|时(怎么办|应该|要怎么|该怎么|如何)|过(?!来|去|道|了)|的?那一?(次|回|件))"
 )
 # Anywhere: the danger is over, was in the past, or is the background of another request.
 _OVER = quick(
     r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己爬起来|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|理赔|报销"
 )
 # Earlier in the danger word's sentence: it is told as news or hearsay (看新闻说…着火了, 朋友圈转发说…被拐).
-_HEARSAY = quick(r"新闻|报道|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
+_HEARSAY = quick(r"新闻|报道|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|刷到|视频(里|上|说|中)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
 _PAST = quick(r"上周|上星期|上个月|上次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|以前|之前|曾经|早前|年前|几天前|上回")
 _NOW = quick(r"(?<!到)现在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|救命|紧急|此刻|目前|!|！")
 _STILL = quick(r"正在|还在|又|救命|快来")
+# Earlier in a danger word's sentence, with no cue of the present between: it was heard of or happened before
+# (听说昨晚那边砍人了，现在还危险吗). A past that runs on to now (昨天开始, 昨晚就) is no such cue.
+_THEN = quick(f"(?:{_HEARSAY.pattern})|(?:{_PAST.pattern})(?![^，。！？,.!?]{{0,3}}(开始|以来|一直|到现在|到今天|至今|就))")
+_BACK_TO_NOW = quick(_NOW.pattern + r"|又|今天|今晚|今早|今日|今朝|这次|这回|而家|宜家|依家")
 
 
 @dataclass(frozen=True)
@@ -222,26 +226,37 @@ class DangerWords:
 _SENTENCE_END = quick(r"[。！？!?；;\n]")
 
 
-def _is_live(text: str, match: re.Match[str], framing: re.Pattern[str] | None) -> bool:
-    """Whether one match names a danger happening now; ``framing``: cues that, earlier in its sentence,
-    make it hearsay or habit."""
+def _is_live(text: str, match: re.Match[str], framed_too: bool = False) -> bool:
+    """Whether one match names a danger happening now; ``framed_too``: also when only hearsay or the past
+    frames it (the caller has other evidence that the danger is there now)."""
     before = text[max(0, match.start() - 12) : match.start()]
     after = text[match.end() : match.end() + 6]
     if _NOT_NOW_BEFORE.search(before) or _NOT_NOW_AFTER.match(after):
         return False
-    if framing is None:
+    if framed_too:
         return True
     ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())]
-    return framing.search(text, ends[-1] if ends else 0, match.start()) is None
+    cues = list(_THEN.finditer(text, ends[-1] if ends else 0, match.start()))
+    return not cues or _BACK_TO_NOW.search(text, cues[-1].end(), match.start()) is not None
 
 
-def _named(text: str, pattern_of: str, framing: re.Pattern[str] | None) -> tuple[Danger, ...]:
-    found = []
+def _names(text: str, pattern: re.Pattern[str], framed_too: bool = False) -> bool:
+    return any(_is_live(text, match, framed_too) for match in pattern.finditer(text))
+
+
+def _named(text: str, with_broad: bool) -> tuple[tuple[Danger, ...], tuple[Danger, ...]]:
+    """The dangers named now by strong words, and by broad ones (none unless ``with_broad``). A strong word
+    told as hearsay or past still counts when broad words say the same danger is there now (群里说三栋着火了，
+    现在楼道都是烟)."""
+    strong, broad = [], []
     for danger in DANGERS:
-        pattern: re.Pattern[str] = getattr(danger, pattern_of)
-        if any(_is_live(text, match, framing) for match in pattern.finditer(text)):
-            found.append(danger)
-    return tuple(found)
+        broad_now = with_broad and _names(text, danger.broad)
+        if _names(text, danger.strong) or (
+                _names(text, danger.strong, framed_too=True) and (broad_now or _names(text, danger.broad))):
+            strong.append(danger)
+        if broad_now:
+            broad.append(danger)
+    return tuple(strong), tuple(broad)
 
 
 def find_danger_words(text: str, with_broad: bool = True) -> DangerWords:
@@ -251,12 +266,10 @@ def find_danger_words(text: str, with_broad: bool = True) -> DangerWords:
     """
     if not with_broad and not _ANY_STRONG.search(text):
         return DangerWords((), ())
-    now = _NOW.search(text) is not None
+    now = _BACK_TO_NOW.search(text) is not None
     if (_OVER.search(text) and not _STILL.search(text)) or (_PAST.search(text) and not now):
         return DangerWords((), (), dismissed=True)
-    # Hearsay is not seen now.
-    framing = None if now or _STILL.search(text) else _HEARSAY
-    strong, broad = _named(text, "strong", framing), _named(text, "broad", framing) if with_broad else ()
+    strong, broad = _named(text, with_broad)
     return DangerWords(strong, broad, dismissed=not (strong or broad) and _ANY_WORD.search(text) is not None)
 
 

@@ -211,3 +211,34 @@ def test_a_danger_told_as_hearsay_over_a_topic_or_about_no_one_is_not_urgent(tex
 def test_the_emergencies_those_rules_must_not_hide_are_urgent_on_words_alone(text: str, number: str) -> None:
     urgency = detect_urgency(normalize(text), model_probability=0.0)
     assert urgency.urgent and number in urgency.services
+
+
+# The second round of rules (issue 16 item 6), both sides of each. Written for these tests.
+NOT_NOW_SECOND_ROUND = [
+    "插座一插电热水壶就冒火星，房东叫我自己换一个",  # sparks of a socket: not flames
+    "阿公晕倒那次是隔壁阿姨送的医院，想当面谢谢她",  # one occasion told
+    "屋企个煤气炉点唔着火，系咪冇气",  # will not light, said in Cantonese
+    "唔系着火呀，系隔篱铺头烧腊",  # negated in Cantonese
+    "刷到一个讲东城有人持刀抢劫的帖，系咪真嘅",  # a post scrolled to
+    "听说昨晚夜市那边砍人了，现在去还安全吗",  # hearsay although the present is named later
+    "前几天隔壁小区有人跳楼，现在我们都不敢走那条路",  # the past although the present is named later
+]
+NOW_SECOND_ROUND = [
+    ("插座冒火了，窗帘都烧着了", "119"),
+    ("阿公晕倒了，叫极都唔醒", "120"),
+    ("着火啦，成层楼都系烟", "119"),
+    ("我在拍视频的时候看到有人拿刀砍人", "110"),
+    ("昨天打架的那伙人今天又拿着刀来了", "110"),  # the past, then the present
+    ("昨晚开始就有一股煤气味，现在越来越浓", "119"),  # a past that runs on to now
+]
+
+
+@pytest.mark.parametrize("text", NOT_NOW_SECOND_ROUND)
+def test_the_second_round_of_rules_keep_these_calm(text: str) -> None:
+    assert not detect_urgency(normalize(text), model_probability=0.1).urgent
+
+
+@pytest.mark.parametrize("text,number", NOW_SECOND_ROUND)
+def test_the_emergencies_the_second_round_must_not_hide(text: str, number: str) -> None:
+    urgency = detect_urgency(normalize(text), model_probability=0.0)
+    assert urgency.urgent and number in urgency.services
