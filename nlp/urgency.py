@@ -33,6 +33,10 @@ MODEL_URGENT = 0.7
 MODEL_SUPPORTS_WORDS = 0.25
 # Above which the model alone decides although the words say the danger is not happening now.
 MODEL_CERTAIN = 0.9
+# A message shorter than this (normalised characters) that names no danger and no urgency (快来, 救命, !) is never
+# urgent on the model alone: its probability rests on a word or two that emergencies share with everyday
+# requests (有人在…, 在不在). Every emergency of the corpus and dev sets that short names a danger (着火啦, 有人晕倒).
+MODEL_ALONE_MIN_CHARS = 16
 
 
 class Hazard(StrEnum):
@@ -192,7 +196,7 @@ DANGERS: tuple[Danger, ...] = (
         quick(r"车祸|撞车|追尾|翻车|车翻了|侧翻|撞护栏|撞到树|撞上|连环撞"),
         (POLICE, AMBULANCE),
     ),
-    Danger(Hazard.PLEA, quick(r"(喊|叫|呼)救命|呼救"), quick(r"救命|救人|help|sos|快来人|帮帮忙|幫幫忙"), (POLICE, FIRE, AMBULANCE)),
+    Danger(Hazard.PLEA, quick(r"(喊|叫|呼)救命|呼救"), quick(r"救命|救人|help|sos|快来人|帮帮忙|幫幫忙|快叫救护车|快报警|快打(110|119|120)"), (POLICE, FIRE, AMBULANCE)),
 )
 
 # Any strong danger word at all: one search that lets most messages skip the per-danger checks.
@@ -202,22 +206,23 @@ _ANY_WORD = quick("|".join(f"(?:{p.pattern})" for d in DANGERS for p in (d.stron
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
 _NOT_NOW_BEFORE = quick(
     r"(不是|唔系|唔係|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
-    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾)[^，。！？,.!?；;]{0,6}$"
+    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾|迟早|早晚|总有一天|哪天)[^，。！？,.!?；;]{0,6}$"
 )
 # Just after a danger word: it names a hazard, an activity or a thing, not an event (燃气泄漏检测, 触电保护器,
 # 溺水的急救方法, 被困时怎么办), or it happened before (失火过).
 _NOT_NOW_AFTER = quick(
     r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃"
     r"|(检测|保护器|应急|预警|方法|知识|培训|课|点?标识|点?标志|指示|费|演练|视频)|的(检查|报警|急救|救援|逃生|方法|预警)"
-    r"|时(怎么办|应该|要怎么|该怎么|如何)|过(?!来|去|道|了)|的?那一?(次|回|件))"
+    r"|的?时(怎么办|应该|要怎么|该怎么|如何)|.{0,3}的?时候(怎|应|要|该|如)|过(?!来|去|道|了)|的?那一?(次|回|件)|急救(的|课|知识|培训|方法|常识)|自救|逃生(的|知识|方法|演练|路线))"
 )
 # Anywhere: the danger is over, was in the past, or is the background of another request.
 _OVER = quick(
-    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己爬起来|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|理赔|报销"
+    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己(爬|站|坐)起来|站起来走了|后来.{0,10}(走了|好了|醒了|散了)|(救起来|救上来|救上岸)了|已经没人了|人都走了|都散了|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|理赔|报销"
 )
 # Earlier in the danger word's sentence: it is told as news or hearsay (看新闻说…着火了, 朋友圈转发说…被拐).
 _HEARSAY = quick(r"新闻|报道|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|刷到|视频(里|上|说|中)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
-_PAST = quick(r"上周|上星期|上个月|上次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|以前|之前|曾经|早前|年前|几天前|上回")
+_PAST = quick(r"上周|上星期|上礼拜|上个礼拜|上个月|上次|上一次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|那次|那回|以前|之前|曾经|早前|年前|几天前|上回"
+              r"|琴日|寻日|尋日|琴晚|寻晚|前阵子|前段时间|早几天|早排|几个月前|半年前|小时候")
 _NOW = quick(r"(?<!到)现在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|救命|紧急|此刻|目前|!|！")
 _STILL = quick(r"正在|还在|又|救命|快来")
 # Earlier in a danger word's sentence, with no cue of the present between: it was heard of or happened before
@@ -248,6 +253,9 @@ class DangerWords:
 
 
 _SENTENCE_END = quick(r"[。！？!?；;\n]")
+# Anywhere in a danger word's sentence: the danger is the subject of a course, drill or campaign, or its truth is
+# doubted (孩子误吞东西了怎么急救，想报个家长课; 朋友说有人跳楼了，不知道真假).
+_SUBJECT_OR_DOUBT = quick(r"培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
 
 
 def _is_live(text: str, match: re.Match[str], framed_too: bool = False) -> bool:
@@ -257,10 +265,14 @@ def _is_live(text: str, match: re.Match[str], framed_too: bool = False) -> bool:
     after = text[match.end() : match.end() + 6]
     if _NOT_NOW_BEFORE.search(before) or _NOT_NOW_AFTER.match(after):
         return False
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())]
+    sentence_start = ends[-1] if ends else 0
+    sentence_end = _SENTENCE_END.search(text, match.end())
+    if _SUBJECT_OR_DOUBT.search(text, sentence_start, sentence_end.start() if sentence_end else len(text)):
+        return False
     if framed_too:
         return True
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())]
-    cues = list(_THEN.finditer(text, ends[-1] if ends else 0, match.start()))
+    cues = list(_THEN.finditer(text, sentence_start, match.start()))
     return not cues or _BACK_TO_NOW.search(text, cues[-1].end(), match.start()) is not None
 
 
@@ -301,15 +313,16 @@ def _services(dangers: tuple[Danger, ...]) -> tuple[str, ...]:
     return tuple(sorted({service for danger in dangers for service in danger.services}))
 
 
-def decide_urgency(words: DangerWords, model_probability: float | None) -> Urgency:
-    """Combine danger words and the learned probability (None: no model, words alone decide)."""
+def decide_urgency(words: DangerWords, model_probability: float | None, brief: bool = False) -> Urgency:
+    """Combine danger words and the learned probability (None: no model, words alone decide); ``brief``: the
+    message is too short for the model alone to decide."""
     if model_probability is None:
         dangers = words.strong or words.broad
         urgent = bool(dangers)
     else:
         dangers = words.strong or (words.broad if model_probability >= MODEL_SUPPORTS_WORDS else ())
         alone = MODEL_CERTAIN if words.dismissed else MODEL_URGENT
-        urgent = bool(dangers) or model_probability >= alone
+        urgent = bool(dangers) or (model_probability >= alone and not brief)
     if not urgent:
         return Urgency(False)
     # A model-only decision names no danger: give every number, the resident picks.
@@ -317,7 +330,11 @@ def decide_urgency(words: DangerWords, model_probability: float | None) -> Urgen
     return Urgency(True, tuple(d.hazard for d in dangers), services)
 
 
+def _is_brief(text: str) -> bool:
+    return len(text) < MODEL_ALONE_MIN_CHARS and _NOW.search(text) is None
+
+
 def detect_urgency(text: str, model_probability: float | None = None) -> Urgency:
     """Urgency of normalised ``text`` from its words and, when given, the learned probability."""
     with_broad = model_probability is None or model_probability >= MODEL_SUPPORTS_WORDS
-    return decide_urgency(find_danger_words(text, with_broad), model_probability)
+    return decide_urgency(find_danger_words(text, with_broad), model_probability, _is_brief(text))
