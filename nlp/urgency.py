@@ -108,7 +108,7 @@ DANGERS: tuple[Danger, ...] = (
               r"|血.{0,3}止不住|止不住.{0,2}血|(眼睛|眼珠|眼球)(往上|向上)翻|(发烧|高烧|发热).{0,3}抽筋|(人|他|她|佢|老人|阿伯|阿婆)[^，。！？]{0,3}没气了|割脉|嘴巴?歪了|口眼歪斜|突然说不出话"
               r"|(半边|一边|手脚)[^，。！？]{0,4}(抬不起来|没力气?|不能动|动不了)|手[^，。！？]{0,2}抬不起来"
               r"|(吸|呛|卡|掉)(进|入|到)了?气管|误(服|食|喝|吞)|咬穿|(满脸|一脸|满身|全身|整条腿|整只手|大面积)" + _CLAUSE + r"{0,2}(烫伤|烧伤)"
-              r"|(喝|吃|吞)(了|咗|落)?" + _CLAUSE + r"{0,8}(洗洁精|消毒水|消毒液|漂白水|洁厕|洗衣液|杀虫剂|除草剂|百草枯|纽扣电池)"),
+              r"|(喝|吃|吞)(了|咗|落)?" + _CLAUSE + r"{0,12}(洗洁精|消毒水|消毒液|漂白水|洁厕|洗衣液|杀虫剂|除草剂|百草枯|纽扣电池)"),
         quick(
             r"晕了|倒地|倒下|倒在地上|倒在路边|躺在?地上|躺地上|坐在?地上起不来|呼吸困难|喘不[上过]气|(?<![按点钮机])(?<!按了)没有?反应|没声音了|叫他不应|叫佢唔应"
             r"|惊厥|心脏病|心口痛|胸口痛|休克|吐血|在流血|流了?很多血|满身是血|成身系血|全是血|受了?重伤|起不来|动不了|不会动|(?<![拧推拉搬扭转掰抬挪])不动了|一动不动|不能动"
@@ -206,18 +206,18 @@ _ANY_WORD = quick("|".join(f"(?:{p.pattern})" for d in DANGERS for p in (d.stron
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
 _NOT_NOW_BEFORE = quick(
     r"(不是|唔系|唔係|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
-    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾|迟早|早晚|总有一天|哪天)[^，。！？,.!?；;]{0,6}$"
+    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾|迟早|早晚|总有一天|哪天|发生过|出过|有过|长期|常年|烟囱|烟筒|排气管|排烟管|熏得|熏到)[^，。！？,.!?；;]{0,6}$"
 )
 # Just after a danger word: it names a hazard, an activity or a thing, not an event (燃气泄漏检测, 触电保护器,
 # 溺水的急救方法, 被困时怎么办), or it happened before (失火过).
 _NOT_NOW_AFTER = quick(
-    r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃"
+    r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|事故|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃"
     r"|(检测|保护器|应急|预警|方法|知识|培训|课|点?标识|点?标志|指示|费|演练|视频)|的(检查|报警|急救|救援|逃生|方法|预警)"
     r"|的?时(怎么办|应该|要怎么|该怎么|如何)|.{0,3}的?时候(怎|应|要|该|如)|过(?!来|去|道|了)|的?那一?(次|回|件)|急救(的|课|知识|培训|方法|常识)|自救|逃生(的|知识|方法|演练|路线))"
 )
 # Anywhere: the danger is over, was in the past, or is the background of another request.
 _OVER = quick(
-    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己(爬|站|坐)起来|站起来走了|后来.{0,10}(走了|好了|醒了|散了)|(救起来|救上来|救上岸)了|已经没人了|人都走了|都散了|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|理赔|报销"
+    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己(爬|站|坐)起来|站起来走了|后来.{0,10}(走了|好了|醒了|散了)|(救起来|救上来|救上岸)了|已经没人了|人都走了|都散了|(关好|关掉|关紧|关上)了|就没(味道?)?了|味道?(散|没|淡)了|(总闸|总阀|电闸|阀门)(已经)?(关|拉|断)(了|掉|好)|关了(总闸|总阀|电闸|阀门)|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|理赔|报销"
 )
 # Earlier in the danger word's sentence: it is told as news or hearsay (看新闻说…着火了, 朋友圈转发说…被拐).
 _HEARSAY = quick(r"新闻|报道|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|刷到|视频(里|上|说|中)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
@@ -253,6 +253,10 @@ class DangerWords:
 
 
 _SENTENCE_END = quick(r"[。！？!?；;\n]")
+_CHRONIC = quick(r".{0,3}((好|几|[一二两三四五六七八九十]+)几?(天|周|个?星期|个?礼拜|个月|年)了|好久了|很久了)")
+# The hazards of things, for which lasting days makes a danger word a hazard to fix; a person down for days is
+# still an emergency.
+_THINGS = frozenset({Hazard.FIRE, Hazard.GAS_LEAK, Hazard.LIVE_WIRE, Hazard.COLLAPSE, Hazard.WATER})
 # Anywhere in a danger word's sentence: the danger is the subject of a course, drill or campaign, or its truth is
 # doubted (孩子误吞东西了怎么急救，想报个家长课; 朋友说有人跳楼了，不知道真假).
 _SUBJECT_OR_DOUBT = quick(r"培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
@@ -276,8 +280,9 @@ def _is_live(text: str, match: re.Match[str], framed_too: bool = False) -> bool:
     return not cues or _BACK_TO_NOW.search(text, cues[-1].end(), match.start()) is not None
 
 
-def _names(text: str, pattern: re.Pattern[str], framed_too: bool = False) -> bool:
-    return any(_is_live(text, match, framed_too) for match in pattern.finditer(text))
+def _names(text: str, pattern: re.Pattern[str], framed_too: bool = False, thing: bool = False) -> bool:
+    return any(_is_live(text, match, framed_too) and not (thing and _CHRONIC.match(text, match.end()))
+               for match in pattern.finditer(text))
 
 
 def _named(text: str, with_broad: bool) -> tuple[tuple[Danger, ...], tuple[Danger, ...]]:
@@ -286,9 +291,10 @@ def _named(text: str, with_broad: bool) -> tuple[tuple[Danger, ...], tuple[Dange
     现在楼道都是烟)."""
     strong, broad = [], []
     for danger in DANGERS:
-        broad_now = with_broad and _names(text, danger.broad)
-        if _names(text, danger.strong) or (
-                _names(text, danger.strong, framed_too=True) and (broad_now or _names(text, danger.broad))):
+        thing = danger.hazard in _THINGS
+        broad_now = with_broad and _names(text, danger.broad, thing=thing)
+        if _names(text, danger.strong, thing=thing) or (
+                _names(text, danger.strong, framed_too=True, thing=thing) and (broad_now or _names(text, danger.broad, thing=thing))):
             strong.append(danger)
         if broad_now:
             broad.append(danger)

@@ -309,3 +309,31 @@ def test_more_ways_of_saying_an_emergency_are_urgent_on_words_alone(text: str, n
 @pytest.mark.parametrize("text", NOT_NOW_NEW_WORDS)
 def test_a_thing_in_the_water_or_hit_is_no_emergency(text: str) -> None:
     assert not detect_urgency(normalize(text), model_probability=0.1).urgent
+
+
+# The fourth round (issue 16 item 6), both sides. Written for these tests.
+NOT_NOW_FOURTH_ROUND = [
+    "这个水库发生过几次溺水事故，能不能装护栏",  # it has happened; an accident as a category
+    "路边那根电线掉在地上好几天了，一直没人收",  # a thing's danger lasting days is a hazard to fix
+    "厨房有一点煤气味，原来是灶头没关紧，已经关好了",  # the source shut off
+    "刚才有点煤气味，开窗以后就没了",  # the smell gone
+    "楼上漏水漏到我家电箱，我已经把总闸关了，想找电工",
+    "厂里的烟囱冒黑烟，熏得人头晕",  # a chimney's smoke, dizziness from a smell
+]
+NOW_FOURTH_ROUND = [
+    ("电线掉在地上了，还在冒火花", "119"),
+    ("厨房煤气味好大，阀门关不上", "119"),
+    ("隔壁阿婆倒在家里好几天了，叫她没反应", "120"),  # a person down for days is still an emergency
+    ("仓库冒烟了，好大的烟", "119"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_NOW_FOURTH_ROUND)
+def test_the_fourth_round_of_rules_keep_these_calm(text: str) -> None:
+    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
+
+
+@pytest.mark.parametrize("text,number", NOW_FOURTH_ROUND)
+def test_the_emergencies_the_fourth_round_must_not_hide(text: str, number: str) -> None:
+    urgency = detect_urgency(normalize(text), model_probability=0.3)
+    assert urgency.urgent and number in urgency.services
