@@ -337,3 +337,37 @@ def test_the_fourth_round_of_rules_keep_these_calm(text: str) -> None:
 def test_the_emergencies_the_fourth_round_must_not_hide(text: str, number: str) -> None:
     urgency = detect_urgency(normalize(text), model_probability=0.3)
     assert urgency.urgent and number in urgency.services
+
+
+# More ways of saying an emergency (fifth round), both sides. Written for these tests.
+NOW_FIFTH_ROUND = [
+    ("有个男的持菜刀在街上追人", "110"),  # a blade held, any blade
+    ("have a look, a man with a knife at the bus stop 东城", "110"),
+    ("我爷爷突然说不了话，一边脸歪了", "120"),  # a stroke
+    ("宝宝发烧四十度，手脚一直抽动", "120"),  # a febrile seizure
+    ("钢筋扎穿了他的脚", "120"),  # impaled
+    ("孩子在超市里不见了，找了半个钟", "110"),  # a child named bare is the writer's own
+    ("屋顶的铁皮被风吹下来砸到了一个路人", "119"),
+]
+NOT_NOW_FIFTH_ROUND = [
+    "楼上扔垃圾砸到了我家雨棚",  # a thing hit, not a person
+    "孩子在学校不见了一支笔，老师也不管",  # a thing missing
+    "小孩在商场走丢了一会，广播找到了",  # found
+]
+
+
+@pytest.mark.parametrize("text,number", NOW_FIFTH_ROUND)
+def test_the_fifth_round_of_words_flag_these_on_words_alone(text: str, number: str) -> None:
+    urgency = detect_urgency(normalize(text), model_probability=0.0)
+    assert urgency.urgent and number in urgency.services
+
+
+@pytest.mark.parametrize("text", NOT_NOW_FIFTH_ROUND)
+def test_the_fifth_round_of_words_leave_these_calm(text: str) -> None:
+    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
+
+
+def test_relief_and_a_return_home_end_a_scare() -> None:
+    assert not detect_urgency(normalize("吓死我了，楼下的狗冲出来，还好拴着绳"), model_probability=0.68).urgent
+    assert not detect_urgency(normalize("孩子在网吧通宵，家长上门找，现在已经回家了"), model_probability=0.68).urgent
+    assert detect_urgency(normalize("还好有人在旁边，我爸倒在地上叫不醒"), model_probability=0.3).urgent
