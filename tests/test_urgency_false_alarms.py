@@ -371,3 +371,32 @@ def test_relief_and_a_return_home_end_a_scare() -> None:
     assert not detect_urgency(normalize("吓死我了，楼下的狗冲出来，还好拴着绳"), model_probability=0.68).urgent
     assert not detect_urgency(normalize("孩子在网吧通宵，家长上门找，现在已经回家了"), model_probability=0.68).urgent
     assert detect_urgency(normalize("还好有人在旁边，我爸倒在地上叫不醒"), model_probability=0.3).urgent
+
+
+# The sixth round (issue 16 item 6), both sides. Written for these tests.
+NOT_NOW_SIXTH_ROUND = [
+    "the fire alarm in the lobby rings every night for nothing",  # fire naming a device
+    "a small fire in our kitchen last week, who pays for the repair",  # the past, in English
+    "闻到一股烧焦味，下楼一看是邻居在烧纸，已经烧完了",  # explained once looked at, and over
+    "那家网吧有人打架，已经好几次了",  # a habit told
+    "水表泡在水里，是不是管子破了",  # a thing soaked, no one in the water
+]
+NOW_SIXTH_ROUND = [
+    ("smoke everywhere in the corridor, we are on the 8th floor", "119"),
+    ("下楼一看是厨房着火了，火很大", "119"),  # looked at, and it is a fire
+    ("他们又打起来了，已经好几次了，这次有人流血", "110"),  # a habit, but again now
+    ("燃气软管裂了，我关了总阀还是有味", "119"),  # shut off, but still there
+    ("村口的堤坝被冲开了一个口子", "110"),  # a dyke breached
+    ("阳台塌了一半挂着，正下方是人行道", "119"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_NOW_SIXTH_ROUND)
+def test_the_sixth_round_of_rules_keep_these_calm(text: str) -> None:
+    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
+
+
+@pytest.mark.parametrize("text,number", NOW_SIXTH_ROUND)
+def test_the_emergencies_the_sixth_round_must_not_hide(text: str, number: str) -> None:
+    urgency = detect_urgency(normalize(text), model_probability=0.3)
+    assert urgency.urgent and number in urgency.services
