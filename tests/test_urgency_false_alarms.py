@@ -400,3 +400,32 @@ def test_the_sixth_round_of_rules_keep_these_calm(text: str) -> None:
 def test_the_emergencies_the_sixth_round_must_not_hide(text: str, number: str) -> None:
     urgency = detect_urgency(normalize(text), model_probability=0.3)
     assert urgency.urgent and number in urgency.services
+
+
+# The seventh round (issue 16 item 6), both sides. Written for these tests.
+NOT_NOW_SEVENTH_ROUND = [
+    "最近溺水的新闻好多，村里能不能办游泳班",  # a danger word qualifying news
+    "群里有人发了张着火的照片，说是我们楼，其实不是",
+    "电视上讲有人冒充查燃气的入室抢劫，大家小心",  # on television
+    "消防车刚开过去，不知道哪里着火了",  # not witnessed
+    "我家的狗被车撞了，司机跑了",  # a pet hit
+    "电视机后面冒烟了，已经拔了插头",  # unplugged
+    "有点煤气味，燃气公司来人说是正常的",  # declared normal
+    "楼下有人打孩子，很响，现在停了",  # stopped
+]
+NOW_SEVENTH_ROUND = [
+    ("我被车撞了，腿动不了", "120"),
+    ("不知道谁家着火了，楼道全是烟", "119"),  # not witnessed, but the smoke is here
+    ("插头拔了还在冒烟，火苗窜起来了", "119"),  # unplugged, but still burning
+]
+
+
+@pytest.mark.parametrize("text", NOT_NOW_SEVENTH_ROUND)
+def test_the_seventh_round_of_rules_keep_these_calm(text: str) -> None:
+    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
+
+
+@pytest.mark.parametrize("text,number", NOW_SEVENTH_ROUND)
+def test_the_emergencies_the_seventh_round_must_not_hide(text: str, number: str) -> None:
+    urgency = detect_urgency(normalize(text), model_probability=0.3)
+    assert urgency.urgent and number in urgency.services
