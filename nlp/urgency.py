@@ -85,9 +85,9 @@ _VICTIM = r"(人|我|他|她|小孩|孩子|老人|阿伯|阿婆|伯伯|阿姨|�
 DANGERS: tuple[Danger, ...] = (
     Danger(
         Hazard.FIRE,
-        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?![花星])|火警|火光|放火(?!烧山)|纵火|烧过来|(全|都)是火(?![锅车龙腿柴机花箭鸡])|火海|一片火(?!红)|smoke everywhere|on fire|fire in (the|our|my)"),
+        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?![花星])|火警|火光|放火(?!烧山)|纵火|烧过来|(全|都)是火(?![锅车龙腿柴机花箭鸡])|火海|一片火(?!红)|smoke everywhere|on fire|fire in (the|our|my)|火(已经)?烧到"),
         quick(
-            r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,4}烟|烟.{0,8}冒出来|喷火|火苗|在烧(?!垃圾|拉圾|秸秆|稻草|纸|香|树叶|落叶|塑料|东西|饭|菜|水|烤|炭)|烧了起来|爆炸|炸了|要爆|山火"
+            r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|(全|都)是[黑浓白]烟|往[^,.!?;]{0,6}烧(?!纸|香)|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,4}烟|烟.{0,8}冒出来|喷火|火苗|在烧(?!垃圾|拉圾|秸秆|稻草|纸|香|树叶|落叶|塑料|东西|饭|菜|水|烤|炭)|烧了起来|爆炸|炸了|要爆|山火"
             r"|爆燃|闪爆|烧焦味|焦味|烟感.{0,4}响|火警铃|火(越来越|好|很|太|咁)大|电池.{0,3}(爆|炸|起火|冒烟)|轰的一声|一声巨响|巨响|红光|fire|smoke"
         ),
         (FIRE,),
@@ -204,7 +204,7 @@ DANGERS: tuple[Danger, ...] = (
         quick(r"车祸|撞车|追尾|翻车|车翻了|侧翻|撞护栏|撞到树|撞上|连环撞"),
         (POLICE, AMBULANCE),
     ),
-    Danger(Hazard.PLEA, quick(r"(喊|叫|呼)救命|呼救"), quick(r"救命|救人|help|sos|快来人|帮帮忙|幫幫忙|快叫救护车|快报警|快打(110|119|120)"), (POLICE, FIRE, AMBULANCE)),
+    Danger(Hazard.PLEA, quick(r"(喊|叫|呼)救命|呼救"), quick(r"救命|救人|help|sos|快来人|帮帮忙|幫幫忙|快叫救护车|快报警|快打(110|119|120)|(赶紧|紧急|马上|要|在)疏散"), (POLICE, FIRE, AMBULANCE)),
 )
 
 # Any strong danger word at all: one search that lets most messages skip the per-danger checks.
@@ -233,7 +233,9 @@ _HEARSAY = quick(r"新闻|报道|电视(上|里)|广播(说|里)|听说|听人(�
 _PAST = quick(r"上周|上星期|上礼拜|上个礼拜|上个月|上次|上一次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|那次|那回|以前|之前|曾经|早前|年前|几天前|上回"
               r"|琴日|寻日|尋日|琴晚|寻晚|前阵子|前段时间|早几天|早排|几个月前|半年前|小时候|last (week|month|year|night)|yesterday| ago")
 _NOW = quick(r"(?<!到)现在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|救命|紧急|此刻|目前|!|！")
-_STILL = quick(r"正在|还在|又|救命|快来|还是有|仍然|依然")
+_STILL = quick(r"正在|还在|又|救命|快来|还是有|仍然|依然|这次|这回|今次")
+# After a cue that the danger is over, a "but" before a danger word: it is not over (孩子找到了，可是他掉进了坑里).
+_CONTRAST = quick(r"可是|但是|但|不过|结果|谁知|没想到")
 # Earlier in a danger word's sentence, with no cue of the present between: it was heard of or happened before
 # (听说昨晚那边砍人了，现在还危险吗). A past that runs on to now (昨天开始, 昨晚就) is no such cue.
 _THEN = quick(f"(?:{_HEARSAY.pattern})|(?:{_PAST.pattern})(?![^，。！？,.!?]{{0,3}}(开始|以来|一直|到现在|到今天|至今|就))")
@@ -266,9 +268,9 @@ _CHRONIC = quick(r".{0,3}((好|几|[一二两三四五六七八九十]+)几?(天
 # The hazards of things, for which lasting days makes a danger word a hazard to fix; a person down for days is
 # still an emergency.
 _THINGS = frozenset({Hazard.FIRE, Hazard.GAS_LEAK, Hazard.LIVE_WIRE, Hazard.COLLAPSE, Hazard.WATER})
-# Anywhere in a danger word's sentence: the danger is the subject of a course, drill or campaign, or its truth is
-# doubted (孩子误吞东西了怎么急救，想报个家长课; 朋友说有人跳楼了，不知道真假).
-_SUBJECT_OR_DOUBT = quick(r"培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
+# Anywhere in a danger word's sentence: the danger is the subject of a test of the bot, a course, a drill or a
+# campaign, or its truth is doubted (孩子误吞东西了怎么急救，想报个家长课; 朋友说有人跳楼了，不知道真假).
+_SUBJECT_OR_DOUBT = quick(r"(?<!不是)(?<!唔系)(测试|试一下|试试|开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
 
 
 def _is_live(text: str, match: re.Match[str], framed_too: bool = False) -> bool:
@@ -310,6 +312,15 @@ def _named(text: str, with_broad: bool) -> tuple[tuple[Danger, ...], tuple[Dange
     return tuple(strong), tuple(broad)
 
 
+def _is_over(text: str) -> bool:
+    """Whether the text says its danger is over, and no "but" names a danger after it."""
+    over = _OVER.search(text)
+    if over is None:
+        return False
+    contrast = _CONTRAST.search(text, over.end())
+    return contrast is None or _ANY_WORD.search(text, contrast.end()) is None
+
+
 def find_danger_words(text: str, with_broad: bool = True) -> DangerWords:
     """Dangers named in normalised ``text`` as happening now (not negated, past, over or hypothetical).
 
@@ -318,7 +329,7 @@ def find_danger_words(text: str, with_broad: bool = True) -> DangerWords:
     if not with_broad and not _ANY_STRONG.search(text):
         return DangerWords((), ())
     now = _BACK_TO_NOW.search(text) is not None
-    if (_OVER.search(text) and not _STILL.search(text)) or (_PAST.search(text) and not now):
+    if (_is_over(text) and not _STILL.search(text)) or (_PAST.search(text) and not now):
         return DangerWords((), (), dismissed=True)
     strong, broad = _named(text, with_broad)
     return DangerWords(strong, broad, dismissed=not (strong or broad) and _ANY_WORD.search(text) is not None)

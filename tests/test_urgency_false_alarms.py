@@ -429,3 +429,29 @@ def test_the_seventh_round_of_rules_keep_these_calm(text: str) -> None:
 def test_the_emergencies_the_seventh_round_must_not_hide(text: str, number: str) -> None:
     urgency = detect_urgency(normalize(text), model_probability=0.3)
     assert urgency.urgent and number in urgency.services
+
+
+# The eighth round (issue 16 item 6), both sides. Written for these tests.
+NOW_EIGHTH_ROUND = [
+    ("孩子找到了，可是他掉进了工地的坑里，爬不上来", "119"),  # over, but a danger after a "but"
+    ("他经常这样，但是今天他拿刀了", "110"),
+    ("这不是测试，真的着火了", "119"),  # a test denied
+    ("不知道哪家着火了，整个楼道都是黑烟", "119"),  # smoke of any colour
+    ("火已经烧到二楼了，消防车还没到", "119"),
+    ("燃气公司的人说要赶紧疏散，管道漏得厉害", "119"),  # told to evacuate
+]
+NOT_NOW_EIGHTH_ROUND = [
+    "山上烧荒的火已经灭了，但是满地都是灰",  # a "but" with no danger after it
+    "我想测试一下，发着火了会不会转到119",  # a test of the bot
+]
+
+
+@pytest.mark.parametrize("text,number", NOW_EIGHTH_ROUND)
+def test_the_emergencies_the_eighth_round_must_not_hide(text: str, number: str) -> None:
+    urgency = detect_urgency(normalize(text), model_probability=0.3)
+    assert urgency.urgent and number in urgency.services
+
+
+@pytest.mark.parametrize("text", NOT_NOW_EIGHTH_ROUND)
+def test_the_eighth_round_of_rules_keep_these_calm(text: str) -> None:
+    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
