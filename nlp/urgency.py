@@ -85,7 +85,7 @@ _VICTIM = r"(人|我|他|她|小孩|孩子|老人|阿伯|阿婆|伯伯|阿姨|�
 DANGERS: tuple[Danger, ...] = (
     Danger(
         Hazard.FIRE,
-        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?![花星])|火警|火光|放火(?!烧山)|纵火|烧过来|(全|都)是火(?![锅车龙腿柴机花箭鸡])|火海|一片火(?!红)|smoke everywhere|on fire|fire in (the|our|my)|火(已经)?烧到"),
+        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?![花星])|火警|火光|放火(?!烧山|烧荒|烧草|烧秸秆)|纵火|烧过来|(全|都)是火(?![锅车龙腿柴机花箭鸡])|火海|一片火(?!红)|smoke everywhere|on fire|fire in (the|our|my)|火(已经)?烧到"),
         quick(
             r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|(全|都)是[黑浓白]烟|往[^,.!?;]{0,6}烧(?!纸|香)|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,4}烟|烟.{0,8}冒出来|喷火|火苗|在烧(?!垃圾|拉圾|秸秆|稻草|纸|香|树叶|落叶|塑料|东西|饭|菜|水|烤|炭)|烧了起来|爆炸|炸了|要爆|山火"
             r"|爆燃|闪爆|烧焦味|焦味|烟感.{0,4}响|火警铃|火(越来越|好|很|太|咁)大|电池.{0,3}(爆|炸|起火|冒烟)|轰的一声|一声巨响|巨响|红光|fire|smoke"
@@ -214,7 +214,7 @@ _ANY_WORD = quick("|".join(f"(?:{p.pattern})" for d in DANGERS for p in (d.stron
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
 _NOT_NOW_BEFORE = quick(
     r"(不是|唔系|唔係|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
-    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾|迟早|早晚|总有一天|哪天|不知道?(哪|谁|什么|是不是)|唔知(边|乜|系咪)|发生过|出过|有过|长期|常年|烟囱|烟筒|排气管|排烟管|熏得|熏到)[^，。！？,.!?；;]{0,6}$"
+    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾|迟早|早晚|总有一天|哪天|电影|电视剧|灾难片|游戏|梦到|梦见|做梦|天天|每天|整天|成天|日日|不知道?(哪|谁|什么|是不是)|唔知(边|乜|系咪)|发生过|出过|有过|长期|常年|烟囱|烟筒|排气管|排烟管|熏得|熏到)[^，。！？,.!?；;]{0,6}$"
 )
 # Just after a danger word: it names a hazard, an activity or a thing, not an event (燃气泄漏检测, 触电保护器,
 # 溺水的急救方法, 被困时怎么办), or it happened before (失火过).
@@ -222,7 +222,7 @@ _NOT_NOW_AFTER = quick(
     r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|事故|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃"
     r"|(检测|保护器|应急|预警|方法|知识|培训|课|点?标识|点?标志|指示|费|演练|视频)|的(检查|报警|急救|救援|逃生|方法|预警)"
     r"|的?时(怎么办|应该|要怎么|该怎么|如何)|.{0,3}的?时候(怎|应|要|该|如)|过(?!来|去|道|了)|的?那一?(次|回|件)|急救(的|课|知识|培训|方法|常识)|自救|逃生(的|知识|方法|演练|路线)"
-    r"|的?(新闻|报道|视频|图|照片|事情|事件|案例|案件)| ?(alarm|extinguisher|detector|station|exit|drill|door|escape|brigade|safety|hazard|insurance))"
+    r"|的?(新闻|报道|视频|图|照片|事情|事件|案例|案件|画面|镜头|场景|情节|剧情)|.{0,4}(杀鱼|杀鸡|杀猪|切菜|切肉|剁肉|削|砍柴|砍树)| ?(alarm|extinguisher|detector|station|exit|drill|door|escape|brigade|safety|hazard|insurance))"
 )
 # Anywhere: the danger is over, was in the past, or is the background of another request.
 _OVER = quick(
@@ -273,6 +273,17 @@ _THINGS = frozenset({Hazard.FIRE, Hazard.GAS_LEAK, Hazard.LIVE_WIRE, Hazard.COLL
 _SUBJECT_OR_DOUBT = quick(r"(?<!不是)(?<!唔系)(测试|试一下|试试|开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
 
 
+_QUOTE_OPEN, _QUOTE_CLOSE = "“‘「『", "”’」』"
+_SHOUTED = quick(r"(喊|嗌|呼|大叫|尖叫|在叫|叫着|叫了一声|叫道)[^,.!?;]{0,2}$")  # not 叫 of a name (店名叫“…”)
+
+
+def _is_quoted(text: str, start: int, sentence_start: int) -> bool:
+    """Whether ``start`` lies inside a quotation opened earlier in its sentence that nobody shouts."""
+    opened = max(text.rfind(q, sentence_start, start) for q in _QUOTE_OPEN)
+    closed = max(text.rfind(q, sentence_start, start) for q in _QUOTE_CLOSE)
+    return opened > closed and not _SHOUTED.search(text, sentence_start, opened)
+
+
 def _is_live(text: str, match: re.Match[str], framed_too: bool = False) -> bool:
     """Whether one match names a danger happening now; ``framed_too``: also when only hearsay or the past
     frames it (the caller has other evidence that the danger is there now)."""
@@ -284,6 +295,8 @@ def _is_live(text: str, match: re.Match[str], framed_too: bool = False) -> bool:
     sentence_start = ends[-1] if ends else 0
     sentence_end = _SENTENCE_END.search(text, match.end())
     if _SUBJECT_OR_DOUBT.search(text, sentence_start, sentence_end.start() if sentence_end else len(text)):
+        return False
+    if _is_quoted(text, match.start(), sentence_start):
         return False
     if framed_too:
         return True

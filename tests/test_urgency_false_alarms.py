@@ -455,3 +455,30 @@ def test_the_emergencies_the_eighth_round_must_not_hide(text: str, number: str) 
 @pytest.mark.parametrize("text", NOT_NOW_EIGHTH_ROUND)
 def test_the_eighth_round_of_rules_keep_these_calm(text: str) -> None:
     assert not detect_urgency(normalize(text), model_probability=0.3).urgent
+
+
+# The ninth round (issue 16 item 6), both sides. Written for these tests.
+NOT_NOW_NINTH_ROUND = [
+    "楼下新开的烧烤店名字叫“着火了”，招牌太亮",  # a quoted danger word is a mention
+    "电影里着火的画面太吓人，孩子哭了一晚",  # a film's scene
+    "厨师拿刀在门口杀鱼，血水流到路上",  # a knife for food
+    "村里有人放火烧荒，烧了一下午",  # burning off a field
+    "隔壁老人天天喊救命，家属说是老年痴呆",  # a habit said 天天
+    "孩子玩游戏的时候一直喊救命",  # a game
+]
+NOW_NINTH_ROUND = [
+    ("邻居在大喊“着火了”，我们快跑", "119"),  # a quoted shout
+    ("有人在叫“救命”，声音好急", "110"),
+    ("他拿刀在砍人", "110"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_NOW_NINTH_ROUND)
+def test_the_ninth_round_of_rules_keep_these_calm(text: str) -> None:
+    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
+
+
+@pytest.mark.parametrize("text,number", NOW_NINTH_ROUND)
+def test_the_emergencies_the_ninth_round_must_not_hide(text: str, number: str) -> None:
+    urgency = detect_urgency(normalize(text), model_probability=0.3)
+    assert urgency.urgent and number in urgency.services
