@@ -70,7 +70,7 @@ class Danger:
 # Whose going missing is an emergency: children and the elderly (not a cat, not a phone).
 # Someone's own (我家的小孩, 有个老人, 我妈): a generic 老人走失 is a topic, not an event.
 _AT_RISK = (r"((我|我家|我们家|屋企|家里|有个|有一个|一个|有位|邻居家?|隔壁家?)的?(小孩|孩子|细路|细蚊仔|小朋友|宝宝|老人家?)"
-            r"|(^|(?<=[,.!?;]))(小孩|孩子|细路|小朋友|宝宝)"
+            r"|小孩(?<![^,.!?;]小孩)|孩子(?<![^,.!?;]孩子)|细路(?<![^,.!?;]细路)|小朋友(?<![^,.!?;]小朋友)|宝宝(?<![^,.!?;]宝宝)"
             r"|儿子|女儿|老豆|老爸|我爸|我妈|阿爸|阿妈|阿婆|阿公|阿嫲|奶奶|爷爷|外婆|外公|婆婆|老母)(?!的)")  # 我女儿的手机 is a thing
 
 # Within one clause (normalised text has ASCII punctuation).
@@ -113,8 +113,8 @@ DANGERS: tuple[Danger, ...] = (
               r"|(吸|呛|卡|掉)(进|入|到)了?气管|误(服|食|喝|吞)|咬穿|(满脸|一脸|满身|全身|整条腿|整只手|大面积)" + _CLAUSE + r"{0,2}(烫伤|烧伤)"
               r"|(喝|吃|吞)(了|咗|落)?" + _CLAUSE + r"{0,12}(洗洁精|消毒水|消毒液|漂白水|洁厕|洗衣液|杀虫剂|除草剂|百草枯|纽扣电池)"),
         quick(
-            r"晕了|倒地|倒下|倒在地上|倒在路边|躺在?地上|躺地上|坐在?地上起不来|呼吸困难|喘不[上过]气|(?<![按点钮机])(?<!按了)没有?反应|没声音了|叫他不应|叫佢唔应"
-            r"|惊厥|心脏病|心口痛|胸口痛|休克|吐血|在流血|流了?很多血|满身是血|成身系血|全是血|受了?重伤|起不来|动不了|不会动|(?<![拧推拉搬扭转掰抬挪])不动了|一动不动|不能动"
+            r"晕了|倒地|倒下|倒在地上|倒在路边|躺在?地上|躺地上|坐在?地上起不来|呼吸困难|喘不[上过]气|没(?<![按点钮机]没)(?<!按了没)有?反应|没声音了|叫他不应|叫佢唔应"
+            r"|惊厥|心脏病|心口痛|胸口痛|休克|吐血|在流血|流了?很多血|满身是血|成身系血|全是血|受了?重伤|起不来|动不了|不会动|不(?<![拧推拉搬扭转掰抬挪]不)动了|一动不动|不能动"
             r"|心肺复苏|aed|中风|偏瘫|口齿不清|说话不清|跌倒|跌亲|冇反应|唔醒|冇气|(满脸|满头|一脸|一身|全身)是血|嘴唇.{0,2}(青|紫)|脸色?发紫|头晕|呕吐|脸发紫|脸色发青|中暑|烫伤|咬了|没意识|摔下来|摔倒|无法起身|呻吟|中毒|噎住|卡住喉咙|过敏|嘴唇发紫|脸色发白|昏昏沉沉|抽筋|癫痫|羊癫疯|要生了|被狗咬|被蛇咬|咬伤|好多血|很多血|翻白眼|叫.{0,3}(不|唔)(应|醒|睁眼)|说不出话|passed out|not breathing|unconscious"
             r"|摔了|连人带车|血" + _CLAUSE + r"{0,4}(往外冒|直流|流个不停|一直流)|出血|憋得|咳不出来|喘气很急|嘴唇发白|冒冷汗|脸都白了"
             r"|捂着(胸口|头|肚子)|躺在(马路|路)(中间|上|边)|烫到|烧伤|起泡|往下垂|拿不住"
@@ -145,7 +145,7 @@ DANGERS: tuple[Danger, ...] = (
               r"|" + _PERSON + _CLAUSE + r"{0,6}(掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里)"
               r"|(掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里)" + _CLAUSE + r"{0,4}" + _PERSON),
         quick(
-            r"滑进.{0,3}(河|水|塘|去)|冲进.{0,5}(渠|河|沟|涵洞)|卷进|(?<![泡浸])在水里|水度挣扎|被水冲走|冲走了|淹到人|水里挣扎|河里漂着|漂着一个人"
+            r"滑进.{0,3}(河|水|塘|去)|冲进.{0,5}(渠|河|沟|涵洞)|卷进|在(?<![泡浸]在)水里|水度挣扎|被水冲走|冲走了|淹到人|水里挣扎|河里漂着|漂着一个人"
             r"|滑下去了|没上来|(到|没过|淹到)了?.{0,3}膝盖|浮在水面|水漫|水涨|倒灌|还没出来|没出来|拉不上来|爬不上来|淹没|灌进来"
             r"|掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里|扑腾|被水(包围|围住|困|冲倒)|冲倒|水(越来越|一直在?)(高|深|涨)|水" + _CLAUSE + r"{0,4}漫(到|进|过)"
         ),
@@ -226,7 +226,7 @@ _NOT_NOW_AFTER = quick(
 )
 # Anywhere: the danger is over, was in the past, or is the background of another request.
 _OVER = quick(
-    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己(爬|站|坐)起来|站起来走了|后来.{0,10}(走了|好了|醒了|散了)|(救起来|救上来|救上岸)了|已经没人了|人都走了|都散了|拔(了|掉)插头|拉了闸|断了电|跳闸了|(现在|已经)停(了|下来了)|(燃气公司|师傅|物业|供电所|消防)[^,.!?;]{0,4}说(是|系)?[^,.!?;]{0,6}(正常|没事|冇事|没问题|冇问题|误报)|已经?(烧|吵|打)完了?|(原来是|结果是|原来系|一看是|看是)(?![^,.!?;]{0,6}(着火|起火|火|烟|血|倒|晕|打))|(好几|好多|很多)次了|经常这样|成日都系咁|已经(回家|回来|到家)了|(还好|幸好|好在|幸亏)[^,.!?;]{0,6}(没|冇|及时|拴着|发现得早)|(?<![没未])找(到|着|回来)了|(关好|关掉|关紧|关上)了|就没(味道?)?了|味道?(散|没|淡)了|(总闸|总阀|电闸|阀门)(已经)?(关|拉|断)(了|掉|好)|关了(总闸|总阀|电闸|阀门)|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|理赔|报销"
+    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己(爬|站|坐)起来|站起来走了|后来.{0,10}(走了|好了|醒了|散了)|(救起来|救上来|救上岸)了|已经没人了|人都走了|都散了|拔(了|掉)插头|拉了闸|断了电|跳闸了|(现在|已经)停(了|下来了)|(燃气公司|师傅|物业|供电所|消防)[^,.!?;]{0,4}说(是|系)?[^,.!?;]{0,6}(正常|没事|冇事|没问题|冇问题|误报)|已经?(烧|吵|打)完了?|(原来是|结果是|原来系|一看是|看是)(?![^,.!?;]{0,6}(着火|起火|火|烟|血|倒|晕|打))|(好几|好多|很多)次了|经常这样|成日都系咁|已经(回家|回来|到家)了|(还好|幸好|好在|幸亏)[^,.!?;]{0,6}(没|冇|及时|拴着|发现得早)|找(?<![没未]找)(到|着|回来)了|(关好|关掉|关紧|关上)了|就没(味道?)?了|味道?(散|没|淡)了|(总闸|总阀|电闸|阀门)(已经)?(关|拉|断)(了|掉|好)|关了(总闸|总阀|电闸|阀门)|火灭了|没人受伤|无人受伤|没有人受伤|住院|出院|医药费|工伤|赔偿|赔钱|理赔|报销"
 )
 # Earlier in the danger word's sentence: it is told as news or hearsay (看新闻说…着火了, 朋友圈转发说…被拐).
 _HEARSAY = quick(r"新闻|报道|电视(上|里)|广播(说|里)|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|刷到|视频(里|上|说|中)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
@@ -270,7 +270,7 @@ _CHRONIC = quick(r".{0,3}((好|几|[一二两三四五六七八九十]+)几?(天
 _THINGS = frozenset({Hazard.FIRE, Hazard.GAS_LEAK, Hazard.LIVE_WIRE, Hazard.COLLAPSE, Hazard.WATER})
 # Anywhere in a danger word's sentence: the danger is the subject of a test of the bot, a course, a drill or a
 # campaign, or its truth is doubted (孩子误吞东西了怎么急救，想报个家长课; 朋友说有人跳楼了，不知道真假).
-_SUBJECT_OR_DOUBT = quick(r"(?<!不是)(?<!唔系)(测试|试一下|试试|开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
+_SUBJECT_OR_DOUBT = quick(r"测试(?<!不是测试)(?<!唔系测试)|试一下|试试|开玩笑(?<!不是开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
 
 
 _QUOTE_OPEN, _QUOTE_CLOSE = "“‘「『", "”’」』"
@@ -284,29 +284,35 @@ def _is_quoted(text: str, start: int, sentence_start: int) -> bool:
     return opened > closed and not _SHOUTED.search(text, sentence_start, opened)
 
 
-def _is_live(text: str, match: re.Match[str], framed_too: bool = False) -> bool:
-    """Whether one match names a danger happening now; ``framed_too``: also when only hearsay or the past
-    frames it (the caller has other evidence that the danger is there now)."""
-    before = text[max(0, match.start() - 12) : match.start()]
-    after = text[match.end() : match.end() + 6]
-    if _NOT_NOW_BEFORE.search(before) or _NOT_NOW_AFTER.match(after):
-        return False
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())]
-    sentence_start = ends[-1] if ends else 0
-    sentence_end = _SENTENCE_END.search(text, match.end())
+# How a match of a danger word stands: not a danger now, told only as hearsay or the past, or happening now.
+DEAD, FRAMED, LIVE = 0, 1, 2
+_SENTENCE_ENDS = "。！？!?；;\n"
+
+
+def _liveness(text: str, match: re.Match[str], thing: bool) -> int:
+    """How one match stands; ``thing``: its hazard is a thing's, which lasting days makes a hazard to fix."""
+    start, end = match.span()
+    if _NOT_NOW_BEFORE.search(text[max(0, start - 12) : start]) or _NOT_NOW_AFTER.match(text[end : end + 6]):
+        return DEAD
+    if thing and _CHRONIC.match(text, end):
+        return DEAD
+    sentence_start = max(text.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
+    sentence_end = _SENTENCE_END.search(text, end)
     if _SUBJECT_OR_DOUBT.search(text, sentence_start, sentence_end.start() if sentence_end else len(text)):
-        return False
-    if _is_quoted(text, match.start(), sentence_start):
-        return False
-    if framed_too:
-        return True
-    cues = list(_THEN.finditer(text, sentence_start, match.start()))
-    return not cues or _BACK_TO_NOW.search(text, cues[-1].end(), match.start()) is not None
+        return DEAD
+    if _is_quoted(text, start, sentence_start):
+        return DEAD
+    cues = list(_THEN.finditer(text, sentence_start, start))
+    return LIVE if not cues or _BACK_TO_NOW.search(text, cues[-1].end(), start) else FRAMED
 
 
-def _names(text: str, pattern: re.Pattern[str], framed_too: bool = False, thing: bool = False) -> bool:
-    return any(_is_live(text, match, framed_too) and not (thing and _CHRONIC.match(text, match.end()))
-               for match in pattern.finditer(text))
+def _best_liveness(text: str, pattern: re.Pattern[str], thing: bool) -> int:
+    best = DEAD
+    for match in pattern.finditer(text):
+        best = max(best, _liveness(text, match, thing))
+        if best == LIVE:
+            break
+    return best
 
 
 def _named(text: str, with_broad: bool) -> tuple[tuple[Danger, ...], tuple[Danger, ...]]:
@@ -316,11 +322,11 @@ def _named(text: str, with_broad: bool) -> tuple[tuple[Danger, ...], tuple[Dange
     strong, broad = [], []
     for danger in DANGERS:
         thing = danger.hazard in _THINGS
-        broad_now = with_broad and _names(text, danger.broad, thing=thing)
-        if _names(text, danger.strong, thing=thing) or (
-                _names(text, danger.strong, framed_too=True, thing=thing) and (broad_now or _names(text, danger.broad, thing=thing))):
+        strong_word = _best_liveness(text, danger.strong, thing)
+        broad_word = _best_liveness(text, danger.broad, thing) if with_broad or strong_word == FRAMED else DEAD
+        if strong_word == LIVE or (strong_word == FRAMED and broad_word == LIVE):
             strong.append(danger)
-        if broad_now:
+        if with_broad and broad_word == LIVE:
             broad.append(danger)
     return tuple(strong), tuple(broad)
 
