@@ -5,12 +5,16 @@ Built for recall — a missed fire is far worse than a false alarm. Two sources 
   (着火了, 晕倒, 砍人) and *broad* words (冒烟, 塌, 流血) that only count when the learned model also sees
   danger. Residents' usual ways of saying a danger is not happening now are honoured: negation (不是着火),
   fear and hypotheticals (万一着火, 火灾隐患), the past (上周着火), a danger already over (火已经灭了, 警察已经
-  把人带走了), news and hearsay (看新闻说…着火了, 朋友圈转发…是不是真的), and a danger word that
-  qualifies a thing (燃气泄漏检测, 触电保护器, 溺水的急救方法).
+  把人带走了, 后来自己站起来走了) unless a "but" names a danger after it, news and hearsay (看新闻说…着火了,
+  朋友圈转发…是不是真的), each judged against the nearest cue before the word in its sentence (听说昨晚砍人了，
+  现在还安全吗), a danger word that qualifies a thing (燃气泄漏检测, 触电保护器, 溺水的新闻), the subject of a
+  course, a drill or a test of the bot, a quotation nobody shouts (店名叫“着火了”), a film or a game, and a
+  thing's hazard that has lasted days (电线掉在地上好几天了).
 - a learned probability (:class:`nlp.urgency_model.UrgencyModel`), when the training data had an
   ``urgent`` column. It decides alone above :data:`MODEL_URGENT`, except where the words say the danger
   they name is not happening now: then only when it is all but certain (:data:`MODEL_CERTAIN`), since
-  it learned from those same words.
+  it learned from those same words; and never on a short message that names no danger
+  (:data:`MODEL_ALONE_MIN_CHARS`).
 Words that are as often no danger as a danger (救命 as a sigh, 火苗 of a stove) are broad, not strong.
 Each danger is a :class:`Hazard` kind and names the emergency numbers that fit; an :class:`Urgency` says
 which hazards its words named, so a caller can give advice that fits.
