@@ -291,6 +291,7 @@ def _is_quoted(text: str, start: int, sentence_start: int) -> bool:
 # How a match of a danger word stands: not a danger now, told only as hearsay or the past, or happening now.
 DEAD, FRAMED, LIVE = 0, 1, 2
 _SENTENCE_ENDS = "。！？!?；;\n"
+_CLAUSE_BREAK = quick(r"[,，、]")
 
 
 def _liveness(text: str, match: re.Match[str], thing: bool) -> int:
@@ -307,7 +308,17 @@ def _liveness(text: str, match: re.Match[str], thing: bool) -> int:
     if _is_quoted(text, start, sentence_start):
         return DEAD
     cues = list(_THEN.finditer(text, sentence_start, start))
-    return LIVE if not cues or _BACK_TO_NOW.search(text, cues[-1].end(), start) else FRAMED
+    if not cues:
+        return LIVE
+    # The present named after the cue brings the word back to now; after hearsay only in a clause of its own
+    # (听说刚才出了车祸 is still hearsay).
+    after_cue = cues[-1].end()
+    if _HEARSAY.fullmatch(cues[-1].group()):
+        clause_break = _CLAUSE_BREAK.search(text, after_cue, start)
+        if clause_break is None:
+            return FRAMED
+        after_cue = clause_break.end()
+    return LIVE if _BACK_TO_NOW.search(text, after_cue, start) else FRAMED
 
 
 def _best_liveness(text: str, pattern: re.Pattern[str], thing: bool) -> int:

@@ -482,3 +482,8 @@ def test_the_ninth_round_of_rules_keep_these_calm(text: str) -> None:
 def test_the_emergencies_the_ninth_round_must_not_hide(text: str, number: str) -> None:
     urgency = detect_urgency(normalize(text), model_probability=0.3)
     assert urgency.urgent and number in urgency.services
+
+
+def test_the_present_inside_hearsay_is_still_hearsay() -> None:
+    assert not detect_urgency(normalize("听说前面路口刚才出了车祸，有人受伤，现在还堵吗"), model_probability=0.5).urgent
+    assert detect_urgency(normalize("听说三栋着火了，现在我们楼道全是烟"), model_probability=0.3).urgent
