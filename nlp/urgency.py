@@ -89,7 +89,7 @@ _VICTIM = r"(人|我|他|她|小孩|孩子|老人|阿伯|阿婆|伯伯|阿姨|�
 DANGERS: tuple[Danger, ...] = (
     Danger(
         Hazard.FIRE,
-        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?![花星])|火警|火光|放火(?!烧山|烧荒|烧草|烧秸秆)|纵火|烧过来|(全|都)是火(?![锅车龙腿柴机花箭鸡])|火海|一片火(?!红)|smoke everywhere|on fire|fire in (the|our|my)|火(已经)?烧到"),
+        quick(r"着火|起火|失火|着咗火|烧起来了|烧起嚟|火灾了|喷火|冒火(?![花星])|火警|火光|放火(?!烧山|烧荒|烧草|烧秸秆)|纵火|烧过来|(全|都)是火(?![锅车龙腿柴机花箭鸡])|火海|一片火(?!红)|smoke everywhere|on fire|fire in (the|our|my)|火(已经)?烧到|火" + _CLAUSE + r"{0,6}蔓延"),
         quick(
             r"着火|起火|失火|火灾|烧起来|烧着了|大火|火势|(全|都)是[黑浓白]烟|往[^,.!?;]{0,6}烧(?!纸|香)|火光|浓烟|黑烟滚滚|都是烟|全是烟|好多烟|冒.{0,4}烟|烟.{0,8}冒出来|喷火|火苗|在烧(?!垃圾|拉圾|秸秆|稻草|纸|香|树叶|落叶|塑料|东西|饭|菜|水|烤|炭)|烧了起来|爆炸|炸了|要爆|山火"
             r"|爆燃|闪爆|烧焦味|焦味|烟感.{0,4}响|火警铃|火(越来越|好|很|太|咁)大|电池.{0,3}(爆|炸|起火|冒烟)|轰的一声|一声巨响|巨响|红光|fire|smoke"
@@ -174,7 +174,7 @@ DANGERS: tuple[Danger, ...] = (
               r"|(小孩|孩子|小朋友|宝宝|细路|老人)" + _CLAUSE + r"{0,4}(爬|挂|站|坐|卡|吊|悬)(在|到|出)?(窗户外面|窗外|阳台外)"),
         quick(
             r"(塌|倒|垮).{0,8}(砸|压|埋|困|人在|有人|还有人)|砸中|砸伤|被砸|被压|压住了|压在.{0,4}下面|正在塌|塌陷|塌了|要塌|快塌|垮了|要垮"
-            r"|掉下去|掉下来|踩空|掉进.{0,3}(坑|井)|吊在|挂在外面|挂着晃|在晃|(爬|挂|站|坐|卡|吊|悬)(在|到|出)?(窗户外面|窗外)|窗台上|窗台外|空调外机上|坐在.{0,6}边上|往下掉"
+            r"|掉下去|掉下来|踩空|掉进.{0,3}(坑|井)|吊在|挂在外面|挂着晃|在晃|(爬|挂|站|坐|卡|吊|悬)(在|到|出)?(窗户外面|窗外)|窗台上|窗台外|爬上了?窗台|空调(外机|架|支架)上|坐在.{0,6}边上|往下掉"
             r"|开裂|裂缝.{0,6}变大|滑坡|泥石|下不来|没上来"
         ),
         (FIRE, AMBULANCE),
@@ -197,7 +197,7 @@ DANGERS: tuple[Danger, ...] = (
         Hazard.MISSING,
         quick(_AT_RISK + r"[^。！？!?；;]{0,24}?(不见了|走丢了|走失了|唔见咗|失踪)(?![一两几]?[个只支件张部台辆本把条块双]|东西|钱)"
               r"|(到现在|个小时|一天|一夜|整晚|天黑|痴呆)[^。！？!?；;]{0,8}(还没|还没有|仲未|都没)(回来|回家|返)"),
-        quick(_AT_RISK + r"[^。！？!?；;]{0,12}?((没|冇)找到|找不到|联系不上|不知去向|打不通|没人接|不接|不开门|还没回来|没回家|仲未返|冇返)"),
+        quick(_AT_RISK + r"[^。！？!?；;]{0,24}?((没|冇)找到|找不到|联系不上|不知去向|打不通|没人接|不接|不开门|还没回来|没回家|仲未返|冇返)"),
         (POLICE,),
     ),
     Danger(
@@ -242,7 +242,8 @@ _STILL = quick(r"正在|还在|又|救命|快来|还是有|仍然|依然|这次|
 _CONTRAST = quick(r"可是|但是|但|不过|结果|谁知|没想到")
 # Earlier in a danger word's sentence, with no cue of the present between: it was heard of or happened before
 # (听说昨晚那边砍人了，现在还危险吗). A past that runs on to now (昨天开始, 昨晚就) is no such cue.
-_THEN = quick(f"(?:{_HEARSAY.pattern})|(?:{_PAST.pattern})(?![^，。！？,.!?]{{0,3}}(开始|以来|一直|到现在|到今天|至今|就))")
+_PAST_EVENT = quick(f"(?:{_PAST.pattern})(?![^，。！？,.!?]{{0,3}}(开始|以来|一直|到现在|到今天|至今))")
+_THEN = quick(f"(?:{_HEARSAY.pattern})|(?:{_PAST_EVENT.pattern})")
 _BACK_TO_NOW = quick(_NOW.pattern + r"|又|今天|今晚|今早|今日|今朝|这次|这回|而家|宜家|依家")
 
 
@@ -363,7 +364,7 @@ def find_danger_words(text: str, with_broad: bool = True) -> DangerWords:
     if not with_broad and not _ANY_STRONG.search(text):
         return DangerWords((), ())
     now = _BACK_TO_NOW.search(text) is not None
-    if (_is_over(text) and not _STILL.search(text)) or (_PAST.search(text) and not now):
+    if (_is_over(text) and not _STILL.search(text)) or (_PAST_EVENT.search(text) and not now):
         return DangerWords((), (), dismissed=True)
     strong, broad = _named(text, with_broad)
     return DangerWords(strong, broad, dismissed=not (strong or broad) and _ANY_WORD.search(text) is not None)

@@ -487,3 +487,22 @@ def test_the_emergencies_the_ninth_round_must_not_hide(text: str, number: str) -
 def test_the_present_inside_hearsay_is_still_hearsay() -> None:
     assert not detect_urgency(normalize("听说前面路口刚才出了车祸，有人受伤，现在还堵吗"), model_probability=0.5).urgent
     assert detect_urgency(normalize("听说三栋着火了，现在我们楼道全是烟"), model_probability=0.3).urgent
+
+
+# Added after the independent set's last run (not measured there), both sides. Written for these tests.
+NOW_AFTER_LAST_RUN = [
+    ("草堆烧着了，火往仓库那边蔓延", "119"),  # a fire spreading
+    ("孩子爬上了窗台，站在空调架上", "119"),
+    ("我爸一个人住在老房子，从昨晚到现在电话都打不通", "110"),  # unreachable, told at length
+]
+
+
+@pytest.mark.parametrize("text,number", NOW_AFTER_LAST_RUN)
+def test_emergencies_added_after_the_last_run_are_urgent(text: str, number: str) -> None:
+    urgency = detect_urgency(normalize(text), model_probability=0.3)
+    assert urgency.urgent and number in urgency.services
+
+
+def test_a_fire_that_stopped_spreading_or_a_sill_with_plants_is_calm() -> None:
+    assert not detect_urgency(normalize("上次山火没有蔓延到村里，想谢谢消防员"), model_probability=0.3).urgent
+    assert not detect_urgency(normalize("空调架上的花盆没固定，怕掉"), model_probability=0.1).urgent
