@@ -506,3 +506,8 @@ def test_emergencies_added_after_the_last_run_are_urgent(text: str, number: str)
 def test_a_fire_that_stopped_spreading_or_a_sill_with_plants_is_calm() -> None:
     assert not detect_urgency(normalize("上次山火没有蔓延到村里，想谢谢消防员"), model_probability=0.3).urgent
     assert not detect_urgency(normalize("空调架上的花盆没固定，怕掉"), model_probability=0.1).urgent
+
+
+def test_someone_climbing_a_building_needs_the_model_to_see_a_break_in() -> None:
+    assert detect_urgency(normalize("有个人在爬我们楼的水管，已经到四楼了"), model_probability=0.3).urgent
+    assert not detect_urgency(normalize("工人在爬水管检修"), model_probability=0.1).urgent
