@@ -20,8 +20,8 @@ from tests.wxapi.server import WxAPIServer
 
 # Different matters, so that no request joins another's ticket as a duplicate.
 MATTERS = ["门口的路灯坏了好几天", "旁边的井盖松了，车一压就响", "楼下垃圾好几天没人收", "小区里有人半夜装修很吵",
-           "路边的下水道堵了，一下雨就积水", "楼道里堆满了杂物没人管", "门口的人行道砖翘起来了", "附近有家饭店油烟很大",
-           "小区门口的消防通道被车堵了", "路边的树枝快断了，掉下来会砸到人"]
+           "路边的下水道堵了，一下雨就积水", "路口的红绿灯坏了一直闪黄灯", "门口的人行道砖翘起来了", "附近有家饭店油烟很大",
+           "小区门口的消防通道被车堵了", "路边的一棵树歪了，挡住了半条人行道"]
 pytestmark = pytest.mark.slow
 
 
