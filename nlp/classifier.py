@@ -8,7 +8,7 @@ walks the same fitted steps without scikit-learn's per-call validation.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,6 +24,7 @@ from nlp.urgency import Urgency, detect_urgency
 from nlp.urgency_model import UrgencyModel
 
 TOP_K = 3
+NOT_URGENT = Urgency(False)  # shared: an Urgency is frozen, and pieces weighed for splitting all get it
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Prediction:
     category: str
     confidence: float
     top: list[tuple[str, float]]
-    urgency: Urgency = field(default_factory=lambda: Urgency(False))
+    urgency: Urgency = NOT_URGENT
     nature: str | None = None  # what the resident wants (nlp.natures), when the model has a nature classifier
     nature_confidence: float = 0.0
 

@@ -34,12 +34,14 @@ _SALT_WORD, _SALT_BIGRAM = np.uint64(0x1234567), np.uint64(0x7654321)
 _SALT_CHAR = (np.uint64(0), np.uint64(0xA5A5A5), np.uint64(0x5A5A5A5), np.uint64(0xC3C3C3C))
 
 
-def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of all texts end to end (uint64), and the document index of each."""
-    joined = "".join(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    owners = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
-    return codes, owners
+def _codes(texts: Sequence[str]) -> np.ndarray:
+    """Code points of all texts end to end (uint64)."""
+    return np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+
+def _lengths(items: Sequence[Sequence[str]] | Sequence[str]) -> np.ndarray:
+    """The length of each item."""
+    return np.fromiter(map(len, items), dtype=np.int64, count=len(items))
 
 
 def _bucket(hashes: np.ndarray, salt: np.uint64, bits: int) -> np.ndarray:
@@ -49,7 +51,7 @@ def _bucket(hashes: np.ndarray, salt: np.uint64, bits: int) -> np.ndarray:
 
 def char_buckets(texts: Sequence[str], ngram_range: tuple[int, int], bits: int) -> tuple[np.ndarray, np.ndarray]:
     """(document, bucket) of every character n-gram of every text, punctuation and spaces removed."""
-    codes, owners = _codes(texts)
+    codes, owners = _codes(texts), np.repeat(np.arange(len(texts)), _lengths(texts))
     keep = ~np.isin(codes, _PUNCT_CODES)
     codes, owners = codes[keep], owners[keep]
     docs_out, buckets_out = [], []
@@ -75,9 +77,9 @@ def word_buckets(token_lists: Sequence[Sequence[str]], ngram_range: tuple[int, i
     flat = list(chain.from_iterable(token_lists))
     if not flat:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
-    owners = np.repeat(np.arange(len(token_lists)), np.fromiter(map(len, token_lists), np.int64, len(token_lists)))
-    codes, _ = _codes(flat)
-    lengths = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
+    owners = np.repeat(np.arange(len(token_lists)), _lengths(token_lists))
+    codes = _codes(flat)
+    lengths = _lengths(flat)
     ends = np.cumsum(lengths)
     starts = ends - lengths
     # Every token is hashed, then those starting with punctuation are dropped (tokens are never empty).
@@ -123,6 +125,23 @@ def _token_hash(token: str) -> int:
     for ch in reversed(token):
         value = (value * _P_INT + ord(ch)) & _MASK
     return value
+
+
+def _counts(rows: np.ndarray, columns: np.ndarray, n_docs: int, n_columns: int, dtype: type[np.floating]) -> sp.csr_matrix:
+    """The count matrix of (row, column) occurrences: one sort of their joint keys, then the CSR arrays
+    directly (half the cost of building a COO matrix and summing its duplicates)."""
+    keys = rows.astype(np.int64) * n_columns + columns
+    keys.sort()
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    unique = keys[starts]
+    counts = np.diff(np.append(starts, len(keys))).astype(dtype)
+    unique_rows = unique // n_columns
+    indptr = np.zeros(n_docs + 1, dtype=np.int32)
+    np.cumsum(np.bincount(unique_rows, minlength=n_docs), out=indptr[1:])
+    return sp.csr_matrix((counts, (unique - unique_rows * n_columns).astype(np.int32), indptr), shape=(n_docs, n_columns))
 
 
 class NgramVectorizer(BaseEstimator, TransformerMixin):
@@ -209,9 +228,7 @@ class NgramVectorizer(BaseEstimator, TransformerMixin):
         rows, buckets = found
         columns = self._columns(buckets)  # unknown features dropped before any sparse matrix is built
         known = columns >= 0
-        matrix = sp.csr_matrix((np.ones(int(known.sum()), dtype=dtype), (rows[known], columns[known])),
-                               shape=(n_docs, self.n_features_))
-        matrix.sum_duplicates()
+        matrix = _counts(rows[known], columns[known], n_docs, self.n_features_, dtype)
         if self.sublinear_tf:
             matrix.data = np.log(matrix.data, dtype=dtype) + 1
         matrix.data *= self.idf_[matrix.indices].astype(dtype, copy=False)

@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import bulk
 from nlp.parts import find_parts
-from bot.cli.nlp import prediction_json
+from bot.cli.nlp import category_names, prediction_json
 from nlp.artifact import load_model
 from nlp.classifier import TextClassifier
 from nlp.taxonomy import load_taxonomy
@@ -58,7 +58,7 @@ def test_every_line_is_what_the_one_message_path_prints(model_dir: Path, classif
     assert result.status == 1  # the empty lines
     taxonomy = load_taxonomy(ROOT / "training_data" / "categories.yaml")
     expected = [
-        prediction_json(text, (whole := classifier.classify(text)), taxonomy, find_parts(classifier.classify_many, text, whole))
+        prediction_json(text, (whole := classifier.classify(text)), category_names(taxonomy), find_parts(classifier.classify_many, text, whole))
         if text.strip() else {"text": text, "error": f"message {number} is empty"}
         for number, text in enumerate(texts, 1)
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -225,26 +225,37 @@ def _is_unicode(text: str) -> bool:
     return True
 
 
-def prediction_json(text: str, prediction: Prediction, taxonomy: Taxonomy | None,
-                    parts: list[Part] | None = None) -> dict[str, Any]:
-    """The JSON object ``classify --json`` prints for one message (``parts``: the requests it holds,
-    from :mod:`nlp.parts`; None: one, the message itself)."""
-    from nlp.parts import Part
+class CategoryNames(dict[str, str]):
+    """Category code → Chinese name in one lookup (classify --file names four categories a message); a code
+    outside the taxonomy is its own name."""
 
-    found = parts or [Part(text, prediction)]
+    def __missing__(self, code: str) -> str:
+        return code
+
+
+def category_names(taxonomy: Taxonomy | None) -> CategoryNames:
+    """The names of ``taxonomy``'s categories (none: every code is its own name)."""
+    return CategoryNames({c.code: c.name for c in taxonomy.categories} if taxonomy else {})
+
+
+def prediction_json(text: str, prediction: Prediction, names: Mapping[str, str],
+                    parts: list[Part] | None = None) -> dict[str, Any]:
+    """The JSON object ``classify --json`` prints for one message (``names``: :func:`category_names`;
+    ``parts``: the requests it holds, from :mod:`nlp.parts`; None: one, the message itself)."""
+    found = [(p.text, p.prediction) for p in parts] if parts else [(text, prediction)]
     return {
         "text": text,
         "category": prediction.category,
-        "name": _name(taxonomy, prediction.category),
+        "name": names[prediction.category],
         "confidence": prediction.confidence,
-        "top": [{"category": c, "name": _name(taxonomy, c), "score": s} for c, s in prediction.top],
-        "urgent": prediction.urgent,
+        "top": [{"category": c, "name": names[c], "score": s} for c, s in prediction.top],
+        "urgent": prediction.urgency.urgent,
         "emergency_numbers": list(prediction.urgency.services),
         "nature": prediction.nature,
         "nature_name": nature_name(prediction.nature),
         "nature_confidence": prediction.nature_confidence,
-        "parts": [{"text": p.text, "category": p.category, "name": _name(taxonomy, p.category),
-                   "confidence": round(p.confidence, 4), "urgent": p.urgent} for p in found],
+        "parts": [{"text": t, "category": p.category, "name": names[p.category],
+                   "confidence": round(p.confidence, 4), "urgent": p.urgency.urgent} for t, p in found],
     }
 
 
@@ -261,6 +272,7 @@ def run_classify(args: argparse.Namespace, settings: Settings) -> int:
     keep_out_of_gc()  # the model is never garbage: sweeps over it cost a fifth of a file's time
 
     taxonomy = _taxonomy(settings)
+    names = category_names(taxonomy)
 
     def as_text(chunk: list[str], predictions: list[Prediction | None], first_number: int) -> str:
         return "".join(f"-\t{bulk.empty_line(first_number + i)}\n" if p is None else _text_line(text, p, taxonomy)
@@ -272,7 +284,7 @@ def run_classify(args: argparse.Namespace, settings: Settings) -> int:
         parts = iter(find_parts_many(classifier.classify_many, [t for t, _ in present], [p for _, p in present],
                                      classifier.categorize_many))
         return bulk.json_lines(chunk, predictions, first_number,
-                               lambda text, p: prediction_json(text, p, taxonomy, next(parts)))
+                               lambda text, p: prediction_json(text, p, names, next(parts)))
 
     workers = args.jobs or bulk_workers.default_workers()
     try:
