@@ -48,10 +48,16 @@ def _latency(classify: Any, texts: list[str], rounds: int) -> dict[str, float]:
     return {"p50_ms": round(timings[len(timings) // 2] * 1000, 4), "p99_ms": round(timings[int(len(timings) * 0.99)] * 1000, 4)}
 
 
-def _throughput(classify_many: Any, texts: list[str]) -> int:
-    started = time.perf_counter()
-    classify_many(texts)
-    return round(len(texts) / (time.perf_counter() - started))
+def _throughput(classify_many: Any, texts: list[str], rounds: int = 3) -> int:
+    """Messages a second of the batch path, best of ``rounds`` after a warm-up call (the first call of a
+    loaded model builds its lookup tables, which would be charged to whichever model is measured first)."""
+    classify_many(texts[:200])
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        classify_many(texts)
+        best = min(best, time.perf_counter() - started)
+    return round(len(texts) / best)
 
 
 def _cost(classifier: Any, texts: list[str], quick: bool) -> dict[str, Any]:
