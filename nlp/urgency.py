@@ -121,7 +121,7 @@ DANGERS: tuple[Danger, ...] = (
               r"|(好多|很多|一地|满地|一大滩|一滩)的?血|血流(了)?一地|流了?(好多|很多|一地|不少)的?血"
               r"|冒冷汗|脸色?(发|惨)?白|嘴唇.{0,2}(青|紫|白)|脸色?发(紫|青|灰)"
               r"|(摔|跌|倒|坐|躺|趴|瞓)[^.!?;]{0,12}(起不来|站不起来|爬不起来|起唔到身|起唔嚟|起唔到)"
-              r"|(喘不[上过]气|呼吸困难|透不过气|抖唔到气|唞唔到气)"
+              r"|(喘(?<!闷得喘)不[上过]气|呼吸困难|透(?<!闷得透)不过气|抖唔到气|唞唔到气)"
               r"|(人|他|她|佢|老人|阿伯|阿婆|伯|叔|姨|爸|妈|公|婆|爷|奶|孩子|小孩|宝宝|叫|喊|推|拍|摇)" + _CLAUSE + r"{0,6}(没|冇)有?(反应|知觉|意识)"
               r"|骨头" + _CLAUSE + r"{0,3}(露出来|戳出来)"),
         quick(
@@ -131,7 +131,7 @@ DANGERS: tuple[Danger, ...] = (
             r"|摔了|连人带车|血" + _CLAUSE + r"{0,4}(往外冒|直流|流个不停|一直流)|出血|憋得|咳不出来|喘气很急|嘴唇发白|冒冷汗|脸都白了"
             r"|捂着(胸口|头|肚子)|躺在(马路|路)(中间|上|边)|烫到|烧伤|起泡|往下垂|拿不住"
             r"|被[^,.!?;]{0,3}(蛰|蜇)|喉咙[^,.!?;]{0,2}(紧|肿|堵)|肿得|爬不起来|站不起来|抽动|发直|collapsed|bleeding"
-            r"|叫" + _CLAUSE + r"{0,3}(不|唔)(开门|应门)|一直(在)?(吐|呕)|吐了好几次|(腿|胳膊|手臂)(好像|可能|应该)?(摔|撞|压|打)?断了|骨折"
+            r"|叫" + _CLAUSE + r"{0,3}(不|唔)(开门|应门)|一直(在)?(吐|呕)|吐了好几次"
             r"|烧炭取暖|敲门[^,.!?;]{0,2}没(有)?人(开|应)|敲门[^,.!?;]{0,2}没(有)?(反应|回应)"
         ),
         (AMBULANCE,),
@@ -231,7 +231,7 @@ _ANY_PAIRED_BROAD = quick("|".join(f"(?:{d.broad.pattern})" for d in DANGERS if 
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
 _NOT_NOW_BEFORE = quick(
     r"(不是|唔系|唔係|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
-    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾|迟早|早晚|总有一天|哪天|电影|电视剧|灾难片|游戏|梦到|梦见|做梦|天天|每天|整天|成天|日日|不知道?(哪|谁|什么|是不是)|唔知(边|乜|系咪)|发生过|出过|有过|长期|常年|(闷|热|焗|挤)得|烟囱|烟筒|排气管|排烟管|熏得|熏到)[^，。！？,.!?；;]{0,6}$"
+    r"|真(?![的是])|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾|迟早|早晚|总有一天|哪天|电影|电视剧|灾难片|游戏|梦到|梦见|做梦|天天|每天|整天|成天|日日|不知道?(哪|谁|什么|是不是)|唔知(边|乜|系咪)|发生过|出过|有过|长期|常年|烟囱|烟筒|排气管|排烟管|熏得|熏到)[^，。！？,.!?；;]{0,6}$"
 )
 # Just after a danger word: it names a hazard, an activity or a thing, not an event (燃气泄漏检测, 触电保护器,
 # 溺水的急救方法, 被困时怎么办), or it happened before (失火过).
@@ -291,6 +291,15 @@ _THINGS = frozenset({Hazard.FIRE, Hazard.GAS_LEAK, Hazard.LIVE_WIRE, Hazard.COLL
 _SUBJECT_OR_DOUBT = quick(r"测试(?<!不是测试)(?<!唔系测试)|试一下|试试|开玩笑(?<!不是开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
 
 
+# Earlier in a broad word's sentence, with no cue of the present after it: the danger is a habit (经常在阳台上
+# 烧纸，火苗窜得比栏杆还高), a hazard to report.
+_HABIT = quick(r"经常|常常|总是|老是|成日|每天|天天|每晚|每次|一到")
+# Just before a broad word of collapse: it has not fallen yet (快掉下来了, 看着要塌了).
+_ABOUT_TO = quick(r"(快要?|就要|随时|看着要|好像要|快要?[^,.!?;]?)$")
+# People named anywhere in the text, who a thing about to fall would hit (下面还有人, 人很多, 一个老人挂在外面).
+_AT_RISK_NEARBY = quick(r"有人|人(在|很多|多|来人往)|小孩|孩子|老人|学生|行人|路人|工人|住户|阿伯|阿婆|小朋友|我(在|们在)")
+
+
 _QUOTE_OPEN, _QUOTE_CLOSE = "“‘「『", "”’」』"
 _SHOUTED = quick(r"(喊|嗌|呼|大叫|尖叫|在叫|叫着|叫了一声|叫道)[^,.!?;]{0,2}$")  # not 叫 of a name (店名叫“…”)
 
@@ -308,8 +317,9 @@ _SENTENCE_ENDS = "。！？!?；;\n"
 _CLAUSE_BREAK = quick(r"[,，、]")
 
 
-def _liveness(text: str, match: re.Match[str], thing: bool) -> int:
-    """How one match stands; ``thing``: its hazard is a thing's, which lasting days makes a hazard to fix."""
+def _liveness(text: str, match: re.Match[str], thing: bool, broad: bool = False) -> int:
+    """How one match stands; ``thing``: its hazard is a thing's, which lasting days makes a hazard to fix;
+    ``broad``: the match is of a broad word, which a habit told earlier in its sentence makes no event."""
     start, end = match.span()
     if _NOT_NOW_BEFORE.search(text[max(0, start - 12) : start]) or _NOT_NOW_AFTER.match(text[end : end + 6]):
         return DEAD
@@ -321,6 +331,10 @@ def _liveness(text: str, match: re.Match[str], thing: bool) -> int:
         return DEAD
     if _is_quoted(text, start, sentence_start):
         return DEAD
+    if broad:
+        habits = list(_HABIT.finditer(text, sentence_start, start))
+        if habits and not _BACK_TO_NOW.search(text, habits[-1].end(), start):
+            return DEAD
     cues = list(_THEN.finditer(text, sentence_start, start))
     if not cues:
         return LIVE
@@ -335,10 +349,18 @@ def _liveness(text: str, match: re.Match[str], thing: bool) -> int:
     return LIVE if _BACK_TO_NOW.search(text, after_cue, start) else FRAMED
 
 
-def _best_liveness(text: str, pattern: re.Pattern[str], thing: bool) -> int:
+def _only_about_to_fall(text: str, pattern: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` is a thing about to fall (快掉下来了, 要塌了) and the text names
+    nobody under or in it: a hazard to fix, not an event."""
+    if _AT_RISK_NEARBY.search(text):
+        return False
+    return all(_ABOUT_TO.search(text, max(0, m.start() - 3), m.start()) for m in pattern.finditer(text))
+
+
+def _best_liveness(text: str, pattern: re.Pattern[str], thing: bool, broad: bool = False) -> int:
     best = DEAD
     for match in pattern.finditer(text):
-        best = max(best, _liveness(text, match, thing))
+        best = max(best, _liveness(text, match, thing, broad))
         if best == LIVE:
             break
     return best
@@ -348,7 +370,7 @@ def _two_live_signs(text: str, pattern: re.Pattern[str], thing: bool) -> bool:
     """Whether two different matches of ``pattern`` (different words) are told as happening now."""
     seen: set[str] = set()
     for match in pattern.finditer(text):
-        if match.group() not in seen and _liveness(text, match, thing) == LIVE:
+        if match.group() not in seen and _liveness(text, match, thing, broad=True) == LIVE:
             seen.add(match.group())
             if len(seen) == 2:
                 return True
@@ -371,7 +393,9 @@ def _named(text: str, with_broad: bool) -> tuple[tuple[Danger, ...], tuple[Dange
     for danger in DANGERS:
         thing = danger.hazard in _THINGS
         strong_word = _best_liveness(text, danger.strong, thing)
-        broad_word = _best_liveness(text, danger.broad, thing) if with_broad or strong_word == FRAMED else DEAD
+        broad_word = _best_liveness(text, danger.broad, thing, broad=True) if with_broad or strong_word == FRAMED else DEAD
+        if broad_word == LIVE and danger.hazard is Hazard.COLLAPSE and _only_about_to_fall(text, danger.broad):
+            broad_word = DEAD
         if (strong_word == LIVE or (strong_word == FRAMED and broad_word == LIVE)
                 or (danger.hazard in _PAIRED and _two_live_signs(text, danger.broad, thing))):
             strong.append(danger)
