@@ -1,0 +1,61 @@
+"""Urgency from signs (issue 16): a person in danger told without a danger word, two different broad signs of one
+danger, and look-alikes of those signs (a habit, a thing about to fall, a button that does not respond)."""
+
+import pytest
+
+from nlp.normalize import normalize
+from nlp.urgency import AMBULANCE, FIRE, Hazard, detect_urgency, find_danger_words
+
+# Written for this test (not taken from any benchmark set).
+SIGNS = [
+    ("我爸在卫生间滑了一跤，地上一大滩血", Hazard.MEDICAL),
+    ("外婆坐在沙发上嘴唇发紫，一直在咳", Hazard.MEDICAL),
+    ("阿公在菜地里摔了一跤，到现在都爬不起来", Hazard.MEDICAL),
+    ("我同事突然喘不上气，脸憋得通红", Hazard.MEDICAL),
+    ("叫了我妈好几声她都没有反应", Hazard.MEDICAL),
+    ("工地有人被钢筋戳到腿，骨头都露出来了", Hazard.MEDICAL),
+    ("喝醉的男人掐住他老婆的脖子不放", Hazard.VIOLENCE),
+    ("商场的电梯突然往下坠，里面有四个人", Hazard.TRAPPED),
+]
+# Two different broad signs of one danger, each of which alone needs the model to see danger.
+PAIRS = [
+    ("楼梯口有个大叔躺在地上，一动不动", Hazard.MEDICAL, AMBULANCE),
+    ("仓库里冒出好多烟，还闻到一股焦味", Hazard.FIRE, FIRE),
+]
+# Not urgent on the words alone.
+LOOK_ALIKES = [
+    "自助缴费机扫码没反应，按了好几次",  # a machine, not a person
+    "隔壁饭店每天中午烧柴火灶，浓烟滚滚，窗户都不敢开",  # a habit
+    "店门口的招牌快掉下来了，麻烦来看看",  # a thing about to fall, nobody named under it
+    "房间里闷得透不过气，空调坏了",  # the weather
+    "积水到脚脖子了，鞋都湿透了",  # the ankle, not the neck
+    "楼上两口子吵了一晚上架，现在总算没声音了",  # a quarrel gone quiet
+]
+
+
+@pytest.mark.parametrize("text,hazard", SIGNS)
+def test_a_sign_of_danger_is_urgent_without_a_danger_word_or_the_model(text: str, hazard: Hazard) -> None:
+    urgency = detect_urgency(normalize(text), model_probability=0.05)
+    assert urgency.urgent and hazard in urgency.hazards
+
+
+@pytest.mark.parametrize("text,hazard,number", PAIRS)
+def test_two_different_broad_signs_count_as_a_strong_word(text: str, hazard: Hazard, number: str) -> None:
+    words = find_danger_words(normalize(text), with_broad=False)
+    assert hazard in [danger.hazard for danger in words.strong]
+    urgency = detect_urgency(normalize(text), model_probability=0.05)
+    assert urgency.urgent and number in urgency.services
+
+
+def test_one_broad_sign_alone_still_needs_the_model() -> None:
+    assert not detect_urgency(normalize("楼梯口有个大叔躺在地上"), model_probability=0.05).urgent
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES)
+def test_look_alikes_of_signs_are_not_urgent(text: str) -> None:
+    assert not detect_urgency(normalize(text)).urgent
+    assert not detect_urgency(normalize(text), model_probability=0.4).urgent
+
+
+def test_a_thing_about_to_fall_over_people_stays_a_danger() -> None:
+    assert detect_urgency(normalize("楼顶的广告牌快掉下来了，下面有人在排队"), model_probability=0.4).urgent
