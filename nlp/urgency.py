@@ -294,6 +294,10 @@ _THINGS = frozenset({Hazard.FIRE, Hazard.GAS_LEAK, Hazard.LIVE_WIRE, Hazard.COLL
 _SUBJECT_OR_DOUBT = quick(r"测试(?<!不是测试)(?<!唔系测试)|试一下|试试|开玩笑(?<!不是开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
 
 
+# A thing whose state a person's words can tell (电梯不动了, 车动不了, 站牌倒在地上), and who is a person.
+_THING_NAMED = quick(r"电梯|车|机|门|灯|站牌|站排|杆|树|牌|架|桩|锁|柜|表|屏|桥|路|墙|水管")
+_PERSON_NAMED = quick(_PERSON + r"|骑|司机|乘客|小伙|阿姨|大叔|大爷|大妈|老伯|老太|伯伯|公公|奶奶|爷爷|外婆|外公|家属")
+_CLAUSE_ENDS = ",.!?;，。！？；\n"
 # Earlier in a broad word's sentence, with no cue of the present after it: the danger is a habit (经常在阳台上
 # 烧纸，火苗窜得比栏杆还高), a hazard to report.
 _HABIT = quick(r"经常|常常|总是|老是|成日|每天|天天|每晚|每次|一到")
@@ -324,7 +328,7 @@ def _liveness(text: str, match: re.Match[str], thing: bool, broad: bool = False)
     """How one match stands; ``thing``: its hazard is a thing's, which lasting days makes a hazard to fix;
     ``broad``: the match is of a broad word, which a habit told earlier in its sentence makes no event."""
     start, end = match.span()
-    if _NOT_NOW_BEFORE.search(text[max(0, start - 12) : start]) or _NOT_NOW_AFTER.match(text[end : end + 12]):
+    if _NOT_NOW_BEFORE.search(text[max(0, start - 12) : start]) or _NOT_NOW_AFTER.match(text[end : end + 16]):
         return DEAD
     if thing and _CHRONIC.match(text, end):
         return DEAD
@@ -360,6 +364,16 @@ def _only_about_to_fall(text: str, pattern: re.Pattern[str]) -> bool:
     if _AT_RISK_NEARBY.search(text):
         return False
     return all(_ABOUT_TO.search(text, max(0, m.start() - 3), m.start()) for m in pattern.finditer(text))
+
+
+def _only_things_down(text: str, pattern: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` (a person's state: 不动了, 倒在地上) has a thing and no person before
+    it in its clause (电梯又不动了, 站牌倒在地上)."""
+    for match in pattern.finditer(text):
+        clause = text[max(text.rfind(mark, 0, match.start()) for mark in _CLAUSE_ENDS) + 1 : match.start()]
+        if _PERSON_NAMED.search(clause) or not _THING_NAMED.search(clause):
+            return False
+    return True
 
 
 def _best_liveness(text: str, pattern: re.Pattern[str], thing: bool, broad: bool = False) -> int:
@@ -400,6 +414,8 @@ def _named(text: str, with_broad: bool) -> tuple[tuple[Danger, ...], tuple[Dange
         strong_word = _best_liveness(text, danger.strong, thing)
         broad_word = _best_liveness(text, danger.broad, thing, broad=True) if with_broad or strong_word == FRAMED else DEAD
         if broad_word == LIVE and danger.hazard is Hazard.COLLAPSE and _only_about_to_fall(text, danger.broad):
+            broad_word = DEAD
+        if broad_word == LIVE and danger.hazard is Hazard.MEDICAL and _only_things_down(text, danger.broad):
             broad_word = DEAD
         if (strong_word == LIVE or (strong_word == FRAMED and broad_word == LIVE)
                 or (danger.hazard in _PAIRED and _two_live_signs(text, danger.broad, thing))):
