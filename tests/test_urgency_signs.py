@@ -31,6 +31,15 @@ LOOK_ALIKES = [
     "积水到脚脖子了，鞋都湿透了",  # the ankle, not the neck
     "楼上两口子吵了一晚上架，现在总算没声音了",  # a quarrel gone quiet
 ]
+# Not urgent even when the model sees some danger: a question about health, a state of months or years, bleeding
+# that stopped, the blood of a fish.
+SIGN_LOOK_ALIKES = [
+    "跑完步喘不上气正常吗",
+    "冬天嘴唇发紫是什么原因",
+    "我爸中风三年了，一直躺在床上动不了，想申请护理补贴",
+    "小孩流鼻血流了好多血，现在止住了",
+    "杀鱼的时候流了好多血，地上一滩血水没人冲",
+]
 
 
 @pytest.mark.parametrize("text,hazard", SIGNS)
@@ -59,3 +68,8 @@ def test_look_alikes_of_signs_are_not_urgent(text: str) -> None:
 
 def test_a_thing_about_to_fall_over_people_stays_a_danger() -> None:
     assert detect_urgency(normalize("楼顶的广告牌快掉下来了，下面有人在排队"), model_probability=0.4).urgent
+
+
+@pytest.mark.parametrize("text", SIGN_LOOK_ALIKES)
+def test_a_sign_told_as_a_question_a_long_state_or_over_is_not_urgent(text: str) -> None:
+    assert not detect_urgency(normalize(text), model_probability=0.4).urgent
