@@ -36,6 +36,10 @@ POLICE, FIRE, AMBULANCE = "110", "119", "120"
 # new ways that the words do not know.
 MODEL_URGENT = 0.65
 MODEL_SUPPORTS_WORDS = 0.25
+# Above which signs count (a danger told without its word: 一地的血, two different broad words of one danger).
+# Lower than for broad words: on the corpus no message that names a sign is a look-alike, but an everyday
+# message can name one in passing (献血的时候流了好多血, 宝宝脸色发白吃饭不香), and the model then sees no danger.
+MODEL_SUPPORTS_SIGNS = 0.1
 # Above which the model alone decides although the words say the danger is not happening now.
 MODEL_CERTAIN = 0.9
 # A message shorter than this (normalised characters) that names no danger and no urgency (快来, 救命, !) is never
@@ -63,12 +67,15 @@ class Hazard(StrEnum):
 
 @dataclass(frozen=True)
 class Danger:
-    """One kind of immediate danger: its strong and broad words and the numbers to call for it."""
+    """One kind of immediate danger: its strong and broad words, the numbers to call for it, and its signs:
+    words that tell the danger without naming it (一地的血, 嘴唇发紫), which count unless the learned model all
+    but rules a danger out (:data:`MODEL_SUPPORTS_SIGNS`)."""
 
     hazard: Hazard
     strong: re.Pattern[str]
     broad: re.Pattern[str]
     services: tuple[str, ...]
+    signs: re.Pattern[str] | None = None
 
 
 # Whose going missing is an emergency: children and the elderly (not a cat, not a phone).
@@ -115,15 +122,7 @@ DANGERS: tuple[Danger, ...] = (
               r"|(半边|一边|手脚)[^，。！？]{0,4}(抬不起来|没力气?|不能动|动不了)|手[^，。！？]{0,2}抬不起来"
               r"|(扎|刺|捅|插)穿|突然(唔识讲嘢|讲唔到嘢|讲不了话|说不了话)|(面|脸)歪|fainted|not waking up"
               r"|(吸|呛|卡|掉)(进|入|到)了?气管|误(服|食|喝|吞)|药当" + _CLAUSE + r"{0,3}(糖|零食)|咬穿|烫(?<=(?:满脸|一脸|满身|全身)烫)伤|烧(?<=(?:满脸|一脸|满身|全身)烧)伤|烫(?<=大面积烫)伤|烧(?<=大面积烧)伤"
-              r"|(喝|吃|吞)(了|咗|落)?" + _CLAUSE + r"{0,12}(洗洁精|消毒水|消毒液|漂白水|洁厕|洗衣液|杀虫剂|除草剂|百草枯|纽扣电池)"
-              # Signs of a person in danger told without a danger word: much blood, a blue or grey face, down and
-              # unable to get up, not breathing well, no response (a button's 没反应 names no person).
-              r"|(好多|很多|一地|满地|一大滩|一滩)的?血(?!水|压|糖|脂)|血流(了)?一地|流了?(好多|很多|一地|不少)的?血"
-              r"|冒冷汗|脸色?(发|惨)?白|嘴唇.{0,2}(青|紫|白)|脸色?发(紫|青|灰)"
-              r"|(摔|跌|倒|坐|躺|趴|瞓)[^.!?;]{0,12}(起不来|站不起来|爬不起来|起唔到身|起唔嚟|起唔到)(?!床)"
-              r"|(喘(?<!闷得喘)不[上过]气|呼吸困难|透(?<!闷得透)不过气|抖唔到气|唞唔到气)"
-              r"|(人|他|她|佢|老人|阿伯|阿婆|伯|叔|姨|爸|妈|公|婆|爷|奶|孩子|小孩|宝宝|叫|喊|推|拍|摇)" + _CLAUSE + r"{0,6}(没|冇)有?(反应|知觉|意识)"
-              r"|骨头" + _CLAUSE + r"{0,3}(露出来|戳出来)"),
+              r"|(喝|吃|吞)(了|咗|落)?" + _CLAUSE + r"{0,12}(洗洁精|消毒水|消毒液|漂白水|洁厕|洗衣液|杀虫剂|除草剂|百草枯|纽扣电池)"),
         quick(
             r"晕了|倒地|倒下|倒在地上|倒在路边|躺在?地上(?!不让|不准|拦|挡|撒泼|耍赖|打滚|哭闹|要钱|讹)|躺地上|坐在?地上起不来|呼吸困难|喘不[上过]气|没(?<![按点钮机码屏键灯]没)(?<!按了没)有?反应|没声音了|叫他不应|叫佢唔应"
             r"|惊厥|心脏病|心口痛|胸口痛|休克|吐血|在流血|流了?很多血|满身是血|成身系血|全是血|受了?重伤|起不来|动不了|不会动|不(?<![拧推拉搬扭转掰抬挪]不)动了|一动不动|不能动"
@@ -135,12 +134,20 @@ DANGERS: tuple[Danger, ...] = (
             r"|烧炭取暖|敲门[^,.!?;]{0,2}没(有)?人(开|应)|敲门[^,.!?;]{0,2}没(有)?(反应|回应)"
         ),
         (AMBULANCE,),
+        # Signs of a person in danger told without a danger word: much blood, a blue or grey face, down and
+        # unable to get up, not breathing well, no response (a button's 没反应 names no person), bone showing.
+        quick(r"(好多|很多|一地|满地|一大滩|一滩)的?血(?!水|压|糖|脂)|血流(了)?一地|流了?(好多|很多|一地|不少)的?血"
+              r"|冒冷汗|嘴唇.{0,2}(青|紫)|脸色?发(紫|青|灰)"
+              r"|(摔|跌|倒|坐|躺|趴|瞓)[^.!?;]{0,12}(起不来|站不起来|爬不起来|起唔到身|起唔嚟|起唔到)(?!床)"
+              r"|(喘(?<!闷得喘)不[上过]气|呼吸困难|透(?<!闷得透)不过气|抖唔到气|唞唔到气)"
+              r"|(人|他|她|佢|老人|阿伯|阿婆|伯|叔|姨|爸|妈|公|婆|爷|奶|孩子|小孩|宝宝|叫|喊|推|拍|摇)" + _CLAUSE + r"{0,6}(没|冇)有?(反应|知觉|意识)"
+              r"|骨头" + _CLAUSE + r"{0,3}(露出来|戳出来)"),
     ),
     Danger(
         Hazard.VIOLENCE,
         quick(r"持枪|拿枪|被绑架|绑架了|被拐|砍人|斩人|互砍|持刀|拿刀|拿着刀|拿(住|着)?一?把.{0,4}刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"
               r"|(在|正在)[^，。！？]{0,4}打(我|他|她|人|孩子|小孩|老婆|老人|一个(人|女|男|小|老|学生|外卖))(?!电话|手机|的电话)|(弄|打|砍|斩)死(我|你|人|佢)|掐(着|住|了)?" + _CLAUSE + r"{0,4}(脖子|喉咙|颈)|打得[^，。！？]{0,4}(是血|流血|出血)|(人|女|男|孩|老人)[^，。！？]{0,4}惨叫|围殴|互殴|挥拳|堵在[^，。！？]{0,8}打|刺人|手上有刀"
-              r"|拿(着|住)?.{0,4}(刀|剪刀|铁棍|石头|凳子|椅子).{0,6}(砍|刺|砸|打)|拿(着|住)?[^，。！？]{0,3}(砍刀|菜刀|西瓜刀|长刀|刀子|匕首)|按在地上.{0,4}(打|抽)"
+              r"|拿(着|住)?.{0,4}(刀|剪刀|铁棍|石头|砖头|砖|酒瓶|啤酒瓶|凳子|椅子).{0,6}(砍|刺|砸|打)|拿(着|住)?[^，。！？]{0,3}(砍刀|菜刀|西瓜刀|长刀|刀子|匕首)|按在地上.{0,4}(打|抽)"
               r"|挥(着|舞)?" + _CLAUSE + r"{0,3}刀|谁" + _CLAUSE + r"{0,4}就(砍|杀|捅|打)谁|(拿着|提着|带着|淋)" + _CLAUSE + r"{0,2}汽油|泼汽油"
               r"|烧(?<=要烧)死?(我|你|他|她|我们)?(家|屋|房子)|绑(在|住)" + _CLAUSE + r"{0,6}打"
               r"|(持|拎|提|举|抓|握|揸)(着|住|起|咗)?" + _CLAUSE + r"{0,3}(刀|斧|枪)|with a knife|stabbed|has a gun"),
@@ -222,10 +229,11 @@ DANGERS: tuple[Danger, ...] = (
 
 # Any strong danger word at all: one search that lets most messages skip the per-danger checks.
 _ANY_STRONG = quick("|".join(f"(?:{d.strong.pattern})" for d in DANGERS))
-_ANY_WORD = quick("|".join(f"(?:{p.pattern})" for d in DANGERS for p in (d.strong, d.broad)))
+_ANY_WORD = quick("|".join(f"(?:{p.pattern})" for d in DANGERS for p in (d.strong, d.broad, d.signs) if p is not None))
 # Dangers for which two different broad signs told as now are as sure as a strong word (倒在地上 + 一动不动,
 # 水涨 + 被水围住, 浓烟 + 火苗): no non-urgent message of the corpus or the dev sets names two.
 _PAIRED = frozenset({Hazard.FIRE, Hazard.MEDICAL, Hazard.WATER, Hazard.COLLAPSE})
+_ANY_SIGN = quick("|".join(f"(?:{d.signs.pattern})" for d in DANGERS if d.signs is not None))
 _ANY_PAIRED_BROAD = quick("|".join(f"(?:{d.broad.pattern})" for d in DANGERS if d.hazard in _PAIRED))
 
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
@@ -277,6 +285,8 @@ class DangerWords:
 
     strong: tuple[Danger, ...]
     broad: tuple[Danger, ...]
+    # Named by signs, or by two different broad words of a danger of _PAIRED.
+    signs: tuple[Danger, ...] = ()
     # The text names a danger only as not happening now (negated, past, over, feared): the learned model,
     # which sees the same words, must not make it urgent on its own unless it is all but certain.
     dismissed: bool = False
@@ -297,7 +307,7 @@ _SUBJECT_OR_DOUBT = quick(r"正常吗|什么原因|是什么病|是不是(贫血
 
 
 # A thing whose state a person's words can tell (电梯不动了, 车动不了, 站牌倒在地上), and who is a person.
-_THING_NAMED = quick(r"电梯|车|机|门|灯|站牌|站排|杆|树|牌|架|桩|锁|柜|表|屏|桥|路|墙|水管")
+_THING_NAMED = quick(r"狗|猫|鸡|鸭|鸟|鱼|宠物|电梯|车|机|门|灯|站牌|站排|杆|树|牌|架|桩|锁|柜|表|屏|桥|路|墙|水管")
 _PERSON_NAMED = quick(_PERSON + r"|骑|司机|乘客|小伙|阿姨|大叔|大爷|大妈|老伯|老太|伯伯|公公|奶奶|爷爷|外婆|外公|家属")
 _CLAUSE_ENDS = ",.!?;，。！？；\n"
 # Earlier in a broad word's sentence, with no cue of the present after it: the danger is a habit (经常在阳台上
@@ -408,11 +418,12 @@ def _two_words(text: str) -> bool:
     return any(match.group() != first.group() for match in _ANY_PAIRED_BROAD.finditer(text, first.end()))
 
 
-def _named(text: str, with_broad: bool) -> tuple[tuple[Danger, ...], tuple[Danger, ...]]:
-    """The dangers named now by strong words, and by broad ones (none unless ``with_broad``). A strong word
-    told as hearsay or past still counts when broad words say the same danger is there now (群里说三栋着火了，
-    现在楼道都是烟), and two different broad signs of a danger of :data:`_PAIRED` count as a strong word."""
-    strong, broad = [], []
+def _named(text: str, with_broad: bool, with_signs: bool) -> tuple[tuple[Danger, ...], ...]:
+    """The dangers named now by strong words, by broad ones (none unless ``with_broad``) and by signs (none
+    unless ``with_signs``). A strong word told as hearsay or past still counts when broad words say the same
+    danger is there now (群里说三栋着火了，现在楼道都是烟); two different broad words of a danger of
+    :data:`_PAIRED` count as a sign."""
+    strong, broad, signs = [], [], []
     for danger in DANGERS:
         thing = danger.hazard in _THINGS
         strong_word = _best_liveness(text, danger.strong, thing)
@@ -421,12 +432,14 @@ def _named(text: str, with_broad: bool) -> tuple[tuple[Danger, ...], tuple[Dange
             broad_word = DEAD
         if broad_word == LIVE and danger.hazard is Hazard.MEDICAL and _only_things_down(text, danger.broad):
             broad_word = DEAD
-        if (strong_word == LIVE or (strong_word == FRAMED and broad_word == LIVE)
-                or (danger.hazard in _PAIRED and _two_live_signs(text, danger.broad, thing))):
+        if strong_word == LIVE or (strong_word == FRAMED and broad_word == LIVE):
             strong.append(danger)
         if with_broad and broad_word == LIVE:
             broad.append(danger)
-    return tuple(strong), tuple(broad)
+        if with_signs and ((danger.signs is not None and _best_liveness(text, danger.signs, thing) == LIVE)
+                           or (danger.hazard in _PAIRED and _two_live_signs(text, danger.broad, thing))):
+            signs.append(danger)
+    return tuple(strong), tuple(broad), tuple(signs)
 
 
 def _is_over(text: str) -> bool:
@@ -438,18 +451,20 @@ def _is_over(text: str) -> bool:
     return contrast is None or _ANY_WORD.search(text, contrast.end()) is None
 
 
-def find_danger_words(text: str, with_broad: bool = True) -> DangerWords:
+def find_danger_words(text: str, with_broad: bool = True, with_signs: bool = True) -> DangerWords:
     """Dangers named in normalised ``text`` as happening now (not negated, past, over or hypothetical).
 
-    ``with_broad=False`` looks for strong words only (the caller knows broad ones cannot count).
+    ``with_broad=False`` skips broad words, ``with_signs=False`` signs (the caller knows they cannot count).
     """
-    if not with_broad and not _ANY_STRONG.search(text) and not _two_words(text):
+    if (not with_broad and not _ANY_STRONG.search(text)
+            and not (with_signs and (_ANY_SIGN.search(text) or _two_words(text)))):
         return DangerWords((), ())
     now = _BACK_TO_NOW.search(text) is not None
     if (_is_over(text) and not _STILL.search(text)) or (_PAST_EVENT.search(text) and not now):
         return DangerWords((), (), dismissed=True)
-    strong, broad = _named(text, with_broad)
-    return DangerWords(strong, broad, dismissed=not (strong or broad) and _ANY_WORD.search(text) is not None)
+    strong, broad, signs = _named(text, with_broad, with_signs)
+    named = strong or broad or signs
+    return DangerWords(strong, broad, signs, dismissed=not named and _ANY_WORD.search(text) is not None)
 
 
 def _services(dangers: tuple[Danger, ...]) -> tuple[str, ...]:
@@ -460,10 +475,11 @@ def decide_urgency(words: DangerWords, model_probability: float | None, brief: b
     """Combine danger words and the learned probability (None: no model, words alone decide); ``brief``: the
     message is too short for the model alone to decide."""
     if model_probability is None:
-        dangers = words.strong or words.broad
+        dangers = words.strong or words.signs or words.broad
         urgent = bool(dangers)
     else:
-        dangers = words.strong or (words.broad if model_probability >= MODEL_SUPPORTS_WORDS else ())
+        dangers = (words.strong or (words.signs if model_probability >= MODEL_SUPPORTS_SIGNS else ())
+                   or (words.broad if model_probability >= MODEL_SUPPORTS_WORDS else ()))
         alone = MODEL_CERTAIN if words.dismissed else MODEL_URGENT
         urgent = bool(dangers) or (model_probability >= alone and not brief)
     if not urgent:
@@ -480,4 +496,5 @@ def _is_brief(text: str) -> bool:
 def detect_urgency(text: str, model_probability: float | None = None) -> Urgency:
     """Urgency of normalised ``text`` from its words and, when given, the learned probability."""
     with_broad = model_probability is None or model_probability >= MODEL_SUPPORTS_WORDS
-    return decide_urgency(find_danger_words(text, with_broad), model_probability, _is_brief(text))
+    with_signs = model_probability is None or model_probability >= MODEL_SUPPORTS_SIGNS
+    return decide_urgency(find_danger_words(text, with_broad, with_signs), model_probability, _is_brief(text))

@@ -4,9 +4,11 @@ danger, and look-alikes of those signs (a habit, a thing about to fall, a button
 import pytest
 
 from nlp.normalize import normalize
-from nlp.urgency import AMBULANCE, FIRE, Hazard, detect_urgency, find_danger_words
+from nlp.urgency import AMBULANCE, FIRE, MODEL_SUPPORTS_SIGNS, MODEL_SUPPORTS_WORDS, Hazard, detect_urgency, find_danger_words
 
 # Written for this test (not taken from any benchmark set).
+# Signs count when the model sees a little danger, less than broad words need.
+LITTLE = (MODEL_SUPPORTS_SIGNS + MODEL_SUPPORTS_WORDS) / 2
 SIGNS = [
     ("我爸在卫生间滑了一跤，地上一大滩血", Hazard.MEDICAL),
     ("外婆坐在沙发上嘴唇发紫，一直在咳", Hazard.MEDICAL),
@@ -43,21 +45,29 @@ SIGN_LOOK_ALIKES = [
 
 
 @pytest.mark.parametrize("text,hazard", SIGNS)
-def test_a_sign_of_danger_is_urgent_without_a_danger_word_or_the_model(text: str, hazard: Hazard) -> None:
-    urgency = detect_urgency(normalize(text), model_probability=0.05)
+def test_a_sign_of_danger_is_urgent_without_a_danger_word_when_the_model_sees_a_little(text: str, hazard: Hazard) -> None:
+    if hazard is Hazard.MEDICAL:
+        assert hazard in [danger.hazard for danger in find_danger_words(normalize(text), with_broad=False).signs]
+    urgency = detect_urgency(normalize(text), model_probability=LITTLE)
     assert urgency.urgent and hazard in urgency.hazards
 
 
+def test_a_sign_does_not_count_when_the_model_sees_no_danger() -> None:
+    text = normalize("献血的时候流了好多血，有没有补贴")
+    assert not detect_urgency(text, model_probability=MODEL_SUPPORTS_SIGNS / 2).urgent
+    assert detect_urgency(normalize("我爸在卫生间滑了一跤，地上一大滩血")).urgent  # no model: words decide
+
+
 @pytest.mark.parametrize("text,hazard,number", PAIRS)
-def test_two_different_broad_signs_count_as_a_strong_word(text: str, hazard: Hazard, number: str) -> None:
+def test_two_different_broad_words_count_as_a_sign(text: str, hazard: Hazard, number: str) -> None:
     words = find_danger_words(normalize(text), with_broad=False)
-    assert hazard in [danger.hazard for danger in words.strong]
-    urgency = detect_urgency(normalize(text), model_probability=0.05)
+    assert hazard in [danger.hazard for danger in words.signs]
+    urgency = detect_urgency(normalize(text), model_probability=LITTLE)
     assert urgency.urgent and number in urgency.services
 
 
 def test_one_broad_sign_alone_still_needs_the_model() -> None:
-    assert not detect_urgency(normalize("楼梯口有个大叔躺在地上"), model_probability=0.05).urgent
+    assert not detect_urgency(normalize("楼梯口有个大叔躺在地上"), model_probability=LITTLE).urgent
 
 
 @pytest.mark.parametrize("text", LOOK_ALIKES)
