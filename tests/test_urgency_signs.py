@@ -18,6 +18,8 @@ SIGNS = [
     ("工地有人被钢筋戳到腿，骨头都露出来了", Hazard.MEDICAL),
     ("喝醉的男人掐住他老婆的脖子不放", Hazard.VIOLENCE),
     ("商场的电梯突然往下坠，里面有四个人", Hazard.TRAPPED),
+    ("孩子被开水烫了一大片，皮都起来了", Hazard.MEDICAL),
+    ("我同事突然倒下，嘴里都是白沫", Hazard.MEDICAL),
 ]
 # Two different broad signs of one danger, each of which alone needs the model to see danger.
 PAIRS = [
@@ -47,7 +49,8 @@ SIGN_LOOK_ALIKES = [
 @pytest.mark.parametrize("text,hazard", SIGNS)
 def test_a_sign_of_danger_is_urgent_without_a_danger_word_when_the_model_sees_a_little(text: str, hazard: Hazard) -> None:
     if hazard is Hazard.MEDICAL:
-        assert hazard in [danger.hazard for danger in find_danger_words(normalize(text), with_broad=False).signs]
+        words = find_danger_words(normalize(text), with_broad=False)
+        assert hazard in [danger.hazard for danger in words.strong + words.signs]
     urgency = detect_urgency(normalize(text), model_probability=LITTLE)
     assert urgency.urgent and hazard in urgency.hazards
 
@@ -83,3 +86,8 @@ def test_a_thing_about_to_fall_over_people_stays_a_danger() -> None:
 @pytest.mark.parametrize("text", SIGN_LOOK_ALIKES)
 def test_a_sign_told_as_a_question_a_long_state_or_over_is_not_urgent(text: str) -> None:
     assert not detect_urgency(normalize(text), model_probability=0.4).urgent
+
+
+def test_an_anti_theft_grille_is_no_prevention() -> None:
+    text = normalize("小孩的头卡在防盗网里出不来了")  # 防 of 防盗网 does not make 出不来 a fear
+    assert detect_urgency(text, model_probability=MODEL_SUPPORTS_WORDS).urgent
