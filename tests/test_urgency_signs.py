@@ -91,3 +91,17 @@ def test_a_sign_told_as_a_question_a_long_state_or_over_is_not_urgent(text: str)
 def test_an_anti_theft_grille_is_no_prevention() -> None:
     text = normalize("小孩的头卡在防盗网里出不来了")  # 防 of 防盗网 does not make 出不来 a fear
     assert detect_urgency(text, model_probability=MODEL_SUPPORTS_WORDS).urgent
+
+
+def test_a_quarrel_that_stopped_is_not_urgent_on_the_model_alone() -> None:
+    text = normalize("对面两个司机为了刮车的事吵了半天，现在都散了")
+    assert not detect_urgency(text, model_probability=0.8).urgent
+    assert detect_urgency(normalize("刚才两个人吵架，现在已经走了，可是地上躺着一个人一动不动"), model_probability=0.3).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "楼顶的广告牌要砸下来了，下面全是排队的人",  # about to crash down on people, told with 要
+    "快叫消防！仓库里的气罐爆了",
+])
+def test_more_ways_to_tell_an_emergency(text: str) -> None:
+    assert detect_urgency(normalize(text), model_probability=MODEL_SUPPORTS_WORDS).urgent
