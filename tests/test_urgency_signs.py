@@ -105,3 +105,12 @@ def test_a_quarrel_that_stopped_is_not_urgent_on_the_model_alone() -> None:
 ])
 def test_more_ways_to_tell_an_emergency(text: str) -> None:
     assert detect_urgency(normalize(text), model_probability=MODEL_SUPPORTS_WORDS).urgent
+
+
+def test_the_model_alone_needs_more_when_nothing_says_now() -> None:
+    from nlp.urgency import MODEL_UNCUED, MODEL_URGENT
+
+    between = (MODEL_URGENT + MODEL_UNCUED) / 2
+    assert not detect_urgency(normalize("小区后门那边有个男的在车里坐了好几天，一直盯着过路的人"), model_probability=between).urgent
+    assert detect_urgency(normalize("小区后门那边有个男的刚才一直盯着过路的人"), model_probability=between).urgent
+    assert detect_urgency(normalize("小区后门那边有个男的在车里坐了好几天，一直盯着过路的人"), model_probability=MODEL_UNCUED).urgent
