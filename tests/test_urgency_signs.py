@@ -4,7 +4,17 @@ danger, and look-alikes of those signs (a habit, a thing about to fall, a button
 import pytest
 
 from nlp.normalize import normalize
-from nlp.urgency import AMBULANCE, FIRE, MODEL_SUPPORTS_SIGNS, MODEL_SUPPORTS_WORDS, Hazard, detect_urgency, find_danger_words
+from nlp.urgency import (
+    AMBULANCE,
+    FIRE,
+    MODEL_SUPPORTS_SIGNS,
+    MODEL_SUPPORTS_WORDS,
+    MODEL_UNCUED,
+    MODEL_URGENT,
+    Hazard,
+    detect_urgency,
+    find_danger_words,
+)
 
 # Written for this test (not taken from any benchmark set).
 # Signs count when the model sees a little danger, less than broad words need.
@@ -108,8 +118,6 @@ def test_more_ways_to_tell_an_emergency(text: str) -> None:
 
 
 def test_the_model_alone_needs_more_when_nothing_says_now() -> None:
-    from nlp.urgency import MODEL_UNCUED, MODEL_URGENT
-
     between = (MODEL_URGENT + MODEL_UNCUED) / 2
     assert not detect_urgency(normalize("小区后门那边有个男的在车里坐了好几天，一直盯着过路的人"), model_probability=between).urgent
     assert detect_urgency(normalize("小区后门那边有个男的刚才一直盯着过路的人"), model_probability=between).urgent
