@@ -122,3 +122,17 @@ def test_the_model_alone_needs_more_when_nothing_says_now() -> None:
     assert not detect_urgency(normalize("小区后门那边有个男的在车里坐了好几天，一直盯着过路的人"), model_probability=between).urgent
     assert detect_urgency(normalize("小区后门那边有个男的刚才一直盯着过路的人"), model_probability=between).urgent
     assert detect_urgency(normalize("小区后门那边有个男的在车里坐了好几天，一直盯着过路的人"), model_probability=MODEL_UNCUED).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "個細路跌咗落河，快啲救佢",
+    "I smell gas in the stairwell, very strong",
+    "my kid swallowed a button battery",
+])
+def test_cantonese_and_english_emergencies(text: str) -> None:
+    assert detect_urgency(normalize(text), model_probability=0.05).urgent
+
+
+def test_more_signs_in_other_words() -> None:
+    assert detect_urgency(normalize("我老公心口好痛，成身出冷汗"), model_probability=LITTLE).urgent
+    assert detect_urgency(normalize("有个人在桥上爬出栏杆了"), model_probability=MODEL_SUPPORTS_WORDS).urgent
