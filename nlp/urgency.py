@@ -269,7 +269,7 @@ _QUIETED = quick(r"(吵|骂|闹)" + r"[^.!?;]{0,16}(没声音了|安静了|不�
 _HEARSAY = quick(r"新闻|报道|电视(上|里)|广播(说|里)|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|刷到|视频(里|上|说|中)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
 _PAST = quick(r"上周|上星期|上礼拜|上个礼拜|上个月|上次|上一次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|那次|那回|以前|之前|曾经|早前|年前|几天前|上回"
               r"|琴日|寻日|尋日|琴晚|寻晚|前阵子|前段时间|早几天|早排|几个月前|半年前|小时候|last (week|month|year|night)|yesterday| ago")
-_NOW = quick(r"(?<!到)现在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|快啲|而家|救命|紧急|此刻|目前|!|！")
+_NOW = quick(r"现(?<!到现)在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|快啲|而家|救命|紧急|此刻|目前|!|！")
 _STILL = quick(r"正在|还在(?!保修|保质|保内)|又|救命|快来|还是有|仍然|依然|这次|这回|今次")
 # After a cue that the danger is over, a "but" before a danger word: it is not over (孩子找到了，可是他掉进了坑里).
 _CONTRAST = quick(r"可是|但是|但|不过|结果|谁知|没想到")
@@ -451,7 +451,8 @@ def _named(text: str, with_broad: bool, with_signs: bool) -> tuple[tuple[Danger,
             broad.append(danger)
         if with_signs and ((danger.signs is not None and _best_liveness(text, danger.signs, thing) == LIVE
                             and not (danger.hazard is Hazard.MEDICAL and _only_things_down(text, danger.signs)))
-                           or (danger.hazard in _PAIRED and _two_live_signs(text, danger.broad, thing))):
+                           or (danger.hazard in _PAIRED and (broad_word == LIVE or not with_broad)
+                               and _two_live_signs(text, danger.broad, thing))):
             signs.append(danger)
     return tuple(strong), tuple(broad), tuple(signs)
 
@@ -515,5 +516,7 @@ def detect_urgency(text: str, model_probability: float | None = None) -> Urgency
     with_broad = model_probability is None or model_probability >= MODEL_SUPPORTS_WORDS
     with_signs = model_probability is None or model_probability >= MODEL_SUPPORTS_SIGNS
     words = find_danger_words(text, with_broad, with_signs)
-    cued = model_probability is None or _PRESENT.search(text) is not None
+    # Only a decision of the model alone between the two thresholds asks whether the text says now.
+    cued = (model_probability is None or not MODEL_URGENT <= model_probability < MODEL_UNCUED
+            or _PRESENT.search(text) is not None)
     return decide_urgency(words, model_probability, _is_brief(text), cued)
