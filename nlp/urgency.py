@@ -199,7 +199,7 @@ DANGERS: tuple[Danger, ...] = (
         quick(
             r"(塌|倒|垮).{0,8}(砸|压|埋|困|人在|有人|还有人)|砸中|砸伤|被砸(?<![车窗]被砸)(?<![车窗][都也]被砸)|被压|压住了|压在.{0,4}下面|正在塌|塌陷|塌了|要塌|快塌|垮了|要垮"
             r"|掉下去|掉下来|砸下来|踩空|掉进.{0,3}(坑|井)|吊在|挂在外面|挂着晃|在晃|(爬|挂|站|坐|卡|吊|悬)(在|到|出)?(窗户外面|窗外)|窗台上|窗台外|爬上了?窗台|空调(外机|架|支架)上|坐在.{0,6}边上|往下掉"
-            r"|开裂|裂缝.{0,6}变大|滑坡|泥石|下不来|没上来"
+            r"|开裂|裂缝.{0,6}变大|滑坡|泥石|(?<!床上)下不来|没上来"
         ),
         (FIRE, AMBULANCE),
     ),
@@ -232,7 +232,7 @@ DANGERS: tuple[Danger, ...] = (
         quick(r"车祸|撞车|追尾|翻车|车翻了|侧翻|撞护栏|撞到树|撞上|连环撞"),
         (POLICE, AMBULANCE),
     ),
-    Danger(Hazard.PLEA, quick(r"(喊|叫|呼)救命|呼救"), quick(r"救命|救人|help|sos|(?<!尽)快来人|帮帮忙|幫幫忙|快叫救护车|快叫消防|快叫警察|快报警|快打(110|119|120)|(赶紧|紧急|马上|要|在)疏散"), (POLICE, FIRE, AMBULANCE)),
+    Danger(Hazard.PLEA, quick(r"(喊|叫|呼)救命|呼救"), quick(r"救命|救人|help|sos|(?<!尽)快来人(?!管|处理|看看|修|收|清)|帮帮忙|幫幫忙|快叫救护车|快叫消防|快叫警察|快报警|快打(110|119|120)|(赶紧|紧急|马上|要|在)疏散"), (POLICE, FIRE, AMBULANCE)),
 )
 
 # Any strong danger word at all: one search that lets most messages skip the per-danger checks.
@@ -316,7 +316,7 @@ _CHRONIC_LONG = quick(r"([一二两三四五六七八九十几多半]+|\d+)(个�
 _THINGS = frozenset({Hazard.FIRE, Hazard.GAS_LEAK, Hazard.LIVE_WIRE, Hazard.COLLAPSE, Hazard.WATER})
 # Anywhere in a danger word's sentence: the danger is the subject of a test of the bot, a course, a drill or a
 # campaign, or its truth is doubted (孩子误吞东西了怎么急救，想报个家长课; 朋友说有人跳楼了，不知道真假).
-_SUBJECT_OR_DOUBT = quick(r"正常吗|什么原因|是什么病|是不是(贫血|缺|感冒|上火|过敏|哮喘|低血糖|中暑)|要不要紧|挂什么科|看什么科|吃什么药|测试(?<!不是测试)(?<!唔系测试)|试一下|试试|开玩笑(?<!不是开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
+_SUBJECT_OR_DOUBT = quick(r"是不是" + _CLAUSE + r"{0,6}(质量|坏了|有问题|正常)|正常吗|什么原因|是什么病|是不是(贫血|缺|感冒|上火|过敏|哮喘|低血糖|中暑)|要不要紧|挂什么科|看什么科|吃什么药|测试(?<!不是测试)(?<!唔系测试)|试一下|试试|开玩笑(?<!不是开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
 
 
 # A thing whose state a person's words can tell (电梯不动了, 车动不了, 站牌倒在地上), and who is a person.
@@ -325,7 +325,7 @@ _PERSON_NAMED = quick(_PERSON + r"|[友哥姐弟妹嫂客员孩娃仔]|骑|司�
 _CLAUSE_ENDS = ",.!?;，。！？；\n"
 # Earlier in a broad word's sentence, with no cue of the present after it: the danger is a habit (经常在阳台上
 # 烧纸，火苗窜得比栏杆还高), a hazard to report.
-_HABIT = quick(r"经常|常常|总是|老是|成日|每天|天天|每晚|每次|一到")
+_HABIT = quick(r"经常|常常|总是|总有|老是|老有|成日|每天|天天|每晚|每次|一到")
 # Just before a broad word of collapse: it has not fallen yet (快掉下来了, 看着要塌了).
 _ABOUT_TO = quick(r"(快要?|就要|随时|看着要|好像要|快要?[^,.!?;]?)$")
 # People named anywhere in the text, who a thing about to fall would hit (下面还有人, 人很多, 一个老人挂在外面).
