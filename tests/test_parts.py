@@ -297,3 +297,21 @@ def test_a_continuing_conjunction_keeps_its_subject_even_before_ye() -> None:
     """"…可以收费吗？而且里面也不干净": 而且 goes on with the same place; "…，门口的垃圾也没人收" is another subject."""
     assert len(pieces("厕所门口站着一个人收钱，请问公共厕所可以收费吗？而且里面也不干净")) == 1
     assert [p.cut for p in pieces("路灯坏了好几天，门口的垃圾也没人收")] == [None, Cut.SENTENCE]
+
+
+def test_another_subject_on_a_numbered_floor_or_wrong_for_days_is_another_matter() -> None:
+    """"…，一楼的商铺还把货摆到人行道上" (一楼 names a floor, not 一直 or 一次) and "…，电梯也三天没修好" begin
+    another matter as a sentence's end does; "说了一次也不改" still goes on."""
+    assert [p.cut for p in pieces("楼上租户半夜开音响蹦迪，一楼的商铺还把货摆到门外人行道上。")] == [None, Cut.SENTENCE]
+    assert [p.cut for p in pieces("家里的水压太小了，物业管的电梯也三天没修好")] == [None, Cut.SENTENCE]
+    assert len(pieces("隔壁装修天天敲，跟他说了一次也不改")) == 1
+    assert len(pieces("楼下的垃圾没人收，味道一直也没散")) == 1
+
+
+def test_the_management_doing_something_of_its_own_does_not_point_back() -> None:
+    """物业也不管 / 物业说… go on with the matter before; 物业把绿化带改成停车位, 物业管的电梯, 物业费 are matters of their own."""
+    from nlp.parts.grouping import _points_back
+
+    assert _points_back("物业也不管") and _points_back("物业说不归他们管") and _points_back("这些货车天天停在这里")
+    assert not _points_back("物业把绿化带改成了停车位") and not _points_back("物业管的电梯也三天没修好")
+    assert not _points_back("物业费又说要涨价了")

@@ -27,8 +27,8 @@ CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|�
                         r"害得|弄得|搞得|吵得|熏得|臭得|吓得|但是|但|可是|不过|然后|后来|甚至|连|每次|也|还|又|都)")
 # "…，门口的垃圾也没人收", "…，楼道里还有人放煤气罐": another thing, also (still) wrong — as weak a cut as a
 # sentence's end. What comes before 也/还 is a thing, not a doing ("说了好几次也不改", "有的还…" go on).
-ANOTHER_SUBJECT = re.compile(r"^(?!而且|并且|但是|但|可是|所以|因此|然后|甚至)(?![^也还]*(?:了|过|说|找|打|问|跟|讲|次|都|有的|一))(?!(?:他|她|它|他们|她们|我|我们|你|对方|这|那)[也还])"
-                              r"[^，,。！？!?；;也还]{2,10}(?:也(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏)"
+ANOTHER_SUBJECT = re.compile(r"^(?!而且|并且|但是|但|可是|所以|因此|然后|甚至)(?![^也还]*(?:了|过|说|找|打|问|跟|讲|次|都|有的|一(?![楼层栋号])))(?!(?:他|她|它|他们|她们|我|我们|你|对方|这|那)[也还])"
+                              r"[^，,。！？!?；;也还]{2,10}(?:也(?:[一二三四五六七八九十两几好多]+(?:天|个月|周|个星期|年))?(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏)"
                               r"|还(?:有人|有个|有家|在|把|往|私自|偷|乱|经常|天天|欠|占|卖|摆|排|搭|开))")
 # "…加盖到五层了，旁边那家工厂晚上偷排废水": after a comma, someone or something at another place doing
 # something of its own — as weak a cut as a sentence's end (not the neighbours who suffer: 附近居民都睡不好).
@@ -55,7 +55,7 @@ ACTED_BEFORE = re.compile(r"^(?:之前|以前|去年|上次|前几天|已经|后
 CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:这|这里|这边)?(?:住在|住(?!的)|有个|有位|有一个|有两个|是|身体|腿脚|有?老人|有?孩子|有?小孩|有?病人|有?孕妇|老伴|爸|妈|儿子|女儿|父母)")
 # After a bare 还有 or a sentence's end, a piece that begins by pointing back (这些货车…, 他在天台上…)
 # or at the compound's management goes on about the matter before.
-POINTS_BACK = re.compile(r"^(?:这|那|该|此|他|她|它|物业)(?!家门口|家楼下|家附近|家旁边)")
+POINTS_BACK = re.compile(r"^(?:(?:这|那|该|此|他|她|它)(?!家门口|家楼下|家附近|家旁边)|物业(?!费|管的|把|乱|私自|擅自|强行|偷))")
 # …unless it points only at the place where someone else does something, or something else is wrong (这条街晚上
 # 有人偷井盖, 该小区还存在消防设施缺失问题), or brings in someone else (而且有人在楼道里偷快递): a new matter there.
 SOMEONE_THERE = re.compile(r"^(?:(?:而且|并且)还?有人|[这那该]一?(?:片|带|段|边|条|块|里|儿|附近|周边|个路口|个地方|小区|路段|村|社区|区域|栋楼)"
