@@ -315,3 +315,14 @@ def test_the_management_doing_something_of_its_own_does_not_point_back() -> None
     assert _points_back("物业也不管") and _points_back("物业说不归他们管") and _points_back("这些货车天天停在这里")
     assert not _points_back("物业把绿化带改成了停车位") and not _points_back("物业管的电梯也三天没修好")
     assert not _points_back("物业费又说要涨价了")
+
+
+def test_a_short_whole_sentence_after_haiyou_is_a_matter_but_a_short_symptom_after_a_comma_is_not() -> None:
+    """"…希望尽快处理。还有电梯坏了。" tells a second matter in four letters; "…，还有灰尘满天飞" is a symptom."""
+    from nlp.classifier import Prediction
+    from nlp.parts.grouping import _stands_alone
+
+    after_stop, after_comma = pieces("绿化带里的死狗发臭了，希望尽快派人来处理一下。还有电梯坏了。"), pieces("隔壁工地晚上施工，还有灰尘满天飞")
+    assert after_stop[1].after_stop and not after_comma[1].after_stop
+    assert _stands_alone(after_stop[1], Prediction("property", 0.99, [("property", 0.99)]))
+    assert not _stands_alone(after_comma[1], Prediction("environment", 0.99, [("environment", 0.99)]))

@@ -33,6 +33,8 @@ MAX_PARTS = 4  # more than this in one message is a list a person should read, n
 # Letters (not digits or punctuation) a part needs to be a request of its own, by how sure the cut
 # before it is: after a bare 还有 a few words are a symptom ("还有灰尘满天飞"), not another matter.
 MIN_LETTERS = {Cut.NEW_MATTER: 4, Cut.ALSO: 6, Cut.SENTENCE: 6}
+# …but a whole sentence after 。还有 is told as a matter of its own, however short ("…处理一下。还有电梯坏了。").
+ALSO_AFTER_STOP_MIN_LETTERS = 4
 FIRST_MIN_LETTERS = 3  # an opening as short as "停水了。" is a request when more follows
 # A part must be its category with at least this confidence, by how sure the cut before it is (after a
 # connective: chosen on corpus-held-out pairs, benchmarks/bench_parts_corpus.py; the others by hand — 0.65 after a
@@ -171,8 +173,7 @@ def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
                                   or piece.cut < Cut.NEW_MATTER and _points_back(core)
                                   or piece.cut == Cut.NEW_MATTER and SAME_PERSON.match(core)):
         return False
-    least = FIRST_MIN_LETTERS if piece.cut is None else MIN_LETTERS[cut]
-    return letters(piece.core) >= least and prediction.confidence >= PART_CONFIDENCE[cut]
+    return letters(piece.core) >= _least_letters(piece) and prediction.confidence >= PART_CONFIDENCE[cut]
 
 
 def _only_place(text: str) -> bool:
@@ -213,7 +214,8 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction,
     uncertain to stand alone joins the part before it (the first: the one after it). ``support``: each
     part's pieces that stood alone, by category, with their confidence."""
     cuts = [g[0].cut if g[0].cut is not None else Cut.NEW_MATTER for g in groups]
-    parts, cuts = _joined_weak(parts, cuts, [max(p.confidence, sure.get(p.category, 0.0)) for p, sure in zip(parts, support)])
+    parts, cuts = _joined_weak(parts, cuts, [max(p.confidence, sure.get(p.category, 0.0)) for p, sure in zip(parts, support)],
+                               [FIRST_MIN_LETTERS] + [_least_letters(g[0]) for g in groups[1:]])
     if not 1 < len(parts) <= MAX_PARTS or len({p.category for p in parts}) != len(parts):
         return None
     for a, b, cut in zip(parts, parts[1:], cuts[1:]):
@@ -227,16 +229,21 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction,
     return parts
 
 
-def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float]) -> tuple[list[Part], list[Cut]]:
+def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float],
+                 least_letters: list[int] | None = None) -> tuple[list[Part], list[Cut]]:
     """``parts`` with each that cannot stand alone joined to a neighbour, whose prediction it takes.
     ``confidences``: how sure each part is its category — the whole part's confidence, or that of a piece
-    of it that stood alone as that category, when higher (what joined that piece only went on with it)."""
+    of it that stood alone as that category, when higher (what joined that piece only went on with it);
+    ``least_letters``: the letters each part needs (:func:`_least_letters` of its first piece; by default by
+    its cut alone)."""
+    if least_letters is None:
+        least_letters = [FIRST_MIN_LETTERS] + [MIN_LETTERS[cut] for cut in cuts[1:]]
     weakest = min(cuts[1:], default=Cut.NEW_MATTER)
     kept: list[Part] = []
     kept_cuts: list[Cut] = []
     waiting = ""  # words of leading parts that could not stand alone
-    for number, (part, cut, confidence) in enumerate(zip(parts, cuts, confidences)):
-        weak = (part.category == NO_REQUEST or letters(part.text) < (MIN_LETTERS[cut] if number else FIRST_MIN_LETTERS)
+    for number, (part, cut, confidence, least) in enumerate(zip(parts, cuts, confidences, least_letters)):
+        weak = (part.category == NO_REQUEST or letters(part.text) < least
                 or confidence < _least_confidence(number, min(cut, weakest)))
         if weak and kept:
             kept[-1] = Part(kept[-1].text + part.text, kept[-1].prediction)
@@ -247,6 +254,15 @@ def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float]) -
             kept_cuts.append(cut if not waiting else Cut.NEW_MATTER)
             waiting = ""
     return kept, kept_cuts
+
+
+def _least_letters(piece: Piece) -> int:
+    """The letters ``piece`` needs to be a request of its own, by the cut before it."""
+    if piece.cut is None:
+        return FIRST_MIN_LETTERS
+    if piece.cut == Cut.ALSO and piece.after_stop:
+        return ALSO_AFTER_STOP_MIN_LETTERS
+    return MIN_LETTERS[piece.cut]
 
 
 def _least_confidence(number: int, cut: Cut) -> float:
