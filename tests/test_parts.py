@@ -326,3 +326,23 @@ def test_a_short_whole_sentence_after_haiyou_is_a_matter_but_a_short_symptom_aft
     assert after_stop[1].after_stop and not after_comma[1].after_stop
     assert _stands_alone(after_stop[1], Prediction("property", 0.99, [("property", 0.99)]))
     assert not _stands_alone(after_comma[1], Prediction("environment", 0.99, [("environment", 0.99)]))
+
+
+def test_an_unsure_first_matter_stands_before_a_clear_second_after_a_sentence_end() -> None:
+    """"健身房突然关门了…！有人在河里游泳": the first part is unsure which category (0.6), the second all but certain
+    of one the first gives none of — two matters. Not after a comma's new subject, nor when either side shares."""
+    from nlp.classifier import Prediction
+    from nlp.parts.grouping import Part, _clear_second, _joined_weak
+
+    first = Part("健身房突然关门了，老板微信也拉黑了！", Prediction("market", 0.6, [("market", 0.6), ("labor", 0.35)]))
+    second = Part("有人在河里游泳", Prediction("environment", 0.98, [("environment", 0.98), ("safety", 0.02)]))
+    after_stop = pieces("健身房突然关门了，老板微信也拉黑了！有人在河里游泳")[1]
+    assert _clear_second([first, second], [0.6, 0.98], after_stop)
+    kept, _ = _joined_weak([first, second], [Cut.NEW_MATTER, Cut.SENTENCE], [0.6, 0.98], None, clear_second=True)
+    assert [p.category for p in kept] == ["market", "environment"]
+    assert [p.category for p in _joined_weak([first, second], [Cut.NEW_MATTER, Cut.SENTENCE], [0.6, 0.98])[0]] == ["environment"]
+    after_comma = pieces("已经报了120了，人已经送走了，现在就是两台车还在路中间")[-1]
+    assert after_comma.cut == Cut.SENTENCE and not _clear_second([first, second], [0.6, 0.98], after_comma)
+    shares = Part("有人在河里游泳", Prediction("environment", 0.98, [("environment", 0.98), ("market", 0.01)]))
+    assert not _clear_second([first, shares], [0.6, 0.98], after_stop)
+    assert not _clear_second([first, second], [0.5, 0.98], after_stop) and not _clear_second([first, second], [0.6, 0.9], after_stop)

@@ -44,6 +44,13 @@ PART_CONFIDENCE = {Cut.NEW_MATTER: 0.4, Cut.ALSO: 0.75, Cut.SENTENCE: 0.9}
 # follows that must show a new matter (chosen on the corpus halves: 0.8 split one more one-problem message
 # there after the corpus grew, 0.75 before).
 FIRST_PART_CONFIDENCE = 0.85
+# A first part less sure than that still stands when one part follows it, after a sentence's end or a cue, all but
+# certain (CLEAR_SECOND) of a category the first gives at most CLEAR_TO_SECOND of, and giving the first's category
+# at most CLEAR_TO_FIRST: "健身房突然关门了，…老板微信也拉黑了！有人在河里游泳" (chosen on the corpus fit half).
+CLEAR_FIRST = 0.6
+CLEAR_SECOND = 0.97
+CLEAR_TO_FIRST = 0.005
+CLEAR_TO_SECOND = 0.03
 # Each part may give the other part's category at most this much, by the cut between them: more, and
 # it is the same matter told from another side.
 CROSS_PROBABILITY = {Cut.NEW_MATTER: 0.1, Cut.ALSO: 0.03, Cut.SENTENCE: 0.06}
@@ -214,8 +221,9 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction,
     uncertain to stand alone joins the part before it (the first: the one after it). ``support``: each
     part's pieces that stood alone, by category, with their confidence."""
     cuts = [g[0].cut if g[0].cut is not None else Cut.NEW_MATTER for g in groups]
-    parts, cuts = _joined_weak(parts, cuts, [max(p.confidence, sure.get(p.category, 0.0)) for p, sure in zip(parts, support)],
-                               [FIRST_MIN_LETTERS] + [_least_letters(g[0]) for g in groups[1:]])
+    confidences = [max(p.confidence, sure.get(p.category, 0.0)) for p, sure in zip(parts, support)]
+    parts, cuts = _joined_weak(parts, cuts, confidences, [FIRST_MIN_LETTERS] + [_least_letters(g[0]) for g in groups[1:]],
+                               _clear_second(parts, confidences, groups[-1][0]))
     if not 1 < len(parts) <= MAX_PARTS or len({p.category for p in parts}) != len(parts):
         return None
     for a, b, cut in zip(parts, parts[1:], cuts[1:]):
@@ -230,12 +238,12 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction,
 
 
 def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float],
-                 least_letters: list[int] | None = None) -> tuple[list[Part], list[Cut]]:
+                 least_letters: list[int] | None = None, clear_second: bool = False) -> tuple[list[Part], list[Cut]]:
     """``parts`` with each that cannot stand alone joined to a neighbour, whose prediction it takes.
     ``confidences``: how sure each part is its category — the whole part's confidence, or that of a piece
     of it that stood alone as that category, when higher (what joined that piece only went on with it);
     ``least_letters``: the letters each part needs (:func:`_least_letters` of its first piece; by default by
-    its cut alone)."""
+    its cut alone); ``clear_second``: the first part needs only to be a request (:func:`_clear_second`)."""
     if least_letters is None:
         least_letters = [FIRST_MIN_LETTERS] + [MIN_LETTERS[cut] for cut in cuts[1:]]
     weakest = min(cuts[1:], default=Cut.NEW_MATTER)
@@ -244,7 +252,7 @@ def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float],
     waiting = ""  # words of leading parts that could not stand alone
     for number, (part, cut, confidence, least) in enumerate(zip(parts, cuts, confidences, least_letters)):
         weak = (part.category == NO_REQUEST or letters(part.text) < least
-                or confidence < _least_confidence(number, min(cut, weakest)))
+                or confidence < _least_confidence(number, min(cut, weakest)) and not (clear_second and number == 0))
         if weak and kept:
             kept[-1] = Part(kept[-1].text + part.text, kept[-1].prediction)
         elif weak:
@@ -254,6 +262,17 @@ def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float],
             kept_cuts.append(cut if not waiting else Cut.NEW_MATTER)
             waiting = ""
     return kept, kept_cuts
+
+
+def _clear_second(parts: list[Part], confidences: list[float], opening: Piece) -> bool:
+    """Whether ``parts`` are two, the second opened by ``opening`` after a sentence's end or a cue, all but certain
+    of a category the first gives (almost) none of, nor it the first's: then the first, however unsure which
+    category it is (at least :data:`CLEAR_FIRST`), is a matter of its own. ``confidences``: as for :func:`_joined_weak`."""
+    if len(parts) != 2 or not (opening.after_stop or opening.cut != Cut.SENTENCE):
+        return False
+    (first, second), (sure_first, sure_second) = parts, confidences
+    return (sure_first >= CLEAR_FIRST and sure_second >= CLEAR_SECOND and not _share(second.prediction, first.category, CLEAR_TO_FIRST)
+            and not _share(first.prediction, second.category, CLEAR_TO_SECOND))
 
 
 def _least_letters(piece: Piece) -> int:
@@ -287,3 +306,4 @@ def _weakest(groups: list[list[Piece]]) -> Cut:
 def _share(prediction: Prediction, category: str, most: float) -> bool:
     """Whether ``prediction`` gives ``category`` more than ``most`` of its probability."""
     return any(code == category and score > most for code, score in prediction.top)
+
