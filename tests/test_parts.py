@@ -328,21 +328,37 @@ def test_a_short_whole_sentence_after_haiyou_is_a_matter_but_a_short_symptom_aft
     assert not _stands_alone(after_comma[1], Prediction("environment", 0.99, [("environment", 0.99)]))
 
 
-def test_an_unsure_first_matter_stands_before_a_clear_second_after_a_sentence_end() -> None:
-    """"健身房突然关门了…！有人在河里游泳": the first part is unsure which category (0.6), the second all but certain
-    of one the first gives none of — two matters. Not after a comma's new subject, nor when either side shares."""
-    from nlp.classifier import Prediction
-    from nlp.parts.grouping import Part, _clear_second, _joined_weak
 
-    first = Part("健身房突然关门了，老板微信也拉黑了！", Prediction("market", 0.6, [("market", 0.6), ("labor", 0.35)]))
-    second = Part("有人在河里游泳", Prediction("environment", 0.98, [("environment", 0.98), ("safety", 0.02)]))
+def test_an_unsure_matter_stands_beside_a_clear_one_after_a_sentence_end() -> None:
+    """"健身房突然关门了…！有人在河里游泳": one part unsure which category (0.6), the other all but certain of one
+    the unsure one gives none of — two matters, in either order. Not after a comma's new subject, nor when either
+    side shares the other's category."""
+    from nlp.classifier import Prediction
+    from nlp.parts.grouping import Part, _clear_after_sure, _clear_pair, _joined_weak
+
+    unsure = Part("健身房突然关门了，老板微信也拉黑了！", Prediction("market", 0.6, [("market", 0.6), ("labor", 0.35)]))
+    sure = Part("有人在河里游泳", Prediction("environment", 0.98, [("environment", 0.98), ("safety", 0.02)]))
     after_stop = pieces("健身房突然关门了，老板微信也拉黑了！有人在河里游泳")[1]
-    assert _clear_second([first, second], [0.6, 0.98], after_stop)
-    kept, _ = _joined_weak([first, second], [Cut.NEW_MATTER, Cut.SENTENCE], [0.6, 0.98], None, clear_second=True)
+    assert _clear_pair([unsure, sure], [0.6, 0.98], after_stop) and _clear_pair([sure, unsure], [0.98, 0.6], after_stop)
+    kept, _ = _joined_weak([unsure, sure], [Cut.NEW_MATTER, Cut.SENTENCE], [0.6, 0.98], None, clear_pair=True)
     assert [p.category for p in kept] == ["market", "environment"]
-    assert [p.category for p in _joined_weak([first, second], [Cut.NEW_MATTER, Cut.SENTENCE], [0.6, 0.98])[0]] == ["environment"]
+    assert [p.category for p in _joined_weak([unsure, sure], [Cut.NEW_MATTER, Cut.SENTENCE], [0.6, 0.98])[0]] == ["environment"]
     after_comma = pieces("已经报了120了，人已经送走了，现在就是两台车还在路中间")[-1]
-    assert after_comma.cut == Cut.SENTENCE and not _clear_second([first, second], [0.6, 0.98], after_comma)
+    assert after_comma.cut == Cut.SENTENCE and not _clear_pair([unsure, sure], [0.6, 0.98], after_comma)
     shares = Part("有人在河里游泳", Prediction("environment", 0.98, [("environment", 0.98), ("market", 0.01)]))
-    assert not _clear_second([first, shares], [0.6, 0.98], after_stop)
-    assert not _clear_second([first, second], [0.5, 0.98], after_stop) and not _clear_second([first, second], [0.6, 0.9], after_stop)
+    assert not _clear_pair([unsure, shares], [0.6, 0.98], after_stop)
+    assert not _clear_pair([unsure, sure], [0.5, 0.98], after_stop) and not _clear_pair([unsure, sure], [0.6, 0.9], after_stop)
+    # grouping: a sure first piece and a less sure second (after a sentence's end) become two candidate parts
+    two = pieces("有人在河里游泳，很危险。健身房突然关门了，老板微信也拉黑了！")
+    predictions = [sure.prediction, unsure.prediction]
+    assert _clear_after_sure(two, predictions, [True, False]) == [[two[0]], [two[1]]]
+    assert _clear_after_sure(two, [sure.prediction, shares.prediction], [True, False]) is None
+
+
+def test_a_piece_that_gives_the_address_is_no_request() -> None:
+    """"…要不要叫开锁的？地址是东城堑头村新围路那栋六层的白色楼": where, however long, never a matter of its own."""
+    from nlp.parts.grouping import _only_place
+
+    assert _only_place("地址是东城堑头村新围路那栋六层的白色楼") and _only_place("具体位置：南城胜和路口。")
+    assert not _only_place("地址是错的，快递一直送不到，物业也不管") and not _only_place("位置太偏了公交车一个小时才来一班")
+    assert not _only_place("地址是对的快递就是送不到")

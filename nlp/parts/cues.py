@@ -68,6 +68,9 @@ ONLY_PLACE_LENGTH = 16  # characters; a longer piece says more than where
 ONLY_PLACE = re.compile(r"^(?![^，,。！？!?；;]*(?:没|不|坏|管|有|被|锁|撬|堵|占|漏|吵|臭|乱|了|吗|呢))"
                          r"[^，,。！？!?；;\s]{1,10}?(?:镇|村|路|街|社区|小区|号|栋|座|大道|巷|广场|花园|苑|围|[东南西北大]门|门口|路口|村口|附近|那边)"
                          r"[\s，,。！!、]*$")
+# A piece that gives the address ("地址是东城堑头村新围路那栋六层的白色楼"): the place of the matter, however long.
+ADDRESS_GIVEN = re.compile(r"^(?:具体)?(?:地址|地点|位置)(?:是|在|就是|就在|[:：])(?![^，,。！？!?；;]*(?:没|不|坏|错|管|被|堵|漏|吵|臭|乱|吗|呢))"
+                           r"[^，,。！？!?；;]{2,30}[\s。！!]*$")
 # A question or plea of its own (要怎么申请？): a request, whoever it is about.
 ASKS = re.compile(r"能不能|可不可以|怎么|如何|申请|请问|想问|咨询|[？?]")
 # A first sentence that only says who is writing: "我是一名独居的退休老人，住在莞城旗峰路。"

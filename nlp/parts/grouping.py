@@ -10,6 +10,7 @@ from nlp.classifier import Prediction
 from nlp.normalize import simplified_chars
 from nlp.parts.cues import (
     ACTED_BEFORE,
+    ADDRESS_GIVEN,
     ASKED_BEFORE,
     ASKS,
     CIRCUMSTANCE,
@@ -44,13 +45,14 @@ PART_CONFIDENCE = {Cut.NEW_MATTER: 0.4, Cut.ALSO: 0.75, Cut.SENTENCE: 0.9}
 # follows that must show a new matter (chosen on the corpus halves: 0.8 split one more one-problem message
 # there after the corpus grew, 0.75 before).
 FIRST_PART_CONFIDENCE = 0.85
-# A first part less sure than that still stands when one part follows it, after a sentence's end or a cue, all but
-# certain (CLEAR_SECOND) of a category the first gives at most CLEAR_TO_SECOND of, and giving the first's category
-# at most CLEAR_TO_FIRST: "健身房突然关门了，…老板微信也拉黑了！有人在河里游泳" (chosen on the corpus fit half).
-CLEAR_FIRST = 0.6
-CLEAR_SECOND = 0.97
-CLEAR_TO_FIRST = 0.005
-CLEAR_TO_SECOND = 0.03
+# Two parts, the second after a sentence's end or a cue, stand with less (CLEAR_UNSURE) when the other is all but
+# certain (CLEAR_SURE) of a category the unsure one gives at most CLEAR_TO_SURE of, and gives the unsure one's at
+# most CLEAR_TO_UNSURE: "健身房突然关门了，…老板微信也拉黑了！有人在河里游泳" (the first unsure), "垃圾三天没人收。…" (the second)
+# (chosen on the corpus fit half).
+CLEAR_UNSURE = 0.6
+CLEAR_SURE = 0.97
+CLEAR_TO_SURE = 0.03
+CLEAR_TO_UNSURE = 0.005
 # Each part may give the other part's category at most this much, by the cut between them: more, and
 # it is the same matter told from another side.
 CROSS_PROBABILITY = {Cut.NEW_MATTER: 0.1, Cut.ALSO: 0.03, Cut.SENTENCE: 0.06}
@@ -99,7 +101,7 @@ def find_parts_many(classify_many: ClassifyMany, texts: Sequence[str], wholes: S
             continue
         predictions = next(first)
         stands = [_stands_alone(piece, prediction) for piece, prediction in zip(ps, predictions)]
-        groups.append(_group(ps, predictions, stands))
+        groups.append(_clear_after_sure(ps, predictions, stands) or _group(ps, predictions, stands))
         support.append([_standing(g, ps, predictions, stands) for g in groups[-1]])
     second = _classified(classify_many, [[_joined(g) for g in gs] for gs in groups if len(gs) > 1])
     found = [_kept([Part(_joined(g), p) for g, p in zip(gs, next(second))], gs, whole, sure) if len(gs) > 1 else None
@@ -168,9 +170,10 @@ def _standing(group: list[Piece], ps: list[Piece], predictions: list[Prediction]
     return sure
 
 
-def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
+def _stands_alone(piece: Piece, prediction: Prediction, least_confidence: float | None = None) -> bool:
     """Whether ``piece`` could be a request of its own. Thanks, greetings and remarks about the service
-    (the category :data:`NO_REQUEST`) never are, nor is a resident saying who they are."""
+    (the category :data:`NO_REQUEST`) never are, nor is a resident saying who they are. ``least_confidence``:
+    what its prediction needs (by default :data:`PART_CONFIDENCE` by the cut before it)."""
     cut = piece.cut if piece.cut is not None else Cut.NEW_MATTER
     core = piece.plain  # the rules are written in simplified characters
     if prediction.category == NO_REQUEST or piece.cut is None and _only_who_i_am(core) or _only_place(core):
@@ -180,12 +183,13 @@ def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
                                   or piece.cut < Cut.NEW_MATTER and _points_back(core)
                                   or piece.cut == Cut.NEW_MATTER and SAME_PERSON.match(core)):
         return False
-    return letters(piece.core) >= _least_letters(piece) and prediction.confidence >= PART_CONFIDENCE[cut]
+    least = PART_CONFIDENCE[cut] if least_confidence is None else least_confidence
+    return letters(piece.core) >= _least_letters(piece) and prediction.confidence >= least
 
 
 def _only_place(text: str) -> bool:
-    """Whether ``text`` only says where (大朗镇求富路村)."""
-    return len(text) <= ONLY_PLACE_LENGTH and ONLY_PLACE.match(text) is not None
+    """Whether ``text`` only says where (大朗镇求富路村, 地址是…)."""
+    return len(text) <= ONLY_PLACE_LENGTH and ONLY_PLACE.match(text) is not None or ADDRESS_GIVEN.match(text) is not None
 
 
 def _only_reaction(text: str, cut: Cut) -> bool:
@@ -223,7 +227,7 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction,
     cuts = [g[0].cut if g[0].cut is not None else Cut.NEW_MATTER for g in groups]
     confidences = [max(p.confidence, sure.get(p.category, 0.0)) for p, sure in zip(parts, support)]
     parts, cuts = _joined_weak(parts, cuts, confidences, [FIRST_MIN_LETTERS] + [_least_letters(g[0]) for g in groups[1:]],
-                               _clear_second(parts, confidences, groups[-1][0]))
+                               _clear_pair(parts, confidences, groups[-1][0]))
     if not 1 < len(parts) <= MAX_PARTS or len({p.category for p in parts}) != len(parts):
         return None
     for a, b, cut in zip(parts, parts[1:], cuts[1:]):
@@ -238,12 +242,13 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction,
 
 
 def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float],
-                 least_letters: list[int] | None = None, clear_second: bool = False) -> tuple[list[Part], list[Cut]]:
+                 least_letters: list[int] | None = None, clear_pair: bool = False) -> tuple[list[Part], list[Cut]]:
     """``parts`` with each that cannot stand alone joined to a neighbour, whose prediction it takes.
     ``confidences``: how sure each part is its category — the whole part's confidence, or that of a piece
     of it that stood alone as that category, when higher (what joined that piece only went on with it);
     ``least_letters``: the letters each part needs (:func:`_least_letters` of its first piece; by default by
-    its cut alone); ``clear_second``: the first part needs only to be a request (:func:`_clear_second`)."""
+    its cut alone); ``clear_pair``: two parts each far from the other's category (:func:`_clear_pair`), each
+    needing only :data:`CLEAR_UNSURE`, already checked."""
     if least_letters is None:
         least_letters = [FIRST_MIN_LETTERS] + [MIN_LETTERS[cut] for cut in cuts[1:]]
     weakest = min(cuts[1:], default=Cut.NEW_MATTER)
@@ -252,7 +257,7 @@ def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float],
     waiting = ""  # words of leading parts that could not stand alone
     for number, (part, cut, confidence, least) in enumerate(zip(parts, cuts, confidences, least_letters)):
         weak = (part.category == NO_REQUEST or letters(part.text) < least
-                or confidence < _least_confidence(number, min(cut, weakest)) and not (clear_second and number == 0))
+                or confidence < _least_confidence(number, min(cut, weakest)) and not clear_pair)
         if weak and kept:
             kept[-1] = Part(kept[-1].text + part.text, kept[-1].prediction)
         elif weak:
@@ -264,15 +269,42 @@ def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float],
     return kept, kept_cuts
 
 
-def _clear_second(parts: list[Part], confidences: list[float], opening: Piece) -> bool:
-    """Whether ``parts`` are two, the second opened by ``opening`` after a sentence's end or a cue, all but certain
-    of a category the first gives (almost) none of, nor it the first's: then the first, however unsure which
-    category it is (at least :data:`CLEAR_FIRST`), is a matter of its own. ``confidences``: as for :func:`_joined_weak`."""
-    if len(parts) != 2 or not (opening.after_stop or opening.cut != Cut.SENTENCE):
+def _clear_after_sure(ps: list[Piece], predictions: list[Prediction], standing: list[bool]) -> list[list[Piece]] | None:
+    """Two pieces as two candidate parts when the first is all but certain of its category and the second, after a
+    sentence's end or a cue, is less sure of another (at least :data:`CLEAR_UNSURE`) and otherwise stands alone, and
+    neither gives the other's category more than a trace (see :func:`_clear_pair`); None: grouped as usual."""
+    if len(ps) != 2 or not standing[0] or standing[1]:
+        return None
+    (a, b), (first, second) = ps, predictions
+    if not _opens_clearly(b) or first.category == second.category or first.confidence < CLEAR_SURE:
+        return None
+    if not _stands_alone(b, second, CLEAR_UNSURE) or not _apart(first, second):
+        return None
+    return [[a], [b]]
+
+
+def _opens_clearly(piece: Piece) -> bool:
+    """Whether ``piece`` opens after a sentence's end or a cue (not only after a comma's new subject)."""
+    return piece.after_stop or piece.cut != Cut.SENTENCE
+
+
+def _apart(sure: Prediction, unsure: Prediction) -> bool:
+    """Whether ``sure`` gives ``unsure``'s category at most :data:`CLEAR_TO_UNSURE` and ``unsure`` gives
+    ``sure``'s at most :data:`CLEAR_TO_SURE`."""
+    return not _share(sure, unsure.category, CLEAR_TO_UNSURE) and not _share(unsure, sure.category, CLEAR_TO_SURE)
+
+
+def _clear_pair(parts: list[Part], confidences: list[float], opening: Piece) -> bool:
+    """Whether ``parts`` are two, the second opened by ``opening`` after a sentence's end or a cue, one all but
+    certain of its category (:data:`CLEAR_SURE`) and the other at least :data:`CLEAR_UNSURE` sure of another, and
+    neither gives the other's category more than a trace: then each, however unsure which category it is, is a
+    matter of its own. ``confidences``: as for :func:`_joined_weak`."""
+    if len(parts) != 2 or not _opens_clearly(opening):
         return False
     (first, second), (sure_first, sure_second) = parts, confidences
-    return (sure_first >= CLEAR_FIRST and sure_second >= CLEAR_SECOND and not _share(second.prediction, first.category, CLEAR_TO_FIRST)
-            and not _share(first.prediction, second.category, CLEAR_TO_SECOND))
+    if sure_first >= CLEAR_SURE and sure_second >= CLEAR_UNSURE and _apart(first.prediction, second.prediction):
+        return True
+    return sure_second >= CLEAR_SURE and sure_first >= CLEAR_UNSURE and _apart(second.prediction, first.prediction)
 
 
 def _least_letters(piece: Piece) -> int:
