@@ -347,6 +347,13 @@ def test_an_unsure_matter_stands_beside_a_clear_one_after_a_sentence_end() -> No
     assert after_comma.cut == Cut.SENTENCE and not _clear_pair([unsure, sure], [0.6, 0.98], after_comma)
     shares = Part("有人在河里游泳", Prediction("environment", 0.98, [("environment", 0.98), ("market", 0.01)]))
     assert not _clear_pair([unsure, shares], [0.6, 0.98], after_stop)
+    # a question after a bare sentence's end asks about the matter just told; after a cue it may be another
+    situation = Part("小孩放暑假没人看，天天去河边玩水很危险。", Prediction("safety", 0.72, [("safety", 0.72), ("other", 0.15)]))
+    question = Part("社区有没有暑期托管班？", Prediction("welfare", 0.99, [("welfare", 0.99)]))
+    asked = pieces("小孩放暑假没人看，天天去河边玩水很危险。社区有没有暑期托管班？")[1]
+    assert not _clear_pair([situation, question], [0.72, 0.99], asked)
+    asked_after_cue = pieces("小孩放暑假没人看，天天去河边玩水很危险。顺便问一下，社区有没有暑期托管班？")[1]
+    assert _clear_pair([situation, question], [0.72, 0.99], asked_after_cue)
     assert not _clear_pair([unsure, sure], [0.5, 0.98], after_stop) and not _clear_pair([unsure, sure], [0.6, 0.9], after_stop)
     # grouping: a sure first piece and a less sure second (after a sentence's end) become two candidate parts
     two = pieces("有人在河里游泳，很危险。健身房突然关门了，老板微信也拉黑了！")

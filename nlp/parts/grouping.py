@@ -276,16 +276,20 @@ def _clear_after_sure(ps: list[Piece], predictions: list[Prediction], standing: 
     if len(ps) != 2 or not standing[0] or standing[1]:
         return None
     (a, b), (first, second) = ps, predictions
-    if not _opens_clearly(b) or first.category == second.category or first.confidence < CLEAR_SURE:
+    if not _opens_clearly(b, b.core) or first.category == second.category or first.confidence < CLEAR_SURE:
         return None
     if not _stands_alone(b, second, CLEAR_UNSURE) or not _apart(first, second):
         return None
     return [[a], [b]]
 
 
-def _opens_clearly(piece: Piece) -> bool:
-    """Whether ``piece`` opens after a sentence's end or a cue (not only after a comma's new subject)."""
-    return piece.after_stop or piece.cut != Cut.SENTENCE
+def _opens_clearly(piece: Piece, words: str) -> bool:
+    """Whether ``piece`` opens ``words`` (the part it begins) after a cue, or after a sentence's end (not only after
+    a comma's new subject) with no question: a question after a bare sentence's end mostly asks about the matter
+    just told (…小孩放暑假没人看，去河边玩水很危险。社区有没有暑期托管班？)."""
+    if piece.cut != Cut.SENTENCE:
+        return True
+    return piece.after_stop and ASKS.search(simplified_chars(words)) is None
 
 
 def _apart(sure: Prediction, unsure: Prediction) -> bool:
@@ -299,7 +303,7 @@ def _clear_pair(parts: list[Part], confidences: list[float], opening: Piece) -> 
     certain of its category (:data:`CLEAR_SURE`) and the other at least :data:`CLEAR_UNSURE` sure of another, and
     neither gives the other's category more than a trace: then each, however unsure which category it is, is a
     matter of its own. ``confidences``: as for :func:`_joined_weak`."""
-    if len(parts) != 2 or not _opens_clearly(opening):
+    if len(parts) != 2 or not _opens_clearly(opening, parts[1].text):
         return False
     (first, second), (sure_first, sure_second) = parts, confidences
     if sure_first >= CLEAR_SURE and sure_second >= CLEAR_UNSURE and _apart(first.prediction, second.prediction):
