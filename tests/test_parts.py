@@ -369,3 +369,12 @@ def test_a_piece_that_gives_the_address_is_no_request() -> None:
     assert _only_place("地址是东城堑头村新围路那栋六层的白色楼") and _only_place("具体位置：南城胜和路口。")
     assert not _only_place("地址是错的，快递一直送不到，物业也不管") and not _only_place("位置太偏了公交车一个小时才来一班")
     assert not _only_place("地址是对的快递就是送不到")
+
+
+def test_a_place_beside_the_one_before_is_not_pointing_back() -> None:
+    """"…。该加油站旁的路口…" / "那家店对面的…" point at another place near it (a new matter may begin there);
+    "这家店的…" and "该厂工人…" still point back at the one before."""
+    assert [p.cut for p in pieces("有人在加油站附近摆卖散装汽油。该加油站旁的路口交通标志被树枝遮挡。")] == [None, Cut.SENTENCE]
+    assert [p.cut for p in pieces("那家店天天用喇叭叫卖。那家店对面的工地晚上也在施工。")] == [None, Cut.SENTENCE]
+    assert len(pieces("那家店天天用喇叭叫卖。这家店的老板还很凶。")) == 1
+    assert len(pieces("家具厂喷漆的气味很刺鼻。该厂工人反映长期加班。")) == 1

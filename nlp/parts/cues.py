@@ -59,7 +59,8 @@ POINTS_BACK = re.compile(r"^(?:(?:这|那|该|此|他|她|它)(?!家门口|家�
 # …unless it points only at the place where someone else does something, or something else is wrong (这条街晚上
 # 有人偷井盖, 该小区还存在消防设施缺失问题), or brings in someone else (而且有人在楼道里偷快递): a new matter there.
 SOMEONE_THERE = re.compile(r"^(?:(?:而且|并且)还?有人|[这那该]一?(?:片|带|段|边|条|块|里|儿|附近|周边|个路口|个地方|小区|路段|村|社区|区域|栋楼)"
-                            r"[^，,。！？!?；;]{0,8}?(?:有人|还有|也有|存在))")
+                            r"[^，,。！？!?；;]{0,8}?(?:有人|还有|也有|存在)"
+                            r"|[这那该][^，,。！？!?；;的]{1,6}?(?:旁边?|附近|周边|对面|后面|隔壁)的)")
 # Even after 另外, a piece about the same person or household (另外他还说…, 另外他们家的铁皮屋…) is more of
 # the matter about them, not another matter (their doorstep, 他家门口, is a place).
 SAME_PERSON = re.compile(r"^(?:他|她)们?(?:家(?!门口|楼下|附近|旁边)|(?!家))")
