@@ -378,3 +378,17 @@ def test_a_place_beside_the_one_before_is_not_pointing_back() -> None:
     assert [p.cut for p in pieces("那家店天天用喇叭叫卖。那家店对面的工地晚上也在施工。")] == [None, Cut.SENTENCE]
     assert len(pieces("那家店天天用喇叭叫卖。这家店的老板还很凶。")) == 1
     assert len(pieces("家具厂喷漆的气味很刺鼻。该厂工人反映长期加班。")) == 1
+
+
+def test_another_thing_at_the_place_pointed_at_is_a_new_matter_and_an_announcement_is_no_request() -> None:
+    """"…。还有那条路上有辆破面包车停了半年" points at the place where something else is (not back at the matter);
+    "我想反映东城那边一个很久的老问题。" only announces the matter that follows."""
+    from nlp.classifier import Prediction
+    from nlp.parts.grouping import _points_back, _stands_alone
+
+    assert not _points_back("那条路上有辆破面包车停了半年没动过") and not _points_back("那边有个小广场每天晚上很多人跳舞")
+    assert _points_back("那辆车停了半年没动过") and _points_back("这个问题一直没人管")
+    sure = Prediction("municipal", 0.99, [("municipal", 0.99)])
+    announcement = pieces("我想反映东城下桥那边一个很久的老问题。那边有个小广场每天晚上很多人跳舞")[0]
+    assert not _stands_alone(announcement, sure)
+    assert _stands_alone(pieces("我想反映东城下桥那边的路灯坏了。那边有个小广场每天晚上很多人跳舞")[0], sure)

@@ -59,7 +59,7 @@ POINTS_BACK = re.compile(r"^(?:(?:这|那|该|此|他|她|它)(?!家门口|家�
 # …unless it points only at the place where someone else does something, or something else is wrong (这条街晚上
 # 有人偷井盖, 该小区还存在消防设施缺失问题), or brings in someone else (而且有人在楼道里偷快递): a new matter there.
 SOMEONE_THERE = re.compile(r"^(?:(?:而且|并且)还?有人|[这那该]一?(?:片|带|段|边|条|块|里|儿|附近|周边|个路口|个地方|小区|路段|村|社区|区域|栋楼)"
-                            r"[^，,。！？!?；;]{0,8}?(?:有人|还有|也有|存在)"
+                            r"[^，,。！？!?；;]{0,8}?(?:有人|还有|也有|存在|有[辆个家只条堆台根棵])"
                             r"|[这那该][^，,。！？!?；;的]{1,6}?(?:旁边?|附近|周边|对面|后面|隔壁)的)")
 # Even after 另外, a piece about the same person or household (另外他还说…, 另外他们家的铁皮屋…) is more of
 # the matter about them, not another matter (their doorstep, 他家门口, is a place).
@@ -74,6 +74,9 @@ ADDRESS_GIVEN = re.compile(r"^(?:具体)?(?:地址|地点|位置)(?:是|在|就�
                            r"[^，,。！？!?；;]{2,30}[\s。！!]*$")
 # A question or plea of its own (要怎么申请？): a request, whoever it is about.
 ASKS = re.compile(r"能不能|可不可以|怎么|如何|申请|请问|想问|咨询|[？?]")
+# A first sentence that only announces the matter ("我想反映东城那边一个很久的老问题。"): no request yet.
+ANNOUNCES_ONE = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:反映|投诉|咨询|说|问|讲|报告)(?:一下)?[^，,。！？!?；;]{0,12}?一(?:个|件)"
+                           r"[^，,。！？!?；;]{0,6}?(?:问题|事情?|情况)[\s。！!：:，,]*$")
 # A first sentence that only says who is writing: "我是一名独居的退休老人，住在莞城旗峰路。"
 WHO_I_AM = re.compile(r"^(?:您好|你好)?[，,！!]?(?:我是|我们是|本人|我家是|我住在|我们住在|我在.{1,12}(?:上班|工作|打工|住))")
 # Who or what a complaint is about: a shop, a site, a landlord ("那家饭店", "工地", "房东", "KTV").

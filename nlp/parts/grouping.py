@@ -11,6 +11,7 @@ from nlp.normalize import simplified_chars
 from nlp.parts.cues import (
     ACTED_BEFORE,
     ADDRESS_GIVEN,
+    ANNOUNCES_ONE,
     ASKED_BEFORE,
     ASKS,
     CIRCUMSTANCE,
@@ -176,7 +177,8 @@ def _stands_alone(piece: Piece, prediction: Prediction, least_confidence: float 
     what its prediction needs (by default :data:`PART_CONFIDENCE` by the cut before it)."""
     cut = piece.cut if piece.cut is not None else Cut.NEW_MATTER
     core = piece.plain  # the rules are written in simplified characters
-    if prediction.category == NO_REQUEST or piece.cut is None and _only_who_i_am(core) or _only_place(core):
+    if (prediction.category == NO_REQUEST or piece.cut is None and (_only_who_i_am(core) or ANNOUNCES_ONE.match(core))
+            or _only_place(core)):
         return False
     if piece.cut is not None and (_only_reaction(core, piece.cut) or _asked_before(core)
                                   or CIRCUMSTANCE.match(core) and not ASKS.search(core)
