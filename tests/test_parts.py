@@ -392,3 +392,14 @@ def test_another_thing_at_the_place_pointed_at_is_a_new_matter_and_an_announceme
     announcement = pieces("我想反映东城下桥那边一个很久的老问题。那边有个小广场每天晚上很多人跳舞")[0]
     assert not _stands_alone(announcement, sure)
     assert _stands_alone(pieces("我想反映东城下桥那边的路灯坏了。那边有个小广场每天晚上很多人跳舞")[0], sure)
+
+
+def test_someone_announcing_a_demand_of_their_own_is_not_only_an_answer() -> None:
+    """"房东又说要提前收回房子" / "物业说要换电梯要我们再交钱": a new demand, not how someone answered the matter
+    before ("物业说不归他们管", "房东说他也没办法" still are)."""
+    from nlp.parts.cutting import Cut as C
+    from nlp.parts.grouping import _only_reaction
+
+    assert not _only_reaction("房东又说要提前收回房子，只给我三天搬走", C.SENTENCE)
+    assert not _only_reaction("物业说要换电梯要我们再交钱", C.NEW_MATTER)
+    assert _only_reaction("物业说不归他们管", C.SENTENCE) and _only_reaction("房东说他也没办法。", C.SENTENCE)

@@ -37,7 +37,7 @@ PLACE_SUBJECT = re.compile(r"^(?:旁边|隔壁|对面|楼下|楼上|附近|村�
                             r"(?:有人|在|把|偷|乱|天天|每天|经常|晚上|半夜)")
 # A piece that only tells how someone answered (物业说…, 他说…, 老板不理): the same matter goes on.
 REACTION = re.compile(r"^(?:物业|房东|老板|他|她|他们|她们|对方|商家|店主|店家|厂里|公司|保安|城管|师傅|客服|工作人员|供电局|自来水公司)"
-                       r"[^，,。！？!?；;]{0,6}?(?:说|讲|表示|称|回复|答复|推|不管|不理|不认|态度)")
+                       r"[^，,。！？!?；;]{0,6}?(?:说(?!要)|讲|表示|称|回复|答复|推|不管|不理|不认|态度)")
 # A piece that tells whom the resident already asked (我们找过物业…, 跟房东讲过…, 之前打过12345…): the
 # history of the matter before, whoever it names. Residents tell it in most long messages.
 ASKED_BEFORE = re.compile(r"^(?:之前|以前|前几天|上次|已经|我|我们|我们家|我家|家里|业主|也|都|还|多次|几次|一直|后来)*"
