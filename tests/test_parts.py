@@ -403,3 +403,9 @@ def test_someone_announcing_a_demand_of_their_own_is_not_only_an_answer() -> Non
     assert not _only_reaction("房东又说要提前收回房子，只给我三天搬走", C.SENTENCE)
     assert not _only_reaction("物业说要换电梯要我们再交钱", C.NEW_MATTER)
     assert _only_reaction("物业说不归他们管", C.SENTENCE) and _only_reaction("房东说他也没办法。", C.SENTENCE)
+
+
+def test_another_thing_also_broken_after_a_comma_is_another_matter() -> None:
+    """"…，天桥的扶手也锈断了一截": another thing also broken (锈, 断, 裂, 塌, 松…) begins a matter as 也坏 does."""
+    assert [p.cut for p in pieces("天桥上有人摆摊卖手机壳，走都走不过去，天桥的扶手也锈断了一截")][-1] == Cut.SENTENCE
+    assert len(pieces("天桥上有人摆摊卖手机壳，说了好几次也不走")) == 1

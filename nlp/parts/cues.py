@@ -28,7 +28,7 @@ CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|�
 # "…，门口的垃圾也没人收", "…，楼道里还有人放煤气罐": another thing, also (still) wrong — as weak a cut as a
 # sentence's end. What comes before 也/还 is a thing, not a doing ("说了好几次也不改", "有的还…" go on).
 ANOTHER_SUBJECT = re.compile(r"^(?!而且|并且|但是|但|可是|所以|因此|然后|甚至)(?![^也还]*(?:了|过|说|找|打|问|跟|讲|次|都|有的|一(?![楼层栋号])))(?!(?:他|她|它|他们|她们|我|我们|你|对方|这|那)[也还])"
-                              r"[^，,。！？!?；;也还]{2,10}(?:也(?:[一二三四五六七八九十两几好多]+(?:天|个月|周|个星期|年))?(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏)"
+                              r"[^，,。！？!?；;也还]{2,10}(?:也(?:[一二三四五六七八九十两几好多]+(?:天|个月|周|个星期|年))?(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏|锈|断|裂|塌|歪|松|掉|破|烂|倒)"
                               r"|还(?:有人|有个|有家|在|把|往|私自|偷|乱|经常|天天|欠|占|卖|摆|排|搭|开))")
 # "…加盖到五层了，旁边那家工厂晚上偷排废水": after a comma, someone or something at another place doing
 # something of its own — as weak a cut as a sentence's end (not the neighbours who suffer: 附近居民都睡不好).
