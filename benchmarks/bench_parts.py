@@ -10,7 +10,7 @@ serving path's pieces classified with the cheaper path for so few), p50 and p99 
 after a warm-up and with the loaded model kept out of the garbage collector's sweeps, as when serving.
 
 Run: .venv/bin/python benchmarks/bench_parts.py [CSV ...] [--json OUT]
-(default: the three dev sets benchmarks/data/parts_dev*.csv, then benchmarks/data/parts_independent.csv)
+(default: the four dev sets benchmarks/data/parts_dev*.csv, then benchmarks/data/parts_independent.csv)
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT / "benchmarks" / "data"
-DEFAULT_FILES = [DATA / "parts_dev.csv", DATA / "parts_dev2.csv", DATA / "parts_dev3.csv", DATA / "parts_independent.csv"]
+DEFAULT_FILES = [DATA / "parts_dev.csv", DATA / "parts_dev2.csv", DATA / "parts_dev3.csv", DATA / "parts_dev4.csv",
+                 DATA / "parts_independent.csv"]
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:

@@ -297,3 +297,115 @@ def test_a_continuing_conjunction_keeps_its_subject_even_before_ye() -> None:
     """"…可以收费吗？而且里面也不干净": 而且 goes on with the same place; "…，门口的垃圾也没人收" is another subject."""
     assert len(pieces("厕所门口站着一个人收钱，请问公共厕所可以收费吗？而且里面也不干净")) == 1
     assert [p.cut for p in pieces("路灯坏了好几天，门口的垃圾也没人收")] == [None, Cut.SENTENCE]
+
+
+def test_another_subject_on_a_numbered_floor_or_wrong_for_days_is_another_matter() -> None:
+    """"…，一楼的商铺还把货摆到人行道上" (一楼 names a floor, not 一直 or 一次) and "…，电梯也三天没修好" begin
+    another matter as a sentence's end does; "说了一次也不改" still goes on."""
+    assert [p.cut for p in pieces("楼上租户半夜开音响蹦迪，一楼的商铺还把货摆到门外人行道上。")] == [None, Cut.SENTENCE]
+    assert [p.cut for p in pieces("家里的水压太小了，物业管的电梯也三天没修好")] == [None, Cut.SENTENCE]
+    assert len(pieces("隔壁装修天天敲，跟他说了一次也不改")) == 1
+    assert len(pieces("楼下的垃圾没人收，味道一直也没散")) == 1
+
+
+def test_the_management_doing_something_of_its_own_does_not_point_back() -> None:
+    """物业也不管 / 物业说… go on with the matter before; 物业把绿化带改成停车位, 物业管的电梯, 物业费 are matters of their own."""
+    from nlp.parts.grouping import _points_back
+
+    assert _points_back("物业也不管") and _points_back("物业说不归他们管") and _points_back("这些货车天天停在这里")
+    assert not _points_back("物业把绿化带改成了停车位") and not _points_back("物业管的电梯也三天没修好")
+    assert not _points_back("物业费又说要涨价了")
+
+
+def test_a_short_whole_sentence_after_haiyou_is_a_matter_but_a_short_symptom_after_a_comma_is_not() -> None:
+    """"…希望尽快处理。还有电梯坏了。" tells a second matter in four letters; "…，还有灰尘满天飞" is a symptom."""
+    from nlp.classifier import Prediction
+    from nlp.parts.grouping import _stands_alone
+
+    after_stop, after_comma = pieces("绿化带里的死狗发臭了，希望尽快派人来处理一下。还有电梯坏了。"), pieces("隔壁工地晚上施工，还有灰尘满天飞")
+    assert after_stop[1].after_stop and not after_comma[1].after_stop
+    assert _stands_alone(after_stop[1], Prediction("property", 0.99, [("property", 0.99)]))
+    assert not _stands_alone(after_comma[1], Prediction("environment", 0.99, [("environment", 0.99)]))
+
+
+
+def test_an_unsure_matter_stands_beside_a_clear_one_after_a_sentence_end() -> None:
+    """"健身房突然关门了…！有人在河里游泳": one part unsure which category (0.6), the other all but certain of one
+    the unsure one gives none of — two matters, in either order. Not after a comma's new subject, nor when either
+    side shares the other's category."""
+    from nlp.classifier import Prediction
+    from nlp.parts.grouping import Part, _clear_after_sure, _clear_pair, _joined_weak
+
+    unsure = Part("健身房突然关门了，老板微信也拉黑了！", Prediction("market", 0.6, [("market", 0.6), ("labor", 0.35)]))
+    sure = Part("有人在河里游泳", Prediction("environment", 0.98, [("environment", 0.98), ("safety", 0.02)]))
+    after_stop = pieces("健身房突然关门了，老板微信也拉黑了！有人在河里游泳")[1]
+    assert _clear_pair([unsure, sure], [0.6, 0.98], after_stop) and _clear_pair([sure, unsure], [0.98, 0.6], after_stop)
+    kept, _ = _joined_weak([unsure, sure], [Cut.NEW_MATTER, Cut.SENTENCE], [0.6, 0.98], None, clear_pair=True)
+    assert [p.category for p in kept] == ["market", "environment"]
+    assert [p.category for p in _joined_weak([unsure, sure], [Cut.NEW_MATTER, Cut.SENTENCE], [0.6, 0.98])[0]] == ["environment"]
+    after_comma = pieces("已经报了120了，人已经送走了，现在就是两台车还在路中间")[-1]
+    assert after_comma.cut == Cut.SENTENCE and not _clear_pair([unsure, sure], [0.6, 0.98], after_comma)
+    shares = Part("有人在河里游泳", Prediction("environment", 0.98, [("environment", 0.98), ("market", 0.01)]))
+    assert not _clear_pair([unsure, shares], [0.6, 0.98], after_stop)
+    # a question after a bare sentence's end asks about the matter just told; after a cue it may be another
+    situation = Part("小孩放暑假没人看，天天去河边玩水很危险。", Prediction("safety", 0.72, [("safety", 0.72), ("other", 0.15)]))
+    question = Part("社区有没有暑期托管班？", Prediction("welfare", 0.99, [("welfare", 0.99)]))
+    asked = pieces("小孩放暑假没人看，天天去河边玩水很危险。社区有没有暑期托管班？")[1]
+    assert not _clear_pair([situation, question], [0.72, 0.99], asked)
+    asked_after_cue = pieces("小孩放暑假没人看，天天去河边玩水很危险。顺便问一下，社区有没有暑期托管班？")[1]
+    assert _clear_pair([situation, question], [0.72, 0.99], asked_after_cue)
+    assert not _clear_pair([unsure, sure], [0.5, 0.98], after_stop) and not _clear_pair([unsure, sure], [0.6, 0.9], after_stop)
+    # grouping: a sure first piece and a less sure second (after a sentence's end) become two candidate parts
+    two = pieces("有人在河里游泳，很危险。健身房突然关门了，老板微信也拉黑了！")
+    predictions = [sure.prediction, unsure.prediction]
+    assert _clear_after_sure(two, predictions, [True, False]) == [[two[0]], [two[1]]]
+    assert _clear_after_sure(two, [sure.prediction, shares.prediction], [True, False]) is None
+
+
+def test_a_piece_that_gives_the_address_is_no_request() -> None:
+    """"…要不要叫开锁的？地址是东城堑头村新围路那栋六层的白色楼": where, however long, never a matter of its own."""
+    from nlp.parts.grouping import _only_place
+
+    assert _only_place("地址是东城堑头村新围路那栋六层的白色楼") and _only_place("具体位置：南城胜和路口。")
+    assert not _only_place("地址是错的，快递一直送不到，物业也不管") and not _only_place("位置太偏了公交车一个小时才来一班")
+    assert not _only_place("地址是对的快递就是送不到")
+
+
+def test_a_place_beside_the_one_before_is_not_pointing_back() -> None:
+    """"…。该加油站旁的路口…" / "那家店对面的…" point at another place near it (a new matter may begin there);
+    "这家店的…" and "该厂工人…" still point back at the one before."""
+    assert [p.cut for p in pieces("有人在加油站附近摆卖散装汽油。该加油站旁的路口交通标志被树枝遮挡。")] == [None, Cut.SENTENCE]
+    assert [p.cut for p in pieces("那家店天天用喇叭叫卖。那家店对面的工地晚上也在施工。")] == [None, Cut.SENTENCE]
+    assert len(pieces("那家店天天用喇叭叫卖。这家店的老板还很凶。")) == 1
+    assert len(pieces("家具厂喷漆的气味很刺鼻。该厂工人反映长期加班。")) == 1
+
+
+def test_another_thing_at_the_place_pointed_at_is_a_new_matter_and_an_announcement_is_no_request() -> None:
+    """"…。还有那条路上有辆破面包车停了半年" points at the place where something else is (not back at the matter);
+    "我想反映东城那边一个很久的老问题。" only announces the matter that follows."""
+    from nlp.classifier import Prediction
+    from nlp.parts.grouping import _points_back, _stands_alone
+
+    assert not _points_back("那条路上有辆破面包车停了半年没动过") and not _points_back("那边有个小广场每天晚上很多人跳舞")
+    assert _points_back("那辆车停了半年没动过") and _points_back("这个问题一直没人管")
+    sure = Prediction("municipal", 0.99, [("municipal", 0.99)])
+    announcement = pieces("我想反映东城下桥那边一个很久的老问题。那边有个小广场每天晚上很多人跳舞")[0]
+    assert not _stands_alone(announcement, sure)
+    assert _stands_alone(pieces("我想反映东城下桥那边的路灯坏了。那边有个小广场每天晚上很多人跳舞")[0], sure)
+
+
+def test_someone_announcing_a_demand_of_their_own_is_not_only_an_answer() -> None:
+    """"房东又说要提前收回房子" / "物业说要换电梯要我们再交钱": a new demand, not how someone answered the matter
+    before ("物业说不归他们管", "房东说他也没办法" still are)."""
+    from nlp.parts.cutting import Cut as C
+    from nlp.parts.grouping import _only_reaction
+
+    assert not _only_reaction("房东又说要提前收回房子，只给我三天搬走", C.SENTENCE)
+    assert not _only_reaction("物业说要换电梯要我们再交钱", C.NEW_MATTER)
+    assert _only_reaction("物业说不归他们管", C.SENTENCE) and _only_reaction("房东说他也没办法。", C.SENTENCE)
+
+
+def test_another_thing_also_broken_after_a_comma_is_another_matter() -> None:
+    """"…，天桥的扶手也锈断了一截": another thing also broken (锈, 断, 裂, 塌, 松…) begins a matter as 也坏 does."""
+    assert [p.cut for p in pieces("天桥上有人摆摊卖手机壳，走都走不过去，天桥的扶手也锈断了一截")][-1] == Cut.SENTENCE
+    assert len(pieces("天桥上有人摆摊卖手机壳，说了好几次也不走")) == 1

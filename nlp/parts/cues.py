@@ -27,8 +27,8 @@ CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|�
                         r"害得|弄得|搞得|吵得|熏得|臭得|吓得|但是|但|可是|不过|然后|后来|甚至|连|每次|也|还|又|都)")
 # "…，门口的垃圾也没人收", "…，楼道里还有人放煤气罐": another thing, also (still) wrong — as weak a cut as a
 # sentence's end. What comes before 也/还 is a thing, not a doing ("说了好几次也不改", "有的还…" go on).
-ANOTHER_SUBJECT = re.compile(r"^(?!而且|并且|但是|但|可是|所以|因此|然后|甚至)(?![^也还]*(?:了|过|说|找|打|问|跟|讲|次|都|有的|一))(?!(?:他|她|它|他们|她们|我|我们|你|对方|这|那)[也还])"
-                              r"[^，,。！？!?；;也还]{2,10}(?:也(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏)"
+ANOTHER_SUBJECT = re.compile(r"^(?!而且|并且|但是|但|可是|所以|因此|然后|甚至)(?![^也还]*(?:了|过|说|找|打|问|跟|讲|次|都|有的|一(?![楼层栋号])))(?!(?:他|她|它|他们|她们|我|我们|你|对方|这|那)[也还])"
+                              r"[^，,。！？!?；;也还]{2,10}(?:也(?:[一二三四五六七八九十两几好多]+(?:天|个月|周|个星期|年))?(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏|锈|断|裂|塌|歪|松|掉|破|烂|倒)"
                               r"|还(?:有人|有个|有家|在|把|往|私自|偷|乱|经常|天天|欠|占|卖|摆|排|搭|开))")
 # "…加盖到五层了，旁边那家工厂晚上偷排废水": after a comma, someone or something at another place doing
 # something of its own — as weak a cut as a sentence's end (not the neighbours who suffer: 附近居民都睡不好).
@@ -37,7 +37,7 @@ PLACE_SUBJECT = re.compile(r"^(?:旁边|隔壁|对面|楼下|楼上|附近|村�
                             r"(?:有人|在|把|偷|乱|天天|每天|经常|晚上|半夜)")
 # A piece that only tells how someone answered (物业说…, 他说…, 老板不理): the same matter goes on.
 REACTION = re.compile(r"^(?:物业|房东|老板|他|她|他们|她们|对方|商家|店主|店家|厂里|公司|保安|城管|师傅|客服|工作人员|供电局|自来水公司)"
-                       r"[^，,。！？!?；;]{0,6}?(?:说|讲|表示|称|回复|答复|推|不管|不理|不认|态度)")
+                       r"[^，,。！？!?；;]{0,6}?(?:说(?!要)|讲|表示|称|回复|答复|推|不管|不理|不认|态度)")
 # A piece that tells whom the resident already asked (我们找过物业…, 跟房东讲过…, 之前打过12345…): the
 # history of the matter before, whoever it names. Residents tell it in most long messages.
 ASKED_BEFORE = re.compile(r"^(?:之前|以前|前几天|上次|已经|我|我们|我们家|我家|家里|业主|也|都|还|多次|几次|一直|后来)*"
@@ -55,11 +55,12 @@ ACTED_BEFORE = re.compile(r"^(?:之前|以前|去年|上次|前几天|已经|后
 CIRCUMSTANCE = re.compile(r"^(?:我|我家|我们家|家里|我们)(?:这|这里|这边)?(?:住在|住(?!的)|有个|有位|有一个|有两个|是|身体|腿脚|有?老人|有?孩子|有?小孩|有?病人|有?孕妇|老伴|爸|妈|儿子|女儿|父母)")
 # After a bare 还有 or a sentence's end, a piece that begins by pointing back (这些货车…, 他在天台上…)
 # or at the compound's management goes on about the matter before.
-POINTS_BACK = re.compile(r"^(?:这|那|该|此|他|她|它|物业)(?!家门口|家楼下|家附近|家旁边)")
+POINTS_BACK = re.compile(r"^(?:(?:这|那|该|此|他|她|它)(?!家门口|家楼下|家附近|家旁边)|物业(?!费|管的|把|乱|私自|擅自|强行|偷))")
 # …unless it points only at the place where someone else does something, or something else is wrong (这条街晚上
 # 有人偷井盖, 该小区还存在消防设施缺失问题), or brings in someone else (而且有人在楼道里偷快递): a new matter there.
 SOMEONE_THERE = re.compile(r"^(?:(?:而且|并且)还?有人|[这那该]一?(?:片|带|段|边|条|块|里|儿|附近|周边|个路口|个地方|小区|路段|村|社区|区域|栋楼)"
-                            r"[^，,。！？!?；;]{0,8}?(?:有人|还有|也有|存在))")
+                            r"[^，,。！？!?；;]{0,8}?(?:有人|还有|也有|存在|有[辆个家只条堆台根棵])"
+                            r"|[这那该][^，,。！？!?；;的]{1,6}?(?:旁边?|附近|周边|对面|后面|隔壁)的)")
 # Even after 另外, a piece about the same person or household (另外他还说…, 另外他们家的铁皮屋…) is more of
 # the matter about them, not another matter (their doorstep, 他家门口, is a place).
 SAME_PERSON = re.compile(r"^(?:他|她)们?(?:家(?!门口|楼下|附近|旁边)|(?!家))")
@@ -68,8 +69,14 @@ ONLY_PLACE_LENGTH = 16  # characters; a longer piece says more than where
 ONLY_PLACE = re.compile(r"^(?![^，,。！？!?；;]*(?:没|不|坏|管|有|被|锁|撬|堵|占|漏|吵|臭|乱|了|吗|呢))"
                          r"[^，,。！？!?；;\s]{1,10}?(?:镇|村|路|街|社区|小区|号|栋|座|大道|巷|广场|花园|苑|围|[东南西北大]门|门口|路口|村口|附近|那边)"
                          r"[\s，,。！!、]*$")
+# A piece that gives the address ("地址是东城堑头村新围路那栋六层的白色楼"): the place of the matter, however long.
+ADDRESS_GIVEN = re.compile(r"^(?:具体)?(?:地址|地点|位置)(?:是|在|就是|就在|[:：])(?![^，,。！？!?；;]*(?:没|不|坏|错|管|被|堵|漏|吵|臭|乱|吗|呢))"
+                           r"[^，,。！？!?；;]{2,30}[\s。！!]*$")
 # A question or plea of its own (要怎么申请？): a request, whoever it is about.
 ASKS = re.compile(r"能不能|可不可以|怎么|如何|申请|请问|想问|咨询|[？?]")
+# A first sentence that only announces the matter ("我想反映东城那边一个很久的老问题。"): no request yet.
+ANNOUNCES_ONE = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:反映|投诉|咨询|说|问|讲|报告)(?:一下)?[^，,。！？!?；;]{0,12}?一(?:个|件)"
+                           r"[^，,。！？!?；;]{0,6}?(?:问题|事情?|情况)[\s。！!：:，,]*$")
 # A first sentence that only says who is writing: "我是一名独居的退休老人，住在莞城旗峰路。"
 WHO_I_AM = re.compile(r"^(?:您好|你好)?[，,！!]?(?:我是|我们是|本人|我家是|我住在|我们住在|我在.{1,12}(?:上班|工作|打工|住))")
 # Who or what a complaint is about: a shop, a site, a landlord ("那家饭店", "工地", "房东", "KTV").

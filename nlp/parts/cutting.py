@@ -38,6 +38,7 @@ class Piece:
     core: str  # without the opening cue and list mark: what is classified and becomes the ticket's words
     cut: Cut | None  # the cut before it (None: the message's start)
     simple: str = ""  # the core in simplified characters, what the rules read ("": not given, simplify the core)
+    after_stop: bool = False  # the words before it end a sentence ("…。还有电梯坏了。", not "…，还有灰尘满天飞")
 
     @property
     def plain(self) -> str:
@@ -49,16 +50,16 @@ def pieces(text: str) -> list[Piece]:
     """``text`` cut at every place a new matter may begin (one piece when there is none)."""
     simple = simplified_chars(text)  # one character for one: positions in it are positions in text
     out: list[Piece] = []
-    start, current_cut = 0, None  # where the current piece begins, and the cut before it
+    start, current_cut, stop = 0, None, False  # where the current piece begins, the cut before it, after a sentence's end
     demands = DEMANDS.search(simple)
     for a, b in _clauses(text, simple):
         cut = _cut_before(simple[a:b], text[start:a]) if has_letters(text[start:a]) else None
         if cut is None or demands is not None and a >= demands.end() and _listed(simple[a:b]):
             continue
-        out.append(_piece(text[start:a], simple[start:a], current_cut))
-        start, current_cut = a, cut
+        out.append(_piece(text[start:a], simple[start:a], current_cut, stop))
+        start, current_cut, stop = a, cut, _ends_sentence(text[start:a])
     if text[start:].strip():
-        out.append(_piece(text[start:], simple[start:], current_cut))
+        out.append(_piece(text[start:], simple[start:], current_cut, stop))
     return out or [Piece(text, text, None)]
 
 
@@ -112,14 +113,15 @@ def _ends_sentence(text: str) -> bool:
     return text.endswith(" ") or text.rstrip(" \t")[-1:] in SENTENCE_ENDS
 
 
-def _piece(text: str, simple: str, cut: Cut | None) -> Piece:
-    """The piece ``text`` (``simple``: its characters simplified), its opening cue and list marks off."""
+def _piece(text: str, simple: str, cut: Cut | None, after_stop: bool = False) -> Piece:
+    """The piece ``text`` (``simple``: its characters simplified), its opening cue and list marks off;
+    ``after_stop``: whether the words before it end a sentence."""
     core = text
     if cut is None and (intro := INTRO.match(text)) is not None:
         core, simple = text[intro.end():], simple[intro.end():]
     while (lead := LEAD.match(simple)) is not None and 0 < lead.end() < len(core):
         core, simple = core[lead.end():], simple[lead.end():]
-    return Piece(text, core.strip(), cut, simple.strip())
+    return Piece(text, core.strip(), cut, simple.strip(), after_stop)
 
 
 def letters(text: str) -> int:

@@ -10,6 +10,8 @@ from nlp.classifier import Prediction
 from nlp.normalize import simplified_chars
 from nlp.parts.cues import (
     ACTED_BEFORE,
+    ADDRESS_GIVEN,
+    ANNOUNCES_ONE,
     ASKED_BEFORE,
     ASKS,
     CIRCUMSTANCE,
@@ -33,6 +35,8 @@ MAX_PARTS = 4  # more than this in one message is a list a person should read, n
 # Letters (not digits or punctuation) a part needs to be a request of its own, by how sure the cut
 # before it is: after a bare 还有 a few words are a symptom ("还有灰尘满天飞"), not another matter.
 MIN_LETTERS = {Cut.NEW_MATTER: 4, Cut.ALSO: 6, Cut.SENTENCE: 6}
+# …but a whole sentence after 。还有 is told as a matter of its own, however short ("…处理一下。还有电梯坏了。").
+ALSO_AFTER_STOP_MIN_LETTERS = 4
 FIRST_MIN_LETTERS = 3  # an opening as short as "停水了。" is a request when more follows
 # A part must be its category with at least this confidence, by how sure the cut before it is (after a
 # connective: chosen on corpus-held-out pairs, benchmarks/bench_parts_corpus.py; the others by hand — 0.65 after a
@@ -42,6 +46,14 @@ PART_CONFIDENCE = {Cut.NEW_MATTER: 0.4, Cut.ALSO: 0.75, Cut.SENTENCE: 0.9}
 # follows that must show a new matter (chosen on the corpus halves: 0.8 split one more one-problem message
 # there after the corpus grew, 0.75 before).
 FIRST_PART_CONFIDENCE = 0.85
+# Two parts, the second after a sentence's end or a cue, stand with less (CLEAR_UNSURE) when the other is all but
+# certain (CLEAR_SURE) of a category the unsure one gives at most CLEAR_TO_SURE of, and gives the unsure one's at
+# most CLEAR_TO_UNSURE: "健身房突然关门了，…老板微信也拉黑了！有人在河里游泳" (the first unsure), "垃圾三天没人收。…" (the second)
+# (chosen on the corpus fit half).
+CLEAR_UNSURE = 0.6
+CLEAR_SURE = 0.97
+CLEAR_TO_SURE = 0.03
+CLEAR_TO_UNSURE = 0.005
 # Each part may give the other part's category at most this much, by the cut between them: more, and
 # it is the same matter told from another side.
 CROSS_PROBABILITY = {Cut.NEW_MATTER: 0.1, Cut.ALSO: 0.03, Cut.SENTENCE: 0.06}
@@ -90,7 +102,7 @@ def find_parts_many(classify_many: ClassifyMany, texts: Sequence[str], wholes: S
             continue
         predictions = next(first)
         stands = [_stands_alone(piece, prediction) for piece, prediction in zip(ps, predictions)]
-        groups.append(_group(ps, predictions, stands))
+        groups.append(_clear_after_sure(ps, predictions, stands) or _group(ps, predictions, stands))
         support.append([_standing(g, ps, predictions, stands) for g in groups[-1]])
     second = _classified(classify_many, [[_joined(g) for g in gs] for gs in groups if len(gs) > 1])
     found = [_kept([Part(_joined(g), p) for g, p in zip(gs, next(second))], gs, whole, sure) if len(gs) > 1 else None
@@ -159,25 +171,27 @@ def _standing(group: list[Piece], ps: list[Piece], predictions: list[Prediction]
     return sure
 
 
-def _stands_alone(piece: Piece, prediction: Prediction) -> bool:
+def _stands_alone(piece: Piece, prediction: Prediction, least_confidence: float | None = None) -> bool:
     """Whether ``piece`` could be a request of its own. Thanks, greetings and remarks about the service
-    (the category :data:`NO_REQUEST`) never are, nor is a resident saying who they are."""
+    (the category :data:`NO_REQUEST`) never are, nor is a resident saying who they are. ``least_confidence``:
+    what its prediction needs (by default :data:`PART_CONFIDENCE` by the cut before it)."""
     cut = piece.cut if piece.cut is not None else Cut.NEW_MATTER
     core = piece.plain  # the rules are written in simplified characters
-    if prediction.category == NO_REQUEST or piece.cut is None and _only_who_i_am(core) or _only_place(core):
+    if (prediction.category == NO_REQUEST or piece.cut is None and (_only_who_i_am(core) or ANNOUNCES_ONE.match(core))
+            or _only_place(core)):
         return False
     if piece.cut is not None and (_only_reaction(core, piece.cut) or _asked_before(core)
                                   or CIRCUMSTANCE.match(core) and not ASKS.search(core)
                                   or piece.cut < Cut.NEW_MATTER and _points_back(core)
                                   or piece.cut == Cut.NEW_MATTER and SAME_PERSON.match(core)):
         return False
-    least = FIRST_MIN_LETTERS if piece.cut is None else MIN_LETTERS[cut]
-    return letters(piece.core) >= least and prediction.confidence >= PART_CONFIDENCE[cut]
+    least = PART_CONFIDENCE[cut] if least_confidence is None else least_confidence
+    return letters(piece.core) >= _least_letters(piece) and prediction.confidence >= least
 
 
 def _only_place(text: str) -> bool:
-    """Whether ``text`` only says where (大朗镇求富路村)."""
-    return len(text) <= ONLY_PLACE_LENGTH and ONLY_PLACE.match(text) is not None
+    """Whether ``text`` only says where (大朗镇求富路村, 地址是…)."""
+    return len(text) <= ONLY_PLACE_LENGTH and ONLY_PLACE.match(text) is not None or ADDRESS_GIVEN.match(text) is not None
 
 
 def _only_reaction(text: str, cut: Cut) -> bool:
@@ -213,7 +227,9 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction,
     uncertain to stand alone joins the part before it (the first: the one after it). ``support``: each
     part's pieces that stood alone, by category, with their confidence."""
     cuts = [g[0].cut if g[0].cut is not None else Cut.NEW_MATTER for g in groups]
-    parts, cuts = _joined_weak(parts, cuts, [max(p.confidence, sure.get(p.category, 0.0)) for p, sure in zip(parts, support)])
+    confidences = [max(p.confidence, sure.get(p.category, 0.0)) for p, sure in zip(parts, support)]
+    parts, cuts = _joined_weak(parts, cuts, confidences, [FIRST_MIN_LETTERS] + [_least_letters(g[0]) for g in groups[1:]],
+                               _clear_pair(parts, confidences, groups[-1][0]))
     if not 1 < len(parts) <= MAX_PARTS or len({p.category for p in parts}) != len(parts):
         return None
     for a, b, cut in zip(parts, parts[1:], cuts[1:]):
@@ -227,17 +243,23 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction,
     return parts
 
 
-def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float]) -> tuple[list[Part], list[Cut]]:
+def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float],
+                 least_letters: list[int] | None = None, clear_pair: bool = False) -> tuple[list[Part], list[Cut]]:
     """``parts`` with each that cannot stand alone joined to a neighbour, whose prediction it takes.
     ``confidences``: how sure each part is its category — the whole part's confidence, or that of a piece
-    of it that stood alone as that category, when higher (what joined that piece only went on with it)."""
+    of it that stood alone as that category, when higher (what joined that piece only went on with it);
+    ``least_letters``: the letters each part needs (:func:`_least_letters` of its first piece; by default by
+    its cut alone); ``clear_pair``: two parts each far from the other's category (:func:`_clear_pair`), each
+    needing only :data:`CLEAR_UNSURE`, already checked."""
+    if least_letters is None:
+        least_letters = [FIRST_MIN_LETTERS] + [MIN_LETTERS[cut] for cut in cuts[1:]]
     weakest = min(cuts[1:], default=Cut.NEW_MATTER)
     kept: list[Part] = []
     kept_cuts: list[Cut] = []
     waiting = ""  # words of leading parts that could not stand alone
-    for number, (part, cut, confidence) in enumerate(zip(parts, cuts, confidences)):
-        weak = (part.category == NO_REQUEST or letters(part.text) < (MIN_LETTERS[cut] if number else FIRST_MIN_LETTERS)
-                or confidence < _least_confidence(number, min(cut, weakest)))
+    for number, (part, cut, confidence, least) in enumerate(zip(parts, cuts, confidences, least_letters)):
+        weak = (part.category == NO_REQUEST or letters(part.text) < least
+                or confidence < _least_confidence(number, min(cut, weakest)) and not clear_pair)
         if weak and kept:
             kept[-1] = Part(kept[-1].text + part.text, kept[-1].prediction)
         elif weak:
@@ -247,6 +269,57 @@ def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float]) -
             kept_cuts.append(cut if not waiting else Cut.NEW_MATTER)
             waiting = ""
     return kept, kept_cuts
+
+
+def _clear_after_sure(ps: list[Piece], predictions: list[Prediction], standing: list[bool]) -> list[list[Piece]] | None:
+    """Two pieces as two candidate parts when the first is all but certain of its category and the second, after a
+    sentence's end or a cue, is less sure of another (at least :data:`CLEAR_UNSURE`) and otherwise stands alone, and
+    neither gives the other's category more than a trace (see :func:`_clear_pair`); None: grouped as usual."""
+    if len(ps) != 2 or not standing[0] or standing[1]:
+        return None
+    (a, b), (first, second) = ps, predictions
+    if not _opens_clearly(b, b.core) or first.category == second.category or first.confidence < CLEAR_SURE:
+        return None
+    if not _stands_alone(b, second, CLEAR_UNSURE) or not _apart(first, second):
+        return None
+    return [[a], [b]]
+
+
+def _opens_clearly(piece: Piece, words: str) -> bool:
+    """Whether ``piece`` opens ``words`` (the part it begins) after a cue, or after a sentence's end (not only after
+    a comma's new subject) with no question: a question after a bare sentence's end mostly asks about the matter
+    just told (…小孩放暑假没人看，去河边玩水很危险。社区有没有暑期托管班？)."""
+    if piece.cut != Cut.SENTENCE:
+        return True
+    return piece.after_stop and ASKS.search(simplified_chars(words)) is None
+
+
+def _apart(sure: Prediction, unsure: Prediction) -> bool:
+    """Whether ``sure`` gives ``unsure``'s category at most :data:`CLEAR_TO_UNSURE` and ``unsure`` gives
+    ``sure``'s at most :data:`CLEAR_TO_SURE`."""
+    return not _share(sure, unsure.category, CLEAR_TO_UNSURE) and not _share(unsure, sure.category, CLEAR_TO_SURE)
+
+
+def _clear_pair(parts: list[Part], confidences: list[float], opening: Piece) -> bool:
+    """Whether ``parts`` are two, the second opened by ``opening`` after a sentence's end or a cue, one all but
+    certain of its category (:data:`CLEAR_SURE`) and the other at least :data:`CLEAR_UNSURE` sure of another, and
+    neither gives the other's category more than a trace: then each, however unsure which category it is, is a
+    matter of its own. ``confidences``: as for :func:`_joined_weak`."""
+    if len(parts) != 2 or not _opens_clearly(opening, parts[1].text):
+        return False
+    (first, second), (sure_first, sure_second) = parts, confidences
+    if sure_first >= CLEAR_SURE and sure_second >= CLEAR_UNSURE and _apart(first.prediction, second.prediction):
+        return True
+    return sure_second >= CLEAR_SURE and sure_first >= CLEAR_UNSURE and _apart(second.prediction, first.prediction)
+
+
+def _least_letters(piece: Piece) -> int:
+    """The letters ``piece`` needs to be a request of its own, by the cut before it."""
+    if piece.cut is None:
+        return FIRST_MIN_LETTERS
+    if piece.cut == Cut.ALSO and piece.after_stop:
+        return ALSO_AFTER_STOP_MIN_LETTERS
+    return MIN_LETTERS[piece.cut]
 
 
 def _least_confidence(number: int, cut: Cut) -> float:
@@ -271,3 +344,4 @@ def _weakest(groups: list[list[Piece]]) -> Cut:
 def _share(prediction: Prediction, category: str, most: float) -> bool:
     """Whether ``prediction`` gives ``category`` more than ``most`` of its probability."""
     return any(code == category and score > most for code, score in prediction.top)
+
