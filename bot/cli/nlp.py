@@ -72,10 +72,6 @@ def _taxonomy(settings: Settings) -> Taxonomy | None:
         return None
 
 
-def _name(taxonomy: Taxonomy | None, code: str) -> str:
-    return taxonomy.name(code) if taxonomy else code
-
-
 def _model(settings: Settings, path: Path | None) -> tuple[TextClassifier, ModelMetadata]:
     from bot.model.store import load_or_train_default
 
@@ -164,7 +160,7 @@ def _print_metrics(metrics: dict[str, Any], taxonomy: Taxonomy | None) -> None:
     if urgency and urgency.get("recall") is not None:
         print(f"  urgency: recall={urgency['recall']:.4f} on {urgency['urgent']} urgent, "
               f"false urgent rate={urgency['false_urgent_rate']:.4f}")
-    _print_table(metrics, lambda label: _name(taxonomy, label))
+    _print_table(metrics, category_names(taxonomy).__getitem__)
     nature = metrics.get("nature")
     if isinstance(nature, dict):
         print(f"  nature (诉求性质): n={nature['n']}  accuracy={nature['accuracy']:.4f}  "
@@ -271,11 +267,10 @@ def run_classify(args: argparse.Namespace, settings: Settings) -> int:
 
     keep_out_of_gc()  # the model is never garbage: sweeps over it cost a fifth of a file's time
 
-    taxonomy = _taxonomy(settings)
-    names = category_names(taxonomy)
+    names = category_names(_taxonomy(settings))
 
     def as_text(chunk: list[str], predictions: list[Prediction | None], first_number: int) -> str:
-        return "".join(f"-\t{bulk.empty_line(first_number + i)}\n" if p is None else _text_line(text, p, taxonomy)
+        return "".join(f"-\t{bulk.empty_line(first_number + i)}\n" if p is None else _text_line(text, p, names)
                        for i, (text, p) in enumerate(zip(chunk, predictions)))
 
     def as_json(chunk: list[str], predictions: list[Prediction | None], first_number: int) -> str:
@@ -294,12 +289,12 @@ def run_classify(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if all_good else 1
 
 
-def _text_line(text: str, prediction: Prediction, taxonomy: Taxonomy | None) -> str:
+def _text_line(text: str, prediction: Prediction, names: Mapping[str, str]) -> str:
     """The tab-separated line ``classify`` prints for one message without ``--json``."""
     top = ", ".join(f"{c} {s:.2f}" for c, s in prediction.top)
     urgent = f"\tURGENT call {'/'.join(prediction.urgency.services)}" if prediction.urgent else ""
     nature = f"\tnature {prediction.nature} {nature_name(prediction.nature)}" if prediction.nature else ""
-    return (f"{prediction.category}\t{_name(taxonomy, prediction.category)}\t{prediction.confidence:.2f}"
+    return (f"{prediction.category}\t{names[prediction.category]}\t{prediction.confidence:.2f}"
             f"\t[{top}]{urgent}{nature}\t{text}\n")
 
 

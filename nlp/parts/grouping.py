@@ -228,7 +228,7 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction,
     part's pieces that stood alone, by category, with their confidence."""
     cuts = [g[0].cut if g[0].cut is not None else Cut.NEW_MATTER for g in groups]
     confidences = [max(p.confidence, sure.get(p.category, 0.0)) for p, sure in zip(parts, support)]
-    parts, cuts = _joined_weak(parts, cuts, confidences, [FIRST_MIN_LETTERS] + [_least_letters(g[0]) for g in groups[1:]],
+    parts, cuts = _joined_weak(parts, cuts, confidences, [_least_letters(g[0]) for g in groups],
                                _clear_pair(parts, confidences, groups[-1][0]))
     if not 1 < len(parts) <= MAX_PARTS or len({p.category for p in parts}) != len(parts):
         return None
@@ -344,4 +344,3 @@ def _weakest(groups: list[list[Piece]]) -> Cut:
 def _share(prediction: Prediction, category: str, most: float) -> bool:
     """Whether ``prediction`` gives ``category`` more than ``most`` of its probability."""
     return any(code == category and score > most for code, score in prediction.top)
-
