@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from nlp.quick_regex import quick
+from nlp.quick_regex import Searcher, WordGate, prefiltered, quick
 
 POLICE, FIRE, AMBULANCE = "110", "119", "120"
 
@@ -236,13 +236,18 @@ DANGERS: tuple[Danger, ...] = (
 )
 
 # Any strong danger word at all: one search that lets most messages skip the per-danger checks.
-_ANY_STRONG = quick("|".join(f"(?:{d.strong.pattern})" for d in DANGERS))
-_ANY_WORD = quick("|".join(f"(?:{p.pattern})" for d in DANGERS for p in (d.strong, d.broad, d.signs) if p is not None))
+# These long unions run only on texts that hold the words they need (nlp.quick_regex.Prefiltered): most hold none.
+_ANY_STRONG = prefiltered("|".join(f"(?:{d.strong.pattern})" for d in DANGERS))
+_ANY_WORD = prefiltered("|".join(f"(?:{p.pattern})" for d in DANGERS for p in (d.strong, d.broad, d.signs) if p is not None))
 # Dangers for which two different broad signs told as now are as sure as a strong word (倒在地上 + 一动不动,
 # 水涨 + 被水围住, 浓烟 + 火苗): no non-urgent message of the corpus or the dev sets names two.
 _PAIRED = frozenset({Hazard.FIRE, Hazard.MEDICAL, Hazard.WATER, Hazard.COLLAPSE})
 _ANY_SIGN = quick("|".join(f"(?:{d.signs.pattern})" for d in DANGERS if d.signs is not None))
-_ANY_PAIRED_BROAD = quick("|".join(f"(?:{d.broad.pattern})" for d in DANGERS if d.hazard in _PAIRED))
+_ANY_PAIRED_BROAD = prefiltered("|".join(f"(?:{d.broad.pattern})" for d in DANGERS if d.hazard in _PAIRED))
+# Which dangers' strong words, broad words and signs a text can name at all: one pass instead of a search of each.
+_NAMEABLE = WordGate({(danger.hazard, kind): pattern for danger in DANGERS
+                      for kind, pattern in (("strong", danger.strong), ("broad", danger.broad), ("signs", danger.signs))
+                      if pattern is not None})
 
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
 _NOT_NOW_BEFORE = quick(
@@ -259,7 +264,7 @@ _NOT_NOW_AFTER = quick(
     r"|的?(新闻|报道|视频|图|照片|事情|事件|案例|案件|画面|镜头|场景|情节|剧情)|.{0,4}(杀鱼|杀鸡|杀猪|切菜|切肉|剁肉|削|砍柴|砍树)| ?(alarm|extinguisher|detector|station|exit|drill|door|escape|brigade|safety|hazard|insurance))"
 )
 # Anywhere: the danger is over, was in the past, or is the background of another request.
-_OVER = quick(
+_OVER = prefiltered(
     r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己(爬|站|坐)起来|站起来走了|后来.{0,10}(走了|好了|醒了|散了)|(救起来|救上来|救上岸)了|已经没人了|人都走了|都散了|拔(了|掉)插头|拉了闸|断了电|跳闸了|(现在|已经)停(了|下来了)|(燃气公司|师傅|物业|供电所|消防)[^,.!?;]{0,4}说(是|系)?[^,.!?;]{0,6}(正常|没事|冇事|没问题|冇问题|误报)|已经?(烧|吵|打)完了?|(原来是|结果是|原来系|一看是|看是)(?![^,.!?;]{0,6}(着火|起火|火|烟|血|倒|晕|打))|(好几|好多|很多)次了|经常这样|成日都系咁|已经(回家|回来|到家)了|(还好|幸好|好在|幸亏)[^,.!?;]{0,6}(没|冇|及时|拴着|发现得早)|找(?<![没未]找)(到|着|回来)了|(关好|关掉|关紧|关上)了|就没(味道?)?了|味道?(散|没|淡)了|(总闸|总阀|电闸|阀门)(已经)?(关|拉|断)(了|掉|好)|关了(总闸|总阀|电闸|阀门)|火灭了|不用派人|不用过来|虚惊一场|没人受伤|无人受伤|没有人受伤|住院|住在医院|(血|伤口)?止住了|出院|^(感谢|表扬|点赞)|醒过来了|医药费|工伤|赔偿|赔钱|理赔|报销"
 )
 # A quarrel that has stopped (吵得很凶，现在没声音了 / 已经走了): neither broad words (没声音了) nor the model, which
@@ -437,7 +442,10 @@ def _named(text: str, with_broad: bool, with_signs: bool) -> tuple[tuple[Danger,
     danger is there now (群里说三栋着火了，现在楼道都是烟); two different broad words of a danger of
     :data:`_PAIRED` count as a sign."""
     strong, broad, signs = [], [], []
+    nameable = {hazard for hazard, _ in _NAMEABLE.possible(text)}  # the others cannot match a word of theirs
     for danger in DANGERS:
+        if danger.hazard not in nameable:
+            continue
         thing = danger.hazard in _THINGS
         strong_word = _best_liveness(text, danger.strong, thing)
         broad_word = _best_liveness(text, danger.broad, thing, broad=True) if with_broad or strong_word == FRAMED else DEAD
@@ -457,7 +465,7 @@ def _named(text: str, with_broad: bool, with_signs: bool) -> tuple[tuple[Danger,
     return tuple(strong), tuple(broad), tuple(signs)
 
 
-def _is_over(text: str, pattern: re.Pattern[str] = _OVER) -> bool:
+def _is_over(text: str, pattern: Searcher = _OVER) -> bool:
     """Whether the text says its danger is over (``pattern``), and no "but" names a danger after it."""
     over = pattern.search(text)
     if over is None:
