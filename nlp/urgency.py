@@ -109,12 +109,12 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.GAS_LEAK,
-        quick(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|(煤气|燃气|天然气)(好大|很大|好重|很重|好浓|很浓|好冲|很冲)?(阵|股)?味|漏气|gas leak|smells? (of )?gas|gas smell"
+        quick(r"(煤气|燃气|天然气|液化气)(泄漏|泄露)|(煤气|燃气|天然气|液化气)(好大|很大|好重|很重|好浓|很浓|好冲|很冲)?(阵|股)?味|漏气|gas leak|smells? (of )?gas|gas smell"
               r"|(煤气|燃气|天然气|液化气)软?(管|管道|喉).{0,8}(挖断|铲断|压断|撞断|挖爆|断了|破了|裂了|爆了)"
               r"|(氨气|氯气|毒气|硫化氢)(管|罐|瓶)?.{0,4}(泄漏|泄露|漏|破|爆|喷)"
               r"|(燃气表|煤气表|气表|燃气管|煤气管|气罐|煤气罐|液化气罐|燃气灶|煤气灶)" + _CLAUSE + r"{0,6}(嘶嘶|滋滋|呲呲)"),
         quick(
-            r"(煤气|燃气|天然气|液化气|气罐|气瓶|阀门|燃气管).{0,8}(泄漏|泄露|漏了|在漏|一直漏|喷|嘶嘶|滋滋|爆)|天然气味|液化气味|臭鸡蛋的?(味|气味)|(煤气|燃气|天然气)的味道"
+            r"(煤气|燃气|天然气|液化气|气罐|气瓶|阀门|燃气管).{0,8}(泄漏|泄露|漏了|在漏|一直漏|喷|嘶嘶|滋滋|爆)|天然气味|液化气味|臭鸡蛋的?(味|气味)|(煤气|燃气|天然气|液化气)的味道"
             r"|(气体|化学品|氯气|氨气|毒气|液体).{0,6}(泄漏|泄露|漏)|刺鼻|(燃气表|煤气表|气表).{0,8}(嘶嘶|滋滋|漏气|在漏)"
         ),
         (FIRE,),
@@ -226,7 +226,7 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.TRAFFIC,
-        quick(_VICTIM + r"(?:(?!狗|猫|宠物|车)[^，。！？差险]){0,4}被[^，。！？]{0,6}撞(?!过)|撞(倒|飞)了?(一?个|一?位|人|行人|小孩|老人|学生)|(轧|碾|压)(到|了|住)人|" + _VICTIM + r"被.{0,4}(碾|轧)"
+        quick(_VICTIM + r"(?:(?!狗|猫|宠物|车|怕|担心|万一|如果|要是|会|可能)[^，。！？差险]){0,4}被[^，。！？]{0,6}撞(?!过)|撞(倒|飞)了?(一?个|一?位|人|行人|小孩|老人|学生)|(轧|碾|压)(到|了|住)人|" + _VICTIM + r"被.{0,4}(碾|轧)"
               r"|把" + _CLAUSE + r"{0,6}" + _VICTIM + _CLAUSE + r"{0,2}(撞飞|撞倒|撞翻|碾|轧)|撞(咗|到)(个|一个|一?位)?(人|细路|小朋友|老人|阿伯|阿婆|小孩|行人)"
               r"|卷(到|进)车底"),
         quick(r"车祸|撞车|追尾|翻车|车翻了|侧翻|撞护栏|撞到树|撞上|连环撞"),
@@ -252,12 +252,12 @@ _NAMEABLE = WordGate({(danger.hazard, kind): pattern for danger in DANGERS
 # Before a danger word, in the same clause: negated, feared, hypothetical, habitual or hearsay.
 _NOT_NOW_BEFORE = quick(
     r"(不是|唔系|唔係|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
-    r"|真(?![的是])|杀鱼|杀鸡|杀鸭|杀猪|宰|假装|装作|扮演|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防(?!盗|护|晒|水|滑|火门|爆|风|蚊)|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾|迟早|早晚|总有一天|哪天|电影|电视剧|灾难片|游戏|梦到|梦见|做梦|天天|每天|整天|成天|日日|不知道?(哪|谁|什么|是不是)|唔知(边|乜|系咪)|发生过|出过|有过|长期|常年|烟囱|烟筒|排气管|排烟管|熏得|熏到)[^，。！？,.!?；;]{0,6}$"
+    r"|真(?![的是])|杀鱼|杀鸡|杀鸭|杀猪|宰|假装|装作|扮演|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上])学(?![生校员堂院])|(?<!消)防(?!盗|护|晒|水|滑|火门|爆|风|蚊)|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾|迟早|早晚|总有一天|哪天|电影|电视剧|灾难片|游戏|梦到|梦见|做梦|天天|每天|整天|成天|日日|不知道?(哪|谁|什么|是不是)|唔知(边|乜|系咪)|发生过|出过|有过|长期|常年|烟囱|烟筒|排气管|排烟管|熏得|熏到|小心|当心|谨防|严禁|禁止)[^，。！？,.!?；;]{0,6}$"
 )
 # Just after a danger word: it names a hazard, an activity or a thing, not an event (燃气泄漏检测, 触电保护器,
 # 溺水的急救方法, 被困时怎么办), or it happened before (失火过).
 _NOT_NOW_AFTER = quick(
-    r"^(隐患|风险|演练|演习|预警|宣传|知识|报警器|事故隐患|事故|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃"
+    r"^(隐患|风险|安全|承诺书|演练|演习|预警|宣传|知识|报警器|事故隐患|事故|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃"
     r"|的话|怎么(办|跑|逃|出去)|咋(办|跑|逃)|都(逃|跑|出)不|就(跑|逃|出)不"
     r"|(检测|保护器|应急|预警|方法|知识|培训|课|点?标识|点?标志|指示|费|演练|视频)|的(检查|报警|急救|救援|逃生|方法|预警)"
     r"|的?时(怎么办|应该|要怎么|该怎么|如何)|.{0,3}的?时候(怎|应|要|该|如)|过(?!来|去|道|了)|的?那一?(次|回|件)|急救(的|课|知识|培训|方法|常识)|自救|逃生(的|知识|方法|演练|路线)"
@@ -265,7 +265,7 @@ _NOT_NOW_AFTER = quick(
 )
 # Anywhere: the danger is over, was in the past, or is the background of another request.
 _OVER = prefiltered(
-    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己(爬|站|坐)起来|站起来走了|后来.{0,10}(走了|好了|醒了|散了)|(救起来|救上来|救上岸)了|已经没人了|人都走了|都散了|拔(了|掉)插头|拉了闸|断了电|跳闸了|(现在|已经)停(了|下来了)|(燃气公司|师傅|物业|供电所|消防)[^,.!?;]{0,4}说(是|系)?[^,.!?;]{0,6}(正常|没事|冇事|没问题|冇问题|误报)|已经?(烧|吵|打)完了?|(原来是|结果是|原来系|一看是|看是)(?![^,.!?;]{0,6}(着火|起火|火|烟|血|倒|晕|打))|(好几|好多|很多)次了|经常这样|成日都系咁|已经(回家|回来|到家)了|(还好|幸好|好在|幸亏)[^,.!?;]{0,6}(没|冇|及时|拴着|发现得早)|找(?<![没未]找)(到|着|回来)了|(关好|关掉|关紧|关上)了|就没(味道?)?了|味道?(散|没|淡)了|(总闸|总阀|电闸|阀门)(已经)?(关|拉|断)(了|掉|好)|关了(总闸|总阀|电闸|阀门)|火灭了|不用派人|不用过来|虚惊一场|没人受伤|无人受伤|没有人受伤|住院|住在医院|(血|伤口)?止住了|出院|^(感谢|表扬|点赞)|醒过来了|医药费|工伤|赔偿|赔钱|理赔|报销"
+    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己(爬|站|坐)起来|站起来走了|后来.{0,10}(走了|好了|醒了|散了)|(救起来|救上来|救上岸)了|已经没人了|人都走了|都散了|拔(了|掉)插头|拉了闸|断了电|跳闸了|(现在|已经)停(了|下来了)|(燃气公司|师傅|物业|供电所|消防)[^,.!?;]{0,4}说(是|系)?[^,.!?;]{0,6}(正常|没事|冇事|没问题|冇问题|误报)|已经?(烧|吵|打)完了?|(原来是|结果是|原来系|一看是|看是)(?![^,.!?;]{0,6}(着火|起火|火|烟|血|倒|晕|打))|(好几|好多|很多)次了|经常这样|成日都系咁|已经(回家|回来|到家)了|(还好|幸好|好在|幸亏)[^,.!?;]{0,6}(没|冇|及时|拴着|发现得早)|找(?<![没未]找)(到|着|回来)了|(关好|关掉|关紧|关上)了|就没(味道?)?了|味道?(散|没|淡)了|(总闸|总阀|电闸|阀门)(已经)?(关|拉|断)(了|掉|好)|关了(总闸|总阀|电闸|阀门)|火灭了|不用派人|不用过来|虚惊一场|没人受伤|无人受伤|没有人受伤|住院|住在医院|(血|伤口)?止住了|出院|^(感谢|表扬|点赞)|醒过来了|医药费|工伤|赔偿|赔钱|理赔|报销|(不肯|不愿意?|要他|让他|叫他|谁)赔|(没有?|冇)(味道?|气味)了|(没|冇)出事|气话|(已经|都)(来|到)了[^.!?;]{0,6}在(修|抢修|处理)"
 )
 # A quarrel that has stopped (吵得很凶，现在没声音了 / 已经走了): neither broad words (没声音了) nor the model, which
 # learned quarrels next to fights, make it urgent on their own; strong words and signs still count.
@@ -275,7 +275,7 @@ _HEARSAY = quick(r"新闻|报道|电视(上|里)|广播(说|里)|听说|听人(�
 _PAST = quick(r"上周|上星期|上礼拜|上个礼拜|上个月|上次|上一次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|那次|那回|以前|之前|曾经|早前|年前|几天前|上回"
               r"|琴日|寻日|尋日|琴晚|寻晚|前阵子|前段时间|早几天|早排|几个月前|半年前|小时候|last (week|month|year|night)|yesterday| ago")
 _NOW = quick(r"现(?<!到现)在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|快啲|而家|救命|紧急|此刻|目前|!|！")
-_STILL = quick(r"正在|还在(?!保修|保质|保内)|又|救命|快来|还是有|仍然|依然|这次|这回|今次")
+_STILL = quick(r"正在(?!修|抢修|处理)|还在(?!保修|保质|保内|修|抢修|处理)|又|救命|快来|还是有|仍然|依然|这次|这回|今次")
 # After a cue that the danger is over, a "but" before a danger word: it is not over (孩子找到了，可是他掉进了坑里).
 _CONTRAST = quick(r"可是|但是|但|不过|结果|谁知|没想到")
 # Earlier in a danger word's sentence, with no cue of the present between: it was heard of or happened before
@@ -319,15 +319,21 @@ _CHRONIC_LONG = quick(r"([一二两三四五六七八九十几多半]+|\d+)(个�
 # The hazards of things, for which lasting days makes a danger word a hazard to fix; a person down for days is
 # still an emergency.
 _THINGS = frozenset({Hazard.FIRE, Hazard.GAS_LEAK, Hazard.LIVE_WIRE, Hazard.COLLAPSE, Hazard.WATER})
+# Dangers whose broad words tell a person's state or place, which a thing can be in too (站牌倒在地上, 花盆摆在栏杆外面).
+_PEOPLES_STATES = frozenset({Hazard.MEDICAL, Hazard.SELF_HARM})
 # Anywhere in a danger word's sentence: the danger is the subject of a test of the bot, a course, a drill or a
 # campaign, or its truth is doubted (孩子误吞东西了怎么急救，想报个家长课; 朋友说有人跳楼了，不知道真假).
-_SUBJECT_OR_DOUBT = quick(r"是不是" + _CLAUSE + r"{0,6}(质量|坏了|有问题|正常)|正常吗|什么原因|是什么病|是不是(贫血|缺|感冒|上火|过敏|哮喘|低血糖|中暑)|要不要紧|挂什么科|看什么科|吃什么药|测试(?<!不是测试)(?<!唔系测试)|试一下|试试|开玩笑(?<!不是开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
+_SUBJECT_OR_DOUBT = quick(r"是不是" + _CLAUSE + r"{0,6}(质量|坏了|有问题|正常)|正常吗|什么原因|是什么病|是不是(贫血|缺|感冒|上火|过敏|哮喘|低血糖|中暑)|要不要紧|挂什么科|看什么科|吃什么药|测试(?<!不是测试)(?<!唔系测试)|试一下|试试|开玩笑(?<!不是开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|以防万一|想学|学一下|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
 
 
 # A thing whose state a person's words can tell (电梯不动了, 车动不了, 站牌倒在地上), and who is a person.
-_THING_NAMED = quick(r"狗|猫|鸡|鸭|鸟|鱼|宠物|电梯|车|机|门|灯|站牌|站排|杆|树|牌|架|桩|锁|柜|表|屏|桥|路|墙|水管")
+_THING_NAMED = quick(r"狗|猫|鸡|鸭|鸟|鱼|宠物|电梯|车|机|门|灯|站牌|站排|杆|树|牌|架|桩|锁|柜|表|屏|桥|路|墙|水管|花盆|盆栽|杂物|衣服|被子")
 _PERSON_NAMED = quick(_PERSON + r"|[友哥姐弟妹嫂客员孩娃仔]|骑|司机|乘客|小伙|阿姨|大叔|大爷|大妈|老伯|老太|伯伯|公公|奶奶|爷爷|外婆|外公|家属")
 _CLAUSE_ENDS = ",.!?;，。！？；\n"
+# Just after a thing's danger word: what followed it (着火之后一直没人管, 倒塌以后), told once it was over.
+_AFTERMATH = quick(r"了?(之后|以后|过后)")
+# Just after a danger word that follows 一: whenever it would happen (一着火就完了, 一漏电就跳闸).
+_ONE_THEN = quick(r"[^,.!?;，。！？]{0,4}就")
 # Earlier in a broad word's sentence, with no cue of the present after it: the danger is a habit (经常在阳台上
 # 烧纸，火苗窜得比栏杆还高), a hazard to report.
 _HABIT = quick(r"经常|常常|总是|总有|老是|老有|成日|每天|天天|每晚|每次|一到")
@@ -360,7 +366,9 @@ def _liveness(text: str, match: re.Match[str], thing: bool, broad: bool = False)
     start, end = match.span()
     if _NOT_NOW_BEFORE.search(text[max(0, start - 12) : start]) or _NOT_NOW_AFTER.match(text[end : end + 16]):
         return DEAD
-    if thing and _CHRONIC.match(text, end):
+    if thing and (_CHRONIC.match(text, end) or _AFTERMATH.match(text, end)):
+        return DEAD
+    if text[start - 1 : start] == "一" and _ONE_THEN.match(text, end):
         return DEAD
     if _CHRONIC_LONG.search(text, max(0, start - 12), end + 8):
         return DEAD
@@ -451,7 +459,7 @@ def _named(text: str, with_broad: bool, with_signs: bool) -> tuple[tuple[Danger,
         broad_word = _best_liveness(text, danger.broad, thing, broad=True) if with_broad or strong_word == FRAMED else DEAD
         if broad_word == LIVE and danger.hazard is Hazard.COLLAPSE and _only_about_to_fall(text, danger.broad):
             broad_word = DEAD
-        if broad_word == LIVE and danger.hazard is Hazard.MEDICAL and _only_things_down(text, danger.broad):
+        if broad_word == LIVE and danger.hazard in _PEOPLES_STATES and _only_things_down(text, danger.broad):
             broad_word = DEAD
         if strong_word == LIVE or (strong_word == FRAMED and broad_word == LIVE):
             strong.append(danger)

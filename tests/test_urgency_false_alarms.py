@@ -511,3 +511,38 @@ def test_a_fire_that_stopped_spreading_or_a_sill_with_plants_is_calm() -> None:
 def test_someone_climbing_a_building_needs_the_model_to_see_a_break_in() -> None:
     assert detect_urgency(normalize("有个人在爬我们楼的水管，已经到四楼了"), model_probability=0.3).urgent
     assert not detect_urgency(normalize("工人在爬水管检修"), model_probability=0.1).urgent
+
+
+# The tenth round (issue 16 item 6): the causes a blind writer's look-alikes showed (urgent_dev5), both sides.
+# Written for these tests, not taken from that set.
+NOT_NOW_TENTH_ROUND = [
+    "变电箱上贴着小心触电的牌子，可是箱门一直开着",  # a warning sign
+    "学校发了防溺水安全告知书，要家长签字交回去",  # the danger's safety as a topic
+    "仓库着火之后一直没人清理，烧黑的木板堆在路边",  # what followed a fire
+    "我们村都是木头房子，一着火就连成一片",  # whenever it would happen
+    "他说要拿刀砍人是吵架时的气话，我想找社区调解一下",  # words said in anger
+    "昨晚厨房有煤气味，开窗通了一晚上风，现在没味道了",  # the smell is gone
+    "路边那根电线垂下来了，供电所的人都到了，正在修",  # help is there, mending it
+    "我想学一下溺水急救怎么做，以防万一",  # learning about it
+    "我怕女儿被车撞到，小区门口能不能装个减速带",  # a fear inside the words
+    "楼上把花盆摆在栏杆外面，风大的时候晃来晃去",  # a thing outside the railing
+    "昨天跟人打架把我鼻子打出血了，对方不肯赔",  # who pays, afterwards
+]
+NOW_TENTH_ROUND = [
+    ("楼道里全是液化气的味道，越来越浓了", "119"),  # liquefied gas named
+    ("仓库着火了，火越烧越大", "119"),
+    ("有个小孩爬到阳台栏杆外面了", "119"),  # a person outside the railing
+    ("我怕得要死，他拿着刀在砍门", "110"),  # a fear before, the event after
+    ("隔壁一直传来煤气味，敲门没人应", "119"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_NOW_TENTH_ROUND)
+def test_the_tenth_round_of_rules_keep_these_calm(text: str) -> None:
+    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
+
+
+@pytest.mark.parametrize("text,number", NOW_TENTH_ROUND)
+def test_the_emergencies_the_tenth_round_must_not_hide(text: str, number: str) -> None:
+    urgency = detect_urgency(normalize(text), model_probability=0.3)
+    assert urgency.urgent and number in urgency.services
