@@ -527,6 +527,7 @@ NOT_NOW_TENTH_ROUND = [
     "我怕女儿被车撞到，小区门口能不能装个减速带",  # a fear inside the words
     "楼上把花盆摆在栏杆外面，风大的时候晃来晃去",  # a thing outside the railing
     "昨天跟人打架把我鼻子打出血了，对方不肯赔",  # who pays, afterwards
+    "有个骗子发短信说我老婆被车撞了要交手术费，我打电话给她，她在上班",  # a scam's story
 ]
 NOW_TENTH_ROUND = [
     ("楼道里全是液化气的味道，越来越浓了", "119"),  # liquefied gas named
@@ -534,6 +535,8 @@ NOW_TENTH_ROUND = [
     ("有个小孩爬到阳台栏杆外面了", "119"),  # a person outside the railing
     ("我怕得要死，他拿着刀在砍门", "110"),  # a fear before, the event after
     ("隔壁一直传来煤气味，敲门没人应", "119"),
+    ("炒菜的时候锅里着了，火往上窜", "119"),  # a pan on fire
+    ("厂里的化学品仓库在冒黑烟，味道好呛", "119"),  # 化学 is no learning (学)
 ]
 
 
