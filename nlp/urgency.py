@@ -169,7 +169,7 @@ DANGERS: tuple[Danger, ...] = (
     Danger(
         Hazard.WATER,
         quick(r"被水冲走|人被冲走|落水|溺水|跳河|(水|已经).{0,6}(到|没过|淹到|浸到)了?.{0,3}(腰|胸|(?<!脚)脖子)|人.{0,2}漂着|漂着(一个|个)人|(有人|有个人|一个人|小孩|孩子)[^，。！？]{0,6}往下沉|人在往下沉|(跌|掉|冲)(咗|了)?落(海|河|水|塘|涌)"
-              r"|决堤|溃坝|(堤|坝)" + _CLAUSE + r"{0,4}(冲开|冲垮|垮了|崩了|决口)"
+              r"|决堤|溃坝|(堤|坝)" + _CLAUSE + r"{0,4}(冲开|冲垮|垮了|崩了|决口|缺口)"
               r"|" + _PERSON + _CLAUSE + r"{0,6}(掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里)"
               r"|(掉进.{0,4}(河|水|塘|湖|江|海|池|渠)|掉.{0,2}(河|鱼塘|水塘)里)" + _CLAUSE + r"{0,4}" + _PERSON),
         quick(
@@ -258,14 +258,14 @@ _NOT_NOW_BEFORE = quick(
 # 溺水的急救方法, 被困时怎么办), or it happened before (失火过).
 _NOT_NOW_AFTER = quick(
     r"^(隐患|风险|安全|承诺书|演练|演习|预警|宣传|知识|报警器|事故隐患|事故|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃"
-    r"|的话|怎么(办|跑|逃|出去)|咋(办|跑|逃)|都(逃|跑|出)不|就(跑|逃|出)不"
+    r"|[^,.!?;，。！？]{0,4}过(?![来去道了])(?=[,.!?;，。！？]|$)|[^,.!?;，。！？]{0,4}的(案子|案件)|的话|怎么(办|跑|逃|出去)|咋(办|跑|逃)|都(逃|跑|出)不|就(跑|逃|出)不"
     r"|(检测|保护器|应急|预警|方法|知识|培训|课|点?标识|点?标志|指示|费|演练|视频)|的(检查|报警|急救|救援|逃生|方法|预警)"
     r"|的?时(怎么办|应该|要怎么|该怎么|如何)|.{0,3}的?时候(怎|应|要|该|如)|过(?!来|去|道|了)|的?那一?(次|回|件)|急救(的|课|知识|培训|方法|常识)|自救|逃生(的|知识|方法|演练|路线)"
-    r"|的?(新闻|报道|视频|图|照片|事情|事件|案例|案件|画面|镜头|场景|情节|剧情)|.{0,4}(杀鱼|杀鸡|杀猪|切菜|切肉|剁肉|削|砍柴|砍树)| ?(alarm|extinguisher|detector|station|exit|drill|door|escape|brigade|safety|hazard|insurance))"
+    r"|的?(新闻|报道|短?视频|图|照片|事情|事件|案例|案件|案子|画面|镜头|场景|情节|剧情)|.{0,4}(杀鱼|杀鸡|杀猪|切菜|切肉|剁肉|削|砍柴|砍树)| ?(alarm|extinguisher|detector|station|exit|drill|door|escape|brigade|safety|hazard|insurance))"
 )
 # Anywhere: the danger is over, was in the past, or is the background of another request.
 _OVER = prefiltered(
-    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己(爬|站|坐)起来|站起来走了|后来.{0,10}(走了|好了|醒了|散了)|(救起来|救上来|救上岸)了|已经没人了|人都走了|都散了|拔(了|掉)插头|拉了闸|断了电|跳闸了|(现在|已经)停(了|下来了)|(燃气公司|师傅|物业|供电所|消防)[^,.!?;]{0,4}说(是|系)?[^,.!?;]{0,6}(正常|没事|冇事|没问题|冇问题|误报)|已经?(烧|吵|打)完了?|(原来是|结果是|原来系|一看是|看是)(?![^,.!?;]{0,6}(着火|起火|火|烟|血|倒|晕|打))|(好几|好多|很多)次了|经常这样|成日都系咁|已经(回家|回来|到家)了|(还好|幸好|好在|幸亏)[^,.!?;]{0,6}(没|冇|及时|拴着|发现得早)|找(?<![没未]找)(到|着|回来)了|(关好|关掉|关紧|关上)了|就没(味道?)?了|味道?(散|没|淡)了|(总闸|总阀|电闸|阀门)(已经)?(关|拉|断)(了|掉|好)|关了(总闸|总阀|电闸|阀门)|火灭了|不用派人|不用过来|虚惊一场|没人受伤|无人受伤|没有人受伤|住院|住在医院|(血|伤口)?止住了|出院|^(感谢|表扬|点赞)|醒过来了|医药费|工伤|赔偿|赔钱|理赔|报销|(不肯|不愿意?|要他|让他|叫他|谁)赔|(没有?|冇)(味道?|气味)了|(没|冇)出事|气话|(已经|都)(来|到)了[^.!?;]{0,6}在(修|抢修|处理)"
+    r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己(爬|站|坐)起来|站起来走了|后来.{0,10}(走了|好了|醒了|散了)|(救起来|救上来|救上岸)了|已经没人了|人都走了|都散了|拔(了|掉)插头|拉了闸|断了电|跳闸了|(现在|已经)停(了|下来了)|(燃气公司|师傅|物业|供电所|消防)[^,.!?;]{0,4}说(是|系)?[^,.!?;]{0,6}(正常|没事|冇事|没问题|冇问题|误报)|已经?(烧|吵|打)完了?|(原来是|结果是|原来系|一看是|看是)(?![^,.!?;]{0,6}(着火|起火|火|烟|血|倒|晕|打))|(好几|好多|很多)次了|经常这样|成日都系咁|已经(回家|回来|到家)了|(还好|幸好|好在|幸亏)[^,.!?;]{0,6}(没|冇|及时|拴着|发现得早)|找(?<![没未]找)(到|着|回来)了|(关好|关掉|关紧|关上)了|就没(味道?)?了|味道?(散|没|淡)了|(总闸|总阀|电闸|阀门)(已经)?(关|拉|断)(了|掉|好)|关了(总闸|总阀|电闸|阀门)|火灭了|不用派人|不用过来|虚惊一场|没人受伤|无人受伤|没有人受伤|住院|住在医院|(血|伤口)?止住了|出院|^(感谢|表扬|点赞)|醒过来了|医药费|工伤|赔偿|赔钱|理赔|报销|(不肯|不愿意?|要他|让他|叫他|谁)赔|(没有?|冇)(味道?|气味)了|(没|冇)出事|气话|是误报|误报了|(是|系)(上个?|去年|前年|前几|之前|以前)[^,.!?;]{0,5}(的事|嘅事)|(已经|都)(来|到)了[^.!?;]{0,6}在(修|抢修|处理)"
 )
 # A quarrel that has stopped (吵得很凶，现在没声音了 / 已经走了): neither broad words (没声音了) nor the model, which
 # learned quarrels next to fights, make it urgent on their own; strong words and signs still count.
@@ -362,7 +362,7 @@ _CLAUSE_BREAK = quick(r"[,，、]")
 
 def _liveness(text: str, match: re.Match[str], thing: bool, broad: bool = False) -> int:
     """How one match stands; ``thing``: its hazard is a thing's, which lasting days makes a hazard to fix;
-    ``broad``: the match is of a broad word, which a habit told earlier in its sentence makes no event."""
+    ``broad``: the match is of a broad word, which a habit told anywhere earlier in its sentence makes no event."""
     start, end = match.span()
     if _NOT_NOW_BEFORE.search(text[max(0, start - 12) : start]) or _NOT_NOW_AFTER.match(text[end : end + 16]):
         return DEAD
@@ -380,10 +380,12 @@ def _liveness(text: str, match: re.Match[str], thing: bool, broad: bool = False)
         return DEAD
     if _is_quoted(text, start, sentence_start):
         return DEAD
-    if broad:
-        habits = list(_HABIT.finditer(text, sentence_start, start))
-        if habits and not _BACK_TO_NOW.search(text, habits[-1].end(), start):
-            return DEAD
+    # A habit earlier in a broad word's sentence, or in a strong word's own clause (老伯经常在公园里晕倒; not
+    # 他经常喝酒，喝醉了拿刀砍我), makes the word no event unless the present comes back after it.
+    habit_start = sentence_start if broad else max(sentence_start, *(text.rfind(mark, 0, start) + 1 for mark in "，,、"))
+    habits = list(_HABIT.finditer(text, habit_start, start))
+    if habits and not _BACK_TO_NOW.search(text, habits[-1].end(), start):
+        return DEAD
     cues = list(_THEN.finditer(text, sentence_start, start))
     if not cues:
         return LIVE

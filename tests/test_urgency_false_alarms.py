@@ -549,3 +549,30 @@ def test_the_tenth_round_of_rules_keep_these_calm(text: str) -> None:
 def test_the_emergencies_the_tenth_round_must_not_hide(text: str, number: str) -> None:
     urgency = detect_urgency(normalize(text), model_probability=0.3)
     assert urgency.urgent and number in urgency.services
+
+
+# The eleventh round (issue 16 item 6): the causes a second blind writer's look-alikes showed (urgent_dev6, after
+# it was measured once as unseen), both sides. Written for these tests, not taken from that set.
+NOT_NOW_ELEVENTH_ROUND = [
+    "那个持刀伤人的案子是在我们镇发生的吗",  # a case
+    "朋友说他们厂里有人被锅炉爆炸烧伤过，我们厂的锅炉也很旧",  # it happened once (…过)
+    "刚才的火警铃是误报，物业说是烟感太灵敏",  # a false alarm
+    "有个阿婆经常在菜市场门口晕倒，家里人说是低血糖",  # a habit in the word's own clause
+    "昨晚看了个讲燃气爆炸的短视频，我家的燃气管用了十几年要不要换",  # a short video
+]
+NOW_ELEVENTH_ROUND = [
+    ("河堤那边冲开了一个缺口，水一直往村里灌", "119"),  # a breach in the dike
+    ("他经常喝酒，喝醉了拿着刀在追我", "110"),  # the habit is in another clause
+    ("烟感一直在响，厨房里全是火", "119"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_NOW_ELEVENTH_ROUND)
+def test_the_eleventh_round_of_rules_keep_these_calm(text: str) -> None:
+    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
+
+
+@pytest.mark.parametrize("text,number", NOW_ELEVENTH_ROUND)
+def test_the_emergencies_the_eleventh_round_must_not_hide(text: str, number: str) -> None:
+    urgency = detect_urgency(normalize(text), model_probability=0.3)
+    assert urgency.urgent and number in urgency.services
