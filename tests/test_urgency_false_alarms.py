@@ -264,17 +264,6 @@ NOW_THIRD_ROUND = [
 ]
 
 
-@pytest.mark.parametrize("text", NOT_NOW_THIRD_ROUND)
-def test_the_third_round_of_rules_keep_these_calm(text: str) -> None:
-    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
-
-
-@pytest.mark.parametrize("text,number", NOW_THIRD_ROUND)
-def test_the_emergencies_the_third_round_must_not_hide(text: str, number: str) -> None:
-    urgency = detect_urgency(normalize(text), model_probability=0.3)
-    assert urgency.urgent and number in urgency.services
-
-
 def test_a_short_message_naming_no_danger_is_not_urgent_on_the_model_alone() -> None:
     assert not detect_urgency(normalize("有人在加油站打电话"), model_probability=0.85).urgent
     assert not detect_urgency(normalize("hello 在不在"), model_probability=0.85).urgent
@@ -326,17 +315,6 @@ NOW_FOURTH_ROUND = [
     ("隔壁阿婆倒在家里好几天了，叫她没反应", "120"),  # a person down for days is still an emergency
     ("仓库冒烟了，好大的烟", "119"),
 ]
-
-
-@pytest.mark.parametrize("text", NOT_NOW_FOURTH_ROUND)
-def test_the_fourth_round_of_rules_keep_these_calm(text: str) -> None:
-    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
-
-
-@pytest.mark.parametrize("text,number", NOW_FOURTH_ROUND)
-def test_the_emergencies_the_fourth_round_must_not_hide(text: str, number: str) -> None:
-    urgency = detect_urgency(normalize(text), model_probability=0.3)
-    assert urgency.urgent and number in urgency.services
 
 
 # More ways of saying an emergency (fifth round), both sides. Written for these tests.
@@ -391,17 +369,6 @@ NOW_SIXTH_ROUND = [
 ]
 
 
-@pytest.mark.parametrize("text", NOT_NOW_SIXTH_ROUND)
-def test_the_sixth_round_of_rules_keep_these_calm(text: str) -> None:
-    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
-
-
-@pytest.mark.parametrize("text,number", NOW_SIXTH_ROUND)
-def test_the_emergencies_the_sixth_round_must_not_hide(text: str, number: str) -> None:
-    urgency = detect_urgency(normalize(text), model_probability=0.3)
-    assert urgency.urgent and number in urgency.services
-
-
 # The seventh round (issue 16 item 6), both sides. Written for these tests.
 NOT_NOW_SEVENTH_ROUND = [
     "最近溺水的新闻好多，村里能不能办游泳班",  # a danger word qualifying news
@@ -420,17 +387,6 @@ NOW_SEVENTH_ROUND = [
 ]
 
 
-@pytest.mark.parametrize("text", NOT_NOW_SEVENTH_ROUND)
-def test_the_seventh_round_of_rules_keep_these_calm(text: str) -> None:
-    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
-
-
-@pytest.mark.parametrize("text,number", NOW_SEVENTH_ROUND)
-def test_the_emergencies_the_seventh_round_must_not_hide(text: str, number: str) -> None:
-    urgency = detect_urgency(normalize(text), model_probability=0.3)
-    assert urgency.urgent and number in urgency.services
-
-
 # The eighth round (issue 16 item 6), both sides. Written for these tests.
 NOW_EIGHTH_ROUND = [
     ("孩子找到了，可是他掉进了工地的坑里，爬不上来", "119"),  # over, but a danger after a "but"
@@ -444,17 +400,6 @@ NOT_NOW_EIGHTH_ROUND = [
     "山上烧荒的火已经灭了，但是满地都是灰",  # a "but" with no danger after it
     "我想测试一下，发着火了会不会转到119",  # a test of the bot
 ]
-
-
-@pytest.mark.parametrize("text,number", NOW_EIGHTH_ROUND)
-def test_the_emergencies_the_eighth_round_must_not_hide(text: str, number: str) -> None:
-    urgency = detect_urgency(normalize(text), model_probability=0.3)
-    assert urgency.urgent and number in urgency.services
-
-
-@pytest.mark.parametrize("text", NOT_NOW_EIGHTH_ROUND)
-def test_the_eighth_round_of_rules_keep_these_calm(text: str) -> None:
-    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
 
 
 # The ninth round (issue 16 item 6), both sides. Written for these tests.
@@ -471,17 +416,6 @@ NOW_NINTH_ROUND = [
     ("有人在叫“救命”，声音好急", "110"),
     ("他拿刀在砍人", "110"),
 ]
-
-
-@pytest.mark.parametrize("text", NOT_NOW_NINTH_ROUND)
-def test_the_ninth_round_of_rules_keep_these_calm(text: str) -> None:
-    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
-
-
-@pytest.mark.parametrize("text,number", NOW_NINTH_ROUND)
-def test_the_emergencies_the_ninth_round_must_not_hide(text: str, number: str) -> None:
-    urgency = detect_urgency(normalize(text), model_probability=0.3)
-    assert urgency.urgent and number in urgency.services
 
 
 def test_the_present_inside_hearsay_is_still_hearsay() -> None:
@@ -540,17 +474,6 @@ NOW_TENTH_ROUND = [
 ]
 
 
-@pytest.mark.parametrize("text", NOT_NOW_TENTH_ROUND)
-def test_the_tenth_round_of_rules_keep_these_calm(text: str) -> None:
-    assert not detect_urgency(normalize(text), model_probability=0.3).urgent
-
-
-@pytest.mark.parametrize("text,number", NOW_TENTH_ROUND)
-def test_the_emergencies_the_tenth_round_must_not_hide(text: str, number: str) -> None:
-    urgency = detect_urgency(normalize(text), model_probability=0.3)
-    assert urgency.urgent and number in urgency.services
-
-
 # The eleventh round (issue 16 item 6): the causes a second blind writer's look-alikes showed (urgent_dev6, after
 # it was measured once as unseen), both sides. Written for these tests, not taken from that set.
 NOT_NOW_ELEVENTH_ROUND = [
@@ -567,12 +490,17 @@ NOW_ELEVENTH_ROUND = [
 ]
 
 
-@pytest.mark.parametrize("text", NOT_NOW_ELEVENTH_ROUND)
-def test_the_eleventh_round_of_rules_keep_these_calm(text: str) -> None:
+# Every round's two sides at a probability above which broad words count (0.3): the words decide.
+CALM_BY_ROUND = NOT_NOW_THIRD_ROUND + NOT_NOW_FOURTH_ROUND + NOT_NOW_SIXTH_ROUND + NOT_NOW_SEVENTH_ROUND + NOT_NOW_EIGHTH_ROUND + NOT_NOW_NINTH_ROUND + NOT_NOW_TENTH_ROUND + NOT_NOW_ELEVENTH_ROUND
+NOW_BY_ROUND = NOW_THIRD_ROUND + NOW_FOURTH_ROUND + NOW_SIXTH_ROUND + NOW_SEVENTH_ROUND + NOW_EIGHTH_ROUND + NOW_NINTH_ROUND + NOW_TENTH_ROUND + NOW_ELEVENTH_ROUND
+
+
+@pytest.mark.parametrize("text", CALM_BY_ROUND)
+def test_each_round_of_rules_keeps_its_look_alikes_calm(text: str) -> None:
     assert not detect_urgency(normalize(text), model_probability=0.3).urgent
 
 
-@pytest.mark.parametrize("text,number", NOW_ELEVENTH_ROUND)
-def test_the_emergencies_the_eleventh_round_must_not_hide(text: str, number: str) -> None:
+@pytest.mark.parametrize("text,number", NOW_BY_ROUND)
+def test_the_emergencies_each_round_must_not_hide_stay_urgent(text: str, number: str) -> None:
     urgency = detect_urgency(normalize(text), model_probability=0.3)
     assert urgency.urgent and number in urgency.services
