@@ -14,6 +14,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from http.cookies import SimpleCookie
@@ -262,8 +263,14 @@ def test_embedded_redis_has_a_memory_limit_and_evicts_no_ticket(tmp_path: Path, 
             for i in range(6000):  # 60 MB of sessions
                 pipe.set(keys.web_session(f"flood-{i}"), "x" * 10_000, ex=3600)
             pipe.execute()
-        memory = client.info("memory")
-        assert memory["maxmemory"] == 32 * 1024**2 and memory["used_memory"] < 1.1 * memory["maxmemory"]
+        # Redis evicts within a time budget per command and finishes in the background when writes come
+        # faster than that (a busy machine), so memory may stand over the limit for a moment, not longer.
+        deadline = time.monotonic() + 10
+        while (memory := client.info("memory"))["used_memory"] >= 1.1 * memory["maxmemory"]:
+            assert time.monotonic() < deadline, f"still {memory['used_memory']} bytes used after 10 s"
+            time.sleep(0.05)
+        assert memory["maxmemory"] == 32 * 1024**2
+        assert client.dbsize() < 3400  # of the 6,000 10-kB sessions, no more than fit in 32 MB are kept
         assert client.hget(keys.ticket("T20261124-0001"), "status") == b"pending"
         assert client.xlen(keys.outbox("web")) == 1
     finally:
