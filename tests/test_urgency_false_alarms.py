@@ -281,11 +281,13 @@ NOW_NEW_WORDS = [
     ("小孩坐在窗外的空调架上", "119"),
     ("一辆货车把一个阿婆撞倒了", "120"),
     ("煤气罐一直嘶嘶响", "119"),
+    ("海边有个小孩被浪卷走了", "110"),  # swept away: said with 卷 as often as with 冲
 ]
 NOT_NOW_NEW_WORDS = [
     "风一吹垃圾全掉到河里去了",  # a thing fallen in a river
     "手机掉进水里了，还能修吗",
     "货车把护栏撞倒了，一直没人修",  # a thing hit
+    "阳台上晾的被子被大风卷走了",  # a thing swept away
 ]
 
 

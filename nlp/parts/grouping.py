@@ -4,7 +4,7 @@ into candidate parts, and kept apart only when each part is confidently a catego
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nlp.classifier import Prediction
 from nlp.normalize import simplified_chars
@@ -239,8 +239,15 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction,
         if cut < Cut.NEW_MATTER and same_source(a.text, b.text):
             return None  # unless the resident said it is another matter (另外, 第二 …), one source is one matter
     if whole.urgent and not any(p.urgent for p in parts):
-        return None  # the danger must not be lost by cutting the words that named it apart
+        return _kept_danger(parts, whole)  # the danger must not be lost by cutting the words that named it apart
     return parts
+
+
+def _kept_danger(parts: list[Part], whole: Prediction) -> list[Part]:
+    """``parts`` with the whole message's urgency given to the part of its category (the first part when none is):
+    the words that named the danger together were cut apart ("外墙的砖往下掉，还有楼顶有人…")."""
+    heir = next((n for n, p in enumerate(parts) if p.category == whole.category), 0)
+    return [Part(p.text, replace(p.prediction, urgency=whole.urgency)) if n == heir else p for n, p in enumerate(parts)]
 
 
 def _joined_weak(parts: list[Part], cuts: list[Cut], confidences: list[float],
