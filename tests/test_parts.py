@@ -409,3 +409,66 @@ def test_another_thing_also_broken_after_a_comma_is_another_matter() -> None:
     """"…，天桥的扶手也锈断了一截": another thing also broken (锈, 断, 裂, 塌, 松…) begins a matter as 也坏 does."""
     assert [p.cut for p in pieces("天桥上有人摆摊卖手机壳，走都走不过去，天桥的扶手也锈断了一截")][-1] == Cut.SENTENCE
     assert len(pieces("天桥上有人摆摊卖手机壳，说了好几次也不走")) == 1
+
+
+def test_a_circled_number_btw_and_tongmai_begin_an_item_however_written() -> None:
+    """"①…②…" with nothing between the items, a chat's "btw", and Cantonese 同埋 (and also) cut as list marks and
+    connectives do."""
+    assert [p.core for p in pieces("①桥底的路灯不亮②村口有人偷倒建筑垃圾")] == ["桥底的路灯不亮", "村口有人偷倒建筑垃圾"]
+    assert [p.cut for p in pieces("水费单比上个月贵了一倍 btw 楼下的快递柜坏了")] == [None, Cut.NEW_MATTER]
+    assert [p.cut for p in pieces("街口啲垃圾桶满咗，同埋公园个秋千断咗")] == [None, Cut.ALSO]
+    assert len(pieces("我同埋我老公都系喺呢度做嘢")) == 1  # 同埋 inside a clause: "and"
+
+
+def test_then_opens_another_matter_only_before_another_subject() -> None:
+    """"…。然后楼下那家店每天…" tells the next thing (another place's doer); "…。然后物业说…" what followed."""
+    assert [p.cut for p in pieces("小区门口的井盖不见了。然后楼下那家快餐店每天把泔水倒进雨水井")] == [None, Cut.SENTENCE]
+    assert len(pieces("小区门口的井盖不见了。然后物业说不归他们管")) == 1
+    assert len(pieces("楼上漏水到我家。然后我就上去敲门")) == 1
+
+
+def test_a_town_or_a_greeting_alone_at_the_start_is_no_piece() -> None:
+    """"万江 我们巷子的下水道…": the town named first opens the message's first piece, not a piece of its own."""
+    assert len(pieces("万江 我们巷子的下水道天天堵")) == 1
+    assert len(pieces("你好，厚街镇新围村，路边的垃圾没人收")) == 1
+    assert [p.cut for p in pieces("停水了。还有电梯也坏了")] == [None, Cut.ALSO]  # a short request still is one
+
+
+def test_a_confident_matter_at_the_place_or_person_pointed_at_stands_alone() -> None:
+    """"…。那条巷子的井盖也…" or "另外她的低保…" point at a place or person told before; when the piece is all but
+    certainly another category, it is another matter there. Pointing at the thing (这些车…), its doers (他们…) or the
+    management (物业…) still goes on about the matter."""
+    from nlp.classifier import Prediction
+    from nlp.parts.grouping import _stands_alone
+
+    sure = Prediction("welfare", 0.995, [("welfare", 0.995)])
+    unsure = Prediction("welfare", 0.9, [("welfare", 0.9)])
+    after_another = pieces("我爸的腿摔伤了在家躺着，另外他的残疾证到期了要怎么换")[1]
+    assert _stands_alone(after_another, sure) and not _stands_alone(after_another, unsure)
+    from nlp.parts.grouping import _another_matter_there
+
+    assert _another_matter_there("那家店门口的路面塌了一块还没修", sure)
+    assert not _another_matter_there("那家店门口的路面塌了一块还没修", unsure)
+    for text in ("这些车天天停在门口不走", "他们收摊以后垃圾扔一地", "物业的保安也不管"):
+        assert not _another_matter_there(text, sure)
+
+
+def test_a_shop_named_only_as_a_landmark_is_not_the_same_source() -> None:
+    """"药店对面的巷子…" names the shop to say where something else is: not a second complaint of the same shop."""
+    from nlp.parts import same_source
+
+    assert not same_source("那家药店卖过期的药", "药店对面的巷子晚上有人赌博")
+    assert same_source("那家药店卖过期的药", "药店的老板还骂人")
+
+
+def test_the_danger_of_the_whole_message_goes_to_its_part_when_the_cut_parted_its_words() -> None:
+    """The whole message is urgent but neither part alone names the danger: the part of the whole's category keeps
+    the urgency (and its emergency numbers), so the danger is neither lost nor the two matters merged."""
+    from nlp.classifier import Prediction
+    from nlp.parts.grouping import Part, _kept_danger
+    from nlp.urgency import detect_urgency
+
+    whole = Prediction("safety", 0.9, [("safety", 0.9)], detect_urgency("外墙的砖正往下掉，下面有人"))
+    parts = [Part("外墙的砖正往下掉", Prediction("safety", 0.99, [])), Part("楼顶有人在加盖", Prediction("construction", 0.99, []))]
+    kept = _kept_danger(parts, whole)
+    assert [p.urgent for p in kept] == [True, False] and kept[0].prediction.urgency == whole.urgency

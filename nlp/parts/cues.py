@@ -8,9 +8,9 @@ import re
 
 _LIST_MARK = r"(?:[(（]?[1-9一二三四五六七八九][)）]|问题[一二三四1-4][:：]?|[1-9][.、．]|[一二三四五六七八九]、|[①②③④⑤⑥⑦⑧⑨]|[一二三四五六七八九]是|第[一二三四五六七八九](?![次天年月回遍周期名层楼栋批届条号])个?(?:件事|个问题|点)?|其[一二三四]|首先|其次|再次|最后)"
 _NEW_MATTER = (r"(?:问题是|建议是|另外|另一个|另一件|另有|另反映|另|此外|除此之外|除此以外|(?:还|仲)有(?:一)?(?:件|个)(?:事情?|问题|情况)|还有一点|还有就是|"
-               r"再就是|再一个|再有就是|再者|顺便|顺带|顺道|对了|同时反映|还想|还要反映|还反映|再反映|再说一下|再问一下|第二件事|另一方面)")
+               r"再就是|再一个|再有就是|再者|顺便|顺带|顺道|对了|同时反映|还想|还要反映|还反映|再反映|再说一下|再问一下|第二件事|另一方面|(?i:btw|by the way))")
 # 还有时候 / 还有一次 / 也有人说 tell more of the same matter (sometimes, once, others say): no cue.
-_ALSO = r"(?:(?:还有|仲有|也有|再有|而且还有)(?!时候|时|一次|次|几次|点|的(?!是)|人说|人讲)|同时(?!也|还|又|在|把|被|给|要|会|更|对)|以及)"
+_ALSO = r"(?:(?:还有|仲有|同埋|也有|再有|而且还有)(?!时候|时|一次|次|几次|点|的(?!是)|人说|人讲)|同时(?!也|还|又|在|把|被|给|要|会|更|对)|以及)"
 # What a connective is often followed by before the matter itself: "顺便反映一下，…".
 _SAY = (r"(?:(?:再|还|也)?(?:想|要)?(?:反映|说|讲|问|提|咨询|投诉|举报)(?:一下|下|一句|问|说|讲|个事|一件事)?)?"
         r"(?:就是|的是|是)?[啊呢哦呀噢吧]?")
@@ -20,6 +20,8 @@ INTRO = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:[两二三四几2-4]|一�
 # "另外还要交一笔开户费", "此外也没有…": the same subject does more of the same (not 另外还有…, 另外还想反映…,
 # nor 另外又停电: something happening again).
 MORE_OF_IT = re.compile(r"^(?:另外|此外)[，,]?(?:还|也)(?!有|想|要反映|要投诉|反映|说|问|提|咨询|投诉|举报)")
+# "然后" after a sentence's end mostly tells what followed; it opens another matter only before another subject.
+THEN = "然后"
 # "…我就不说了，问题是…" after a comma: the point of the same matter, not a second one.
 MAIN_POINT = "问题是"
 # Words that tie a sentence to the one before it: it goes on about the same matter.
@@ -61,6 +63,8 @@ POINTS_BACK = re.compile(r"^(?:(?:这|那|该|此|他|她|它)(?!家门口|家�
 SOMEONE_THERE = re.compile(r"^(?:(?:而且|并且)还?有人|[这那该]一?(?:片|带|段|边|条|块|里|儿|附近|周边|个路口|个地方|小区|路段|村|社区|区域|栋楼)"
                             r"[^，,。！？!?；;]{0,8}?(?:有人|还有|也有|存在|有[辆个家只条堆台根棵])"
                             r"|[这那该][^，,。！？!?；;的]{1,6}?(?:旁边?|附近|周边|对面|后面|隔壁)的)")
+# A pointer that can name another thing at the place or person told before (那边的站牌…, 她家的电表…).
+POINTS_ELSEWHERE = re.compile(r"^(?:那|她|他(?!们))")
 # Even after 另外, a piece about the same person or household (另外他还说…, 另外他们家的铁皮屋…) is more of
 # the matter about them, not another matter (their doorstep, 他家门口, is a place).
 SAME_PERSON = re.compile(r"^(?:他|她)们?(?:家(?!门口|楼下|附近|旁边)|(?!家))")
@@ -81,11 +85,15 @@ ANNOUNCES_ONE = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:反映|投诉|咨�
 WHO_I_AM = re.compile(r"^(?:您好|你好)?[，,！!]?(?:我是|我们是|本人|我家是|我住在|我们住在|我在.{1,12}(?:上班|工作|打工|住))")
 # Who or what a complaint is about: a shop, a site, a landlord ("那家饭店", "工地", "房东", "KTV").
 SOURCE = re.compile(r"[\u4e00-\u9fff](?:店|馆|厂|坊|吧|司|东|居|业|板|摊|商)|[a-z]{2,}")
+# A source named only to say where something else is: "药店对面的小巷子…", "公司隔壁的化工厂…".
+NEAR = ("对面", "旁边", "隔壁", "附近", "后面", "前面", "边上", "背后")
 NOT_SOURCE = frozenset(["那家", "这家", "他家", "我家", "商业", "就业", "毕业", "企业", "作业", "营业"])
 # Clauses end at punctuation, and at a space before a Chinese character (chat style: "路灯坏了 垃圾没人收") or
 # before a list mark ("…没人管 2.路灯…").
 # A match ends where a clause ends (a pattern that consumes is faster than one of empty lookarounds).
-CLAUSE_END = re.compile(r"[。！？!?；;\n，,]|(?<=\S) (?=[\u4e00-\u9fff]|[1-9][.、．)）](?!\d)|[①②③④⑤⑥⑦⑧⑨])")
+# A space before Chinese words, a numbered item or "btw", and a circled number however written (①…②…), end a clause too.
+CLAUSE_END = re.compile(r"[。！？!?；;\n，,]|(?<=\S) (?=[\u4e00-\u9fff]|[1-9][.、．)）](?!\d)|[①②③④⑤⑥⑦⑧⑨]|(?i:btw))"
+                        r"|(?<=[^\s。！？!?；;，,])(?=[②③④⑤⑥⑦⑧⑨])")
 _SENTENCE_END = "。！？!?；;\n"
 SENTENCE_ENDS = frozenset(_SENTENCE_END)
 # A sentence that names the matter it goes back to: "工资的事我们去找过老板三次".

@@ -16,10 +16,15 @@ from nlp.parts.cues import (
     LIST_ALONE,
     MAIN_POINT,
     MORE_OF_IT,
+    ONLY_PLACE,
     PLACE_SUBJECT,
     SENTENCE_ENDS,
     SOMEONE_THERE,
+    THEN,
 )
+
+
+OPENING_LETTERS = 2  # an opening of no more letters ("万江", "你好") names a town or greets: no piece of its own
 
 
 class Cut(IntEnum):
@@ -53,7 +58,7 @@ def pieces(text: str) -> list[Piece]:
     start, current_cut, stop = 0, None, False  # where the current piece begins, the cut before it, after a sentence's end
     demands = DEMANDS.search(simple)
     for a, b in _clauses(text, simple):
-        cut = _cut_before(simple[a:b], text[start:a]) if has_letters(text[start:a]) else None
+        cut = _cut_before(simple[a:b], text[start:a]) if _opens(simple[start:a], current_cut) else None
         if cut is None or demands is not None and a >= demands.end() and _listed(simple[a:b]):
             continue
         out.append(_piece(text[start:a], simple[start:a], current_cut, stop))
@@ -61,6 +66,14 @@ def pieces(text: str) -> list[Piece]:
     if text[start:].strip():
         out.append(_piece(text[start:], simple[start:], current_cut, stop))
     return out or [Piece(text, text, None)]
+
+
+def _opens(words: str, cut: Cut | None) -> bool:
+    """Whether ``words``, the message so far since the last cut, can be a piece before the next: not when they hold no
+    letter, nor at the message's start when they are only a place or a word or two ("万江 我们这条巷子…", "你好，…")."""
+    if cut is not None:
+        return has_letters(words)
+    return letters(words) > OPENING_LETTERS and ONLY_PLACE.match(words.strip()) is None
 
 
 def _listed(clause: str) -> bool:
@@ -101,11 +114,18 @@ def _cut_before(clause: str, before: str) -> Cut | None:
     lead = LEAD.match(clause)
     if lead is not None and (not words.startswith(MAIN_POINT) or _ends_sentence(before)):
         return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER
-    if ANOTHER_SUBJECT.match(words) or PLACE_SUBJECT.match(words):
+    if _another_subject(words):
         return Cut.SENTENCE
+    if words.startswith(THEN) and _ends_sentence(before) and _another_subject(words[len(THEN):]):
+        return Cut.SENTENCE  # "…往下掉。然后楼下那家五金店每天…": the next thing the resident tells, not what followed
     if _ends_sentence(before) and (not CONTINUES.match(words) or SOMEONE_THERE.match(words)):
         return Cut.SENTENCE
     return None
+
+
+def _another_subject(words: str) -> bool:
+    """Whether ``words`` open with another thing also wrong, or another place's own doer."""
+    return ANOTHER_SUBJECT.match(words) is not None or PLACE_SUBJECT.match(words) is not None
 
 
 def _ends_sentence(text: str) -> bool:
