@@ -458,6 +458,8 @@ def test_a_shop_named_only_as_a_landmark_is_not_the_same_source() -> None:
     from nlp.parts import same_source
 
     assert not same_source("那家药店卖过期的药", "药店对面的巷子晚上有人赌博")
+    assert not same_source("公司要裁员不给补偿", "公司隔离间化工厂成日有股怪味")  # 隔离: Cantonese "next door"
+    assert not same_source("那家药店卖过期的药", "药店门口的消防通道被摩托车堵了")
     assert same_source("那家药店卖过期的药", "药店的老板还骂人")
 
 
@@ -472,3 +474,13 @@ def test_the_danger_of_the_whole_message_goes_to_its_part_when_the_cut_parted_it
     parts = [Part("外墙的砖正往下掉", Prediction("safety", 0.99, [])), Part("楼顶有人在加盖", Prediction("construction", 0.99, []))]
     kept = _kept_danger(parts, whole)
     assert [p.urgent for p in kept] == [True, False] and kept[0].prediction.urgency == whole.urgency
+
+
+def test_a_place_near_a_landmark_or_someone_newly_introduced_after_a_comma_may_begin_a_matter() -> None:
+    """"…，公园门口天天有人摆摊" (a place near a landmark, its doer), "…，有个卖菜的天天把摊摆到路中间" (someone newly
+    introduced, doing something): as weak a cut as a sentence's end, for the classifier to judge. "…，有个老人说…",
+    "…，有一次…" and a neighbour of the matter who suffers from it go on with it."""
+    assert [p.cut for p in pieces("村道上烂了个大坑，公园门口天天有人摆摊卖气球")] == [None, Cut.SENTENCE]
+    assert [p.cut for p in pieces("村道上烂了个大坑，有个卖菜的天天把摊摆到路中间")] == [None, Cut.SENTENCE]
+    assert len(pieces("村道上烂了个大坑，有个人说上个月就报过了")) == 1
+    assert len(pieces("村道上烂了个大坑，学校门口的家长都很担心")) == 1

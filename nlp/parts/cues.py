@@ -34,9 +34,10 @@ ANOTHER_SUBJECT = re.compile(r"^(?!而且|并且|但是|但|可是|所以|因此
                               r"|还(?:有人|有个|有家|在|把|往|私自|偷|乱|经常|天天|欠|占|卖|摆|排|搭|开))")
 # "…加盖到五层了，旁边那家工厂晚上偷排废水": after a comma, someone or something at another place doing
 # something of its own — as weak a cut as a sentence's end (not the neighbours who suffer: 附近居民都睡不好).
-PLACE_SUBJECT = re.compile(r"^(?:旁边|隔壁|对面|楼下|楼上|附近|村里|村口|小区里|小区门口|路边|街上|门口)(?:那|这)?一?(?:家|个|条|栋|间|片)?"
+PLACE_SUBJECT = re.compile(r"^(?:[^，,。！？!?；;这那该他她它我你]{0,4}?(?:旁边|隔壁|隔离|隔篱|对面|楼下|楼上|附近|门口)|村里|村口|小区里|路边|街上)(?:那|这)?一?(?:家|个|条|栋|间|片)?"
                             r"(?!的?(?:居民|住户|街坊|邻居都|大家|人都|我们|老人|小孩))[^，,。！？!?；;]{1,8}?"
-                            r"(?:有人|在|把|偷|乱|天天|每天|经常|晚上|半夜)")
+                            r"(?:有人|在|把|偷|乱|天天|每天|经常|晚上|半夜)"
+                            r"|^(?:有|仲有)(?:一)?(?:个|家|间|档|伙|帮|群)(?!人说|人讲|问题|事|时候|次)[^，,。！？!?；;]{1,8}?(?:天天|每天|日日|成日|经常|晚上|半夜|一直|在|把|乱|偷)")
 # A piece that only tells how someone answered (物业说…, 他说…, 老板不理): the same matter goes on.
 REACTION = re.compile(r"^(?:物业|房东|老板|他|她|他们|她们|对方|商家|店主|店家|厂里|公司|保安|城管|师傅|客服|工作人员|供电局|自来水公司)"
                        r"[^，,。！？!?；;]{0,6}?(?:说(?!要)|讲|表示|称|回复|答复|推|不管|不理|不认|态度)")
@@ -86,7 +87,7 @@ WHO_I_AM = re.compile(r"^(?:您好|你好)?[，,！!]?(?:我是|我们是|本人
 # Who or what a complaint is about: a shop, a site, a landlord ("那家饭店", "工地", "房东", "KTV").
 SOURCE = re.compile(r"[\u4e00-\u9fff](?:店|馆|厂|坊|吧|司|东|居|业|板|摊|商)|[a-z]{2,}")
 # A source named only to say where something else is: "药店对面的小巷子…", "公司隔壁的化工厂…".
-NEAR = ("对面", "旁边", "隔壁", "附近", "后面", "前面", "边上", "背后")
+NEAR = ("对面", "旁边", "隔壁", "隔离", "隔篱", "附近", "后面", "前面", "边上", "背后", "门口")
 NOT_SOURCE = frozenset(["那家", "这家", "他家", "我家", "商业", "就业", "毕业", "企业", "作业", "营业"])
 # Clauses end at punctuation, and at a space before a Chinese character (chat style: "路灯坏了 垃圾没人收") or
 # before a list mark ("…没人管 2.路灯…").
