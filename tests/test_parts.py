@@ -484,3 +484,19 @@ def test_a_place_near_a_landmark_or_someone_newly_introduced_after_a_comma_may_b
     assert [p.cut for p in pieces("村道上烂了个大坑，有个卖菜的天天把摊摆到路中间")] == [None, Cut.SENTENCE]
     assert len(pieces("村道上烂了个大坑，有个人说上个月就报过了")) == 1
     assert len(pieces("村道上烂了个大坑，学校门口的家长都很担心")) == 1
+
+
+def test_after_a_connective_an_unsure_matter_stands_beside_a_certain_one() -> None:
+    """"…养老金少了两百多。还有楼下空地被人摆摊…": after 。还有 / 另外 the resident said another matter follows, so the
+    unsure first part needs less than after a bare sentence's end, as long as neither gives the other's category more
+    than a trace."""
+    from nlp.classifier import Prediction
+    from nlp.parts.grouping import CLEAR_UNSURE, CUE_UNSURE, Part, _clear_pair
+
+    unsure = Part("我的养老金到账金额不对，少了两百多。", Prediction("welfare", 0.5, [("welfare", 0.5), ("labor", 0.3)]))
+    sure = Part("楼下空地一直被人摆摊，很乱。", Prediction("street_order", 1.0, [("street_order", 1.0)]))
+    assert CUE_UNSURE < 0.5 < CLEAR_UNSURE
+    cued = pieces("我的养老金到账金额不对，少了两百多。还有楼下空地一直被人摆摊，很乱。")
+    bare = pieces("我的养老金到账金额不对，少了两百多。楼下空地一直被人摆摊，很乱。")
+    assert _clear_pair([unsure, sure], [0.5, 1.0], cued[-1])
+    assert not _clear_pair([unsure, sure], [0.5, 1.0], bare[-1])

@@ -25,6 +25,7 @@ from nlp.parts.cues import (
 
 
 OPENING_LETTERS = 2  # an opening of no more letters ("万江", "你好") names a town or greets: no piece of its own
+OPENING_LENGTH = 24  # characters beyond which an opening is more than a place (ONLY_PLACE matches fewer)
 
 
 class Cut(IntEnum):
@@ -71,7 +72,7 @@ def pieces(text: str) -> list[Piece]:
 def _opens(words: str, cut: Cut | None) -> bool:
     """Whether ``words``, the message so far since the last cut, can be a piece before the next: not when they hold no
     letter, nor at the message's start when they are only a place or a word or two ("万江 我们这条巷子…", "你好，…")."""
-    if cut is not None:
+    if cut is not None or len(words) > OPENING_LENGTH:
         return has_letters(words)
     return letters(words) > OPENING_LETTERS and ONLY_PLACE.match(words.strip()) is None
 

@@ -56,6 +56,10 @@ CLEAR_UNSURE = 0.6
 CLEAR_SURE = 0.97
 CLEAR_TO_SURE = 0.03
 CLEAR_TO_UNSURE = 0.005
+# …and after a connective (另外, 同时反映, 。还有) the unsure one needs only CUE_UNSURE: the resident said another matter
+# follows ("领导您好，…养老金…少了两百多。还有我们楼下空地一直被人摆摊…"; chosen on the dev sets: one more right, none
+# split wrongly; 0.35 split one more one-problem message).
+CUE_UNSURE = 0.45
 # Each part may give the other part's category at most this much, by the cut between them: more, and
 # it is the same matter told from another side.
 # A piece pointing at a place or person told before stands alone when at least this sure of its category (chosen on
@@ -240,14 +244,14 @@ def _kept(parts: list[Part], groups: list[list[Piece]], whole: Prediction,
     part's pieces that stood alone, by category, with their confidence."""
     cuts = [g[0].cut if g[0].cut is not None else Cut.NEW_MATTER for g in groups]
     confidences = [max(p.confidence, sure.get(p.category, 0.0)) for p, sure in zip(parts, support)]
-    parts, cuts = _joined_weak(parts, cuts, confidences, [_least_letters(g[0]) for g in groups],
-                               _clear_pair(parts, confidences, groups[-1][0]))
+    clear = _clear_pair(parts, confidences, groups[-1][0])
+    parts, cuts = _joined_weak(parts, cuts, confidences, [_least_letters(g[0]) for g in groups], clear)
     if not 1 < len(parts) <= MAX_PARTS or len({p.category for p in parts}) != len(parts):
         return None
     for a, b, cut in zip(parts, parts[1:], cuts[1:]):
         most = CROSS_PROBABILITY[cut]
-        if _share(a.prediction, b.category, most) or _share(b.prediction, a.category, most):
-            return None
+        if not clear and (_share(a.prediction, b.category, most) or _share(b.prediction, a.category, most)):
+            return None  # (a clear pair's shares were weighed by _clear_pair)
         if cut < Cut.NEW_MATTER and same_source(a.text, b.text):
             return None  # unless the resident said it is another matter (另外, 第二 …), one source is one matter
     if whole.urgent and not any(p.urgent for p in parts):
@@ -321,15 +325,18 @@ def _apart(sure: Prediction, unsure: Prediction) -> bool:
 
 def _clear_pair(parts: list[Part], confidences: list[float], opening: Piece) -> bool:
     """Whether ``parts`` are two, the second opened by ``opening`` after a sentence's end or a cue, one all but
-    certain of its category (:data:`CLEAR_SURE`) and the other at least :data:`CLEAR_UNSURE` sure of another, and
+    certain of its category (:data:`CLEAR_SURE`) and the other at least :data:`CLEAR_UNSURE` (after a connective,
+    :data:`CUE_UNSURE`) sure of another, and
     neither gives the other's category more than a trace: then each, however unsure which category it is, is a
     matter of its own. ``confidences``: as for :func:`_joined_weak`."""
     if len(parts) != 2 or not _opens_clearly(opening, parts[1].text):
         return False
     (first, second), (sure_first, sure_second) = parts, confidences
-    if sure_first >= CLEAR_SURE and sure_second >= CLEAR_UNSURE and _apart(first.prediction, second.prediction):
+    cued = opening.cut == Cut.NEW_MATTER or opening.cut == Cut.ALSO and opening.after_stop
+    unsure = CUE_UNSURE if cued else CLEAR_UNSURE
+    if sure_first >= CLEAR_SURE and sure_second >= unsure and _apart(first.prediction, second.prediction):
         return True
-    return sure_second >= CLEAR_SURE and sure_first >= CLEAR_UNSURE and _apart(second.prediction, first.prediction)
+    return sure_second >= CLEAR_SURE and sure_first >= unsure and _apart(second.prediction, first.prediction)
 
 
 def _least_letters(piece: Piece) -> int:
