@@ -131,7 +131,9 @@ def _counts(rows: np.ndarray, columns: np.ndarray, n_docs: int, n_columns: int, 
     """The count matrix of (row, column) occurrences: one sort of their joint keys, then the CSR arrays
     directly (half the cost of building a COO matrix and summing its duplicates)."""
     keys = rows.astype(np.int64) * n_columns + columns
-    keys.sort()
+    # Stable (timsort here): the keys come in runs already ordered by document (word, bigram, character
+    # blocks one after the other), which it merges in less than half of quicksort's time; the result is the same.
+    keys.sort(kind="stable")
     first = np.empty(len(keys), dtype=bool)
     first[:1] = True
     np.not_equal(keys[1:], keys[:-1], out=first[1:])

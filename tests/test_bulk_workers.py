@@ -1,5 +1,5 @@
 """Forked workers for `classify --file` (bot.cli.bulk_workers): output in input order whatever each chunk
-costs, at most one chunk per worker in flight, and a worker that fails or dies ends the run with a reason."""
+costs, at most AHEAD chunks per worker in flight, and a worker that fails or dies ends the run with a reason."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.cli.bulk_workers import WorkerFailed, in_order
+from bot.cli.bulk_workers import AHEAD, WorkerFailed, in_order
 
 
 def _numbered(count: int, read: list[int] | None = None) -> Iterator[tuple[list[str], int]]:
@@ -30,13 +30,22 @@ def test_outputs_come_in_input_order() -> None:
     assert [good for _, good in outputs] == [n != 3 for n in range(9)]
 
 
-def test_no_more_than_one_chunk_per_worker_is_read_ahead() -> None:
+def test_no_more_than_ahead_chunks_per_worker_are_read_ahead() -> None:
     read: list[int] = []
     outputs = in_order(_slow_when_even, _numbered(20, read), workers=3)
     for taken, _ in enumerate(outputs):
-        # chunk `taken` is out; the workers hold at most the next three, one being handed over
-        assert len(read) <= taken + 4
+        # chunk `taken` is out; the workers hold at most the next AHEAD each, one more being handed over
+        assert len(read) <= taken + 1 + AHEAD * 3
     assert len(read) == 20
+
+
+def test_a_worker_finds_its_next_chunk_waiting() -> None:
+    """While a worker is busy, its next chunk is already sent: the parent reads ahead as far as AHEAD allows."""
+    read: list[int] = []
+    outputs = in_order(_slow_when_even, _numbered(20, read), workers=2)
+    next(outputs)
+    assert len(read) >= AHEAD * 2  # both workers were given their next chunk before the first output came
+    assert len(list(outputs)) == 19
 
 
 def test_a_failing_chunk_stops_the_run_with_its_reason() -> None:

@@ -1,10 +1,12 @@
 """Chunks of ``classify --file`` done by forked worker processes, their output written in input order.
 
 Each worker is forked after the model is loaded, so it shares the parent's model pages and needs
-nothing pickled but the chunks and their output text. Chunk *i* goes to worker *i mod n*, and a worker
-gets its next chunk only after its last output was taken: at most one chunk per worker is in flight
-(memory stays constant, and neither side can block the other on a full pipe). A worker that dies
-is noticed by its process sentinel and ends the command with an error instead of a hang.
+nothing pickled but the chunks and their output text. Chunk *i* goes to worker *i mod n*, and at most
+:data:`AHEAD` chunks per worker are in flight (memory stays constant): a worker finds its next chunk
+waiting when it finishes one, instead of idling while the parent takes the output and sends more. A thread
+in each worker receives its chunks as they come, so the parent's sending never waits on a worker busy
+sending output (neither side can block the other on a full pipe). A worker that dies is noticed by its
+process sentinel and ends the command with an error instead of a hang.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import queue
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
@@ -22,6 +26,7 @@ from multiprocessing.process import BaseProcess
 # could be classified.
 ChunkJob = Callable[[list[str], int], tuple[str, bool]]
 MAX_WORKERS = 8  # beyond this the parent's reading and writing is the limit
+AHEAD = 2  # chunks in flight per worker: the one it works on and the next
 
 
 class WorkerFailed(RuntimeError):
@@ -65,7 +70,7 @@ def _dispatch(chunks: Iterable[tuple[list[str], int]],
               started: list[tuple[BaseProcess, Connection, Connection]]) -> Iterator[tuple[str, bool]]:
     sent = taken = 0
     for chunk in chunks:
-        if sent - taken == len(started):  # every worker busy: the oldest chunk's output first
+        if sent - taken == AHEAD * len(started):  # every worker has its next chunk: the oldest chunk's output first
             yield _take(*started[taken % len(started)])
             taken += 1
         started[sent % len(started)][1].send(chunk)
@@ -89,14 +94,10 @@ def _take(process: BaseProcess, inbox: Connection, outbox: Connection) -> tuple[
 
 
 def _serve(job: ChunkJob, inbox: Connection, outbox: Connection) -> None:
-    """A worker's loop: chunks in, output out, until the parent closes the pipe."""
-    while True:
-        try:
-            received = inbox.recv()
-        except EOFError:
-            return
-        if received is None:
-            return
+    """A worker's loop: chunks in, output out, until the parent says stop or closes the pipe."""
+    waiting: queue.SimpleQueue[tuple[list[str], int] | None] = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(inbox, waiting), daemon=True).start()
+    while (received := waiting.get()) is not None:
         lines, first = received
         try:
             text, good = job(lines, first)
@@ -104,3 +105,15 @@ def _serve(job: ChunkJob, inbox: Connection, outbox: Connection) -> None:
             outbox.send(("error", traceback.format_exc(limit=3)))
             return
         outbox.send(("done", text, good))
+
+
+def _receive(inbox: Connection, waiting: queue.SimpleQueue[tuple[list[str], int] | None]) -> None:
+    """Move chunks from the parent's pipe to ``waiting`` as they come (None: stop)."""
+    while True:
+        try:
+            received = inbox.recv()
+        except (EOFError, OSError):
+            received = None
+        waiting.put(received)
+        if received is None:
+            return

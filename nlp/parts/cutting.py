@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -55,12 +56,19 @@ class Piece:
 def pieces(text: str) -> list[Piece]:
     """``text`` cut at every place a new matter may begin (one piece when there is none)."""
     simple = simplified_chars(text)  # one character for one: positions in it are positions in text
+    spans = _clauses(text, simple)
+    if len(spans) < 2:  # most messages: nowhere to cut
+        return [_piece(text, simple, None)] if text.strip() else [Piece(text, text, None)]
     out: list[Piece] = []
     start, current_cut, stop = 0, None, False  # where the current piece begins, the cut before it, after a sentence's end
-    demands = DEMANDS.search(simple)
-    for a, b in _clauses(text, simple):
+    demands: re.Match[str] | None | bool = False  # found when first needed
+    for a, b in spans[1:]:  # the first clause has nothing before it
         cut = _cut_before(simple[a:b], text[start:a]) if _opens(simple[start:a], current_cut) else None
-        if cut is None or demands is not None and a >= demands.end() and _listed(simple[a:b]):
+        if cut is None:
+            continue
+        if demands is False:
+            demands = DEMANDS.search(simple)
+        if demands and a >= demands.end() and _listed(simple[a:b]):
             continue
         out.append(_piece(text[start:a], simple[start:a], current_cut, stop))
         start, current_cut, stop = a, cut, _ends_sentence(text[start:a])
@@ -86,11 +94,15 @@ def _listed(clause: str) -> bool:
 def _clauses(text: str, simple: str) -> list[tuple[int, int]]:
     """Where each clause of ``text`` begins and ends. Punctuation or an emoji alone ends the clause
     before it; a list mark or a cue alone ("2. ", "另外 ") begins the clause after it."""
-    ends = sorted({m.end() for m in CLAUSE_END.finditer(text)} | {0, len(text)})
+    ends = [m.end() for m in CLAUSE_END.finditer(text)]  # increasing: matches neither overlap nor touch
+    if not ends or ends[-1] != len(text):
+        ends.append(len(text))
     spans: list[tuple[int, int]] = []
     opening: int | None = None  # where a lone list mark or cue waits for its clause
-    for a, b in zip(ends, ends[1:]):
-        a = a if opening is None else opening
+    a = 0
+    for b in ends:
+        if opening is not None:
+            a = opening
         clause = simple[a:b].strip()
         lead = LEAD.match(clause)
         if lead is not None and lead.end() == len(clause) or LIST_ALONE.match(clause):
@@ -102,6 +114,7 @@ def _clauses(text: str, simple: str) -> list[tuple[int, int]]:
         else:
             opening = None
             spans.append((a, b))
+        a = b
     if opening is not None:
         spans.append((opening, len(text)))
     return spans
