@@ -61,14 +61,15 @@ def pieces(text: str) -> list[Piece]:
         return [_piece(text, simple, None)] if text.strip() else [Piece(text, text, None)]
     out: list[Piece] = []
     start, current_cut, stop = 0, None, False  # where the current piece begins, the cut before it, after a sentence's end
-    demands: re.Match[str] | None | bool = False  # found when first needed
+    demands: re.Match[str] | None = None
+    demands_sought = False  # looked for when first needed
     for a, b in spans[1:]:  # the first clause has nothing before it
         cut = _cut_before(simple[a:b], text[start:a]) if _opens(simple[start:a], current_cut) else None
         if cut is None:
             continue
-        if demands is False:
-            demands = DEMANDS.search(simple)
-        if demands and a >= demands.end() and _listed(simple[a:b]):
+        if not demands_sought:
+            demands, demands_sought = DEMANDS.search(simple), True
+        if demands is not None and a >= demands.end() and _listed(simple[a:b]):
             continue
         out.append(_piece(text[start:a], simple[start:a], current_cut, stop))
         start, current_cut, stop = a, cut, _ends_sentence(text[start:a])
