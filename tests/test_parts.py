@@ -500,3 +500,12 @@ def test_after_a_connective_an_unsure_matter_stands_beside_a_certain_one() -> No
     bare = pieces("我的养老金到账金额不对，少了两百多。楼下空地一直被人摆摊，很乱。")
     assert _clear_pair([unsure, sure], [0.5, 1.0], cued[-1])
     assert not _clear_pair([unsure, sure], [0.5, 1.0], bare[-1])
+
+
+def test_another_thing_there_done_to_or_doing_also_may_begin_a_matter() -> None:
+    """"…，路口旁边的人行道被人挖了个坑" (a thing at another place, something done to it), "…，工地的泥头车也把泥撒得满路"
+    (another subject also doing), "…，然后村口那根电线被风刮断了" (然后 before another place): cuts for the classifier."""
+    assert [p.cut for p in pieces("十字路口的红绿灯坏了，路口旁边的人行道被人挖了个坑")] == [None, Cut.SENTENCE]
+    assert [p.cut for p in pieces("工地半夜还在打桩，工地的泥头车也把泥撒得满路都是")] == [None, Cut.SENTENCE]
+    assert [p.cut for p in pieces("电镀厂的废水排到田里，然后村口那根电线被风刮断了")] == [None, Cut.SENTENCE]
+    assert len(pieces("电镀厂的废水排到田里，然后田里的菜都黄了")) == 1

@@ -20,7 +20,7 @@ INTRO = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:[两二三四几2-4]|一�
 # "另外还要交一笔开户费", "此外也没有…": the same subject does more of the same (not 另外还有…, 另外还想反映…,
 # nor 另外又停电: something happening again).
 MORE_OF_IT = re.compile(r"^(?:另外|此外)[，,]?(?:还|也)(?!有|想|要反映|要投诉|反映|说|问|提|咨询|投诉|举报)")
-# "然后" after a sentence's end mostly tells what followed; it opens another matter only before another subject.
+# "然后" mostly tells what followed; it opens another matter only before another subject (…。然后楼下那家店…, …，然后村口那根电线…).
 THEN = "然后"
 # "…我就不说了，问题是…" after a comma: the point of the same matter, not a second one.
 MAIN_POINT = "问题是"
@@ -30,13 +30,14 @@ CONTINUES = re.compile(r"^(?:这个|这家|这些|这种|这样|这里|那个|�
 # "…，门口的垃圾也没人收", "…，楼道里还有人放煤气罐": another thing, also (still) wrong — as weak a cut as a
 # sentence's end. What comes before 也/还 is a thing, not a doing ("说了好几次也不改", "有的还…" go on).
 ANOTHER_SUBJECT = re.compile(r"^(?!而且|并且|但是|但|可是|所以|因此|然后|甚至)(?![^也还]*(?:了|过|说|找|打|问|跟|讲|次|都|有的|一(?![楼层栋号])))(?!(?:他|她|它|他们|她们|我|我们|你|对方|这|那)[也还])"
-                              r"[^，,。！？!?；;也还]{2,10}(?:也(?:[一二三四五六七八九十两几好多]+(?:天|个月|周|个星期|年))?(?:没|不|坏|有|被|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏|锈|断|裂|塌|歪|松|掉|破|烂|倒)"
+                              r"[^，,。！？!?；;也还]{2,10}(?:也(?:[一二三四五六七八九十两几好多]+(?:天|个月|周|个星期|年))?(?:没|不|坏|有|被|把|一直|经常|天天|好久|很|太|乱|在|堆|满|漏|堵|臭|脏|锈|断|裂|塌|歪|松|掉|破|烂|倒)"
                               r"|还(?:有人|有个|有家|在|把|往|私自|偷|乱|经常|天天|欠|占|卖|摆|排|搭|开))")
-# "…加盖到五层了，旁边那家工厂晚上偷排废水": after a comma, someone or something at another place doing
-# something of its own — as weak a cut as a sentence's end (not the neighbours who suffer: 附近居民都睡不好).
-PLACE_SUBJECT = re.compile(r"^(?:[^，,。！？!?；;这那该他她它我你]{0,4}?(?:旁边|隔壁|隔离|隔篱|对面|楼下|楼上|附近|门口)|村里|村口|小区里|路边|街上)(?:那|这)?一?(?:家|个|条|栋|间|片)?"
+# "…加盖到五层了，旁边那家工厂晚上偷排废水": after a comma, someone or something at another place (旁边, 公园门口, 巷尾 …)
+# doing something of its own or having something done to it (…被人挖了个坑), or someone newly introduced doing
+# something (有个卖菜的天天…) — as weak a cut as a sentence's end (not the neighbours who suffer: 附近居民都睡不好).
+PLACE_SUBJECT = re.compile(r"^(?:[^，,。！？!?；;这那该他她它我你]{0,4}?(?:旁边|隔壁|隔离|隔篱|对面|楼下|楼上|附近|门口|里面|巷口|巷尾|路口)|村里|村口|小区里|路边|街上)(?:那|这)?一?(?:家|个|条|栋|间|片|根|盏|棵|座|排|辆|块|只)?"
                             r"(?!的?(?:居民|住户|街坊|邻居都|大家|人都|我们|老人|小孩))[^，,。！？!?；;]{1,8}?"
-                            r"(?:有人|在|把|偷|乱|天天|每天|经常|晚上|半夜)"
+                            r"(?:有人|在|把|被|偷|乱|天天|每天|经常|晚上|半夜)"
                             r"|^(?:有|仲有)(?:一)?(?:个|家|间|档|伙|帮|群)(?!人说|人讲|问题|事|时候|次)[^，,。！？!?；;]{1,8}?(?:天天|每天|日日|成日|经常|晚上|半夜|一直|在|把|乱|偷)")
 # A piece that only tells how someone answered (物业说…, 他说…, 老板不理): the same matter goes on.
 REACTION = re.compile(r"^(?:物业|房东|老板|他|她|他们|她们|对方|商家|店主|店家|厂里|公司|保安|城管|师傅|客服|工作人员|供电局|自来水公司)"

@@ -131,7 +131,7 @@ def _cut_before(clause: str, before: str) -> Cut | None:
         return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER
     if _another_subject(words):
         return Cut.SENTENCE
-    if words.startswith(THEN) and _ends_sentence(before) and _another_subject(words[len(THEN):]):
+    if words.startswith(THEN) and _another_subject(words[len(THEN):]):
         return Cut.SENTENCE  # "…往下掉。然后楼下那家五金店每天…": the next thing the resident tells, not what followed
     if _ends_sentence(before) and (not CONTINUES.match(words) or SOMEONE_THERE.match(words)):
         return Cut.SENTENCE
