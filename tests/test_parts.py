@@ -420,7 +420,7 @@ def test_a_circled_number_btw_and_tongmai_begin_an_item_however_written() -> Non
     assert len(pieces("我同埋我老公都系喺呢度做嘢")) == 1  # 同埋 inside a clause: "and"
 
 
-def test_then_opens_another_matter_only_before_another_subject() -> None:
+def test_then_opens_another_matter_only_before_another_place() -> None:
     """"…。然后楼下那家店每天…" tells the next thing (another place's doer); "…。然后物业说…" what followed."""
     assert [p.cut for p in pieces("小区门口的井盖不见了。然后楼下那家快餐店每天把泔水倒进雨水井")] == [None, Cut.SENTENCE]
     assert len(pieces("小区门口的井盖不见了。然后物业说不归他们管")) == 1
@@ -509,3 +509,4 @@ def test_another_thing_there_done_to_or_doing_also_may_begin_a_matter() -> None:
     assert [p.cut for p in pieces("工地半夜还在打桩，工地的泥头车也把泥撒得满路都是")] == [None, Cut.SENTENCE]
     assert [p.cut for p in pieces("电镀厂的废水排到田里，然后村口那根电线被风刮断了")] == [None, Cut.SENTENCE]
     assert len(pieces("电镀厂的废水排到田里，然后田里的菜都黄了")) == 1
+    assert len(pieces("村委说报给了镇里，路灯所来看了说要重新拉线，然后就再也没来过。")) == 1

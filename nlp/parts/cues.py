@@ -20,7 +20,8 @@ INTRO = re.compile(r"^[^，,。！？!?；;]{0,12}?(?:[两二三四几2-4]|一�
 # "另外还要交一笔开户费", "此外也没有…": the same subject does more of the same (not 另外还有…, 另外还想反映…,
 # nor 另外又停电: something happening again).
 MORE_OF_IT = re.compile(r"^(?:另外|此外)[，,]?(?:还|也)(?!有|想|要反映|要投诉|反映|说|问|提|咨询|投诉|举报)")
-# "然后" mostly tells what followed; it opens another matter only before another subject (…。然后楼下那家店…, …，然后村口那根电线…).
+# "然后" mostly tells what followed (然后就再也没来过); it opens another matter only before another place's doer or
+# thing (…。然后楼下那家店…, …，然后村口那根电线被…).
 THEN = "然后"
 # "…我就不说了，问题是…" after a comma: the point of the same matter, not a second one.
 MAIN_POINT = "问题是"
@@ -93,9 +94,11 @@ NOT_SOURCE = frozenset(["那家", "这家", "他家", "我家", "商业", "就�
 # Clauses end at punctuation, and at a space before a Chinese character (chat style: "路灯坏了 垃圾没人收") or
 # before a list mark ("…没人管 2.路灯…").
 # A match ends where a clause ends (a pattern that consumes is faster than one of empty lookarounds).
-# A space before Chinese words, a numbered item or "btw", and a circled number however written (①…②…), end a clause too.
-CLAUSE_END = re.compile(r"[。！？!?；;\n，,]|(?<=\S) (?=[\u4e00-\u9fff]|[1-9][.、．)）](?!\d)|[①②③④⑤⑥⑦⑧⑨]|(?i:btw))"
-                        r"|(?<=[^\s。！？!?；;，,])(?=[②③④⑤⑥⑦⑧⑨])")
+# A space before Chinese words, a numbered item or "btw" ends a clause too.
+CLAUSE_END = re.compile(r"[。！？!?；;\n，,]|(?<=\S) (?=[\u4e00-\u9fff]|[1-9][.、．)）](?!\d)|[①②③④⑤⑥⑦⑧⑨]|(?i:btw))")
+# A circled number straight after words ("…不亮②村口…") begins a clause too: matched on its own, as a pattern that
+# starts with a lookaround is tried at every position of every text.
+NEXT_CIRCLED = re.compile(r"[②③④⑤⑥⑦⑧⑨]")
 _SENTENCE_END = "。！？!?；;\n"
 SENTENCE_ENDS = frozenset(_SENTENCE_END)
 # A sentence that names the matter it goes back to: "工资的事我们去找过老板三次".
