@@ -52,7 +52,7 @@ URGENT_INDEPENDENT = ROOT / "benchmarks" / "data" / "urgent_independent.csv"
 # urgent_dev5.csv (250 look-alikes + 60, a blind writer of the fifth pass) chose the tenth round's causes;
 # urgent_dev6.csv (the same sizes, a second blind writer) was measured once unseen (7/250, 59/60, the tenth round
 # changing nothing there), then chose the eleventh's.
-URGENT_DEV = tuple(ROOT / "benchmarks" / "data" / f"urgent_dev{n}.csv" for n in ("", "2", "3", "4", "5", "6"))
+URGENT_DEV = tuple(ROOT / "benchmarks" / "data" / f"urgent_dev{n}.csv" for n in ("", "2", "3", "4", "5", "6", "7"))
 BULK_LINES = 50_000
 USERDICT = ROOT / "training_data" / "userdict.txt"
 SYSTEMS = ("baseline", "gridbot")

@@ -154,7 +154,7 @@ DANGERS: tuple[Danger, ...] = (
         quick(r"持枪|拿枪|被绑架|绑架了|被拐|砍人|斩人|互砍|持刀|拿刀|拿着刀|拿(住|着)?一?把.{0,4}刀|捅人|被捅|行凶|抢劫|正在偷|正在撬|在撬"
               r"|(在|正在)[^，。！？]{0,4}打(我|他|她|人|孩子|小孩|老婆|老人|一个(人|女|男|小|老|学生|外卖))(?!电话|手机|的电话)|(弄|打|砍|斩)死(我|你|人|佢)|掐(着|住|了)?" + _CLAUSE + r"{0,4}(脖子|喉咙|颈)|打得[^，。！？]{0,4}(是血|流血|出血)|(人|女|男|孩|老人)[^，。！？]{0,4}惨叫|围殴|互殴|挥拳|堵在[^，。！？]{0,8}打|刺人|手上有刀"
               r"|拿(着|住)?.{0,4}(刀|剪刀|铁棍|石头|砖头|砖|酒瓶|啤酒瓶|凳子|椅子).{0,6}(砍|刺|砸|打)|拿(着|住)?[^，。！？]{0,3}(砍刀|菜刀|西瓜刀|长刀|刀子|匕首)|按在地上.{0,4}(打|抽)"
-              r"|挥(着|舞)?" + _CLAUSE + r"{0,3}刀|谁" + _CLAUSE + r"{0,4}就(砍|杀|捅|打)谁|(拿着|提着|带着|淋)" + _CLAUSE + r"{0,2}汽油|泼汽油"
+              r"|挥(着|舞)?" + _CLAUSE + r"{0,3}刀|谁" + _CLAUSE + r"{0,4}就(砍|杀|捅|打)谁|(拿着|提着|带着|拎着|揸住|淋)" + _CLAUSE + r"{0,2}汽油|泼汽油"
               r"|烧(?<=要烧)死?(我|你|他|她|我们)?(家|屋|房子)|绑(在|住)" + _CLAUSE + r"{0,6}打"
               r"|(持|拎|提|举|抓|握|揸)(着|住|起|咗)?" + _CLAUSE + r"{0,3}(刀|斧|枪)|(被|把)" + _CLAUSE + r"{0,4}推(下|进|到)" + _CLAUSE + r"{0,2}(站台|轨道|楼|河|水|海)|with a knife|stabbed|has a gun"),
         quick(
@@ -191,10 +191,10 @@ DANGERS: tuple[Danger, ...] = (
     ),
     Danger(
         Hazard.COLLAPSE,
-        quick(r"倒塌|坍塌|被埋|砸到人|山体滑坡|滑坡了|地陷了"
+        quick(r"倒塌|坍塌|被埋|砸到人|山体滑坡|滑坡了|地陷了|泥石流|山泥(倾泻|冲)"
               r"|(墙|楼|阳台|屋顶|房顶|天花板?|房子|屋|棚|脚手架|塔吊)[^，。！？]{0,3}(塌下来|在倒|在塌|塌咗)"
               r"|(快要?|随时|就要|马上|要)(掉|砸|塌|倒|跌落)(下来|落嚟)[^。！？]{0,30}(下面|楼下|底下)[^。！？]{0,12}(人|车)"
-              r"|(砸|掉|塌|压|倒)[^.!?;。！？]{0,12}下面(有人|还有人|压着人|好像有人)|砸(到|中|伤)了?(一个|个|一位|位)?(人|路人|行人|小孩|孩子|老人|学生|工人|阿伯|阿婆)(?![家的])"
+              r"|(砸|掉|塌|压|倒)[^.!?;。！？]{0,12}下面(还|好像)?(有|压着)(一?个|几个|好多)?" + _PERSON + r"|砸(到|中|伤)了?(一个|个|一位|位)?(人|路人|行人|小孩|孩子|老人|学生|工人|阿伯|阿婆)(?![家的])"
               r"|(塌|垮)了?[^.!?;。！？]{0,16}(正下方|正下面|下面|底下)(就)?是(人行道|马路|路|街|通道|门口|学校|操场|停车场)"
               r"|(小孩|孩子|小朋友|宝宝|细路|老人)" + _CLAUSE + r"{0,4}(爬|挂|站|坐|卡|吊|悬)(在|到|出)?" + _CLAUSE + r"{0,6}(窗户外面|窗外|阳台外|防盗网外|栏杆外)"),
         quick(
@@ -255,10 +255,14 @@ _NOT_NOW_BEFORE = quick(
     r"(不是|唔系|唔係|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
     r"|真(?![的是])|杀鱼|杀鸡|杀鸭|杀猪|宰|假装|装作|扮演|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上化科数])学(?![生校员堂院])|(?<!消)防(?!盗|护|晒|水|滑|火门|爆|风|蚊)|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾|迟早|早晚|总有一天|哪天|电影|电视剧|灾难片|游戏|梦到|梦见|做梦|天天|每天|整天|成天|日日|不知道?(哪|谁|什么|是不是)|唔知(边|乜|系咪)|发生过|出过|有过|长期|常年|烟囱|烟筒|排气管|排烟管|熏得|熏到|小心|当心|谨防|严禁|禁止)[^，。！？,.!?；;]{0,6}$"
 )
+# Further before a danger word, in the same clause: a hypothetical or a worry about some day (我担心哪天楼上那个花盆
+#掉下来砸到人, 假如有人在我家门口晕倒了…): these words frame all that follows them in their clause.
+_SUPPOSED_BEFORE = quick(r"(如果|假如|假设|假使|倘若|要是|万一|一旦|担心|哪天|哪一天)[^，。！？,.!?；;]{0,16}$")
 # Just after a danger word: it names a hazard, an activity or a thing, not an event (燃气泄漏检测, 触电保护器,
 # 溺水的急救方法, 被困时怎么办), or it happened before (失火过).
 _NOT_NOW_AFTER = quick(
-    r"^(隐患|风险|安全|承诺书|演练|演习|预警|宣传|知识|报警器|事故隐患|事故|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃"
+    r"^(隐患|风险|安全|承诺书|演练|演习|预警|宣传|知识|报警器|事故隐患|事故|的可能|保险|险|通道|器材|设施|的宣传|的事|那件事|的问题|原因|电话|号码|铃声|铃|钟"
+    r"|(就|要|应该)?打(110|119|120)(对吧|吗|吧|是吧|对不对|对唔对|啱唔啱|系咪)|(的)?救援[^,.!?;，。！？]{0,3}(收|要)[^,.!?;，。！？]{0,2}(钱|费)"
     r"|[^,.!?;，。！？]{0,4}过(?![来去道了])(?=[,.!?;，。！？]|$)|[^,.!?;，。！？]{0,4}的(案子|案件)|的话|怎么(办|跑|逃|出去)|咋(办|跑|逃)|都(逃|跑|出)不|就(跑|逃|出)不"
     r"|(检测|保护器|应急|预警|方法|知识|培训|课|点?标识|点?标志|指示|费|演练|视频)|的(检查|报警|急救|救援|逃生|方法|预警)"
     r"|的?时(怎么办|应该|要怎么|该怎么|如何)|.{0,3}的?时候(怎|应|要|该|如)|过(?!来|去|道|了)|的?那一?(次|回|件)|急救(的|课|知识|培训|方法|常识)|自救|逃生(的|知识|方法|演练|路线)"
@@ -267,12 +271,14 @@ _NOT_NOW_AFTER = quick(
 # Anywhere: the danger is over, was in the past, or is the background of another request.
 _OVER = prefiltered(
     r"已经?(扑灭|灭了|被扑灭|救出|送医|送院|送走|脱险|没事|处理好|处理完|清理完|修好)|(来|已经?|都)(查|检查|看)过了?|(嚟|都)睇过|(警察|民警|派出所).{0,6}(带走|抓走)|后来.{0,10}(找到|回来|没事|送)|(查|检查|看)(了|过)(以后|之后)?[^，。！？]{0,4}说(是|系)[^，。！？]{0,8}(味|误报|正常|没事|冇事|没问题|冇问题)|人没事|都没事|自己(爬|站|坐)起来|站起来走了|后来.{0,10}(走了|好了|醒了|散了)|(救起来|救上来|救上岸)了|已经没人了|人都走了|都散了|拔(了|掉)插头|拉了闸|断了电|跳闸了|(现在|已经)停(了|下来了)|(燃气公司|师傅|物业|供电所|消防)[^,.!?;]{0,4}说(是|系)?[^,.!?;]{0,6}(正常|没事|冇事|没问题|冇问题|误报)|已经?(烧|吵|打)完了?|(原来是|结果是|原来系|一看是|看是)(?![^,.!?;]{0,6}(着火|起火|火|烟|血|倒|晕|打))|(好几|好多|很多)次了|经常这样|成日都系咁|已经(回家|回来|到家)了|(还好|幸好|好在|幸亏)[^,.!?;]{0,6}(没|冇|及时|拴着|发现得早)|找(?<![没未]找)(到|着|回来)了|(关好|关掉|关紧|关上)了|就没(味道?)?了|味道?(散|没|淡)了|(总闸|总阀|电闸|阀门)(已经)?(关|拉|断)(了|掉|好)|关了(总闸|总阀|电闸|阀门)|火灭了|不用派人|不用过来|虚惊一场|没人受伤|无人受伤|没有人受伤|住院|住在医院|(血|伤口)?止住了|出院|^(感谢|表扬|点赞)|醒过来了|医药费|工伤|赔偿|赔钱|理赔|报销|(不肯|不愿意?|要他|让他|叫他|谁)赔|(没有?|冇)(味道?|气味)了|(没|冇)出事|气话|是误报|误报了|(是|系)(上个?|去年|前年|前几|之前|以前)[^,.!?;]{0,5}(的事|嘅事)|(已经|都)(来|到)了[^.!?;]{0,6}在(修|抢修|处理)"
+    r"|(救护车|120|家属|家人|家里人)[^,.!?;，。！？]{0,4}(拉走|接走|送走|带走|接回)(了|咗)|已经醒(了|过来)|拔(了|掉)(插头|电源|了)"
+    r"|(都|全部?)?(是|系)假(的|嘅)|(没|冇)有?(砸|压|撞|伤)(到|中|着)?(人|到人)|闻(了|过|咗)?[^,.!?;，。！？]{0,3}(没|冇)有?(什么|乜)?(味道?|气味)"
 )
 # A quarrel that has stopped (吵得很凶，现在没声音了 / 已经走了): neither broad words (没声音了) nor the model, which
 # learned quarrels next to fights, make it urgent on their own; strong words and signs still count.
 _QUIETED = quick(r"(吵|骂|闹)" + r"[^.!?;]{0,16}(没声音了|安静了|不吵了|(已经|都)(走|散)了)")
 # Earlier in the danger word's sentence: it is told as news or hearsay (看新闻说…着火了, 朋友圈转发说…被拐).
-_HEARSAY = quick(r"新闻|报道|电视(上|里)|广播(说|里)|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|刷到|视频(里|上|说|中)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
+_HEARSAY = quick(r"群里[^，。！？,.!?；;]{0,4}(说|讲|发|传)|新闻|报道|电视(上|里)|广播(说|里)|听说|听人(讲|说)|听讲|据说|朋友圈|抖音|微博|网上(说|传|看到)|刷到|视频(里|上|说|中)|转发|传言|谣言|辟谣|系咪真|是不是真的|是真的吗")
 _PAST = quick(r"上周|上星期|上礼拜|上个礼拜|上个月|上次|上一次|去年|前年|前几天|前天|昨天|昨晚|前晚|那天|那次|那回|以前|之前|曾经|早前|年前|几天前|上回"
               r"|琴日|寻日|尋日|琴晚|寻晚|前阵子|前段时间|早几天|早排|几个月前|半年前|小时候|last (week|month|year|night)|yesterday| ago")
 _NOW = quick(r"现(?<!到现)在|正在|还在|刚刚|刚才|马上|赶紧|快来|快点|快啲|而家|救命|紧急|此刻|目前|!|！")
@@ -324,7 +330,8 @@ _THINGS = frozenset({Hazard.FIRE, Hazard.GAS_LEAK, Hazard.LIVE_WIRE, Hazard.COLL
 _PEOPLES_STATES = frozenset({Hazard.MEDICAL, Hazard.SELF_HARM})
 # Anywhere in a danger word's sentence: the danger is the subject of a test of the bot, a course, a drill or a
 # campaign, or its truth is doubted (孩子误吞东西了怎么急救，想报个家长课; 朋友说有人跳楼了，不知道真假).
-_SUBJECT_OR_DOUBT = quick(r"是不是" + _CLAUSE + r"{0,6}(质量|坏了|有问题|正常)|正常吗|什么原因|是什么病|是不是(贫血|缺|感冒|上火|过敏|哮喘|低血糖|中暑)|要不要紧|挂什么科|看什么科|吃什么药|测试(?<!不是测试)(?<!唔系测试)|试一下|试试|开玩笑(?<!不是开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|以防万一|想学|学一下|骗子|诈骗|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣")
+_SUBJECT_OR_DOUBT = quick(r"是不是" + _CLAUSE + r"{0,6}(质量|坏了|有问题|正常)|正常吗|什么原因|是什么病|是不是(贫血|缺|感冒|上火|过敏|哮喘|低血糖|中暑)|要不要紧|挂什么科|看什么科|吃什么药|测试(?<!不是测试)(?<!唔系测试)|试一下|试试|开玩笑(?<!不是开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|以防万一|想学|学一下|骗子|诈骗|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣"
+                           r"|(要|收)不?收?[^,.!?;，。！？]{0,2}(钱|费)(吗|嘛|么|不)|收不收费|多少钱")
 
 
 # A thing whose state a person's words can tell (电梯不动了, 车动不了, 站牌倒在地上), and who is a person.
@@ -340,6 +347,14 @@ _ONE_THEN = quick(r"[^,.!?;，。！？]{0,4}就")
 _HABIT = quick(r"经常|常常|总是|总有|老是|老有|成日|每天|天天|每晚|每次|一到")
 # Just before a broad word of collapse: it has not fallen yet (快掉下来了, 看着要塌了).
 _ABOUT_TO = quick(r"(快要?|就要|随时|看着要|好像要|快要?[^,.!?;]?)$")
+# An animal in the clause before a word of collapse or of being trapped, and no person: a pet stuck (猫卡在空调外机上
+# 下不来了), for which no one's life is in danger.
+_ANIMAL = quick(r"猫|狗|鸟|鹦鹉|鸽子|宠物|兔子|仓鼠")
+# Whose animal it is (我家的猫, 邻居的狗): an owner named, not a person in danger.
+_OWNER = quick(r"(我|我们|你|你们|他|她|他们|邻居|隔壁|楼上|楼下)(家)?的?(?=小?(猫|狗|鸟|鹦鹉|鸽子|宠物|兔子|仓鼠))")
+_ANIMALS_ONLY = frozenset({Hazard.COLLAPSE, Hazard.TRAPPED})
+# A nuisance told beside a cry for help (救命啊，隔壁装修太吵了): a sigh, not a plea.
+_NUISANCE = quick(r"(太|好|很|超|吵|嘈|臭|烦|热|闷)(吵|嘈|臭|烦|热|闷)|吵(死|到|得)|嘈(死|到)|臭(死|到)|烦(死|到)")
 # People named anywhere in the text, who a thing about to fall would hit (下面还有人, 人很多, 一个老人挂在外面).
 _AT_RISK_NEARBY = quick(r"有人|人(在|很多|多|来人往)|小孩|孩子|老人|学生|行人|路人|工人|住户|阿伯|阿婆|小朋友|我(在|们在)")
 
@@ -366,6 +381,8 @@ def _liveness(text: str, match: re.Match[str], thing: bool, broad: bool = False)
     ``broad``: the match is of a broad word, which a habit told anywhere earlier in its sentence makes no event."""
     start, end = match.span()
     if _NOT_NOW_BEFORE.search(text[max(0, start - 12) : start]) or _NOT_NOW_AFTER.match(text[end : end + 16]):
+        return DEAD
+    if _SUPPOSED_BEFORE.search(text[max(0, start - 22) : start]):
         return DEAD
     if thing and (_CHRONIC.match(text, end) or _AFTERMATH.match(text, end)):
         return DEAD
@@ -419,6 +436,16 @@ def _only_things_down(text: str, pattern: re.Pattern[str]) -> bool:
     return True
 
 
+def _only_animals(text: str, pattern: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` has an animal and no person but its owner before it in its clause
+    (我家的猫卡在…下不来了)."""
+    for match in pattern.finditer(text):
+        clause = text[max(text.rfind(mark, 0, match.start()) for mark in _CLAUSE_ENDS) + 1 : match.start()]
+        if _PERSON_NAMED.search(_OWNER.sub("", clause)) or not _ANIMAL.search(clause):
+            return False
+    return True
+
+
 def _best_liveness(text: str, pattern: re.Pattern[str], thing: bool, broad: bool = False) -> int:
     best = DEAD
     for match in pattern.finditer(text):
@@ -463,6 +490,11 @@ def _named(text: str, with_broad: bool, with_signs: bool) -> tuple[tuple[Danger,
         if broad_word == LIVE and danger.hazard is Hazard.COLLAPSE and _only_about_to_fall(text, danger.broad):
             broad_word = DEAD
         if broad_word == LIVE and danger.hazard in _PEOPLES_STATES and _only_things_down(text, danger.broad):
+            broad_word = DEAD
+        if danger.hazard in _ANIMALS_ONLY and _ANIMAL.search(text):
+            strong_word = DEAD if strong_word != DEAD and _only_animals(text, danger.strong) else strong_word
+            broad_word = DEAD if broad_word != DEAD and _only_animals(text, danger.broad) else broad_word
+        if broad_word == LIVE and danger.hazard is Hazard.PLEA and _NUISANCE.search(text):
             broad_word = DEAD
         if strong_word == LIVE or (strong_word == FRAMED and broad_word == LIVE):
             strong.append(danger)

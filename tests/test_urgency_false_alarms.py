@@ -491,10 +491,35 @@ NOW_ELEVENTH_ROUND = [
     ("烟感一直在响，厨房里全是火", "119"),
 ]
 
+# Twelfth round, from a blind writer's look-alikes (urgent_dev7, measured once unseen first: 13 / 250, 57 / 60).
+NOT_NOW_TWELFTH_ROUND = [
+    "我总担心哪天阳台上那排花盆被风吹下去砸到人",  # a worry about some day, far before the word
+    "假如电动车停在楼道里充电着火了，物业要不要负责",  # a supposition
+    "要是有人在店门口晕倒了我们店员该怎么处理",
+    "邻居群里有人讲三栋燃气漏气，我下楼闻过了冇乜味",  # hearsay in a group chat, and nothing smelt
+    "早上有个阿伯在公交站晕倒了，救护车已经拉走了，那里能不能装个遮阳棚",  # taken away by the ambulance
+    "电热水器漏电电了我一下，已经拔了插头",  # unplugged
+    "楼道的火警钟三天两头乱响，都是假的",  # an alarm bell, all false
+    "请问家里着火是打119对吧",  # asking which number
+    "电梯困人的救援收不收费",  # a fee
+    "我家的猫爬到空调外机上下不来了",  # a pet stuck
+    "救命啊，楼上每天半夜拖椅子吵死了",  # a sigh beside a nuisance
+    "花盆从阳台掉下去了，还好没砸到人，就是碎了",  # nobody hit
+]
+NOW_TWELFTH_ROUND = [
+    ("后山的泥石流冲下来了，屋里还有老人", "119"),  # a landslide
+    ("仓库的货架倒了，下面压着两个工人", "119"),  # people under what fell
+    ("一个男的拎着一桶汽油在楼道里泼", "110"),  # carrying petrol
+    ("我家的猫把煤气灶的开关碰开了，满屋子煤气味", "119"),  # an animal in the message, a danger to people
+    ("救命，楼下着火了，烟好大", "119"),  # a plea with a fire
+]
+
 
 # Every round's two sides at a probability above which broad words count (0.3): the words decide.
-CALM_BY_ROUND = NOT_NOW_THIRD_ROUND + NOT_NOW_FOURTH_ROUND + NOT_NOW_SIXTH_ROUND + NOT_NOW_SEVENTH_ROUND + NOT_NOW_EIGHTH_ROUND + NOT_NOW_NINTH_ROUND + NOT_NOW_TENTH_ROUND + NOT_NOW_ELEVENTH_ROUND
-NOW_BY_ROUND = NOW_THIRD_ROUND + NOW_FOURTH_ROUND + NOW_SIXTH_ROUND + NOW_SEVENTH_ROUND + NOW_EIGHTH_ROUND + NOW_NINTH_ROUND + NOW_TENTH_ROUND + NOW_ELEVENTH_ROUND
+CALM_BY_ROUND = (NOT_NOW_THIRD_ROUND + NOT_NOW_FOURTH_ROUND + NOT_NOW_SIXTH_ROUND + NOT_NOW_SEVENTH_ROUND + NOT_NOW_EIGHTH_ROUND + NOT_NOW_NINTH_ROUND + NOT_NOW_TENTH_ROUND + NOT_NOW_ELEVENTH_ROUND
+                 + NOT_NOW_TWELFTH_ROUND)
+NOW_BY_ROUND = (NOW_THIRD_ROUND + NOW_FOURTH_ROUND + NOW_SIXTH_ROUND + NOW_SEVENTH_ROUND + NOW_EIGHTH_ROUND + NOW_NINTH_ROUND + NOW_TENTH_ROUND + NOW_ELEVENTH_ROUND
+                + NOW_TWELFTH_ROUND)
 
 
 @pytest.mark.parametrize("text", CALM_BY_ROUND)
