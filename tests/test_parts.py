@@ -460,6 +460,7 @@ def test_a_shop_named_only_as_a_landmark_is_not_the_same_source() -> None:
     assert not same_source("那家药店卖过期的药", "药店对面的巷子晚上有人赌博")
     assert not same_source("公司要裁员不给补偿", "公司隔离间化工厂成日有股怪味")  # 隔离: Cantonese "next door"
     assert not same_source("那家药店卖过期的药", "药店门口的消防通道被摩托车堵了")
+    assert not same_source("麻将馆天天打到三点", "麻将馆外面还停了一排电动车在充电")
     assert same_source("那家药店卖过期的药", "药店的老板还骂人")
 
 

@@ -89,7 +89,7 @@ WHO_I_AM = re.compile(r"^(?:您好|你好)?[，,！!]?(?:我是|我们是|本人
 # Who or what a complaint is about: a shop, a site, a landlord ("那家饭店", "工地", "房东", "KTV").
 SOURCE = re.compile(r"[\u4e00-\u9fff](?:店|馆|厂|坊|吧|司|东|居|业|板|摊|商)|[a-z]{2,}")
 # A source named only to say where something else is: "药店对面的小巷子…", "公司隔壁的化工厂…".
-NEAR = ("对面", "旁边", "隔壁", "隔离", "隔篱", "附近", "周边", "周围", "后面", "前面", "边上", "背后", "门口")
+NEAR = ("对面", "旁边", "隔壁", "隔离", "隔篱", "附近", "周边", "周围", "后面", "前面", "边上", "背后", "门口", "外面", "外边")
 NOT_SOURCE = frozenset(["那家", "这家", "他家", "我家", "商业", "就业", "毕业", "企业", "作业", "营业"])
 # Clauses end at punctuation, and at a space before a Chinese character (chat style: "路灯坏了 垃圾没人收") or
 # before a list mark ("…没人管 2.路灯…").
