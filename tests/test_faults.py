@@ -72,12 +72,12 @@ async def test_kill_9_after_confirming_loses_nothing_and_duplicates_nothing(bot_
                                                                            trained_models) -> None:
     env, port, resident, worker = await killable_setup(bot_api, redis, redis_url, tmp_path, trained_models)
     texts = [f"西正路8号门口第{n}盏路灯坏了" if n % 2 else f"西正路8号旁边第{n}个井盖松了" for n in range(4)]
-    for text in texts:
+    for pair in (texts[:2], texts[2:]):  # two processes, each killed with two requests just taken
         process = serve(env)
         await serving(port)
-        update_id = await bot_api.send_text(resident, text)
-        for _ in range(500):  # the moment the update is safe in the stream (so confirmed next), kill -9
-            if await redis.exists(keys.update_seen(update_id)):
+        update_ids = [await bot_api.send_text(resident, text) for text in pair]
+        for _ in range(500):  # the moment the updates are safe in the stream (so confirmed next), kill -9
+            if await redis.exists(*map(keys.update_seen, update_ids)) == len(update_ids):
                 break
             await asyncio.sleep(0.01)
         process.send_signal(signal.SIGKILL)
