@@ -116,15 +116,16 @@ async def test_kill_9_while_telegram_takes_a_message_resends_it_flagged(bot_api,
                              what="the receipt and the worker's 新工单 to be on their way")
     process.send_signal(signal.SIGKILL)  # …when the process dies; Telegram still delivers both
     process.wait(10)
-    await asyncio.sleep(2.5)
+
+    def about_ticket(user) -> list[str]:  # type: ignore[no-untyped-def]
+        return [m["text"] for m in bot_api.messages_to(user.id) if NUMBER.search(m.get("text") or "")]
+
+    await bot_api.wait_until(lambda: len(about_ticket(resident)) == 1 and len(about_ticket(worker)) == 1,
+                             timeout=10, what="Telegram to deliver the two sends taken before the kill")
     bot_api.delay("sendMessage", 0)
     process = serve(env)
     try:
         await serving(port)
-
-        def about_ticket(user) -> list[str]:  # type: ignore[no-untyped-def]
-            return [m["text"] for m in bot_api.messages_to(user.id) if NUMBER.search(m.get("text") or "")]
-
         await bot_api.wait_until(lambda: len(about_ticket(resident)) == 2 and len(about_ticket(worker)) == 2,
                                  timeout=30, what="both messages a second time")
         for user in (resident, worker):
