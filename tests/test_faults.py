@@ -72,12 +72,12 @@ async def test_kill_9_after_confirming_loses_nothing_and_duplicates_nothing(bot_
                                                                            trained_models) -> None:
     env, port, resident, worker = await killable_setup(bot_api, redis, redis_url, tmp_path, trained_models)
     texts = [f"西正路8号门口第{n}盏路灯坏了" if n % 2 else f"西正路8号旁边第{n}个井盖松了" for n in range(4)]
-    for text in texts:
+    for pair in (texts[:2], texts[2:]):  # two processes, each killed with two requests just taken
         process = serve(env)
         await serving(port)
-        update_id = await bot_api.send_text(resident, text)
-        for _ in range(500):  # the moment the update is safe in the stream (so confirmed next), kill -9
-            if await redis.exists(keys.update_seen(update_id)):
+        update_ids = [await bot_api.send_text(resident, text) for text in pair]
+        for _ in range(500):  # the moment the updates are safe in the stream (so confirmed next), kill -9
+            if await redis.exists(*map(keys.update_seen, update_ids)) == len(update_ids):
                 break
             await asyncio.sleep(0.01)
         process.send_signal(signal.SIGKILL)
@@ -116,15 +116,16 @@ async def test_kill_9_while_telegram_takes_a_message_resends_it_flagged(bot_api,
                              what="the receipt and the worker's 新工单 to be on their way")
     process.send_signal(signal.SIGKILL)  # …when the process dies; Telegram still delivers both
     process.wait(10)
-    await asyncio.sleep(2.5)
+
+    def about_ticket(user) -> list[str]:  # type: ignore[no-untyped-def]
+        return [m["text"] for m in bot_api.messages_to(user.id) if NUMBER.search(m.get("text") or "")]
+
+    await bot_api.wait_until(lambda: len(about_ticket(resident)) == 1 and len(about_ticket(worker)) == 1,
+                             timeout=10, what="Telegram to deliver the two sends taken before the kill")
     bot_api.delay("sendMessage", 0)
     process = serve(env)
     try:
         await serving(port)
-
-        def about_ticket(user) -> list[str]:  # type: ignore[no-untyped-def]
-            return [m["text"] for m in bot_api.messages_to(user.id) if NUMBER.search(m.get("text") or "")]
-
         await bot_api.wait_until(lambda: len(about_ticket(resident)) == 2 and len(about_ticket(worker)) == 2,
                                  timeout=30, what="both messages a second time")
         for user in (resident, worker):
