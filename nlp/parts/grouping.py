@@ -60,11 +60,11 @@ CLEAR_TO_UNSURE = 0.005
 # follows ("领导您好，…养老金…少了两百多。还有我们楼下空地一直被人摆摊…"; chosen on the dev sets: one more right, none
 # split wrongly; 0.35 split one more one-problem message).
 CUE_UNSURE = 0.45
-# Each part may give the other part's category at most this much, by the cut between them: more, and
-# it is the same matter told from another side.
 # A piece pointing at a place or person told before stands alone when at least this sure of its category (chosen on
 # the dev sets: 0.99 split 6 more two-problem messages right and no one-problem message more; 0.97 split one).
 POINTING_SURE = 0.99
+# Each part may give the other part's category at most this much, by the cut between them: more, and
+# it is the same matter told from another side.
 CROSS_PROBABILITY = {Cut.NEW_MATTER: 0.1, Cut.ALSO: 0.03, Cut.SENTENCE: 0.06}
 
 
@@ -191,11 +191,18 @@ def _stands_alone(piece: Piece, prediction: Prediction, least_confidence: float 
         return False
     if piece.cut is not None and (_only_reaction(core, piece.cut) or _asked_before(core)
                                   or CIRCUMSTANCE.match(core) and not ASKS.search(core)
-                                  or piece.cut < Cut.NEW_MATTER and _points_back(core) and not _another_matter_there(core, prediction)
-                                  or piece.cut == Cut.NEW_MATTER and SAME_PERSON.match(core) and not _another_matter_there(core, prediction)):
+                                  or _goes_on_with_it(core, piece.cut) and not _another_matter_there(core, prediction)):
         return False
     least = PART_CONFIDENCE[cut] if least_confidence is None else least_confidence
     return letters(piece.core) >= _least_letters(piece) and prediction.confidence >= least
+
+
+def _goes_on_with_it(text: str, cut: Cut) -> bool:
+    """Whether ``text`` (after ``cut``) points back at the matter before: after a bare 还有 or a sentence's end by a
+    pointer (这些货车…, 他在天台上…), after another-matter cue by naming the same person (另外他们家…)."""
+    if cut < Cut.NEW_MATTER:
+        return _points_back(text)
+    return SAME_PERSON.match(text) is not None
 
 
 def _another_matter_there(text: str, prediction: Prediction) -> bool:
@@ -326,9 +333,8 @@ def _apart(sure: Prediction, unsure: Prediction) -> bool:
 def _clear_pair(parts: list[Part], confidences: list[float], opening: Piece) -> bool:
     """Whether ``parts`` are two, the second opened by ``opening`` after a sentence's end or a cue, one all but
     certain of its category (:data:`CLEAR_SURE`) and the other at least :data:`CLEAR_UNSURE` (after a connective,
-    :data:`CUE_UNSURE`) sure of another, and
-    neither gives the other's category more than a trace: then each, however unsure which category it is, is a
-    matter of its own. ``confidences``: as for :func:`_joined_weak`."""
+    :data:`CUE_UNSURE`) sure of another, and neither gives the other's category more than a trace: then each, however
+    unsure which category it is, is a matter of its own. ``confidences``: as for :func:`_joined_weak`."""
     if len(parts) != 2 or not _opens_clearly(opening, parts[1].text):
         return False
     (first, second), (sure_first, sure_second) = parts, confidences
