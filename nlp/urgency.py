@@ -255,8 +255,8 @@ _NOT_NOW_BEFORE = quick(
     r"(不是|唔系|唔係|不像|(?<!好)像(?!是)|以为|没有|没|未|并非|无|不会|(?<![社机开大晚])会(?![场议所])|别|防止|预防|避免|以防|防范|万一|怕|惊|担心|害怕|容易|可能会|会不会|如果|要是|一旦|假如"
     r"|真(?![的是])|杀鱼|杀鸡|杀鸭|杀猪|宰|假装|装作|扮演|差点|差一点|险些|演练|演习|培训|宣传|模拟|引发|导致|造成|以免|免得|担忧|有没有|经常|成日|总是|老是|常常|听说|每年|也能|(?<![同放上化科数])学(?![生校员堂院])|(?<!消)防(?!盗|护|晒|水|滑|火门|爆|风|蚊)|想问|请问|问一?下|咨询|打不|点不|打唔|点唔|打得着|点得着|以后|遇到|碰到|曾|迟早|早晚|总有一天|哪天|电影|电视剧|灾难片|游戏|梦到|梦见|做梦|天天|每天|整天|成天|日日|不知道?(哪|谁|什么|是不是)|唔知(边|乜|系咪)|发生过|出过|有过|长期|常年|烟囱|烟筒|排气管|排烟管|熏得|熏到|小心|当心|谨防|严禁|禁止)[^，。！？,.!?；;]{0,6}$"
 )
-# Further before a danger word, in the same clause: a hypothetical or a worry about some day (我担心哪天楼上那个花盆
-#掉下来砸到人, 假如有人在我家门口晕倒了…): these words frame all that follows them in their clause.
+# Further before a danger word, in the same clause: a hypothetical or a worry about some day (我担心哪天楼上那个
+# 花盆掉下来砸到人, 假如有人在我家门口晕倒了…): these words frame all that follows them in their clause.
 _SUPPOSED_BEFORE = quick(r"(如果|假如|假设|假使|倘若|要是|万一|一旦|担心|哪天|哪一天)[^，。！？,.!?；;]{0,16}$")
 # Just after a danger word: it names a hazard, an activity or a thing, not an event (燃气泄漏检测, 触电保护器,
 # 溺水的急救方法, 被困时怎么办), or it happened before (失火过).
@@ -331,7 +331,7 @@ _PEOPLES_STATES = frozenset({Hazard.MEDICAL, Hazard.SELF_HARM})
 # Anywhere in a danger word's sentence: the danger is the subject of a test of the bot, a course, a drill or a
 # campaign, or its truth is doubted (孩子误吞东西了怎么急救，想报个家长课; 朋友说有人跳楼了，不知道真假).
 _SUBJECT_OR_DOUBT = quick(r"是不是" + _CLAUSE + r"{0,6}(质量|坏了|有问题|正常)|正常吗|什么原因|是什么病|是不是(贫血|缺|感冒|上火|过敏|哮喘|低血糖|中暑)|要不要紧|挂什么科|看什么科|吃什么药|测试(?<!不是测试)(?<!唔系测试)|试一下|试试|开玩笑(?<!不是开玩笑)|培训|课程|急救课|安全课|讲座|科普|演练|演习|报名|讲讲|讲课|宣传|知识|以防万一|想学|学一下|骗子|诈骗|不知道?真假|是不是真的|是真的吗|真的假的|是谣言|谣言吗|辟谣"
-                           r"|(要|收)不?收?[^,.!?;，。！？]{0,2}(钱|费)(吗|嘛|么|不)|收不收费|多少钱")
+                           r"|(要|收)不?收?[^,.!?;，。！？]{0,2}(钱|费)(吗|嘛|么|不)|收不收费")
 
 
 # A thing whose state a person's words can tell (电梯不动了, 车动不了, 站牌倒在地上), and who is a person.
@@ -354,7 +354,7 @@ _ANIMAL = quick(r"猫|狗|鸟|鹦鹉|鸽子|宠物|兔子|仓鼠")
 _OWNER = quick(r"(我|我们|你|你们|他|她|他们|邻居|隔壁|楼上|楼下)(家)?的?(?=小?(猫|狗|鸟|鹦鹉|鸽子|宠物|兔子|仓鼠))")
 _ANIMALS_ONLY = frozenset({Hazard.COLLAPSE, Hazard.TRAPPED})
 # A nuisance told beside a cry for help (救命啊，隔壁装修太吵了): a sigh, not a plea.
-_NUISANCE = quick(r"(太|好|很|超|吵|嘈|臭|烦|热|闷)(吵|嘈|臭|烦|热|闷)|吵(死|到|得)|嘈(死|到)|臭(死|到)|烦(死|到)")
+_NUISANCE = quick(r"(太|好|很|超|吵|嘈|臭|烦)(吵|嘈|臭|烦)|吵(死|到|得)|嘈(死|到)|臭(死|到)|烦(死|到)")  # not heat: it can be one
 # People named anywhere in the text, who a thing about to fall would hit (下面还有人, 人很多, 一个老人挂在外面).
 _AT_RISK_NEARBY = quick(r"有人|人(在|很多|多|来人往)|小孩|孩子|老人|学生|行人|路人|工人|住户|阿伯|阿婆|小朋友|我(在|们在)")
 

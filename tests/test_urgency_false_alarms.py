@@ -512,6 +512,8 @@ NOW_TWELFTH_ROUND = [
     ("一个男的拎着一桶汽油在楼道里泼", "110"),  # carrying petrol
     ("我家的猫把煤气灶的开关碰开了，满屋子煤气味", "119"),  # an animal in the message, a danger to people
     ("救命，楼下着火了，烟好大", "119"),  # a plea with a fire
+    ("救命，屋里好热，我妈喘不过气了", "120"),  # heat is no nuisance beside a plea
+    ("仓库着火了，里面的货值多少钱都不知道", "119"),  # money named beside a fire is no fee question
 ]
 
 
