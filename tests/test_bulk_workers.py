@@ -71,3 +71,18 @@ def test_a_worker_that_dies_is_noticed_instead_of_waited_for() -> None:
     with pytest.raises(WorkerFailed, match="ended unexpectedly .exit code 9"):
         list(in_order(dying, _numbered(6), workers=2))
     assert time.monotonic() - started < 10
+
+
+def test_a_worker_that_dies_before_its_next_chunk_is_sent_is_noticed_too() -> None:
+    """The chunk read ahead for a worker that has died cannot be sent: the run ends with the same reason, after the
+    outputs that were done before it."""
+    def dying(lines: list[str], first: int) -> tuple[str, bool]:
+        if first == 1:
+            os._exit(9)
+        return f"{first}\n", True
+
+    outputs = in_order(dying, _numbered(10), workers=1)
+    assert next(outputs) == ("0\n", True)
+    time.sleep(0.5)  # the worker is gone before the parent sends it the next chunk
+    with pytest.raises(WorkerFailed, match="ended unexpectedly .exit code 9"):
+        list(outputs)

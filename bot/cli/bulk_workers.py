@@ -73,7 +73,14 @@ def _dispatch(chunks: Iterable[tuple[list[str], int]],
         if sent - taken == AHEAD * len(started):  # every worker has its next chunk: the oldest chunk's output first
             yield _take(*started[taken % len(started)])
             taken += 1
-        started[sent % len(started)][1].send(chunk)
+        process, inbox, _ = started[sent % len(started)]
+        try:
+            inbox.send(chunk)
+        except OSError:  # it died with chunks still to come: what was done before comes out first, then why
+            for number in range(taken, sent):
+                yield _take(*started[number % len(started)])
+            process.join(timeout=5)
+            raise WorkerFailed(f"a classifying process ended unexpectedly (exit code {process.exitcode})") from None
         sent += 1
     while taken < sent:
         yield _take(*started[taken % len(started)])
