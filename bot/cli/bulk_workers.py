@@ -103,24 +103,33 @@ def _take(process: BaseProcess, inbox: Connection, outbox: Connection) -> tuple[
 def _serve(job: ChunkJob, inbox: Connection, outbox: Connection) -> None:
     """A worker's loop: chunks in, output out, until the parent says stop or closes the pipe."""
     waiting: queue.SimpleQueue[tuple[list[str], int] | None] = queue.SimpleQueue()
-    threading.Thread(target=_receive, args=(inbox, waiting), daemon=True).start()
-    while (received := waiting.get()) is not None:
+    stop = threading.Event()  # the parent said stop: chunks read ahead are not worked on
+    threading.Thread(target=_receive, args=(inbox, waiting, stop), daemon=True).start()
+    while (received := waiting.get()) is not None and not stop.is_set():
         lines, first = received
         try:
             text, good = job(lines, first)
         except Exception:  # noqa: BLE001 — reported to the parent, which stops the command
-            outbox.send(("error", traceback.format_exc(limit=3)))
+            with contextlib.suppress(OSError):
+                outbox.send(("error", traceback.format_exc(limit=3)))
             return
-        outbox.send(("done", text, good))
+        try:
+            outbox.send(("done", text, good))
+        except OSError:  # the parent has stopped (another worker failed): nothing to answer
+            return
 
 
-def _receive(inbox: Connection, waiting: queue.SimpleQueue[tuple[list[str], int] | None]) -> None:
-    """Move chunks from the parent's pipe to ``waiting`` as they come (None: stop)."""
+def _receive(inbox: Connection, waiting: queue.SimpleQueue[tuple[list[str], int] | None],
+             stop: threading.Event) -> None:
+    """Move chunks from the parent's pipe to ``waiting`` as they come; on the parent's word to stop (None) or its
+    pipe's end, set ``stop`` and wake the worker."""
     while True:
         try:
             received = inbox.recv()
         except (EOFError, OSError):
             received = None
+        if received is None:
+            stop.set()
         waiting.put(received)
         if received is None:
             return
