@@ -430,17 +430,22 @@ def _only_things_down(text: str, pattern: re.Pattern[str]) -> bool:
     """Whether every match of ``pattern`` (a person's state: 不动了, 倒在地上) has a thing and no person before
     it in its clause (电梯又不动了, 站牌倒在地上)."""
     for match in pattern.finditer(text):
-        clause = text[max(text.rfind(mark, 0, match.start()) for mark in _CLAUSE_ENDS) + 1 : match.start()]
+        clause = _clause_before(text, match.start())
         if _PERSON_NAMED.search(clause) or not _THING_NAMED.search(clause):
             return False
     return True
+
+
+def _clause_before(text: str, index: int) -> str:
+    """The words of ``index``'s clause before it."""
+    return text[max(text.rfind(mark, 0, index) for mark in _CLAUSE_ENDS) + 1 : index]
 
 
 def _only_animals(text: str, pattern: re.Pattern[str]) -> bool:
     """Whether every match of ``pattern`` has an animal and no person but its owner before it in its clause
     (我家的猫卡在…下不来了)."""
     for match in pattern.finditer(text):
-        clause = text[max(text.rfind(mark, 0, match.start()) for mark in _CLAUSE_ENDS) + 1 : match.start()]
+        clause = _clause_before(text, match.start())
         if _PERSON_NAMED.search(_OWNER.sub("", clause)) or not _ANIMAL.search(clause):
             return False
     return True
@@ -492,8 +497,10 @@ def _named(text: str, with_broad: bool, with_signs: bool) -> tuple[tuple[Danger,
         if broad_word == LIVE and danger.hazard in _PEOPLES_STATES and _only_things_down(text, danger.broad):
             broad_word = DEAD
         if danger.hazard in _ANIMALS_ONLY and _ANIMAL.search(text):
-            strong_word = DEAD if strong_word != DEAD and _only_animals(text, danger.strong) else strong_word
-            broad_word = DEAD if broad_word != DEAD and _only_animals(text, danger.broad) else broad_word
+            if strong_word != DEAD and _only_animals(text, danger.strong):
+                strong_word = DEAD
+            if broad_word != DEAD and _only_animals(text, danger.broad):
+                broad_word = DEAD
         if broad_word == LIVE and danger.hazard is Hazard.PLEA and _NUISANCE.search(text):
             broad_word = DEAD
         if strong_word == LIVE or (strong_word == FRAMED and broad_word == LIVE):

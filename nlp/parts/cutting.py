@@ -97,8 +97,9 @@ def _clauses(text: str, simple: str) -> list[tuple[int, int]]:
     """Where each clause of ``text`` begins and ends. Punctuation or an emoji alone ends the clause
     before it; a list mark or a cue alone ("2. ", "另外 ") begins the clause after it."""
     ends = [m.end() for m in CLAUSE_END.finditer(text)]  # increasing: matches neither overlap nor touch
-    if NEXT_CIRCLED.search(text) is not None:  # rare: "①…②…" with nothing between the items
-        ends = sorted(set(ends) | {m.start() for m in NEXT_CIRCLED.finditer(text) if m.start() > 0})
+    circled = [m.start() for m in NEXT_CIRCLED.finditer(text) if m.start() > 0]  # rare: "①…②…" with no gap
+    if circled:
+        ends = sorted(set(ends).union(circled))
     if not ends or ends[-1] != len(text):
         ends.append(len(text))
     spans: list[tuple[int, int]] = []
@@ -132,18 +133,13 @@ def _cut_before(clause: str, before: str) -> Cut | None:
     lead = LEAD.match(clause)
     if lead is not None and (not words.startswith(MAIN_POINT) or _ends_sentence(before)):
         return Cut.ALSO if lead.group("also") else Cut.NEW_MATTER
-    if _another_subject(words):
+    if ANOTHER_SUBJECT.match(words) or PLACE_SUBJECT.match(words):
         return Cut.SENTENCE
     if words.startswith(THEN) and PLACE_SUBJECT.match(words[len(THEN):]) is not None:
         return Cut.SENTENCE  # "…往下掉。然后楼下那家五金店每天…": the next thing the resident tells, not what followed
     if _ends_sentence(before) and (not CONTINUES.match(words) or SOMEONE_THERE.match(words)):
         return Cut.SENTENCE
     return None
-
-
-def _another_subject(words: str) -> bool:
-    """Whether ``words`` open with another thing also wrong, or another place's own doer."""
-    return ANOTHER_SUBJECT.match(words) is not None or PLACE_SUBJECT.match(words) is not None
 
 
 def _ends_sentence(text: str) -> bool:
